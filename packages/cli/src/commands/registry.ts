@@ -1,0 +1,9 @@
+// Every `tlc` command, in the order `tlc --help` lists them.
+export interface Command {
+  name: string;
+  summary: string;
+  /** Runs with the arguments after the command name; returns the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+export const COMMANDS: Command[] = [];

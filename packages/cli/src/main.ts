@@ -1,0 +1,39 @@
+// `tlc`: parses the command line and hands each command to its module in ./commands.
+// Commands are thin: the work is done by the packages they call.
+import { COMMANDS, type Command } from './commands/registry';
+
+const VERSION = '0.1.0';
+
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    'tlc — a small language for transfer learning in computer vision',
+    '',
+    'Usage: tlc <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `tlc <command> --help` for a command\'s options and an example.',
+  ].join('\n');
+}
+
+/** Runs the command line and returns the exit code: 0 success, 1 failure, 2 usage. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(VERSION);
+    return 0;
+  }
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`tlc: unknown command \`${name}\`\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}

@@ -1,0 +1,332 @@
+// The abstract syntax tree: plain, serialisable objects (JSON.stringify round-trips them).
+// Every node has a `kind` and a `span` of character offsets into the source. Error recovery
+// may leave a field undefined where the source had nothing usable; the checker reports it and
+// the compiler never sees a program with errors.
+
+export interface Span {
+  /** Offset of the first character. */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+}
+
+interface Node<K extends string> {
+  kind: K;
+  span: Span;
+}
+
+// ---------------------------------------------------------------- values
+
+export interface Identifier extends Node<'Identifier'> {
+  name: string;
+}
+export interface StringLiteral extends Node<'String'> {
+  /** The value with escapes resolved and quotes removed. */
+  value: string;
+}
+export interface NumberLiteral extends Node<'Number'> {
+  value: number;
+  /** As written, for the formatter: `1e-4`, `0.10`. */
+  raw: string;
+}
+/** `20%`: value is 0.2. */
+export interface PercentLiteral extends Node<'Percent'> {
+  value: number;
+  raw: string;
+}
+/** `224x224`. */
+export interface SizeLiteral extends Node<'Size'> {
+  width: number;
+  height: number;
+}
+/** `1/255`. */
+export interface FractionLiteral extends Node<'Fraction'> {
+  numerator: number;
+  denominator: number;
+}
+/** `0.8..1.2`. */
+export interface RangeLiteral extends Node<'Range'> {
+  min: NumberLiteral;
+  max: NumberLiteral;
+}
+/** `[0.5, 0.5, 0.5]`. */
+export interface NumberList extends Node<'NumberList'> {
+  values: NumberLiteral[];
+}
+
+/** A freeze / cut / unfreeze point: a block alias (`block4`) or a quoted Keras layer name. */
+export type LayerRef = Identifier | StringLiteral;
+
+// ---------------------------------------------------------------- program
+
+export interface Comment extends Node<'Comment'> {
+  /** The text after `#`. */
+  text: string;
+}
+
+export interface Program extends Node<'Program'> {
+  statements: Statement[];
+  /** Every comment in source order; the formatter puts them back. */
+  comments: Comment[];
+}
+
+export type Statement =
+  | PipelineStatement
+  | DataStatement
+  | AugmentStatement
+  | UseStatement
+  | PreprocessStatement
+  | HeadStatement
+  | StageStatement
+  | EvaluateStatement
+  | ExportStatement
+  | PredictStatement;
+
+/** `pipeline "cats-vs-dogs"` */
+export interface PipelineStatement extends Node<'Pipeline'> {
+  name?: StringLiteral;
+}
+
+// ---------------------------------------------------------------- data
+
+/** `data "folder" { … }` (the block is optional). */
+export interface DataStatement extends Node<'Data'> {
+  directory?: StringLiteral;
+  settings: DataSetting[];
+}
+
+export type DataSetting = ImageSetting | ValidationSetting | BatchSetting | OnBadImageSetting | ShuffleSetting;
+
+/** `image 224x224 rgb` / `image 96x96 grayscale adapt skip` */
+export interface ImageSetting extends Node<'Image'> {
+  size?: SizeLiteral;
+  color?: Identifier; // rgb | grayscale
+  /** `adapt sum` (default) or `adapt skip`: how RGB weights meet a grayscale input. */
+  adapt?: Identifier;
+}
+/** `validation 20% seed 42` / `validation "folder"` */
+export interface ValidationSetting extends Node<'Validation'> {
+  fraction?: PercentLiteral;
+  directory?: StringLiteral;
+  seed?: NumberLiteral;
+}
+/** `batch 32` */
+export interface BatchSetting extends Node<'Batch'> {
+  size?: NumberLiteral;
+}
+/** `on bad image skip` / `on bad image fail` */
+export interface OnBadImageSetting extends Node<'OnBadImage'> {
+  action?: Identifier;
+}
+/** `shuffle off` / `shuffle on seed 7` */
+export interface ShuffleSetting extends Node<'Shuffle'> {
+  enabled?: Identifier; // on | off
+  seed?: NumberLiteral;
+}
+
+// ---------------------------------------------------------------- augmentation
+
+/** `augment { rotate 20; zoom 0.1; … }` */
+export interface AugmentStatement extends Node<'Augment'> {
+  settings: AugmentSetting[];
+}
+export type AugmentSetting =
+  | RotateSetting
+  | ZoomSetting
+  | ShearSetting
+  | ShiftSetting
+  | FlipSetting
+  | BrightnessSetting
+  | AugmentSeedSetting;
+
+/** `rotate 20` (degrees, either way) */
+export interface RotateSetting extends Node<'Rotate'> {
+  degrees?: NumberLiteral;
+}
+/** `zoom 0.1` */
+export interface ZoomSetting extends Node<'Zoom'> {
+  amount?: NumberLiteral;
+}
+/** `shear 0.2` */
+export interface ShearSetting extends Node<'Shear'> {
+  amount?: NumberLiteral;
+}
+/** `shift 0.1` (both axes) */
+export interface ShiftSetting extends Node<'Shift'> {
+  amount?: NumberLiteral;
+}
+/** `flip horizontal` / `flip vertical` / `flip horizontal vertical` */
+export interface FlipSetting extends Node<'Flip'> {
+  directions: Identifier[];
+}
+/** `brightness 0.8..1.2` */
+export interface BrightnessSetting extends Node<'Brightness'> {
+  range?: RangeLiteral;
+}
+/** `seed 7` inside augment */
+export interface AugmentSeedSetting extends Node<'AugmentSeed'> {
+  seed?: NumberLiteral;
+}
+
+// ---------------------------------------------------------------- model
+
+/** `use ResNet50V2 [alpha 0.5] [weights …] [freeze …] [cut after …]` (clauses in any order). */
+export interface UseStatement extends Node<'Use'> {
+  model?: Identifier;
+  alpha?: AlphaClause;
+  weights?: WeightsClause;
+  freeze?: FreezeClause;
+  cut?: CutClause;
+}
+/** `alpha 0.5` (MobileNet width multiplier) */
+export interface AlphaClause extends Node<'Alpha'> {
+  value?: NumberLiteral;
+}
+/** `weights imagenet` / `weights none` / `weights "path.h5"` */
+export interface WeightsClause extends Node<'Weights'> {
+  source?: Identifier | StringLiteral;
+}
+/** `freeze all` / `freeze none` / `freeze until block4` / `freeze until "conv4_block6_out"` */
+export interface FreezeClause extends Node<'Freeze'> {
+  mode?: 'all' | 'none' | 'until';
+  /** The word as written (`all`, `none`, `until`), for spans. */
+  keyword?: Identifier;
+  until?: LayerRef;
+}
+/** `cut after block3` */
+export interface CutClause extends Node<'Cut'> {
+  after?: LayerRef;
+}
+
+/** `preprocess native` / `rescale 1/255` / `none` / `normalize mean [...] std [...]` */
+export interface PreprocessStatement extends Node<'Preprocess'> {
+  mode?: Identifier; // native | rescale | none | normalize
+  scale?: FractionLiteral | NumberLiteral;
+  mean?: NumberList;
+  std?: NumberList;
+}
+
+// ---------------------------------------------------------------- head
+
+/** `head dense 256 -> 2` (shorthand) or `head { … }` (block). */
+export interface HeadStatement extends Node<'Head'> {
+  form: 'shorthand' | 'block';
+  /** Shorthand: the sizes in order (`256 -> 2` gives [256, 2]). */
+  sizes: NumberLiteral[];
+  /** Block form: the layers in order. */
+  layers: HeadLayer[];
+}
+export type HeadLayer = PoolLayer | FlattenLayer | DropoutLayer | DenseLayer | BatchNormLayer;
+
+/** `pool avg` / `pool max` */
+export interface PoolLayer extends Node<'Pool'> {
+  type?: Identifier;
+}
+export interface FlattenLayer extends Node<'Flatten'> {}
+/** `dropout 0.2` */
+export interface DropoutLayer extends Node<'Dropout'> {
+  rate?: NumberLiteral;
+}
+/** `dense 256 relu` */
+export interface DenseLayer extends Node<'Dense'> {
+  units?: NumberLiteral;
+  activation?: Identifier;
+}
+export interface BatchNormLayer extends Node<'BatchNorm'> {}
+
+// ---------------------------------------------------------------- training
+
+/** `train { … }` (stage 1) or `fine tune { … }` (stage 2). */
+export interface StageStatement extends Node<'Stage'> {
+  stage: 'train' | 'fineTune';
+  settings: StageSetting[];
+}
+export type StageSetting =
+  | EpochsSetting
+  | OptimizerSetting
+  | LearningRateSetting
+  | LossSetting
+  | EarlyStopSetting
+  | ClassWeightsSetting
+  | UnfreezeSetting
+  | StageBatchSetting;
+
+/** `epochs 10` */
+export interface EpochsSetting extends Node<'Epochs'> {
+  count?: NumberLiteral;
+}
+/** `optimizer adam lr 1e-3` / `optimizer sgd lr 0.01 momentum 0.9` / `optimizer adamw lr 1e-3 decay 1e-4` */
+export interface OptimizerSetting extends Node<'Optimizer'> {
+  name?: Identifier;
+  lr?: NumberLiteral;
+  momentum?: NumberLiteral;
+  weightDecay?: NumberLiteral;
+}
+/** `lr 1e-3` on its own line */
+export interface LearningRateSetting extends Node<'LearningRate'> {
+  value?: NumberLiteral;
+}
+/** `loss categorical_crossentropy` */
+export interface LossSetting extends Node<'Loss'> {
+  name?: Identifier;
+}
+/** `early stop patience 3 on val_loss` */
+export interface EarlyStopSetting extends Node<'EarlyStop'> {
+  patience?: NumberLiteral;
+  monitor?: Identifier;
+}
+/** `class weights balanced` / `class weights { cat 1; dog 2.5 }` */
+export interface ClassWeightsSetting extends Node<'ClassWeights'> {
+  balanced?: Identifier;
+  entries: ClassWeightEntry[];
+}
+export interface ClassWeightEntry extends Node<'ClassWeight'> {
+  className?: Identifier | StringLiteral;
+  weight?: NumberLiteral;
+}
+/** `unfreeze from block4` (fine tune only) / `unfreeze all` */
+export interface UnfreezeSetting extends Node<'Unfreeze'> {
+  from?: LayerRef;
+  all?: Identifier;
+}
+/** `batch 16` inside a stage overrides the data batch */
+export interface StageBatchSetting extends Node<'StageBatch'> {
+  size?: NumberLiteral;
+}
+
+// ---------------------------------------------------------------- outputs
+
+/** `evaluate validation` / `evaluate "test-folder"` / `evaluate` (validation) */
+export interface EvaluateStatement extends Node<'Evaluate'> {
+  target?: Identifier | StringLiteral;
+}
+/** `export "models/cats-vs-dogs"` */
+export interface ExportStatement extends Node<'Export'> {
+  path?: StringLiteral;
+}
+/** `predict "new-images"`: label every image in a folder after training */
+export interface PredictStatement extends Node<'Predict'> {
+  path?: StringLiteral;
+}
+
+export type AnyNode =
+  | Program
+  | Statement
+  | DataSetting
+  | AugmentSetting
+  | HeadLayer
+  | StageSetting
+  | ClassWeightEntry
+  | AlphaClause
+  | WeightsClause
+  | FreezeClause
+  | CutClause
+  | Identifier
+  | StringLiteral
+  | NumberLiteral
+  | PercentLiteral
+  | SizeLiteral
+  | FractionLiteral
+  | RangeLiteral
+  | NumberList
+  | Comment;

@@ -1,0 +1,161 @@
+// The plan: what the compiler produces and the runtime executes. Every decision the source left
+// implicit is explicit here. Paths are relative to the folder of the plan file (or, for a plan
+// compiled in memory by `tlc run FILE.tl`, the source file's folder).
+// plan.schema.json describes exactly these types; a test keeps them in agreement.
+
+export const PLAN_VERSION = 1;
+
+export interface Plan {
+  version: 1;
+  /** The pipeline's name (`pipeline "…"`, else the source file's base name). */
+  name: string;
+  /** Where the plan came from, for reports: the source file name and a sha256 of its text. */
+  source: { file: string; sha256: string } | null;
+  model: ModelPlan;
+  preprocess: PreprocessPlan;
+  head: HeadPlan;
+  /** null for a model spec without a `data` statement: `tlc run spec.tl --data DIR` supplies it. */
+  data: DataPlan | null;
+  /** Stage 1 (`train`) and the optional stage 2 (`fine tune`), in order. */
+  stages: StagePlan[];
+  evaluate: EvaluatePlan | null;
+  export: ExportPlan | null;
+  predict: PredictPlan | null;
+  /** Messages the compiler raised that were not errors (warnings, infos), by code. */
+  notes: { code: string; severity: 'warning' | 'info'; message: string }[];
+}
+
+export interface ModelPlan {
+  /** Keras application name: `ResNet50V2`. */
+  architecture: string;
+  family: string;
+  /** MobileNet width multiplier, when the family takes one. */
+  alpha: number | null;
+  /** [height, width, channels]. */
+  inputShape: [number, number, number];
+  weights: WeightsPlan;
+  /** Grayscale input with pretrained RGB weights: how the first convolution is adapted. */
+  firstConvAdapt: { layer: string; method: 'sum' | 'skip' } | null;
+  /** `cut after B`: the backbone ends at this layer. null: the whole backbone. */
+  cutAfter: { block: string | null; layer: string } | null;
+  /** The backbone's last layer after any cut: where the head attaches. */
+  outputLayer: string;
+  freeze: FreezePlan;
+}
+
+export type WeightsPlan =
+  | { source: 'imagenet'; url: string; hash: string; hashAlgorithm: 'md5' | 'sha256'; fileName: string }
+  | { source: 'none' }
+  | { source: 'file'; path: string; format: 'h5' | 'tfjs' };
+
+export interface FreezePlan {
+  mode: 'all' | 'none' | 'until';
+  /** For `until`: the block (null when a layer name was given) and the Keras layer, inclusive. */
+  until: { block: string | null; layer: string } | null;
+  /** Every backbone layer frozen in stage 1, by Keras name, in network order. */
+  layers: string[];
+}
+
+export interface PreprocessPlan {
+  /** What the source asked for. */
+  requested: 'native' | 'rescale' | 'none' | 'normalize';
+  /** What runs: the resolved mode (`native` resolves to the backbone's own). */
+  mode: 'caffe' | 'tf' | 'torch' | 'builtin' | 'rescale' | 'normalize' | 'none';
+  /** Channel order fed to the model: caffe reorders RGB to BGR. */
+  channelOrder: 'rgb' | 'bgr';
+  /** y = (x * scale - mean[c]) / std[c], with x the 0..255 pixel, per input channel (after reordering). */
+  scale: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface HeadPlan {
+  layers: HeadLayerPlan[];
+  /** The last dense layer's units: must equal the number of classes at run time. */
+  outputUnits: number;
+  outputActivation: 'softmax' | 'sigmoid' | 'linear';
+}
+
+export type HeadLayerPlan =
+  | { type: 'pool'; pool: 'avg' | 'max'; name: string }
+  | { type: 'flatten'; name: string }
+  | { type: 'dropout'; rate: number; name: string }
+  | { type: 'dense'; units: number; activation: Activation; name: string }
+  | { type: 'batchnorm'; name: string };
+
+export type Activation = 'relu' | 'gelu' | 'swish' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear';
+
+export interface DataPlan {
+  directory: string;
+  imageSize: [number, number]; // [height, width]
+  colorMode: 'rgb' | 'grayscale';
+  validation: { mode: 'split'; fraction: number; seed: number } | { mode: 'directory'; directory: string } | { mode: 'none' };
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  onBadImage: 'fail' | 'skip';
+  /** Pixel limit per image: larger declared sizes are refused as decompression bombs. */
+  maxPixels: number;
+  augment: AugmentPlan | null;
+}
+
+export interface AugmentPlan {
+  /** Degrees, sampled uniformly in [-rotation, rotation]. */
+  rotation: number;
+  /** Zoom range [1 - zoom, 1 + zoom]. */
+  zoom: number;
+  /** Shear intensity (radians-free Keras convention: degrees). */
+  shear: number;
+  /** Fraction of width / height. */
+  shiftWidth: number;
+  shiftHeight: number;
+  horizontalFlip: boolean;
+  verticalFlip: boolean;
+  /** Multiplicative brightness range, or null. */
+  brightness: [number, number] | null;
+  seed: number;
+}
+
+export interface StagePlan {
+  name: 'train' | 'fine-tune';
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerPlan;
+  loss: 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy';
+  metrics: string[];
+  earlyStopping: { monitor: 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy'; patience: number; minDelta: number; restoreBest: boolean } | null;
+  classWeights: { mode: 'none' } | { mode: 'balanced' } | { mode: 'manual'; weights: Record<string, number> };
+  /** Backbone layers frozen during this stage, by Keras name, in network order. */
+  frozenLayers: string[];
+  /** BatchNormalization layers of the backbone always run in inference mode (Keras's fine-tuning advice). */
+  batchNormInference: boolean;
+  /** Keep the checkpoint with the best monitored value and restore it at the end. */
+  checkpoint: { monitor: string; mode: 'min' | 'max' };
+}
+
+export interface OptimizerPlan {
+  name: 'sgd' | 'adam' | 'adamw' | 'rmsprop';
+  learningRate: number;
+  /** sgd: momentum; rmsprop: momentum. */
+  momentum: number | null;
+  /** adam / adamw. */
+  beta1: number | null;
+  beta2: number | null;
+  epsilon: number | null;
+  /** adamw: decoupled weight decay. */
+  weightDecay: number | null;
+}
+
+export interface EvaluatePlan {
+  on: 'validation' | 'directory';
+  directory: string | null;
+}
+
+export interface ExportPlan {
+  path: string;
+  format: 'tfjs-layers';
+}
+
+export interface PredictPlan {
+  directory: string;
+}
