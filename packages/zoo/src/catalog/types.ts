@@ -55,3 +55,9 @@ export interface ModelInfo {
   /** Keras's published parameter counts without the top, at the default options. */
   params: { total: number; trainable: number };
 }
+
+/** A catalog entry: the model's data plus where its ImageNet weights live for given options. */
+export interface ModelEntry extends ModelInfo {
+  /** The `_notop.h5` file Keras loads for these options, or null where Keras publishes none. */
+  weightsFor(options: { alpha?: number; inputSize?: number }): WeightsFile | null;
+}

@@ -1,0 +1,4 @@
+// tfjs-layers builders for the `xception` family, with Keras's layer names, include_top=False.
+import type { BackboneBuilder } from './types';
+
+export const BUILDERS: Record<string, BackboneBuilder> = {};

@@ -1,0 +1,4 @@
+// @tlc/zoo: the model catalog (also importable alone, without tfjs, as `@tlc/zoo/catalog`),
+// the tfjs-layers builders, the custom layers they need, and the weight loaders.
+export * from './catalog/index';
+export * from './builders/index';
