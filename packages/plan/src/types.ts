@@ -44,7 +44,14 @@ export interface ModelPlan {
 }
 
 export type WeightsPlan =
-  | { source: 'imagenet'; url: string; hash: string; hashAlgorithm: 'md5' | 'sha256'; fileName: string }
+  // hash and hashAlgorithm are null where Keras publishes no hash (MobileNet, MobileNetV2).
+  | {
+      source: 'imagenet';
+      url: string;
+      hash: string | null;
+      hashAlgorithm: 'md5' | 'sha256' | null;
+      fileName: string;
+    }
   | { source: 'none' }
   | { source: 'file'; path: string; format: 'h5' | 'tfjs' };
 

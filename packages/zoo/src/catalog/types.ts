@@ -22,10 +22,13 @@ export interface BlockInfo {
 /** An ImageNet weights file as Keras publishes it (`include_top=False`). */
 export interface WeightsFile {
   url: string;
-  /** The hash Keras's source gives for the file. */
-  hash: string;
+  /**
+   * The hash Keras's source gives for the file; null where Keras gives none (MobileNet and
+   * MobileNetV2 download unverified), and then hashAlgorithm is null too.
+   */
+  hash: string | null;
   /** Keras's `get_file` takes a 32-hex hash as md5 and a 64-hex hash as sha256. */
-  hashAlgorithm: 'md5' | 'sha256';
+  hashAlgorithm: 'md5' | 'sha256' | null;
   /** The file name in the cache. */
   fileName: string;
 }
