@@ -1,4 +1,6 @@
 // Every `tlc` command, in the order `tlc --help` lists them.
+import { lspCommand } from './lsp';
+
 export interface Command {
   name: string;
   summary: string;
@@ -6,4 +8,6 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [
+  lspCommand,
+];
