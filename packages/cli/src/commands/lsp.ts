@@ -1,5 +1,4 @@
 // `tlc lsp --stdio`: the language server, for editors (the VS Code extension starts it).
-import { startServer } from '@tlc/lsp';
 import { parseCommandArgs } from '../args';
 import type { Command } from './registry';
 
@@ -25,6 +24,8 @@ export const lspCommand: Command = {
   async run(argv) {
     const args = parseCommandArgs(argv, spec);
     if (!args.ok) return args.exitCode;
+    // Loaded on demand: the other commands need none of the server's dependencies.
+    const { startServer } = await import('@tlc/lsp');
     const connection = startServer();
     // The server runs until the client sends `exit`; keep the command pending until then.
     return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
