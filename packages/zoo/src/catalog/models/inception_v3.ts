@@ -10,10 +10,11 @@
 // unnamed, so they get Keras 3 / tf.keras automatic names in creation order (`conv2d`,
 // `conv2d_1` … `conv2d_93`, `batch_normalization` …, `activation` …, `max_pooling2d` …); the
 // builder names them explicitly in that order. The published `_notop.h5` file predates those
-// names: it was written by Keras 1 (names numbered from 1, `convolution2d_1`,
-// `batchnormalization_1`, …), and Keras itself loads it by topological order, not by name. A
-// loader matching this file by name finds no conv/bn names in common and must fall back to
-// Keras's order (the builder's `model.layers` order equals Keras's).
+// names: it was written by Keras 1 or early Keras 2, whose automatic names were numbered from 1
+// (`convolution2d_1` … or `conv2d_1` …; the file cannot be fetched here to check which), and
+// Keras itself loads it by topological order, never by name. So a loader must not match this
+// file's automatic names by name (`conv2d_1` in the file would be this model's `conv2d`, one off):
+// it must take weighted layers in order (the builder's `model.layers` order equals Keras's).
 import type { ModelEntry } from '../types';
 
 const BASE_URL = 'https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/';
