@@ -1,0 +1,6 @@
+// @tlc/plan: the plan the compiler produces and the runtime executes: its types, its JSON Schema
+// and its validation. No tfjs.
+export * from './types';
+export { PLAN_SCHEMA } from './schema';
+export { validatePlan, formatPlanError, type PlanError, type PlanValidation } from './validate';
+export { rebasePlanPaths } from './paths';

@@ -1,0 +1,90 @@
+// validatePlan: is this value a plan this tlc can execute? Checks the version first (so a newer
+// plan gets a clear "newer than this tlc" message rather than a list of schema errors), then the
+// schema. Every error names the JSON path (a JSON Pointer) of the offending value.
+import Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject } from 'ajv';
+import type { Plan } from './types';
+import { PLAN_VERSION } from './types';
+import { PLAN_SCHEMA } from './schema';
+
+export interface PlanError {
+  /** JSON Pointer of the offending value: `/stages/0/optimizer/learningRate` ('' is the whole plan). */
+  path: string;
+  message: string;
+}
+
+export type PlanValidation = { ok: true; plan: Plan } | { ok: false; errors: PlanError[] };
+
+const ajv = new Ajv2020({ allErrors: true, discriminator: true, verbose: true, strict: true });
+const validateSchema = ajv.compile(PLAN_SCHEMA);
+
+export function validatePlan(value: unknown): PlanValidation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, errors: [{ path: '', message: 'a plan must be a JSON object' }] };
+  }
+  const versionError = checkVersion(value as Record<string, unknown>);
+  if (versionError) return { ok: false, errors: [versionError] };
+  if (validateSchema(value)) return { ok: true, plan: value as unknown as Plan };
+  return { ok: false, errors: dedupe((validateSchema.errors ?? []).map(toPlanError)) };
+}
+
+/** `/stages/0/epochs: must be >= 1`, or `(plan): …` for the whole document. */
+export function formatPlanError(error: PlanError): string {
+  return `${error.path === '' ? '(plan)' : error.path}: ${error.message}`;
+}
+
+function checkVersion(plan: Record<string, unknown>): PlanError | undefined {
+  const version = plan.version;
+  if (version === PLAN_VERSION) return undefined;
+  if (version === undefined) {
+    return { path: '/version', message: `is missing: every plan states its version (this tlc understands ${PLAN_VERSION})` };
+  }
+  if (typeof version === 'number' && Number.isInteger(version) && version > PLAN_VERSION) {
+    return {
+      path: '/version',
+      message: `plan version ${version} is newer than this tlc understands (${PLAN_VERSION}); upgrade tlc or recompile the source`,
+    };
+  }
+  return { path: '/version', message: `unknown plan version ${JSON.stringify(version)}; this tlc understands ${PLAN_VERSION}` };
+}
+
+function pointerSegment(key: string): string {
+  return '/' + key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function quoteAll(values: readonly unknown[]): string {
+  return values.map((v) => JSON.stringify(v)).join(', ');
+}
+
+function toPlanError(error: ErrorObject): PlanError {
+  const path = error.instancePath;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: path + pointerSegment(String(params.missingProperty)), message: 'is required but missing' };
+    case 'additionalProperties':
+      return { path: path + pointerSegment(String(params.additionalProperty)), message: 'is not a known property here' };
+    case 'enum':
+      return { path, message: `must be one of ${quoteAll(params.allowedValues as unknown[])}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'discriminator': {
+      const tag = String(params.tag);
+      const variants = (error.parentSchema?.oneOf ?? []) as { properties: Record<string, { const: unknown }> }[];
+      const allowed = quoteAll(variants.map((v) => v.properties[tag]?.const));
+      return { path: path + pointerSegment(tag), message: `must be one of ${allowed}` };
+    }
+    default:
+      return { path, message: error.message ?? `fails the schema's ${error.keyword} rule` };
+  }
+}
+
+function dedupe(errors: PlanError[]): PlanError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const key = formatPlanError(e);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
