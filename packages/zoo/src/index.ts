@@ -2,3 +2,4 @@
 // the tfjs-layers builders, the custom layers they need, and the weight loaders.
 export * from './catalog/index';
 export * from './builders/index';
+export * from './layers/index';

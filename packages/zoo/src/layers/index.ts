@@ -1,0 +1,4 @@
+// Custom tfjs layers the builders need (Keras layers tfjs-layers lacks). Importing this module
+// registers each with tfjs's serialization, so models that use them load again.
+export { Rescaling } from './Rescaling';
+export { Normalization } from './Normalization';
