@@ -1,0 +1,51 @@
+// Completion: what may come next where the cursor is, from the words before it on its line.
+import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node';
+import { findModel, listModels } from '@tlc/zoo/catalog';
+import { KEYWORD_DOCS } from './keyword-docs';
+
+export const ACTIVATIONS = ['relu', 'softmax', 'sigmoid', 'linear', 'tanh', 'gelu', 'swish', 'elu', 'selu'];
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop'];
+
+const STATEMENTS = ['pipeline', 'data', 'augment', 'use', 'preprocess', 'head', 'train', 'fine tune', 'evaluate', 'export', 'predict'];
+
+function words(list: string[], kind: CompletionItemKind, detail?: string): CompletionItem[] {
+  return list.map((label) => ({ label, kind, detail }));
+}
+
+/** The model named by the document's `use` statement, found textually so it works while the file has errors. */
+export function chosenModel(text: string): string | undefined {
+  return /(?:^|[;\n])\s*use\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
+}
+
+export function complete(text: string, offset: number): CompletionItem[] {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset).replace(/.*;/, '');
+  if (/\buse\s+\w*$/.test(before)) {
+    return listModels().map((m) => ({
+      label: m.name,
+      kind: CompletionItemKind.Class,
+      detail: `${m.family} · ${m.inputSize}×${m.inputSize} · ${m.params.total.toLocaleString('en-US')} parameters`,
+    }));
+  }
+  if (/\b(?:freeze\s+until|unfreeze\s+from|cut\s+after)\s+\w*$/.test(before)) {
+    const model = findModel(chosenModel(text) ?? '');
+    if (!model) return [];
+    return model.blocks.map((b) => ({ label: b.name, kind: CompletionItemKind.EnumMember, detail: `ends at ${b.layer}` }));
+  }
+  if (/\bfreeze\s+\w*$/.test(before)) return words(['all', 'none', 'until'], CompletionItemKind.Keyword);
+  if (/\bweights\s+\w*$/.test(before)) return words(['imagenet', 'none'], CompletionItemKind.Value);
+  if (/\bdense\s+\d+\s+\w*$/.test(before)) return words(ACTIVATIONS, CompletionItemKind.Function, 'activation');
+  if (/\boptimizer\s+\w*$/.test(before)) return words(OPTIMIZERS, CompletionItemKind.Function, 'optimizer');
+  if (/\bpool\s+\w*$/.test(before)) return words(['avg', 'max'], CompletionItemKind.Value);
+  if (/\bpreprocess\s+\w*$/.test(before)) return words(['native', 'rescale', 'normalize', 'none'], CompletionItemKind.Value);
+  if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
+  if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
+  if (/^\s*\w*$/.test(before)) {
+    const statements = words(STATEMENTS, CompletionItemKind.Keyword, 'statement');
+    const settings = Object.keys(KEYWORD_DOCS)
+      .filter((k) => !STATEMENTS.includes(k) && k !== 'fine' && k !== 'tune')
+      .map((label) => ({ label, kind: CompletionItemKind.Property, detail: 'setting' }));
+    return [...statements, ...settings];
+  }
+  return [];
+}

@@ -1,0 +1,5 @@
+// @tlc/lsp: the language server for `.tl` files (`tlc lsp --stdio`).
+export { startServer } from './server';
+export { complete } from './completion';
+export { hover } from './hover';
+export { diagnose, toLspDiagnostic } from './diagnostics';

@@ -1,0 +1,122 @@
+// End to end: start `tlc lsp --stdio` as a child process and speak LSP to it over JSON-RPC.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+
+const tlc = fileURLToPath(new URL('../../cli/bin/tlc.mjs', import.meta.url));
+const uri = 'file:///work/example.tl';
+
+interface PublishedDiagnostics {
+  uri: string;
+  version?: number;
+  diagnostics: { code: string; severity: number; message: string; range: { start: { line: number; character: number } }; relatedInformation?: { message: string }[] }[];
+}
+
+let child: ChildProcessWithoutNullStreams;
+let connection: MessageConnection;
+const published: PublishedDiagnostics[] = [];
+let waiters: ((p: PublishedDiagnostics) => void)[] = [];
+
+function nextDiagnostics(): Promise<PublishedDiagnostics> {
+  return new Promise((resolve) => waiters.push(resolve));
+}
+
+beforeAll(async () => {
+  child = spawn(process.execPath, [tlc, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
+    published.push(p);
+    const w = waiters;
+    waiters = [];
+    for (const resolve of w) resolve(p);
+  });
+  connection.listen();
+  const result = (await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as {
+    capabilities: Record<string, unknown>;
+  };
+  expect(result.capabilities.hoverProvider).toBe(true);
+  expect(result.capabilities.documentFormattingProvider).toBe(true);
+  await connection.sendNotification('initialized', {});
+});
+
+afterAll(() => {
+  connection?.dispose();
+  child?.kill();
+});
+
+describe('tlc lsp --stdio', () => {
+  const broken = 'use ResNet50v2 weights imagenet\nhead dense 256 -> 2\n';
+
+  it('publishes diagnostics with codes, 0-based ranges and help as related information', async () => {
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'tl', version: 1, text: broken },
+    });
+    const p = await diagnostics;
+    expect(p.uri).toBe(uri);
+    const unknown = p.diagnostics.find((d) => d.message.includes('ResNet50v2'));
+    expect(unknown, JSON.stringify(p.diagnostics)).toBeDefined();
+    expect(unknown!.code).toMatch(/^TL2\d{3}$/);
+    expect(unknown!.severity).toBe(1);
+    expect(unknown!.range.start).toEqual({ line: 0, character: 4 });
+    expect(unknown!.relatedInformation?.some((r) => r.message.includes('ResNet50V2'))).toBe(true);
+  });
+
+  it('completes model names after `use `', async () => {
+    const items = (await connection.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 0, character: 4 },
+    })) as { label: string }[];
+    const labels = items.map((i) => i.label);
+    expect(labels).toContain('ResNet50V2');
+    expect(labels).toContain('MobileNetV2');
+  });
+
+  it('hovers a keyword with its meaning', async () => {
+    const result = (await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 1, character: 1 },
+    })) as { contents: { value: string } } | null;
+    expect(result?.contents.value).toMatch(/head/);
+  });
+
+  it('clears the diagnostics when the document is fixed, then hovers the model and formats', async () => {
+    const fixed = 'use  ResNet50V2 weights imagenet   freeze until block4;head dense 256 -> 2; preprocess native\n';
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
+    const p = await diagnostics;
+    expect(p.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
+
+    const hover = (await connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 0, character: 8 },
+    })) as { contents: { value: string } } | null;
+    expect(hover?.contents.value).toContain('ResNet50V2');
+    expect(hover?.contents.value).toContain('conv4_block6_out');
+
+    const blocks = (await connection.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 0, character: fixed.indexOf('block4') },
+    })) as { label: string }[];
+    expect(blocks.map((b) => b.label)).toContain('block4');
+
+    const edits = (await connection.sendRequest('textDocument/formatting', {
+      textDocument: { uri },
+      options: { tabSize: 2, insertSpaces: true },
+    })) as { newText: string }[];
+    expect(edits).toHaveLength(1);
+    expect(edits[0].newText).not.toBe(fixed);
+    expect(edits[0].newText).toContain('use ResNet50V2');
+  });
+
+  it('shuts down and exits cleanly', async () => {
+    await connection.sendRequest('shutdown');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await connection.sendNotification('exit');
+    expect(await exited).toBe(0);
+  });
+});
