@@ -1,0 +1,252 @@
+// Every diagnostic the language reports, as one catalog: each code has a title (for
+// `tlc explain`) and each message is a function here, so the parser and the checker never spell
+// a message themselves and tests compare against the catalog, not against copied text.
+// Codes are stable and never reused: TL1xxx syntax, TL2xxx meaning, TL4xxx run time.
+import type { Span } from '../ast/nodes';
+import type { Diagnostic, Label, Severity } from './types';
+
+/** Every code the language defines, with a one-line title. */
+export const CODES = {
+  TL1001: 'unexpected character',
+  TL1002: 'unterminated string',
+  TL1003: 'unknown statement',
+  TL1004: 'unknown setting in a block',
+  TL1005: 'unclosed `{`',
+  TL1006: 'unmatched `}`',
+  TL1007: 'expected something that is missing',
+  TL1008: 'unexpected word or value',
+  TL1009: 'clause given twice in one statement',
+  TL1010: 'unknown escape in a string',
+  TL2001: 'unknown model',
+  TL2002: 'missing `use`',
+  TL2003: 'missing `head`',
+  TL2004: 'statement given twice',
+  TL2005: 'setting given twice in a block',
+  TL2006: 'pretrained weights with rescaling or no preprocessing',
+  TL2007: 'freezing random weights',
+  TL2008: 'grayscale images with RGB weights',
+  TL2009: 'image size too small for the model',
+  TL2010: 'image size not a multiple the model takes',
+  TL2011: 'block or layer the model does not have',
+  TL2012: 'freeze point after the cut',
+  TL2013: 'augmentation turns the feature cache off',
+  TL2014: 'not a positive whole number',
+  TL2015: 'value out of range',
+  TL2016: 'unknown option value',
+  TL2017: '`unfreeze` outside `fine tune`',
+  TL2018: '`fine tune` with nothing frozen',
+  TL2019: '`fine tune` without `train`',
+  TL2020: 'unfreeze point unfreezes nothing',
+  TL2021: '`alpha` on a model without width multipliers',
+  TL2022: '`alpha` value the model does not have',
+  TL2023: 'output activation does not fit the number of units',
+  TL2024: 'head does not end with a `dense` layer',
+  TL2025: 'no ImageNet weights for these options',
+  TL4001: 'head output size differs from the number of classes',
+} as const;
+
+export type Code = keyof typeof CODES;
+
+/** A message without its place: the parser or a rule adds the span. */
+export interface Message {
+  code: Code;
+  severity: Severity;
+  message: string;
+  help?: string;
+  notes?: string[];
+}
+
+/** Places a message at a span, with optional secondary labels. */
+export function at(message: Message, span: Span, labels?: Label[]): Diagnostic {
+  const diagnostic: Diagnostic = { code: message.code, severity: message.severity, message: message.message, span };
+  if (labels && labels.length > 0) diagnostic.labels = labels;
+  if (message.notes && message.notes.length > 0) diagnostic.notes = message.notes;
+  if (message.help !== undefined) diagnostic.help = message.help;
+  return diagnostic;
+}
+
+const error = (code: Code, message: string, help?: string, notes?: string[]): Message => ({
+  code,
+  severity: 'error',
+  message,
+  ...(help !== undefined ? { help } : {}),
+  ...(notes ? { notes } : {}),
+});
+const warning = (code: Code, message: string, help?: string, notes?: string[]): Message => ({
+  ...error(code, message, help, notes),
+  severity: 'warning',
+});
+const info = (code: Code, message: string, help?: string, notes?: string[]): Message => ({
+  ...error(code, message, help, notes),
+  severity: 'info',
+});
+
+const suggest = (suggestion: string | undefined): string | undefined =>
+  suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`;
+
+/** `a`, `a or b`, `a, b or c`, each in backticks. */
+export function orList(words: readonly string[]): string {
+  const quoted = words.map((w) => `\`${w}\``);
+  if (quoted.length <= 1) return quoted.join('');
+  return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/** `block1 … block5` for long lists, the whole list when short. */
+function pointList(points: readonly string[]): string {
+  return points.length > 6 ? `${points[0]} … ${points[points.length - 1]}` : points.join(', ');
+}
+
+export const messages = {
+  // ------------------------------------------------------------ syntax (TL1xxx)
+  unexpectedCharacter: (character: string) =>
+    error('TL1001', `unexpected character \`${character}\``, 'remove it; `#` starts a comment'),
+  unterminatedString: () => error('TL1002', 'unterminated string', 'add the closing `"` on the same line'),
+  unknownStatement: (word: string, suggestion: string | undefined, block: string | undefined) =>
+    error(
+      'TL1003',
+      `unknown statement \`${word}\``,
+      suggest(suggestion) ??
+        (block !== undefined ? `\`${word}\` is a setting: put it inside \`${block} { }\`` : undefined),
+      block === undefined && suggestion === undefined
+        ? ['a statement starts with pipeline, data, augment, use, preprocess, head, train, fine tune, evaluate, export or predict']
+        : undefined,
+    ),
+  unknownSetting: (word: string, block: string, suggestion: string | undefined, belongsTo: string | undefined) =>
+    error(
+      'TL1004',
+      `unknown setting \`${word}\` in \`${block}\``,
+      suggest(suggestion) ??
+        (belongsTo !== undefined
+          ? `\`${word}\` belongs in \`${belongsTo}\``
+          : undefined),
+    ),
+  unclosedBlock: (block: string) =>
+    error('TL1005', `unclosed \`{\` in \`${block}\``, 'add the closing `}` after the last setting'),
+  unmatchedClose: () => error('TL1006', 'unmatched `}`', 'remove it, or add the `{` it closes'),
+  expected: (what: string, after: string, found: string | undefined, help?: string) =>
+    error('TL1007', `expected ${what} after \`${after}\`${found === undefined ? '' : `, found ${found}`}`, help),
+  unexpected: (found: string, where: string, suggestion?: string) =>
+    error(
+      'TL1008',
+      `unexpected ${found} in ${where}`,
+      suggest(suggestion) ?? 'a statement ends at a newline or `;`',
+    ),
+  duplicateClause: (clause: string, statement: string) =>
+    error('TL1009', `\`${clause}\` is given twice in one \`${statement}\``, 'keep one of them'),
+  unknownEscape: (escape: string) =>
+    error('TL1010', `unknown escape \`${escape}\` in a string`, 'the escapes are \\", \\\\, \\n and \\t'),
+
+  // ------------------------------------------------------------ meaning (TL2xxx)
+  unknownModel: (name: string, suggestion: string | undefined) =>
+    error(
+      'TL2001',
+      `unknown model \`${name}\``,
+      suggest(suggestion) ?? 'run `tlc models` to list the models',
+      suggestion === undefined ? undefined : ['model names are case-sensitive Keras names'],
+    ),
+  missingUse: () =>
+    error('TL2002', 'no `use` statement: the pipeline needs a backbone', 'add one, for example `use ResNet50V2 weights imagenet`'),
+  missingHead: () =>
+    error('TL2003', 'no `head` statement: the model needs a classifier', 'add one, for example `head dense 256 -> 2`'),
+  duplicateStatement: (statement: string) =>
+    error('TL2004', `\`${statement}\` is given twice`, `keep one \`${statement}\` statement`),
+  duplicateSetting: (setting: string, block: string) =>
+    error('TL2005', `\`${setting}\` is given twice in \`${block}\``, 'keep one of them'),
+  rescaleWithPretrained: (mode: string, model: string, native: string) =>
+    warning(
+      'TL2006',
+      `\`preprocess ${mode}\` with pretrained weights: ${model}'s filters were tuned on its own preprocessing (${native})`,
+      'use `preprocess native`; rescaling is for training from scratch (`weights none`)',
+    ),
+  freezeRandomWeights: (freeze: string) =>
+    error(
+      'TL2007',
+      `\`freeze ${freeze}\` with \`weights none\`: freezing random filters keeps them random`,
+      'use `freeze none` to train everything, or load weights (`weights imagenet`)',
+    ),
+  grayscaleWithRgbWeights: (firstConv: string, adapt: 'sum' | 'skip') =>
+    info(
+      'TL2008',
+      adapt === 'sum'
+        ? `grayscale images with RGB weights: the first convolution \`${firstConv}\` is adapted by summing its RGB kernels`
+        : `grayscale images with RGB weights: the first convolution \`${firstConv}\` is re-initialised (\`adapt skip\`)`,
+      adapt === 'sum' ? 'write `adapt skip` to re-initialise that layer instead' : undefined,
+    ),
+  imageTooSmall: (width: number, height: number, model: string, minimum: number) =>
+    error(
+      'TL2009',
+      `image size ${width}x${height} is too small for ${model}: the minimum is ${minimum}x${minimum}`,
+      `use at least \`image ${minimum}x${minimum}\``,
+    ),
+  imageWrongMultiple: (width: number, height: number, model: string, multiple: number, minimum: number) =>
+    error(
+      'TL2010',
+      `image size ${width}x${height} does not suit ${model}: each side must be a multiple of ${multiple} (minimum ${minimum})`,
+      `try \`image ${Math.max(minimum, Math.round(width / multiple) * multiple)}x${Math.max(minimum, Math.round(height / multiple) * multiple)}\``,
+    ),
+  unknownPoint: (point: string, model: string, points: readonly string[], suggestion: string | undefined) =>
+    error(
+      'TL2011',
+      `${model} has no block \`${point}\``,
+      suggest(suggestion) ?? `valid freeze points for ${model} are ${pointList(points)}, or a quoted Keras layer name`,
+      suggestion === undefined ? undefined : [`valid freeze points for ${model} are ${pointList(points)}`],
+    ),
+  unknownLayer: (layer: string, model: string, suggestion: string | undefined) =>
+    error('TL2011', `${model} has no layer "${layer}"`, suggest(suggestion) ?? 'run `tlc models` to list its blocks and layers'),
+  pointAfterCut: (clause: string, point: string, cut: string) =>
+    error(
+      'TL2012',
+      `\`${clause} ${point}\` is after the cut: the backbone ends at \`${cut}\``,
+      `use a point up to \`${cut}\`, or cut later`,
+    ),
+  augmentWithFrozenBackbone: () =>
+    info(
+      'TL2013',
+      'augmentation with a frozen backbone: the feature cache is off, so each epoch runs the backbone again',
+      'remove `augment` to let training reuse cached backbone features',
+    ),
+  notPositiveInteger: (setting: string, raw: string) =>
+    error('TL2014', `\`${setting}\` must be a positive whole number, not ${raw}`),
+  outOfRange: (setting: string, raw: string, range: string) =>
+    error('TL2015', `\`${setting}\` must be ${range}, not ${raw}`),
+  unknownValue: (option: string, word: string, allowed: readonly string[], suggestion: string | undefined) =>
+    error('TL2016', `unknown ${option} \`${word}\``, suggest(suggestion) ?? `use ${orList(allowed)}`),
+  unfreezeOutsideFineTune: () =>
+    error('TL2017', '`unfreeze` belongs in `fine tune { }`', 'move it to the second stage; `train` uses the `freeze` of `use`'),
+  fineTuneWithoutFrozen: () =>
+    error(
+      'TL2018',
+      '`fine tune` has nothing to unfreeze: stage 1 trains the whole backbone',
+      'freeze the backbone in stage 1: `use … freeze all` or `freeze until blockN`',
+    ),
+  fineTuneWithoutTrain: () =>
+    error('TL2019', '`fine tune` needs a `train { }` stage before it', 'add `train { epochs 10 }` before `fine tune`'),
+  unfreezeNothing: (unfreeze: string, freeze: string) =>
+    error(
+      'TL2020',
+      `\`unfreeze from ${unfreeze}\` unfreezes nothing: stage 1 already trains everything after \`${freeze}\``,
+      `unfreeze from \`${freeze}\` or an earlier block`,
+    ),
+  alphaNotAccepted: (model: string) =>
+    error('TL2021', `${model} takes no \`alpha\``, 'remove `alpha`; only the MobileNet family has width multipliers'),
+  alphaNotAvailable: (alpha: string, model: string, alphas: readonly number[]) =>
+    error('TL2022', `${model} has no alpha ${alpha}`, `use one of ${alphas.join(', ')}`),
+  activationMismatch: (activation: string, units: number, better: string) =>
+    warning(
+      'TL2023',
+      `\`${activation}\` output with ${units} unit${units === 1 ? '' : 's'}`,
+      `use \`${better}\`: sigmoid for one unit (two classes), softmax for two or more`,
+    ),
+  headWithoutOutput: () =>
+    error('TL2024', 'the head does not end with a `dense` layer', 'end the head with the output layer, e.g. `dense 2 softmax`'),
+  noImagenetWeights: (model: string, options: string) =>
+    error('TL2025', `Keras publishes no ImageNet weights for ${model}${options}`, 'change the options, or use `weights none`'),
+
+  // ------------------------------------------------------------ run time (TL4xxx, reported by the runtime)
+  headClassMismatch: (units: number, classes: number) =>
+    error(
+      'TL4001',
+      `the head outputs ${units} value${units === 1 ? '' : 's'} but the data has ${classes} classes`,
+      classes === 2 ? 'end the head with `dense 2 softmax` or `dense 1 sigmoid`' : `end the head with \`dense ${classes}\``,
+    ),
+} satisfies Record<string, (...args: never[]) => Message>;

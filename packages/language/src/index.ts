@@ -1,0 +1,12 @@
+// @tlc/language: `.tl` source -> AST -> diagnostics (and, via compile/, a plan).
+//   parse    source -> { program, diagnostics }            (syntax/)
+//   check    program -> diagnostics                        (check/)
+//   analyze  parse + check, diagnostics in source order
+//   format   source -> canonical text                      (format/)
+//   render   diagnostics -> rustc-style text or JSON       (diagnostics/)
+export type * from './ast/nodes';
+export type { Diagnostic, Label, Severity } from './diagnostics/types';
+export { parse, type ParseResult } from './syntax/index';
+export { KEYWORDS, STATEMENT_KEYWORDS, BLOCK_SETTINGS, VALUES, VALUE_WORDS } from './syntax/tokens';
+export { CODES, messages, type Code, type Message } from './diagnostics/catalog';
+export { didYouMean } from './diagnostics/didYouMean';

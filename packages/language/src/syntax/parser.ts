@@ -1,0 +1,733 @@
+// Tokens -> AST. A recursive-descent parser over the Chevrotain tokens: every statement and
+// every block setting starts with a keyword, so one token of lookahead decides everything.
+//
+// Error recovery is by statement: the first mistake in a statement (or in one setting of a
+// block) becomes one diagnostic from the catalog, the partial node stays in the tree, and
+// parsing resumes at the next newline, `;` or `}` (a block met on the way is skipped whole).
+// A block whose `}` is missing ends at the next top-level statement keyword, so a forgotten
+// brace does not turn the rest of the file into errors.
+import type * as Ast from '../ast/nodes';
+import type { Span } from '../ast/nodes';
+import { at, messages, orList, type Message } from '../diagnostics/catalog';
+import { didYouMean } from '../diagnostics/didYouMean';
+import type { Diagnostic } from '../diagnostics/types';
+import type { Token, TokenKind } from './lexer';
+import { BLOCK_SETTINGS, STATEMENT_KEYWORDS } from './tokens';
+
+/** Thrown to abandon the current statement or setting; caught where recovery happens. */
+class ParseFailure {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+type BlockName = keyof typeof BLOCK_SETTINGS | 'fine tune' | 'class weights';
+
+const STATEMENT_WORDS: readonly string[] = STATEMENT_KEYWORDS;
+/** Statement names as a user would write them, for "did you mean". */
+const STATEMENT_SUGGESTIONS = STATEMENT_KEYWORDS.map((k) => (k === 'fine' ? 'fine tune' : k));
+const USE_CLAUSES = ['alpha', 'weights', 'freeze', 'cut'];
+
+function settingsOf(block: BlockName): readonly string[] {
+  if (block === 'fine tune') return BLOCK_SETTINGS.train;
+  if (block === 'class weights') return [];
+  return BLOCK_SETTINGS[block];
+}
+
+/** The block (other than `block`) that has this setting, as the user writes its header. */
+function blockOwning(word: string, except?: BlockName): string | undefined {
+  for (const [name, settings] of Object.entries(BLOCK_SETTINGS)) {
+    if (name === except || (except === 'fine tune' && name === 'train')) continue;
+    if ((settings as readonly string[]).includes(word)) return `${name} { }`;
+  }
+  if (USE_CLAUSES.includes(word)) return 'use';
+  return undefined;
+}
+
+/** How a token is named in a message: "`word`", "the number `3`", "the end of the line". */
+function describe(token: Token): string {
+  switch (token.kind) {
+    case 'Identifier':
+      return `\`${token.image}\``;
+    case 'String':
+      return `the string ${token.image}`;
+    case 'Number':
+    case 'Percent':
+    case 'Fraction':
+    case 'Size':
+    case 'Range':
+      return `\`${token.image}\``;
+    case 'Newline':
+      return 'the end of the line';
+    case 'EOF':
+      return 'the end of the file';
+    default:
+      return `\`${token.image}\``;
+  }
+}
+
+const TERMINATORS: ReadonlySet<TokenKind> = new Set(['Newline', 'Semicolon', 'EOF', 'RCurly']);
+
+export class Parser {
+  private pos = 0;
+  /** End offset of the last token consumed. */
+  private lastEnd = 0;
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(private readonly tokens: Token[]) {}
+
+  // ---------------------------------------------------------------- token access
+
+  private peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.pos + ahead, this.tokens.length - 1)];
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (token.kind !== 'EOF') this.pos++;
+    this.lastEnd = token.span.end;
+    return token;
+  }
+
+  private isWord(word: string): boolean {
+    const token = this.peek();
+    return token.kind === 'Identifier' && token.image === word;
+  }
+
+  private atTerminator(): boolean {
+    return TERMINATORS.has(this.peek().kind);
+  }
+
+  private fail(message: Message, span: Span = this.peek().span): never {
+    throw new ParseFailure(at(message, span));
+  }
+
+  private failExpected(what: string, after: string, help?: string): never {
+    const token = this.peek();
+    // A missing value is reported where it should have been: just after the previous token.
+    const span = TERMINATORS.has(token.kind) ? { start: this.lastEnd, end: this.lastEnd } : token.span;
+    this.fail(messages.expected(what, after, describe(token), help), span);
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private identifier(token: Token): Ast.Identifier {
+    return { kind: 'Identifier', name: token.image, span: { ...token.span } };
+  }
+
+  private expectIdentifier(what: string, after: string, help?: string): Ast.Identifier {
+    if (this.peek().kind !== 'Identifier') this.failExpected(what, after, help);
+    return this.identifier(this.next());
+  }
+
+  private expectWord(word: string, after: string): Token {
+    if (!this.isWord(word)) this.failExpected(`\`${word}\``, after);
+    return this.next();
+  }
+
+  private string(token: Token): Ast.StringLiteral {
+    return { kind: 'String', value: token.value ?? '', span: { ...token.span } };
+  }
+
+  private expectString(what: string, after: string): Ast.StringLiteral {
+    if (this.peek().kind !== 'String') this.failExpected(what, after);
+    return this.string(this.next());
+  }
+
+  private number(raw: string, span: Span): Ast.NumberLiteral {
+    return { kind: 'Number', value: Number(raw), raw, span };
+  }
+
+  private expectNumber(after: string, what = 'a number'): Ast.NumberLiteral {
+    if (this.peek().kind !== 'Number') this.failExpected(what, after);
+    const token = this.next();
+    return this.number(token.image, { ...token.span });
+  }
+
+  private expectPercent(): Ast.PercentLiteral {
+    const token = this.next();
+    return { kind: 'Percent', value: Number(token.image.slice(0, -1)) / 100, raw: token.image, span: { ...token.span } };
+  }
+
+  private size(token: Token): Ast.SizeLiteral {
+    const [width, height] = token.image.split('x').map(Number);
+    return { kind: 'Size', width, height, span: { ...token.span } };
+  }
+
+  private fraction(token: Token): Ast.FractionLiteral {
+    const [numerator, denominator] = token.image.split('/').map(Number);
+    return { kind: 'Fraction', numerator, denominator, span: { ...token.span } };
+  }
+
+  private expectRange(after: string): Ast.RangeLiteral {
+    if (this.peek().kind !== 'Range') this.failExpected('a range like `0.8..1.2`', after);
+    const token = this.next();
+    const split = token.image.indexOf('..');
+    const start = token.span.start;
+    const minRaw = token.image.slice(0, split);
+    const maxRaw = token.image.slice(split + 2);
+    return {
+      kind: 'Range',
+      min: this.number(minRaw, { start, end: start + split }),
+      max: this.number(maxRaw, { start: start + split + 2, end: token.span.end }),
+      span: { ...token.span },
+    };
+  }
+
+  private expectNumberList(after: string): Ast.NumberList {
+    if (this.peek().kind !== 'LBracket') this.failExpected('a list like `[0.5, 0.5, 0.5]`', after);
+    const open = this.next();
+    const values: Ast.NumberLiteral[] = [];
+    if (this.peek().kind !== 'RBracket') {
+      values.push(this.expectNumber('['));
+      while (this.peek().kind === 'Comma') {
+        this.next();
+        values.push(this.expectNumber(','));
+      }
+    }
+    if (this.peek().kind !== 'RBracket') this.failExpected('`,` or `]`', values.length ? values[values.length - 1].raw : '[');
+    this.next();
+    return { kind: 'NumberList', values, span: { start: open.span.start, end: this.lastEnd } };
+  }
+
+  /** A block alias (`block4`) or a quoted Keras layer name. */
+  private expectLayerRef(after: string): Ast.LayerRef {
+    const token = this.peek();
+    if (token.kind === 'Identifier') return this.identifier(this.next());
+    if (token.kind === 'String') return this.string(this.next());
+    this.failExpected('a block like `block4` or a quoted layer name', after);
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  /** Skips to the end of the current statement: a newline or `;`, or a `}` left for the block. */
+  private sync(): void {
+    let depth = 0;
+    for (;;) {
+      const token = this.peek();
+      if (token.kind === 'EOF') return;
+      if (depth === 0 && (token.kind === 'Newline' || token.kind === 'Semicolon' || token.kind === 'RCurly')) return;
+      if (token.kind === 'LCurly') depth++;
+      if (token.kind === 'RCurly') depth--;
+      this.next();
+    }
+  }
+
+  /** After a complete statement or setting only its end may follow. */
+  private endOfItem(where: string, clauses: readonly string[] = []): void {
+    if (this.atTerminator()) return;
+    const token = this.peek();
+    const suggestion = token.kind === 'Identifier' ? didYouMean(token.image, clauses) : undefined;
+    this.fail(messages.unexpected(describe(token), where, suggestion));
+  }
+
+  /**
+   * Parses one statement or setting whose node is already in its list: the node keeps whatever
+   * was parsed when a mistake abandons it, and its span covers what it consumed.
+   */
+  private item(node: { span: Span }, body: () => void): void {
+    try {
+      body();
+      node.span.end = this.lastEnd;
+    } catch (failure) {
+      if (!(failure instanceof ParseFailure)) throw failure;
+      this.diagnostics.push(failure.diagnostic);
+      node.span.end = Math.max(this.lastEnd, node.span.start);
+      this.sync();
+    }
+  }
+
+  private skipSeparators(): void {
+    while (this.peek().kind === 'Newline' || this.peek().kind === 'Semicolon') this.next();
+  }
+
+  // ---------------------------------------------------------------- program
+
+  parseProgram(comments: Ast.Comment[], length: number): Ast.Program {
+    const statements: Ast.Statement[] = [];
+    for (;;) {
+      this.skipSeparators();
+      const token = this.peek();
+      if (token.kind === 'EOF') break;
+      if (token.kind === 'RCurly') {
+        this.diagnostics.push(at(messages.unmatchedClose(), token.span));
+        this.next();
+        continue;
+      }
+      this.statement(statements);
+    }
+    return { kind: 'Program', statements, comments, span: { start: 0, end: length } };
+  }
+
+  private statement(statements: Ast.Statement[]): void {
+    const keyword = this.peek();
+    const start = keyword.span.start;
+    const span = (): Span => ({ start, end: keyword.span.end });
+    if (keyword.kind !== 'Identifier' || !STATEMENT_WORDS.includes(keyword.image)) {
+      const failure = keyword.kind === 'Identifier'
+        ? messages.unknownStatement(keyword.image, didYouMean(keyword.image, STATEMENT_SUGGESTIONS), blockOwning(keyword.image))
+        : messages.unexpected(describe(keyword), 'place of a statement');
+      this.diagnostics.push(at(failure, keyword.span));
+      this.sync();
+      return;
+    }
+    this.next();
+    switch (keyword.image) {
+      case 'pipeline': {
+        const node: Ast.PipelineStatement = { kind: 'Pipeline', span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          node.name = this.expectString('a pipeline name in quotes', 'pipeline');
+          this.endOfItem('`pipeline`');
+        });
+        return;
+      }
+      case 'data': {
+        const node: Ast.DataStatement = { kind: 'Data', settings: [], span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          if (this.peek().kind === 'String') node.directory = this.string(this.next());
+          if (this.peek().kind === 'LCurly') {
+            if (!this.block('data', (word) => this.dataSetting(word, node.settings))) return;
+          } else if (node.directory === undefined) this.failExpected('a folder in quotes or a `{` block', 'data');
+          this.endOfItem('`data`');
+        });
+        return;
+      }
+      case 'augment': {
+        const node: Ast.AugmentStatement = { kind: 'Augment', settings: [], span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          if (this.peek().kind !== 'LCurly') this.failExpected('`{`', 'augment');
+          if (this.block('augment', (word) => this.augmentSetting(word, node.settings))) this.endOfItem('`augment`');
+        });
+        return;
+      }
+      case 'use': {
+        const node: Ast.UseStatement = { kind: 'Use', span: span() };
+        statements.push(node);
+        this.item(node, () => this.useStatement(node));
+        return;
+      }
+      case 'preprocess': {
+        const node: Ast.PreprocessStatement = { kind: 'Preprocess', span: span() };
+        statements.push(node);
+        this.item(node, () => this.preprocessStatement(node));
+        return;
+      }
+      case 'head': {
+        const node: Ast.HeadStatement = { kind: 'Head', form: 'shorthand', sizes: [], layers: [], span: span() };
+        statements.push(node);
+        this.item(node, () => this.headStatement(node));
+        return;
+      }
+      case 'train':
+      case 'fine': {
+        const stage = keyword.image === 'train' ? 'train' : 'fineTune';
+        const node: Ast.StageStatement = { kind: 'Stage', stage, settings: [], span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          if (stage === 'fineTune') this.expectWord('tune', 'fine');
+          const name = stage === 'train' ? 'train' : 'fine tune';
+          if (this.peek().kind !== 'LCurly') this.failExpected('`{`', name);
+          if (this.block(name, (word) => this.stageSetting(word, node.settings))) this.endOfItem(`\`${name}\``);
+        });
+        return;
+      }
+      case 'evaluate': {
+        const node: Ast.EvaluateStatement = { kind: 'Evaluate', span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          const token = this.peek();
+          if (token.kind === 'Identifier') node.target = this.identifier(this.next());
+          else if (token.kind === 'String') node.target = this.string(this.next());
+          this.endOfItem('`evaluate`');
+        });
+        return;
+      }
+      case 'export':
+      case 'predict': {
+        const node: Ast.ExportStatement | Ast.PredictStatement =
+          keyword.image === 'export' ? { kind: 'Export', span: span() } : { kind: 'Predict', span: span() };
+        statements.push(node);
+        this.item(node, () => {
+          node.path = this.expectString('a path in quotes', keyword.image);
+          this.endOfItem(`\`${keyword.image}\``);
+        });
+        return;
+      }
+    }
+  }
+
+  /**
+   * `{ setting; setting … }`. Each setting recovers on its own. A top-level statement keyword
+   * at the start of a setting means the `}` is missing: the block ends there (returns false,
+   * and the statement then ends without looking further).
+   */
+  private block(name: BlockName, setting: (word: Token) => void): boolean {
+    const open = this.next();
+    for (;;) {
+      this.skipSeparators();
+      const token = this.peek();
+      if (token.kind === 'RCurly') {
+        this.next();
+        return true;
+      }
+      const statementStarts = token.kind === 'Identifier' && STATEMENT_WORDS.includes(token.image) && name !== 'class weights';
+      if (token.kind === 'EOF' || statementStarts) {
+        this.diagnostics.push(at(messages.unclosedBlock(name), open.span));
+        return false;
+      }
+      const classWeightName = name === 'class weights' && token.kind === 'String';
+      if (token.kind !== 'Identifier' && !classWeightName) {
+        this.diagnostics.push(at(messages.unexpected(describe(token), `\`${name}\``), token.span));
+        this.next();
+        this.sync();
+        continue;
+      }
+      if (name !== 'class weights' && !settingsOf(name).includes(token.image)) {
+        const suggestion = didYouMean(token.image, settingsOf(name));
+        this.diagnostics.push(
+          at(messages.unknownSetting(token.image, name, suggestion, blockOwning(token.image, name)), token.span),
+        );
+        this.sync();
+        continue;
+      }
+      setting(token);
+    }
+  }
+
+  /** Starts a setting node at its keyword (consumed) and parses the rest of it. */
+  private setting<L extends { span: Span }, N extends L>(list: L[], node: N, body: (node: N) => void): void {
+    list.push(node);
+    this.next();
+    this.item(node, () => body(node));
+  }
+
+  // ---------------------------------------------------------------- data
+
+  private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
+    const span = { ...word.span };
+    switch (word.image) {
+      case 'image':
+        return this.setting(settings, { kind: 'Image', span } as Ast.ImageSetting, (node) => {
+          while (!this.atTerminator()) {
+            const token = this.peek();
+            if (token.kind === 'Size') {
+              if (node.size) this.fail(messages.duplicateClause('size', 'image'));
+              node.size = this.size(this.next());
+            } else if (token.kind === 'Identifier' && token.image === 'adapt') {
+              if (node.adapt) this.fail(messages.duplicateClause('adapt', 'image'));
+              this.next();
+              node.adapt = this.expectIdentifier('`sum` or `skip`', 'adapt');
+            } else if (token.kind === 'Identifier') {
+              if (node.color) this.fail(messages.duplicateClause('colour mode', 'image'));
+              node.color = this.identifier(this.next());
+            } else {
+              this.fail(messages.unexpected(describe(token), '`image`'));
+            }
+          }
+          if (!node.size && !node.color) this.failExpected('a size like `224x224`', 'image');
+        });
+      case 'validation':
+        return this.setting(settings, { kind: 'Validation', span } as Ast.ValidationSetting, (node) => {
+          const token = this.peek();
+          if (token.kind === 'Percent') node.fraction = this.expectPercent();
+          else if (token.kind === 'String') node.directory = this.string(this.next());
+          else this.failExpected('a split like `20%` or a folder in quotes', 'validation');
+          if (this.isWord('seed')) {
+            this.next();
+            node.seed = this.expectNumber('seed');
+          }
+          this.endOfItem('`validation`', ['seed']);
+        });
+      case 'batch':
+        return this.setting(settings, { kind: 'Batch', span } as Ast.BatchSetting, (node) => {
+          node.size = this.expectNumber('batch', 'a batch size');
+          this.endOfItem('`batch`');
+        });
+      case 'on':
+        return this.setting(settings, { kind: 'OnBadImage', span } as Ast.OnBadImageSetting, (node) => {
+          this.expectWord('bad', 'on');
+          this.expectWord('image', 'on bad');
+          node.action = this.expectIdentifier('`skip` or `fail`', 'on bad image');
+          this.endOfItem('`on bad image`');
+        });
+      default: // shuffle
+        return this.setting(settings, { kind: 'Shuffle', span } as Ast.ShuffleSetting, (node) => {
+          node.enabled = this.expectIdentifier('`on` or `off`', 'shuffle');
+          if (this.isWord('seed')) {
+            this.next();
+            node.seed = this.expectNumber('seed');
+          }
+          this.endOfItem('`shuffle`', ['seed']);
+        });
+    }
+  }
+
+  // ---------------------------------------------------------------- augment
+
+  private augmentSetting(word: Token, settings: Ast.AugmentSetting[]): void {
+    const span = { ...word.span };
+    const amount = <K extends 'Zoom' | 'Shear' | 'Shift'>(kind: K) =>
+      this.setting(settings, { kind, span } as Ast.ZoomSetting | Ast.ShearSetting | Ast.ShiftSetting, (node) => {
+        node.amount = this.expectNumber(word.image);
+        this.endOfItem(`\`${word.image}\``);
+      });
+    switch (word.image) {
+      case 'rotate':
+        return this.setting(settings, { kind: 'Rotate', span } as Ast.RotateSetting, (node) => {
+          node.degrees = this.expectNumber('rotate', 'an angle in degrees');
+          this.endOfItem('`rotate`');
+        });
+      case 'zoom':
+        return amount('Zoom');
+      case 'shear':
+        return amount('Shear');
+      case 'shift':
+        return amount('Shift');
+      case 'flip':
+        return this.setting(settings, { kind: 'Flip', directions: [], span } as Ast.FlipSetting, (node) => {
+          node.directions.push(this.expectIdentifier('`horizontal` or `vertical`', 'flip'));
+          while (this.peek().kind === 'Identifier') node.directions.push(this.identifier(this.next()));
+          this.endOfItem('`flip`');
+        });
+      case 'brightness':
+        return this.setting(settings, { kind: 'Brightness', span } as Ast.BrightnessSetting, (node) => {
+          node.range = this.expectRange('brightness');
+          this.endOfItem('`brightness`');
+        });
+      default: // seed
+        return this.setting(settings, { kind: 'AugmentSeed', span } as Ast.AugmentSeedSetting, (node) => {
+          node.seed = this.expectNumber('seed');
+          this.endOfItem('`seed`');
+        });
+    }
+  }
+
+  // ---------------------------------------------------------------- use / preprocess / head
+
+  private useStatement(node: Ast.UseStatement): void {
+    const token = this.peek();
+    if (token.kind !== 'Identifier') {
+      this.failExpected('a model name', 'use', token.kind === 'String' ? 'write the model name without quotes, e.g. `use ResNet50V2`' : undefined);
+    }
+    node.model = this.identifier(this.next());
+    while (!this.atTerminator()) {
+      const clause = this.peek();
+      const word = clause.kind === 'Identifier' ? clause.image : '';
+      if (word === 'alpha') {
+        if (node.alpha) this.fail(messages.duplicateClause('alpha', 'use'));
+        this.next();
+        node.alpha = { kind: 'Alpha', span: { ...clause.span } };
+        node.alpha.value = this.expectNumber('alpha', 'a width multiplier');
+        node.alpha.span.end = this.lastEnd;
+      } else if (word === 'weights') {
+        if (node.weights) this.fail(messages.duplicateClause('weights', 'use'));
+        this.next();
+        node.weights = { kind: 'Weights', span: { ...clause.span } };
+        const source = this.peek();
+        if (source.kind === 'Identifier') node.weights.source = this.identifier(this.next());
+        else if (source.kind === 'String') node.weights.source = this.string(this.next());
+        else this.failExpected('`imagenet`, `none` or a file in quotes', 'weights');
+        node.weights.span.end = this.lastEnd;
+      } else if (word === 'freeze') {
+        if (node.freeze) this.fail(messages.duplicateClause('freeze', 'use'));
+        this.next();
+        node.freeze = { kind: 'Freeze', span: { ...clause.span } };
+        this.freezeClause(node.freeze);
+        node.freeze.span.end = this.lastEnd;
+      } else if (word === 'cut') {
+        if (node.cut) this.fail(messages.duplicateClause('cut', 'use'));
+        this.next();
+        node.cut = { kind: 'Cut', span: { ...clause.span } };
+        this.expectWord('after', 'cut');
+        node.cut.after = this.expectLayerRef('cut after');
+        node.cut.span.end = this.lastEnd;
+      } else {
+        this.endOfItem('`use`', USE_CLAUSES);
+      }
+    }
+  }
+
+  private freezeClause(freeze: Ast.FreezeClause): void {
+    const token = this.peek();
+    const modes = ['all', 'none', 'until'] as const;
+    const mode = modes.find((m) => token.kind === 'Identifier' && token.image === m);
+    if (mode === undefined) {
+      const help =
+        token.kind === 'Identifier' || token.kind === 'String'
+          ? /^block\d+$/.test(token.image) || token.kind === 'String'
+            ? `write \`freeze until ${token.image}\``
+            : didYouMean(token.image, modes) !== undefined
+              ? `did you mean \`${didYouMean(token.image, modes)}\`?`
+              : undefined
+          : undefined;
+      this.failExpected(orList(modes), 'freeze', help);
+    }
+    freeze.keyword = this.identifier(this.next());
+    freeze.mode = mode;
+    if (mode === 'until') freeze.until = this.expectLayerRef('freeze until');
+  }
+
+  private preprocessStatement(node: Ast.PreprocessStatement): void {
+    node.mode = this.expectIdentifier('`native`, `rescale`, `normalize` or `none`', 'preprocess');
+    if (node.mode.name === 'rescale') {
+      const token = this.peek();
+      if (token.kind === 'Fraction') node.scale = this.fraction(this.next());
+      else if (token.kind === 'Number') node.scale = this.expectNumber('rescale');
+      else this.failExpected('a scale like `1/255`', 'rescale');
+    } else if (node.mode.name === 'normalize') {
+      while (!this.atTerminator()) {
+        if (this.isWord('mean') && !node.mean) {
+          this.next();
+          node.mean = this.expectNumberList('mean');
+        } else if (this.isWord('std') && !node.std) {
+          this.next();
+          node.std = this.expectNumberList('std');
+        } else {
+          this.endOfItem('`preprocess normalize`', ['mean', 'std']);
+          break;
+        }
+      }
+      if (!node.mean) this.failExpected('`mean [r, g, b]`', node.std ? 'std […]' : 'normalize');
+      if (!node.std) this.failExpected('`std [r, g, b]`', 'mean […]');
+    }
+    this.endOfItem('`preprocess`');
+  }
+
+  private headStatement(node: Ast.HeadStatement): void {
+    if (this.peek().kind === 'LCurly') {
+      node.form = 'block';
+      if (!this.block('head', (word) => this.headLayer(word, node.layers))) return;
+    } else {
+      if (!this.isWord('dense')) this.failExpected('`dense 256 -> 2` or a `{` block', 'head');
+      this.next();
+      node.sizes.push(this.expectNumber('dense', 'a layer size'));
+      while (this.peek().kind === 'Arrow') {
+        this.next();
+        node.sizes.push(this.expectNumber('->', 'a layer size'));
+      }
+    }
+    this.endOfItem('`head`');
+  }
+
+  private headLayer(word: Token, layers: Ast.HeadLayer[]): void {
+    const span = { ...word.span };
+    switch (word.image) {
+      case 'pool':
+        return this.setting(layers, { kind: 'Pool', span } as Ast.PoolLayer, (node) => {
+          node.type = this.expectIdentifier('`avg` or `max`', 'pool');
+          this.endOfItem('`pool`');
+        });
+      case 'flatten':
+        return this.setting(layers, { kind: 'Flatten', span } as Ast.FlattenLayer, () => this.endOfItem('`flatten`'));
+      case 'batchnorm':
+        return this.setting(layers, { kind: 'BatchNorm', span } as Ast.BatchNormLayer, () => this.endOfItem('`batchnorm`'));
+      case 'dropout':
+        return this.setting(layers, { kind: 'Dropout', span } as Ast.DropoutLayer, (node) => {
+          node.rate = this.expectNumber('dropout', 'a rate like `0.2`');
+          this.endOfItem('`dropout`');
+        });
+      default: // dense
+        return this.setting(layers, { kind: 'Dense', span } as Ast.DenseLayer, (node) => {
+          node.units = this.expectNumber('dense', 'a number of units');
+          if (this.peek().kind === 'Identifier') node.activation = this.identifier(this.next());
+          this.endOfItem('`dense`');
+        });
+    }
+  }
+
+  // ---------------------------------------------------------------- train / fine tune
+
+  private stageSetting(word: Token, settings: Ast.StageSetting[]): void {
+    const span = { ...word.span };
+    switch (word.image) {
+      case 'epochs':
+        return this.setting(settings, { kind: 'Epochs', span } as Ast.EpochsSetting, (node) => {
+          node.count = this.expectNumber('epochs');
+          this.endOfItem('`epochs`');
+        });
+      case 'batch':
+        return this.setting(settings, { kind: 'StageBatch', span } as Ast.StageBatchSetting, (node) => {
+          node.size = this.expectNumber('batch', 'a batch size');
+          this.endOfItem('`batch`');
+        });
+      case 'lr':
+        return this.setting(settings, { kind: 'LearningRate', span } as Ast.LearningRateSetting, (node) => {
+          node.value = this.expectNumber('lr', 'a learning rate like `1e-3`');
+          this.endOfItem('`lr`');
+        });
+      case 'loss':
+        return this.setting(settings, { kind: 'Loss', span } as Ast.LossSetting, (node) => {
+          node.name = this.expectIdentifier('a loss name', 'loss');
+          this.endOfItem('`loss`');
+        });
+      case 'optimizer':
+        return this.setting(settings, { kind: 'Optimizer', span } as Ast.OptimizerSetting, (node) => {
+          node.name = this.expectIdentifier('an optimizer name like `adam`', 'optimizer');
+          const options = { lr: 'lr', momentum: 'momentum', decay: 'weightDecay' } as const;
+          while (!this.atTerminator()) {
+            const token = this.peek();
+            const field = token.kind === 'Identifier' ? options[token.image as keyof typeof options] : undefined;
+            if (field === undefined) this.endOfItem('`optimizer`', Object.keys(options));
+            else {
+              if (node[field]) this.fail(messages.duplicateClause(token.image, 'optimizer'));
+              this.next();
+              node[field] = this.expectNumber(token.image);
+            }
+          }
+        });
+      case 'early':
+        return this.setting(settings, { kind: 'EarlyStop', span } as Ast.EarlyStopSetting, (node) => {
+          this.expectWord('stop', 'early');
+          while (!this.atTerminator()) {
+            if (this.isWord('patience')) {
+              if (node.patience) this.fail(messages.duplicateClause('patience', 'early stop'));
+              this.next();
+              node.patience = this.expectNumber('patience');
+            } else if (this.isWord('on')) {
+              if (node.monitor) this.fail(messages.duplicateClause('on', 'early stop'));
+              this.next();
+              node.monitor = this.expectIdentifier('a metric like `val_loss`', 'on');
+            } else {
+              this.endOfItem('`early stop`', ['patience', 'on']);
+            }
+          }
+        });
+      case 'class':
+        return this.setting(settings, { kind: 'ClassWeights', entries: [], span } as Ast.ClassWeightsSetting, (node) => {
+          this.expectWord('weights', 'class');
+          if (this.peek().kind === 'LCurly') this.block('class weights', (name) => this.classWeight(name, node.entries));
+          else node.balanced = this.expectIdentifier('`balanced` or a `{` block', 'class weights');
+          this.endOfItem('`class weights`');
+        });
+      default: // unfreeze
+        return this.setting(settings, { kind: 'Unfreeze', span } as Ast.UnfreezeSetting, (node) => {
+          if (this.isWord('all')) node.all = this.identifier(this.next());
+          else {
+            const token = this.peek();
+            const help = token.kind === 'Identifier' && !this.isWord('from') ? `write \`unfreeze from ${token.image}\`` : undefined;
+            this.expectWordWithHelp('from', 'unfreeze', '`from BLOCK` or `all`', help);
+            node.from = this.expectLayerRef('unfreeze from');
+          }
+          this.endOfItem('`unfreeze`');
+        });
+    }
+  }
+
+  private expectWordWithHelp(word: string, after: string, what: string, help: string | undefined): void {
+    if (!this.isWord(word)) this.failExpected(what, after, help);
+    this.next();
+  }
+
+  /** `cat 1.0` or `"golden retriever" 2` inside `class weights { }`. */
+  private classWeight(first: Token, entries: Ast.ClassWeightEntry[]): void {
+    const node: Ast.ClassWeightEntry = { kind: 'ClassWeight', span: { ...first.span } };
+    entries.push(node);
+    this.item(node, () => {
+      const token = this.next();
+      node.className = token.kind === 'String' ? this.string(token) : this.identifier(token);
+      node.weight = this.expectNumber(token.image, 'a weight');
+      this.endOfItem('`class weights`');
+    });
+  }
+}
