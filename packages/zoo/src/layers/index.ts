@@ -2,3 +2,4 @@
 // registers each with tfjs's serialization, so models that use them load again.
 export { Rescaling } from './Rescaling';
 export { Normalization } from './Normalization';
+export { CustomScaleLayer } from './CustomScaleLayer';
