@@ -7,9 +7,11 @@ export interface Initializers {
   kernel: 'glorotUniform' | 'zeros';
   /** Weights Keras starts at one: BatchNorm gamma and moving variance, LayerNorm gamma. */
   one: 'ones' | 'zeros';
+  /** True under `init: 'zeros'`: weights with other starting values (LayerScale) start at zero too. */
+  allZeros: boolean;
 }
 
 export function initializers(options: BuildOptions): Initializers {
   const zeros = options.init === 'zeros';
-  return { kernel: zeros ? 'zeros' : 'glorotUniform', one: zeros ? 'zeros' : 'ones' };
+  return { kernel: zeros ? 'zeros' : 'glorotUniform', one: zeros ? 'zeros' : 'ones', allZeros: zeros };
 }

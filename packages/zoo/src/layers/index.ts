@@ -3,3 +3,5 @@
 export { Rescaling } from './Rescaling';
 export { Normalization } from './Normalization';
 export { CustomScaleLayer } from './CustomScaleLayer';
+export { LayerScale } from './LayerScale';
+export { StochasticDepth } from './StochasticDepth';
