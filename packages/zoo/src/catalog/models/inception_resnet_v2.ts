@@ -16,8 +16,9 @@
 // `custom_scale_layer` … (Keras 3's CustomScaleLayer; Keras 2 used a Lambda named
 // `block35_1`) in creation order. Keras loads the published `_notop.h5` by topological order;
 // the file was written in the Keras 2.0 era, when automatic names were numbered from 1
-// (`conv2d_1` …, one off from these; it cannot be fetched here to check), so a loader must match the named layers by name and take the automatic ones
-// by order, never by their (shifted) names.
+// (`conv2d_1` …, one off from these; it cannot be fetched here to check), so a loader must
+// match the named layers by name and take the automatic ones by order, never by their
+// (shifted) names.
 import type { BlockInfo, ModelEntry } from '../types';
 
 const NOTOP_FILE = 'inception_resnet_v2_weights_tf_dim_ordering_tf_kernels_notop.h5';

@@ -10,12 +10,14 @@
 // NASNetMobile has 17 blocks (4 normal cells per stage), NASNetLarge 23 (6 per stage).
 //
 // Cut points: every block ends at one layer whose output is one 4-D tensor, so `cut after`
-// gives a proper model. But a NASNet cell reads the outputs of the two cells before it, so
-// only block1 and the last block are points where a single tensor carries everything forward;
-// after block K (1 < K < last) the next cell also reads block K-1's output. Freezing until block
-// K still freezes a closed set (block K-1 is upstream of block K), but a feature cache at that
-// boundary must keep both tensors.
-//
+// gives a proper model. But a NASNet cell reads the outputs of the two cells before it, so only
+// block1 and the last block are points where a single tensor carries everything forward. After
+// any other block K, the following cells also read one earlier block's output: block K-1's, or,
+// in NASNetLarge (skip_reduction) after a reduction cell, block K-2's. Freezing until block K
+// should freeze block K's layer and everything upstream of it (a closed set); note that in
+// `model.layers` order (sorted by depth, as Keras sorts it) some layers of the next cell that
+// read only the earlier block sort before block K's layer, so "every layer up to K's index" is
+// not that set. A feature cache at such a boundary must keep both tensors.
 // Input size: Keras takes any size >= 32 without the top (obtain_input_shape, min_size=32),
 // ImageNet weights included; only with the top is the size fixed (224 / 331). NASNetMobile's
 // default without the top is 224x224.
