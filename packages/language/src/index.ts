@@ -7,6 +7,11 @@
 export type * from './ast/nodes';
 export type { Diagnostic, Label, Severity } from './diagnostics/types';
 export { parse, type ParseResult } from './syntax/index';
+export { check } from './check/index';
+export { analyze, type AnalyzeResult } from './analyze';
 export { KEYWORDS, STATEMENT_KEYWORDS, BLOCK_SETTINGS, VALUES, VALUE_WORDS } from './syntax/tokens';
 export { CODES, messages, type Code, type Message } from './diagnostics/catalog';
 export { didYouMean } from './diagnostics/didYouMean';
+export { renderPretty, summarize, type PrettyOptions } from './diagnostics/pretty';
+export { renderJson, toJson, type JsonDiagnostic } from './diagnostics/json';
+export { toLineColumn, type LineColumn } from './diagnostics/position';

@@ -35,7 +35,6 @@ export const CODES = {
   TL2016: 'unknown option value',
   TL2017: '`unfreeze` outside `fine tune`',
   TL2018: '`fine tune` with nothing frozen',
-  TL2019: '`fine tune` without `train`',
   TL2020: 'unfreeze point unfreezes nothing',
   TL2021: '`alpha` on a model without width multipliers',
   TL2022: '`alpha` value the model does not have',
@@ -203,7 +202,8 @@ export const messages = {
     info(
       'TL2013',
       'augmentation with a frozen backbone: the feature cache is off, so each epoch runs the backbone again',
-      'remove `augment` to let training reuse cached backbone features',
+      undefined,
+      ['frozen features can be cached only when every epoch sees the same images; without `augment` training reuses them'],
     ),
   notPositiveInteger: (setting: string, raw: string) =>
     error('TL2014', `\`${setting}\` must be a positive whole number, not ${raw}`),
@@ -219,8 +219,6 @@ export const messages = {
       '`fine tune` has nothing to unfreeze: stage 1 trains the whole backbone',
       'freeze the backbone in stage 1: `use … freeze all` or `freeze until blockN`',
     ),
-  fineTuneWithoutTrain: () =>
-    error('TL2019', '`fine tune` needs a `train { }` stage before it', 'add `train { epochs 10 }` before `fine tune`'),
   unfreezeNothing: (unfreeze: string, freeze: string) =>
     error(
       'TL2020',

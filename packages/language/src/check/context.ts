@@ -1,0 +1,115 @@
+// What every checker rule reads: the program, its statements by kind, the backbone's catalog
+// entry (when `use` names a known model), and helpers for freeze points. Built once per check.
+import { findModel, modelLayers, type ModelEntry } from '@tlc/zoo/catalog';
+import type {
+  AugmentStatement,
+  DataStatement,
+  HeadStatement,
+  ImageSetting,
+  LayerRef,
+  PreprocessStatement,
+  Program,
+  Span,
+  StageStatement,
+  Statement,
+  UseStatement,
+} from '../ast/nodes';
+
+export interface CheckContext {
+  program: Program;
+  use?: UseStatement;
+  /** The backbone's catalog entry; undefined when `use` is missing or names no known model. */
+  model?: ModelEntry;
+  /** The backbone's Keras layer names in order, when the zoo has generated them. */
+  layers?: string[];
+  data?: DataStatement;
+  image?: ImageSetting;
+  augment?: AugmentStatement;
+  preprocess?: PreprocessStatement;
+  head?: HeadStatement;
+  train?: StageStatement;
+  fineTune?: StageStatement;
+  /** Whether the backbone starts from trained weights (`imagenet`, a file, or the default). */
+  pretrained: boolean;
+  /** Whether stage 1 freezes part or all of the backbone (explicitly or by default). */
+  frozen: boolean;
+}
+
+/** Where a freeze point sits in the backbone, comparable only with points of the same scale. */
+export interface PointPosition {
+  scale: 'layer' | 'block';
+  index: number;
+}
+
+function first<K extends Statement['kind']>(program: Program, kind: K): Extract<Statement, { kind: K }> | undefined {
+  return program.statements.find((s) => s.kind === kind) as Extract<Statement, { kind: K }> | undefined;
+}
+
+export function createContext(program: Program): CheckContext {
+  const use = first(program, 'Use');
+  const model = use?.model ? findModel(use.model.name) : undefined;
+  const data = first(program, 'Data');
+  const stages = program.statements.filter((s): s is StageStatement => s.kind === 'Stage');
+  const weights = use?.weights?.source;
+  const pretrained = !(weights?.kind === 'Identifier' && weights.name === 'none');
+  const freezeMode = use?.freeze?.mode;
+  return {
+    program,
+    use,
+    model,
+    layers: model ? modelLayers(model.name) : undefined,
+    data,
+    image: data?.settings.find((s): s is ImageSetting => s.kind === 'Image'),
+    augment: first(program, 'Augment'),
+    preprocess: first(program, 'Preprocess'),
+    head: first(program, 'Head'),
+    train: stages.find((s) => s.stage === 'train'),
+    fineTune: stages.find((s) => s.stage === 'fineTune'),
+    pretrained,
+    // Without `freeze`, pretrained weights make a feature extractor (Keras's transfer-learning
+    // recipe, and the compiler's default); random weights train everything.
+    frozen: freezeMode === 'all' || freezeMode === 'until' || (freezeMode === undefined && !use?.freeze && pretrained),
+  };
+}
+
+/** The span of a statement's leading keyword(s), for diagnostics about the whole statement. */
+export function keywordSpan(node: { span: Span }, keyword: string): Span {
+  return { start: node.span.start, end: node.span.start + keyword.length };
+}
+
+/** A block alias or layer name as the user wrote it: `block4`, `"conv4_block6_out"`. */
+export function pointText(ref: LayerRef): string {
+  return ref.kind === 'Identifier' ? ref.name : `"${ref.value}"`;
+}
+
+/**
+ * The position of a freeze point in the backbone: by layer index when the layer list is known,
+ * else by block index for block aliases. A block alias stands for its last layer (`freeze until`,
+ * `cut after`) or, with edge 'start', for its first (`unfreeze from`). Undefined for points the
+ * model does not have.
+ */
+export function pointPosition(context: CheckContext, ref: LayerRef, edge: 'start' | 'end' = 'end'): PointPosition | undefined {
+  const model = context.model;
+  if (!model) return undefined;
+  const blockIndex = ref.kind === 'Identifier' ? model.blocks.findIndex((b) => b.name === ref.name) : -1;
+  if (ref.kind === 'Identifier' && blockIndex < 0) return undefined;
+  if (context.layers) {
+    if (ref.kind === 'String') {
+      const index = context.layers.indexOf(ref.value);
+      return index < 0 ? undefined : { scale: 'layer', index };
+    }
+    if (edge === 'start') {
+      const previous = blockIndex === 0 ? -1 : context.layers.indexOf(model.blocks[blockIndex - 1].layer);
+      return { scale: 'layer', index: previous + 1 };
+    }
+    const index = context.layers.indexOf(model.blocks[blockIndex].layer);
+    return index < 0 ? undefined : { scale: 'layer', index };
+  }
+  return ref.kind === 'Identifier' ? { scale: 'block', index: blockIndex } : undefined;
+}
+
+/** Negative when position `a` comes before position `b`; undefined when they cannot be compared. */
+export function comparePositions(a: PointPosition | undefined, b: PointPosition | undefined): number | undefined {
+  if (!a || !b || a.scale !== b.scale) return undefined;
+  return a.index - b.index;
+}

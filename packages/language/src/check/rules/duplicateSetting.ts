@@ -1,0 +1,78 @@
+// TL2005: a setting given twice in one block (`epochs` twice in `train`), and a class named
+// twice in `class weights { }`. Head layers may repeat: they are a sequence.
+import type { Span } from '../../ast/nodes';
+import { at, messages } from '../../diagnostics/catalog';
+import type { Diagnostic } from '../../diagnostics/types';
+import type { Rule } from './types';
+
+/** The word each setting kind starts with, as the user writes it. */
+const WORD: Record<string, string> = {
+  Image: 'image',
+  Validation: 'validation',
+  Batch: 'batch',
+  OnBadImage: 'on bad image',
+  Shuffle: 'shuffle',
+  Rotate: 'rotate',
+  Zoom: 'zoom',
+  Shear: 'shear',
+  Shift: 'shift',
+  Flip: 'flip',
+  Brightness: 'brightness',
+  AugmentSeed: 'seed',
+  Epochs: 'epochs',
+  Optimizer: 'optimizer',
+  LearningRate: 'lr',
+  Loss: 'loss',
+  EarlyStop: 'early stop',
+  ClassWeights: 'class weights',
+  Unfreeze: 'unfreeze',
+  StageBatch: 'batch',
+};
+
+function duplicates(
+  items: readonly { key: string; word: string; span: Span }[],
+  block: string,
+): Diagnostic[] {
+  const seen = new Map<string, Span>();
+  const diagnostics: Diagnostic[] = [];
+  for (const item of items) {
+    const first = seen.get(item.key);
+    if (first) {
+      diagnostics.push(at(messages.duplicateSetting(item.word, block), item.span, [{ span: first, message: 'first given here' }]));
+    } else {
+      seen.set(item.key, item.span);
+    }
+  }
+  return diagnostics;
+}
+
+const keyword = (setting: { kind: string; span: Span }) => ({
+  key: setting.kind,
+  word: WORD[setting.kind] ?? setting.kind,
+  span: { start: setting.span.start, end: setting.span.start + (WORD[setting.kind] ?? '').length },
+});
+
+export const duplicateSettingRule: Rule = ({ program }) => {
+  const diagnostics: Diagnostic[] = [];
+  for (const statement of program.statements) {
+    if (statement.kind === 'Data') diagnostics.push(...duplicates(statement.settings.map(keyword), 'data'));
+    if (statement.kind === 'Augment') diagnostics.push(...duplicates(statement.settings.map(keyword), 'augment'));
+    if (statement.kind !== 'Stage') continue;
+    const block = statement.stage === 'train' ? 'train' : 'fine tune';
+    diagnostics.push(...duplicates(statement.settings.map(keyword), block));
+    for (const setting of statement.settings) {
+      if (setting.kind !== 'ClassWeights') continue;
+      const names = setting.entries.flatMap((entry) =>
+        entry.className
+          ? [{
+              key: entry.className.kind === 'Identifier' ? entry.className.name : entry.className.value,
+              word: entry.className.kind === 'Identifier' ? entry.className.name : entry.className.value,
+              span: entry.className.span,
+            }]
+          : [],
+      );
+      diagnostics.push(...duplicates(names, 'class weights'));
+    }
+  }
+  return diagnostics;
+};

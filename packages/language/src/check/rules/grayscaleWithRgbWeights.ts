@@ -1,0 +1,11 @@
+// TL2008 (info): grayscale images with pretrained RGB weights. Allowed: the first convolution
+// is adapted by summing its RGB kernels, or re-initialised with `adapt skip`. Says which.
+import { at, messages } from '../../diagnostics/catalog';
+import type { Rule } from './types';
+
+export const grayscaleWithRgbWeightsRule: Rule = ({ model, pretrained, image }) => {
+  if (!model || !pretrained || image?.color?.name !== 'grayscale') return [];
+  const adapt = image.adapt?.name ?? 'sum';
+  if (adapt !== 'sum' && adapt !== 'skip') return []; // an unknown word: reported as TL2016
+  return [at(messages.grayscaleWithRgbWeights(model.firstConv, adapt), image.color.span)];
+};
