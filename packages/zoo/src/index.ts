@@ -3,3 +3,4 @@
 export * from './catalog/index';
 export * from './builders/index';
 export * from './layers/index';
+export * from './weights/index';

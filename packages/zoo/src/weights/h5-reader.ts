@@ -1,0 +1,129 @@
+// Reads Keras weights from HDF5 with h5wasm:
+// - Keras 2 `save_weights` files (the `_notop.h5` files Keras publishes): root attribute
+//   `layer_names`, one group per layer with attribute `weight_names`, and datasets at
+//   `<layer>/<weight name>` (e.g. `conv1_conv/conv1_conv/kernel:0`); long attributes may be split
+//   into `layer_names0`, `layer_names1`, … as Keras does past HDF5's header limit;
+// - Keras 2 full-model `.h5` files: the same under the group `model_weights`;
+// - Keras 3 `.weights.h5` files: `layers/<class key>/vars/<i>`.
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
+import { WeightsError } from './errors';
+import type { FileLayer, FileWeight, WeightsSource } from './source';
+
+const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Opens a Keras weights file; throws a WeightsError when it is missing or not Keras HDF5. */
+export async function openKerasH5(path: string): Promise<WeightsSource> {
+  const absolute = resolve(path);
+  checkIsHdf5(absolute);
+  await h5wasm.ready;
+  const file = new h5wasm.File(absolute, 'r');
+  try {
+    const source = readLayout(file, absolute);
+    return { ...source, close: () => file.close() };
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
+/** h5wasm prints HDF5's diagnostics instead of throwing on a bad file, so check first. */
+function checkIsHdf5(path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new WeightsError(`weights file not found: ${path}`);
+  const fd = openSync(path, 'r');
+  try {
+    // The signature sits at offset 0, or after a user block of 512, 1024, 2048, … bytes.
+    const size = statSync(path).size;
+    const head = Buffer.alloc(HDF5_SIGNATURE.length);
+    for (let offset = 0; offset + head.length <= size; offset = offset === 0 ? 512 : offset * 2) {
+      readSync(fd, head, 0, head.length, offset);
+      if (head.equals(HDF5_SIGNATURE)) return;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new WeightsError(`${path} is not an HDF5 file (expected Keras weights in .h5 format)`);
+}
+
+function readLayout(file: Group, path: string): Omit<WeightsSource, 'close'> {
+  if (hasStringList(file, 'layer_names')) return { naming: 'layer-name', layers: keras2Layers(file, path) };
+  const keys = file.keys();
+  if (keys.includes('model_weights')) {
+    const group = file.get('model_weights') as Group;
+    if (hasStringList(group, 'layer_names')) return { naming: 'layer-name', layers: keras2Layers(group, path) };
+  }
+  const keras3Root = ['layers', '_layers'].find((k) => keys.includes(k));
+  if (keras3Root) return { naming: 'class-order', layers: keras3Layers(file.get(keras3Root) as Group, path) };
+  throw new WeightsError(
+    `${path} is an HDF5 file but not Keras weights (no \`layer_names\` attribute, no \`model_weights\` or \`layers\` group)`,
+  );
+}
+
+function keras2Layers(group: Group, path: string): FileLayer[] {
+  const present = new Set(group.keys());
+  return readStringList(group, 'layer_names')
+    .filter((name) => present.has(name))
+    .map((name) => {
+      const layerGroup = group.get(name) as Group;
+      const weightNames = hasStringList(layerGroup, 'weight_names') ? readStringList(layerGroup, 'weight_names') : [];
+      return {
+        name,
+        weights: weightNames.map((weightName) => {
+          const dataset = layerGroup.get(weightName);
+          if (!dataset || !('shape' in dataset)) {
+            throw new WeightsError(`${path}: layer \`${name}\` lists weight \`${weightName}\` but the file has no such dataset`);
+          }
+          return datasetWeight(weightName, dataset as Dataset, path);
+        }),
+      };
+    });
+}
+
+function keras3Layers(layersGroup: Group, path: string): FileLayer[] {
+  return layersGroup.keys().map((key) => {
+    const layerGroup = layersGroup.get(key) as Group;
+    const vars = layerGroup.keys().includes('vars') ? (layerGroup.get('vars') as Group) : undefined;
+    const indices = vars ? vars.keys().filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)) : [];
+    return {
+      name: key,
+      weights: indices.map((i) => datasetWeight(`${key}/vars/${i}`, vars!.get(i) as Dataset, path)),
+    };
+  });
+}
+
+function datasetWeight(name: string, dataset: Dataset, path: string): FileWeight {
+  return {
+    name,
+    shape: dataset.shape ?? [],
+    read() {
+      const value = dataset.value;
+      if (value instanceof Float32Array) return value;
+      if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array || value instanceof Int8Array) {
+        if (dataset.metadata.type === 0 || dataset.metadata.type === 1) return Float32Array.from(value);
+      }
+      throw new WeightsError(`${path}: weight \`${name}\` has a data type tlc cannot read (${String(dataset.dtype)})`);
+    },
+  };
+}
+
+/** Whether the attribute exists whole, or split Keras-style into `name0`, `name1`, …. */
+function hasStringList(group: Group, name: string): boolean {
+  const attrs = group.attrs;
+  return name in attrs || `${name}0` in attrs;
+}
+
+function readStringList(group: Group, name: string): string[] {
+  const attrs = group.attrs;
+  if (name in attrs) return toStrings(attrs[name].value);
+  const list: string[] = [];
+  for (let chunk = 0; `${name}${chunk}` in attrs; chunk++) list.push(...toStrings(attrs[`${name}${chunk}`].value));
+  return list;
+}
+
+/** An attribute of byte strings as JS strings; Keras writes an empty list as an empty float array. */
+function toStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v)));
+  return [];
+}

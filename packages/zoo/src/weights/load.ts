@@ -1,0 +1,158 @@
+// Loads weights from a file into a tfjs model by layer name (`weights imagenet` after the
+// download, `weights "file.h5"`, `weights "model.json"`): every model layer with weights takes
+// the file layer of the same name, weight by weight in the layer's order (Keras and tfjs agree
+// on it: kernel, bias; gamma, beta, moving mean, moving variance; depthwise, pointwise, bias),
+// after checking counts and shapes. Layers that do not fit keep their initial weights and are
+// reported, never a crash; the caller decides whether a report with nothing matched is fatal.
+import * as tf from '@tensorflow/tfjs';
+import type { GrayscaleAdaptation } from './grayscale';
+import { adaptKernelToGrayscale } from './grayscale';
+import { openKerasH5 } from './h5-reader';
+import type { WeightsReport } from './report';
+import { shortWeightName, type FileWeight, type WeightsSource } from './source';
+import { openTfjsModel } from './tfjs-reader';
+
+export interface WeightsSourceSpec {
+  path: string;
+  /** 'h5' (Keras) or 'tfjs' (layers-model model.json); default from the file's extension. */
+  format?: 'h5' | 'tfjs';
+}
+
+export interface LoadWeightsOptions {
+  /** The first convolution, adapted when the model is grayscale and the file's kernel is RGB. */
+  firstConv?: { layer: string; method: GrayscaleAdaptation };
+}
+
+type ModelLayer = tf.layers.Layer;
+type ModelWeight = ModelLayer['weights'][number];
+
+export async function loadWeights(
+  model: tf.LayersModel,
+  source: WeightsSourceSpec,
+  options: LoadWeightsOptions = {},
+): Promise<WeightsReport> {
+  const format = source.format ?? (source.path.toLowerCase().endsWith('.json') ? 'tfjs' : 'h5');
+  const file = format === 'tfjs' ? await openTfjsModel(source.path) : await openKerasH5(source.path);
+  try {
+    return applyWeights(model, file, source.path, options);
+  } finally {
+    file.close();
+  }
+}
+
+function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: string, options: LoadWeightsOptions): WeightsReport {
+  const report: WeightsReport = { source: sourcePath, matched: [], skipped: [], unused: [] };
+  const layers = flattenLayers(model);
+  const keys = layerKeys(layers, file.naming);
+  const fileLayers = new Map(file.layers.map((layer) => [layer.name, layer]));
+  const used = new Set<string>();
+
+  layers.forEach((layer, index) => {
+    const modelWeights = layer.weights;
+    if (modelWeights.length === 0) return;
+    const fileLayer = fileLayers.get(keys[index]);
+    if (!fileLayer || fileLayer.weights.length === 0) {
+      report.skipped.push({ layer: layer.name, reason: fileLayer ? 'the file has no weights for it' : 'not in the file' });
+      return;
+    }
+    used.add(fileLayer.name);
+    const fileWeights = alignByName(fileLayer.weights, modelWeights);
+    if (fileWeights.length !== modelWeights.length) {
+      report.skipped.push({
+        layer: layer.name,
+        reason: `the file has ${fileWeights.length} weights for it (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}), the model layer has ${modelWeights.length} (${modelWeights.map((w) => shortWeightName(w.originalName)).join(', ')})`,
+      });
+      return;
+    }
+    const grayscale = options.firstConv?.layer === layer.name && isRgbToGray(fileWeights[0].shape, modelWeights[0].shape);
+    if (grayscale && options.firstConv!.method === 'skip') {
+      report.skipped.push({ layer: layer.name, reason: 're-initialised for grayscale input (adapt skip)' });
+      report.adapted = { layer: layer.name, method: 'skip' };
+      return;
+    }
+    const mismatch = modelWeights.findIndex((w, i) => !(grayscale && i === 0) && !sameShape(w.shape, fileWeights[i].shape));
+    if (mismatch >= 0) {
+      const name = shortWeightName(modelWeights[mismatch].originalName);
+      report.skipped.push({
+        layer: layer.name,
+        reason: `shape mismatch: ${name} is [${fileWeights[mismatch].shape.join(', ')}] in the file, [${modelWeights[mismatch].shape.join(', ')}] in the model`,
+      });
+      return;
+    }
+    let values: Float32Array[];
+    try {
+      values = fileWeights.map((w) => w.read());
+    } catch (error) {
+      report.skipped.push({ layer: layer.name, reason: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    tf.tidy(() => {
+      const tensors = values.map((v, i) => tf.tensor(v, fileWeights[i].shape, 'float32'));
+      if (grayscale) tensors[0] = adaptKernelToGrayscale(tensors[0] as tf.Tensor4D);
+      layer.setWeights(tensors);
+    });
+    if (grayscale) report.adapted = { layer: layer.name, method: 'sum' };
+    report.matched.push(layer.name);
+  });
+
+  report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer.name)).map((layer) => layer.name);
+  return report;
+}
+
+/** The model's layers with nested models opened up, in order. */
+function flattenLayers(model: tf.LayersModel): ModelLayer[] {
+  return model.layers.flatMap((layer) => (layer instanceof tf.LayersModel ? flattenLayers(layer) : [layer]));
+}
+
+/**
+ * How each model layer is keyed in the file: its name, or, for Keras 3 files, its class in
+ * snake case numbered among the layers of that class (`conv2d`, `conv2d_1`, …) as Keras 3 saves.
+ */
+function layerKeys(layers: ModelLayer[], naming: WeightsSource['naming']): string[] {
+  if (naming === 'layer-name') return layers.map((layer) => layer.name);
+  const counts = new Map<string, number>();
+  return layers.map((layer) => {
+    const base = snakeCase(layer.getClassName());
+    const n = counts.get(base) ?? 0;
+    counts.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
+  });
+}
+
+/** Keras 3's `to_snake_case`: `BatchNormalization` -> `batch_normalization`, `Conv2D` -> `conv2d`. */
+function snakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
+ * The file's weights in the model layer's order: reordered by short name (`kernel`, `gamma`, …)
+ * when both sides name the same set, else as the file has them (old Keras files name weights
+ * differently, Keras 3 numbers them).
+ */
+function alignByName(fileWeights: FileWeight[], modelWeights: ModelWeight[]): FileWeight[] {
+  const byName = new Map(fileWeights.map((w) => [shortWeightName(w.name), w]));
+  const modelNames = modelWeights.map((w) => shortWeightName(w.originalName));
+  if (byName.size !== fileWeights.length || modelNames.length !== fileWeights.length) return fileWeights;
+  if (!modelNames.every((name) => byName.has(name))) return fileWeights;
+  return modelNames.map((name) => byName.get(name)!);
+}
+
+function isRgbToGray(fileShape: number[], modelShape: tf.Shape): boolean {
+  return (
+    fileShape.length === 4 &&
+    modelShape.length === 4 &&
+    fileShape[2] === 3 &&
+    modelShape[2] === 1 &&
+    fileShape[0] === modelShape[0] &&
+    fileShape[1] === modelShape[1] &&
+    fileShape[3] === modelShape[3]
+  );
+}
+
+function sameShape(a: tf.Shape, b: number[]): boolean {
+  return a.length === b.length && a.every((n, i) => n === b[i]);
+}

@@ -1,0 +1,44 @@
+// What loading weights did, as data (for the runtime and tests) and as a short text for people.
+import type { GrayscaleAdaptation } from './grayscale';
+
+export interface WeightsReport {
+  /** The weights file or model.json the weights came from. */
+  source: string;
+  /** Model layers whose weights were all set from the file. */
+  matched: string[];
+  /** Model layers with weights that kept their initial values, and why. */
+  skipped: { layer: string; reason: string }[];
+  /** File layers (with weights) that no model layer matched. */
+  unused: string[];
+  /** The first convolution adapted from RGB weights to a grayscale input. */
+  adapted?: { layer: string; method: GrayscaleAdaptation };
+}
+
+const LIST_LIMIT = 10;
+
+/** A few lines for the terminal: counts, every skipped layer with its reason, unused layers. */
+export function formatWeightsReport(report: WeightsReport): string {
+  const lines: string[] = [];
+  if (report.matched.length === 0) {
+    lines.push(
+      `no layer of the model matched a layer of ${report.source} by name: ` +
+        'the file is probably for another architecture (nothing was loaded)',
+    );
+  } else {
+    lines.push(`loaded weights for ${report.matched.length} layer${report.matched.length === 1 ? '' : 's'} from ${report.source}`);
+  }
+  if (report.adapted?.method === 'sum') {
+    lines.push(`  ${report.adapted.layer}: RGB kernel summed over its input channels for the grayscale input`);
+  }
+  if (report.skipped.length > 0) {
+    lines.push(`  skipped ${report.skipped.length} layer${report.skipped.length === 1 ? '' : 's'} (initial weights kept):`);
+    for (const { layer, reason } of report.skipped.slice(0, LIST_LIMIT)) lines.push(`    ${layer}: ${reason}`);
+    if (report.skipped.length > LIST_LIMIT) lines.push(`    … and ${report.skipped.length - LIST_LIMIT} more`);
+  }
+  if (report.unused.length > 0) {
+    const shown = report.unused.slice(0, LIST_LIMIT).join(', ');
+    const more = report.unused.length > LIST_LIMIT ? `, … (${report.unused.length - LIST_LIMIT} more)` : '';
+    lines.push(`  unused in the file: ${report.unused.length} layer${report.unused.length === 1 ? '' : 's'} (${shown}${more})`);
+  }
+  return lines.join('\n');
+}

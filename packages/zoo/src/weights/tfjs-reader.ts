@@ -1,0 +1,30 @@
+// Weights from a TensorFlow.js layers model (`weights "model.json"`), grouped by layer so they
+// match by layer name like Keras .h5 files do. A weight belongs to the longest layer name it
+// starts with (`conv1_bn/gamma` -> `conv1_bn`).
+import * as tf from '@tensorflow/tfjs';
+import { WeightsError } from './errors';
+import type { FileLayer, WeightsSource } from './source';
+import { readModelJson, readWeightShards, topologyLayerNames } from './tfjs-files';
+
+export async function openTfjsModel(path: string): Promise<WeightsSource> {
+  const json = await readModelJson(path);
+  const { specs, data } = await readWeightShards(path, json.weightsManifest);
+  let tensors: tf.NamedTensorMap;
+  try {
+    tensors = tf.io.decodeWeights(data, specs);
+  } catch (error) {
+    throw new WeightsError(`cannot decode the weights of ${path} (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const layerNames = topologyLayerNames(json.modelTopology).sort((a, b) => b.length - a.length);
+  const layers = new Map<string, FileLayer>();
+  for (const spec of specs) {
+    const tensor = tensors[spec.name];
+    const values = Float32Array.from(tensor.dataSync() as ArrayLike<number>);
+    tensor.dispose();
+    const layerName =
+      layerNames.find((name) => spec.name.startsWith(`${name}/`)) ?? spec.name.slice(0, Math.max(0, spec.name.lastIndexOf('/')));
+    if (!layers.has(layerName)) layers.set(layerName, { name: layerName, weights: [] });
+    layers.get(layerName)!.weights.push({ name: spec.name, shape: spec.shape, read: () => values });
+  }
+  return { naming: 'layer-name', layers: [...layers.values()], close: () => {} };
+}

@@ -1,0 +1,67 @@
+// Test fixture: writes HDF5 weight files laid out as Keras writes them (Keras 2 `save_weights`,
+// Keras 2 full-model `model_weights`, Keras 3 `.weights.h5`), with values the tests choose.
+import h5wasm, { type Group } from 'h5wasm/node';
+
+export interface FixtureWeight {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+export interface FixtureLayer {
+  name: string;
+  weights: FixtureWeight[];
+}
+
+/** Keras 2 layout: root (or `model_weights`) attribute `layer_names`, a group per layer. */
+export async function writeKeras2H5(path: string, layers: FixtureLayer[], options: { fullModel?: boolean } = {}): Promise<void> {
+  await h5wasm.ready;
+  const file = new h5wasm.File(path, 'w');
+  try {
+    const root = options.fullModel ? file.create_group('model_weights') : file;
+    writeStrings(root, 'layer_names', layers.map((l) => l.name));
+    root.create_attribute('backend', 'tensorflow');
+    root.create_attribute('keras_version', '2.15.0');
+    for (const layer of layers) {
+      const group = root.create_group(layer.name);
+      writeStrings(group, 'weight_names', layer.weights.map((w) => w.name));
+      for (const weight of layer.weights) {
+        const parts = weight.name.split('/');
+        let parent = group;
+        for (const part of parts.slice(0, -1)) {
+          parent = parent.keys().includes(part) ? (parent.get(part) as Group) : parent.create_group(part);
+        }
+        parent.create_dataset({ name: parts[parts.length - 1], data: weight.values, shape: weight.shape, dtype: '<f' });
+      }
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** Keras 3 layout: `layers/<class key>/vars/<i>`. */
+export async function writeKeras3H5(path: string, layers: FixtureLayer[]): Promise<void> {
+  await h5wasm.ready;
+  const file = new h5wasm.File(path, 'w');
+  try {
+    const root = file.create_group('layers');
+    for (const layer of layers) {
+      const vars = root.create_group(layer.name).create_group('vars');
+      layer.weights.forEach((weight, i) => {
+        vars.create_dataset({ name: String(i), data: weight.values, shape: weight.shape, dtype: '<f' });
+      });
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** A list of byte strings as h5py stores numpy `S` arrays; an empty list as numpy's empty float array. */
+function writeStrings(group: Group, name: string, values: string[]): void {
+  if (values.length === 0) {
+    group.create_attribute(name, new Float64Array(0), [0], '<d');
+    return;
+  }
+  const width = Math.max(...values.map((v) => Buffer.byteLength(v)));
+  group.create_attribute(name, values, [values.length], `S${width}`);
+}

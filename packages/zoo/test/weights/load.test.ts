@@ -1,0 +1,248 @@
+// Loading weights by layer name into real tfjs models from real files: Keras 2 .h5 (weights-only
+// and full-model layouts), Keras 3 .weights.h5, and tfjs model folders; mismatched shapes and
+// unused layers reported; grayscale adaptation of the first convolution.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adaptKernelToGrayscale,
+  formatWeightsReport,
+  loadModelFromDir,
+  loadWeights,
+  saveModelToDir,
+  WeightsError,
+} from '../../src/weights/index';
+import { writeKeras2H5, writeKeras3H5, type FixtureLayer } from './keras-h5-writer';
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = mkdtempSync(join(tmpdir(), 'tlc-weights-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small functional model with Keras-style layer names: conv, BN, depthwise, separable, dense. */
+function buildModel(channels: 1 | 3): tf.LayersModel {
+  const input = tf.input({ shape: [8, 8, channels], name: 'input_1' });
+  let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv1_conv' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'conv1_bn' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.activation({ activation: 'relu', name: 'conv1_relu' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'dw' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.separableConv2d({ filters: 6, kernelSize: 3, padding: 'same', name: 'sep' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'avg_pool' }).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers.dense({ units: 5, name: 'fc' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: output });
+}
+
+let seed = 0;
+/** Distinct, exactly representable values for every weight. */
+function values(shape: number[]): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  seed += 1;
+  return Float32Array.from({ length: size }, (_, k) => ((k * 7 + seed * 13) % 97) / 8 - 6);
+}
+
+function weight(layer: string, name: string, shape: number[]) {
+  return { name: `${layer}/${name}:0`, shape, values: values(shape) };
+}
+
+/** The file's layers, in Keras's own weight order per layer type. */
+function kerasLayers(options: { inChannels?: number; fcUnits?: number } = {}): FixtureLayer[] {
+  const c = options.inChannels ?? 3;
+  return [
+    { name: 'input_1', weights: [] },
+    { name: 'conv1_conv', weights: [weight('conv1_conv', 'kernel', [3, 3, c, 4]), weight('conv1_conv', 'bias', [4])] },
+    {
+      name: 'conv1_bn',
+      weights: ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((n) => {
+        const w = weight('conv1_bn', n, [4]);
+        if (n === 'moving_variance') w.values = w.values.map((v) => Math.abs(v) + 0.5); // a variance is positive
+        return w;
+      }),
+    },
+    { name: 'conv1_relu', weights: [] },
+    { name: 'dw', weights: [weight('dw', 'depthwise_kernel', [3, 3, 4, 1]), weight('dw', 'bias', [4])] },
+    {
+      name: 'sep',
+      weights: [weight('sep', 'depthwise_kernel', [3, 3, 4, 1]), weight('sep', 'pointwise_kernel', [1, 1, 4, 6]), weight('sep', 'bias', [6])],
+    },
+    { name: 'avg_pool', weights: [] },
+    { name: 'fc', weights: [weight('fc', 'kernel', [6, options.fcUnits ?? 5]), weight('fc', 'bias', [options.fcUnits ?? 5])] },
+    { name: 'predictions', weights: [weight('predictions', 'kernel', [5, 10]), weight('predictions', 'bias', [10])] },
+  ];
+}
+
+/** Every weight of the model layer equals the file weight with the same short name. */
+function expectLayerEquals(model: tf.LayersModel, layer: FixtureLayer): void {
+  const modelWeights = model.getLayer(layer.name).weights;
+  expect(modelWeights.length).toBe(layer.weights.length);
+  for (const w of modelWeights) {
+    const short = w.originalName.split('/').pop()!;
+    const expected = layer.weights.find((f) => f.name === `${layer.name}/${short}:0`)!;
+    expect(Array.from(w.read().dataSync())).toEqual(Array.from(expected.values));
+  }
+}
+
+describe('Keras 2 .h5 weights', () => {
+  it('loads every layer by name, in Keras weight order, and reports unused and mismatched layers', async () => {
+    const file = join(dir, 'small_notop.h5');
+    const layers = kerasLayers({ fcUnits: 7 });
+    await writeKeras2H5(file, layers);
+    const model = buildModel(3);
+    const fcBefore = model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()));
+
+    const report = await loadWeights(model, { path: file });
+
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep']);
+    expect(report.skipped).toEqual([{ layer: 'fc', reason: 'shape mismatch: kernel is [6, 7] in the file, [6, 5] in the model' }]);
+    expect(report.unused).toEqual(['predictions']);
+    expect(report.adapted).toBeUndefined();
+    for (const name of report.matched) expectLayerEquals(model, layers.find((l) => l.name === name)!);
+    expect(model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(fcBefore);
+    const text = formatWeightsReport(report);
+    expect(text).toContain('loaded weights for 4 layers');
+    expect(text).toContain('fc: shape mismatch');
+    expect(text).toContain('unused in the file: 1 layer (predictions)');
+    model.dispose();
+  });
+
+  it('reads full-model files (weights under model_weights)', async () => {
+    const file = join(dir, 'full_model.h5');
+    const layers = kerasLayers();
+    await writeKeras2H5(file, layers, { fullModel: true });
+    const model = buildModel(3);
+    const report = await loadWeights(model, { path: file, format: 'h5' });
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc']);
+    expect(report.skipped).toEqual([]);
+    for (const name of report.matched) expectLayerEquals(model, layers.find((l) => l.name === name)!);
+    model.dispose();
+  });
+
+  it('reports a file for another architecture as nothing matched, without failing', async () => {
+    const file = join(dir, 'other.h5');
+    await writeKeras2H5(file, [{ name: 'block1_conv1', weights: [weight('block1_conv1', 'kernel', [3, 3, 3, 64])] }]);
+    const model = buildModel(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual([]);
+    expect(report.unused).toEqual(['block1_conv1']);
+    expect(report.skipped.map((s) => s.layer)).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc']);
+    expect(report.skipped[0].reason).toBe('not in the file');
+    expect(formatWeightsReport(report)).toContain('probably for another architecture');
+    model.dispose();
+  });
+
+  it('rejects missing files and files that are not HDF5 with a WeightsError', async () => {
+    const model = buildModel(3);
+    await expect(loadWeights(model, { path: join(dir, 'absent.h5') })).rejects.toThrow(/weights file not found: .*absent\.h5/);
+    const text = join(dir, 'text.h5');
+    writeFileSync(text, 'not hdf5 at all');
+    await expect(loadWeights(model, { path: text })).rejects.toBeInstanceOf(WeightsError);
+    await expect(loadWeights(model, { path: text })).rejects.toThrow(/is not an HDF5 file/);
+    model.dispose();
+  });
+});
+
+describe('Keras 3 .weights.h5', () => {
+  it('matches layers by class and rank, as Keras 3 keys them', async () => {
+    const file = join(dir, 'small.weights.h5');
+    const keras2 = kerasLayers().filter((l) => l.weights.length > 0 && l.name !== 'predictions');
+    const keys = ['conv2d', 'batch_normalization', 'depthwise_conv2d', 'separable_conv2d', 'dense'];
+    await writeKeras3H5(file, keras2.map((l, i) => ({ name: keys[i], weights: l.weights })));
+    const model = buildModel(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc']);
+    expect(report.unused).toEqual([]);
+    for (const layer of keras2) expectLayerEquals(model, layer);
+    model.dispose();
+  });
+});
+
+describe('grayscale adaptation', () => {
+  it('adaptKernelToGrayscale sums a kernel over its input channels', () => {
+    // [kh=1, kw=1, in=3, out=2]: in0 -> (1, 2), in1 -> (3, 4), in2 -> (5, 6).
+    const kernel = tf.tensor4d([1, 2, 3, 4, 5, 6], [1, 1, 3, 2]);
+    const gray = adaptKernelToGrayscale(kernel);
+    expect(gray.shape).toEqual([1, 1, 1, 2]);
+    expect(Array.from(gray.dataSync())).toEqual([9, 12]);
+    tf.dispose([kernel, gray]);
+  });
+
+  it('sum: the RGB first convolution becomes its sum over channels; gray g acts like RGB (g, g, g)', async () => {
+    const file = join(dir, 'rgb.h5');
+    const layers = kerasLayers();
+    await writeKeras2H5(file, layers);
+    const model = buildModel(1);
+    const report = await loadWeights(model, { path: file }, { firstConv: { layer: 'conv1_conv', method: 'sum' } });
+    expect(report.adapted).toEqual({ layer: 'conv1_conv', method: 'sum' });
+    expect(report.matched).toContain('conv1_conv');
+    const rgbKernel = layers[1].weights[0].values; // [3, 3, 3, 4], row-major
+    const expected: number[] = [];
+    for (let p = 0; p < 9; p++) {
+      for (let o = 0; o < 4; o++) expected.push(rgbKernel[p * 12 + o] + rgbKernel[p * 12 + 4 + o] + rgbKernel[p * 12 + 8 + o]);
+    }
+    const kernel = model.getLayer('conv1_conv').getWeights()[0];
+    expect(kernel.shape).toEqual([3, 3, 1, 4]);
+    const actual = Array.from(kernel.dataSync());
+    actual.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+
+    const rgb = buildModel(3);
+    await loadWeights(rgb, { path: file });
+    const gray = tf.randomUniform([1, 8, 8, 1], 0, 1, 'float32', 7);
+    const grayOut = model.predict(gray) as tf.Tensor;
+    const rgbOut = rgb.predict(tf.tile(gray, [1, 1, 1, 3])) as tf.Tensor;
+    const diff = tf.max(tf.abs(tf.sub(grayOut, rgbOut))).dataSync()[0];
+    expect(diff).toBeLessThan(1e-3);
+    model.dispose();
+    rgb.dispose();
+  });
+
+  it('skip: the first convolution keeps its initial weights and is reported', async () => {
+    const file = join(dir, 'rgb-skip.h5');
+    await writeKeras2H5(file, kerasLayers());
+    const model = buildModel(1);
+    const before = model.getLayer('conv1_conv').getWeights().map((t) => Array.from(t.dataSync()));
+    const report = await loadWeights(model, { path: file }, { firstConv: { layer: 'conv1_conv', method: 'skip' } });
+    expect(report.adapted).toEqual({ layer: 'conv1_conv', method: 'skip' });
+    expect(report.skipped).toEqual([{ layer: 'conv1_conv', reason: 're-initialised for grayscale input (adapt skip)' }]);
+    expect(report.matched).toEqual(['conv1_bn', 'dw', 'sep', 'fc']);
+    expect(model.getLayer('conv1_conv').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(before);
+    model.dispose();
+  });
+});
+
+describe('TensorFlow.js model folders', () => {
+  it('saves a model atomically, loads it back whole, and loads its weights by name into a fresh model', async () => {
+    const source = buildModel(3);
+    for (const layer of source.layers) {
+      if (layer.weights.length > 0) layer.setWeights(layer.weights.map((w) => tf.tensor(values(w.shape as number[]), w.shape as number[])));
+    }
+    const out = join(dir, 'saved');
+    await saveModelToDir(source, out);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
+
+    const input = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 3);
+    const expected = Array.from((source.predict(input) as tf.Tensor).dataSync());
+    const loaded = await loadModelFromDir(out);
+    expect(loaded.layers.map((l) => l.name)).toEqual(source.layers.map((l) => l.name));
+    expect(Array.from((loaded.predict(input) as tf.Tensor).dataSync())).toEqual(expected);
+
+    const fresh = buildModel(3);
+    const report = await loadWeights(fresh, { path: join(out, 'model.json') });
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc']);
+    expect(report.skipped).toEqual([]);
+    expect(report.unused).toEqual([]);
+    for (const layer of source.layers) {
+      const a = layer.getWeights().map((t) => Array.from(t.dataSync()));
+      const b = fresh.getLayer(layer.name).getWeights().map((t) => Array.from(t.dataSync()));
+      expect(b).toEqual(a);
+    }
+    tf.dispose(input);
+    [source, loaded, fresh].forEach((m) => m.dispose());
+  });
+
+  it('rejects a folder without model.json with a WeightsError', async () => {
+    await expect(loadModelFromDir(join(dir, 'nothing-here'))).rejects.toThrow(/TensorFlow.js model not found: .*model\.json/);
+  });
+});
