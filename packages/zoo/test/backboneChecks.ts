@@ -40,12 +40,7 @@ export function build(entry: ModelEntry, size: number, channels = 3): tf.LayersM
   });
 }
 
-export interface BackboneCheckOptions {
-  /** Also build at the minimum input size and in grayscale (skip for giants to save time). */
-  variants?: boolean;
-}
-
-export function describeBackbone(name: string, options: BackboneCheckOptions = {}): void {
+export function describeBackbone(name: string): void {
   describe(name, () => {
     const entry = findModel(name)!;
     let model: tf.LayersModel;
@@ -84,16 +79,14 @@ export function describeBackbone(name: string, options: BackboneCheckOptions = {
       expect(order).toEqual([...order].sort((a, b) => a - b));
     });
 
-    if (options.variants !== false) {
-      it('builds at the minimum input size and in grayscale', () => {
-        const small = build(entry, entry.minInputSize);
-        expect((small.outputs[0].shape as number[]).every((d, i) => i === 0 || d > 0)).toBe(true);
-        small.dispose();
-        const gray = build(entry, entry.minInputSize, 1);
-        const conv = allLayers(gray).find((layer) => layer.name === entry.firstConv)!;
-        expect(conv.getWeights()[0].shape[2]).toBe(1);
-        gray.dispose();
-      });
-    }
+    it('builds at the minimum input size and in grayscale', () => {
+      const small = build(entry, entry.minInputSize);
+      expect((small.outputs[0].shape as number[]).every((d, i) => i === 0 || d > 0)).toBe(true);
+      small.dispose();
+      const gray = build(entry, entry.minInputSize, 1);
+      const conv = allLayers(gray).find((layer) => layer.name === entry.firstConv)!;
+      expect(conv.getWeights()[0].shape[2]).toBe(1);
+      gray.dispose();
+    });
   });
 }

@@ -22,4 +22,4 @@ describe('densenet catalog', () => {
 
 describeBackbone('DenseNet121');
 describeBackbone('DenseNet169');
-describeBackbone('DenseNet201', { variants: false });
+describeBackbone('DenseNet201');

@@ -39,4 +39,4 @@ describe('cut point check', () => {
 
 describeBackbone('ResNet50');
 describeBackbone('ResNet101');
-describeBackbone('ResNet152', { variants: false });
+describeBackbone('ResNet152');

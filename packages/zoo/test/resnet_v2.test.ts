@@ -31,4 +31,4 @@ describe('resnet_v2 catalog', () => {
 
 describeBackbone('ResNet50V2');
 describeBackbone('ResNet101V2');
-describeBackbone('ResNet152V2', { variants: false });
+describeBackbone('ResNet152V2');

@@ -11,6 +11,7 @@ import type { BackboneBuilder, BuildOptions } from './types';
 import { initializers, type Initializers } from './kerasInit';
 import { Normalization } from '../layers/Normalization';
 import { LayerScale } from '../layers/LayerScale';
+import { KerasAutoNames } from './kerasAutoNames';
 
 type Tensor = tf.SymbolicTensor;
 
@@ -44,18 +45,8 @@ function sequentialBlock(x: Tensor, name: string, layers: tf.layers.Layer[]): Te
   return block.apply(x) as Tensor;
 }
 
-/** Hands out TF-Keras's automatic names for the residual additions, in creation order. */
-class AddNames {
-  private count = 0;
-  next(): string {
-    const name = this.count === 0 ? 'tf.__operators__.add' : `tf.__operators__.add_${this.count}`;
-    this.count += 1;
-    return name;
-  }
-}
-
 /** Keras's ConvNeXtBlock with drop_path_rate 0 (a linear `_identity` instead of StochasticDepth). */
-function convNeXtBlock(input: Tensor, dim: number, name: string, init: Initializers, adds: AddNames): Tensor {
+function convNeXtBlock(input: Tensor, dim: number, name: string, init: Initializers, names: KerasAutoNames): Tensor {
   let x = tf.layers
     .depthwiseConv2d({
       kernelSize: 7,
@@ -76,12 +67,12 @@ function convNeXtBlock(input: Tensor, dim: number, name: string, init: Initializ
     name: `${name}_layer_scale`,
   }).apply(x) as Tensor;
   x = tf.layers.activation({ activation: 'linear', name: `${name}_identity` }).apply(x) as Tensor;
-  return tf.layers.add({ name: adds.next() }).apply([input, x]) as Tensor;
+  return tf.layers.add({ name: names.next('tf.__operators__.add') }).apply([input, x]) as Tensor;
 }
 
 function buildConvNeXt(modelName: string, config: ConvNeXtConfig, options: BuildOptions): tf.LayersModel {
   const init = initializers(options);
-  const adds = new AddNames();
+  const names = new KerasAutoNames();
   const dims = config.projectionDims;
   const input = tf.input({ shape: options.inputShape, name: 'input_1' });
   let x = options.inputShape[2] === 3 ? preStem(input, modelName) : input;
@@ -97,7 +88,7 @@ function buildConvNeXt(modelName: string, config: ConvNeXtConfig, options: Build
             tf.layers.conv2d({ filters: dims[stage], kernelSize: 2, strides: 2, kernelInitializer: init.kernel, name: `${modelName}_downsampling_conv_${stage - 1}` }),
           ]);
     for (let block = 0; block < config.depths[stage]; block++) {
-      x = convNeXtBlock(x, dims[stage], `${modelName}_stage_${stage}_block_${block}`, init, adds);
+      x = convNeXtBlock(x, dims[stage], `${modelName}_stage_${stage}_block_${block}`, init, names);
     }
   }
   x = layerNorm('layer_normalization', init).apply(x) as Tensor;

@@ -6,18 +6,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { initializers, type Initializers } from './kerasInit';
 import { resnetBatchNorm, resnetConv, resnetStem } from './resnet';
+import { KerasAutoNames } from './kerasAutoNames';
 
 type Tensor = tf.SymbolicTensor;
-
-/** Hands out Keras's automatic names for the unnamed shortcut poolings, in creation order. */
-class PoolNames {
-  private count = 0;
-  next(): string {
-    const name = this.count === 0 ? 'max_pooling2d' : `max_pooling2d_${this.count}`;
-    this.count += 1;
-    return name;
-  }
-}
 
 /** Keras's residual_block_v2: pre-activation bottleneck; the stride sits in the 3x3 conv. */
 function residualBlockV2(
@@ -27,7 +18,7 @@ function residualBlockV2(
   convShortcut: boolean,
   name: string,
   init: Initializers,
-  pools: PoolNames,
+  names: KerasAutoNames,
 ): Tensor {
   let preact = resnetBatchNorm(`${name}_preact_bn`, init).apply(input) as Tensor;
   preact = tf.layers.activation({ activation: 'relu', name: `${name}_preact_relu` }).apply(preact) as Tensor;
@@ -35,7 +26,7 @@ function residualBlockV2(
   if (convShortcut) {
     shortcut = resnetConv(`${name}_0_conv`, 4 * filters, 1, init, { strides: stride }).apply(preact) as Tensor;
   } else if (stride > 1) {
-    shortcut = tf.layers.maxPooling2d({ poolSize: 1, strides: stride, name: pools.next() }).apply(input) as Tensor;
+    shortcut = tf.layers.maxPooling2d({ poolSize: 1, strides: stride, name: names.next('max_pooling2d') }).apply(input) as Tensor;
   }
   let x = resnetConv(`${name}_1_conv`, filters, 1, init, { useBias: false }).apply(preact) as Tensor;
   x = resnetBatchNorm(`${name}_1_bn`, init).apply(x) as Tensor;
@@ -56,11 +47,11 @@ function stackV2(
   stride1: number,
   name: string,
   init: Initializers,
-  pools: PoolNames,
+  names: KerasAutoNames,
 ): Tensor {
-  x = residualBlockV2(x, filters, 1, true, `${name}_block1`, init, pools);
-  for (let i = 2; i < blocks; i++) x = residualBlockV2(x, filters, 1, false, `${name}_block${i}`, init, pools);
-  return residualBlockV2(x, filters, stride1, false, `${name}_block${blocks}`, init, pools);
+  x = residualBlockV2(x, filters, 1, true, `${name}_block1`, init, names);
+  for (let i = 2; i < blocks; i++) x = residualBlockV2(x, filters, 1, false, `${name}_block${i}`, init, names);
+  return residualBlockV2(x, filters, stride1, false, `${name}_block${blocks}`, init, names);
 }
 
 /** Blocks per stage conv2..conv5. */
@@ -68,13 +59,13 @@ type StageDepths = [number, number, number, number];
 
 function buildResNetV2(modelName: string, depths: StageDepths, options: BuildOptions): tf.LayersModel {
   const init = initializers(options);
-  const pools = new PoolNames();
+  const names = new KerasAutoNames();
   const input = tf.input({ shape: options.inputShape, name: 'input_1' });
   let x = resnetStem(input, true, init);
-  x = stackV2(x, 64, depths[0], 2, 'conv2', init, pools);
-  x = stackV2(x, 128, depths[1], 2, 'conv3', init, pools);
-  x = stackV2(x, 256, depths[2], 2, 'conv4', init, pools);
-  x = stackV2(x, 512, depths[3], 1, 'conv5', init, pools);
+  x = stackV2(x, 64, depths[0], 2, 'conv2', init, names);
+  x = stackV2(x, 128, depths[1], 2, 'conv3', init, names);
+  x = stackV2(x, 256, depths[2], 2, 'conv4', init, names);
+  x = stackV2(x, 512, depths[3], 1, 'conv5', init, names);
   x = resnetBatchNorm('post_bn', init).apply(x) as Tensor;
   x = tf.layers.activation({ activation: 'relu', name: 'post_relu' }).apply(x) as Tensor;
   return tf.model({ inputs: input, outputs: x, name: modelName });
