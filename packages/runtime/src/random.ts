@@ -15,6 +15,16 @@ export interface Rng {
   shuffle<T extends { length: number; [index: number]: any }>(array: T): T;
 }
 
+/**
+ * Tags that keep the streams of different uses of one seed apart: the validation split, the
+ * batch order and augmentation all derive from the plan's seeds but never share numbers.
+ */
+export const STREAMS = {
+  validationSplit: 1,
+  batchOrder: 2,
+  augmentation: 3,
+} as const;
+
 /** murmur3's 32-bit finaliser: spreads every input bit over the output. */
 function fmix32(h: number): number {
   h ^= h >>> 16;

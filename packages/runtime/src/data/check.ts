@@ -1,0 +1,74 @@
+// Decoding every image of a set once, before training, so bad files are found up front: the
+// pixels of the good ones are kept (they become the in-memory dataset) and every bad one is
+// listed with its reason. `on bad image fail` turns any bad file into one DataError listing
+// them all; `skip` goes on and returns a warning with the count and the first few.
+import { DATA_ERROR_CODES, DataError } from './errors';
+import { decodeImage, BadImageError, type DecodeOptions } from './decode';
+
+export interface BadImage {
+  file: string;
+  reason: string;
+}
+
+export interface CheckedImages<T> {
+  /** The items that decoded, in input order, with their pixels. */
+  good: { item: T; pixels: Uint8Array }[];
+  /** The items that did not, in input order. */
+  bad: BadImage[];
+}
+
+export interface CheckOptions extends DecodeOptions {
+  /** Files decoded at the same time (default 3). */
+  concurrency?: number;
+  /** Called after each file with the number done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function checkImages<T extends { file: string }>(items: readonly T[], options: CheckOptions): Promise<CheckedImages<T>> {
+  const results: ({ pixels: Uint8Array } | { bad: BadImage })[] = new Array(items.length);
+  let nextIndex = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (nextIndex < items.length) {
+      const index = nextIndex++;
+      const item = items[index]!;
+      try {
+        results[index] = { pixels: await decodeImage(item.file, options) };
+      } catch (error) {
+        if (!(error instanceof BadImageError)) throw error;
+        results[index] = { bad: { file: item.file, reason: error.reason } };
+      }
+      options.onProgress?.(++done, items.length);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 3, items.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  const checked: CheckedImages<T> = { good: [], bad: [] };
+  results.forEach((result, index) => {
+    if ('pixels' in result) checked.good.push({ item: items[index]!, pixels: result.pixels });
+    else checked.bad.push(result.bad);
+  });
+  return checked;
+}
+
+/** How many bad files a `skip` warning names before "and N more". */
+const WARNING_EXAMPLES = 5;
+
+/**
+ * Applies `on bad image`: with `fail`, throws a DataError naming every bad file and why;
+ * with `skip`, returns the warning to print (null when nothing was bad).
+ */
+export function applyBadImagePolicy(bad: readonly BadImage[], total: number, policy: 'fail' | 'skip'): string | null {
+  if (bad.length === 0) return null;
+  const line = (b: BadImage) => `  ${b.file}: ${b.reason}`;
+  if (policy === 'fail') {
+    throw new DataError(
+      DATA_ERROR_CODES.badImages,
+      `${bad.length} of ${total} image files cannot be used (on bad image fail):\n${bad.map(line).join('\n')}\n` +
+        `Fix or remove them, or write \`on bad image skip\` in the data statement to train without them.`,
+    );
+  }
+  const shown = bad.slice(0, WARNING_EXAMPLES).map(line).join('\n');
+  const more = bad.length > WARNING_EXAMPLES ? `\n  … and ${bad.length - WARNING_EXAMPLES} more` : '';
+  return `skipped ${bad.length} of ${total} image files that cannot be used (on bad image skip):\n${shown}${more}`;
+}

@@ -1,0 +1,99 @@
+// Decoding one image file into the pixels a model sees, with sharp, the way Keras's load_img
+// with target_size does it: EXIF orientation applied, resized to exactly height x width
+// (stretched, no crop; bilinear), alpha dropped (not composited, as PIL's convert('RGB')),
+// 16-bit and CMYK converted to 8-bit sRGB, grayscale as one luminance channel, the first
+// frame of an animated GIF. Output: HWC Uint8Array, 0..255.
+// A file that cannot be used raises BadImageError with a reason for people; a declared size
+// over maxPixels is refused from the header, before any pixel is decoded (decompression bombs).
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export interface DecodeOptions {
+  height: number;
+  width: number;
+  colorMode: 'rgb' | 'grayscale';
+  /** Largest width x height accepted as declared in the file's header. */
+  maxPixels: number;
+}
+
+/** A file that is not a usable image; `reason` is for people ("truncated or corrupt …"). */
+export class BadImageError extends Error {
+  override readonly name = 'BadImageError';
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export const channelsOf = (colorMode: DecodeOptions['colorMode']): number => (colorMode === 'rgb' ? 3 : 1);
+
+async function readBytes(file: string): Promise<Buffer> {
+  try {
+    return await fs.readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied'
+      : code === 'ENOENT' ? 'the file disappeared while the data was being read'
+      : code === 'EISDIR' ? 'is a folder, not an image file'
+      : `cannot be read: ${(error as Error).message}`;
+    throw new BadImageError(file, reason);
+  }
+}
+
+/** A reason for people from sharp's (libvips's) message. */
+function reasonFromSharp(file: string, error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  if (/unsupported image format/i.test(message)) {
+    return path.extname(file).toLowerCase() === '.bmp'
+      ? 'BMP images cannot be decoded (sharp has no BMP support); convert the file to PNG'
+      : 'not an image, or an image format that cannot be read (expected JPEG, PNG, WebP, GIF, TIFF or AVIF)';
+  }
+  if (/pixel limit/i.test(message)) return 'declares more pixels than the limit allows';
+  if (/premature end|truncat|end of (file|input|data)|corrupt|read error|bogus|invalid|not enough|missing/i.test(message)) {
+    return `truncated or corrupt image data (${message})`;
+  }
+  return `cannot be decoded (${message})`;
+}
+
+function checkDeclaredSize(file: string, width: number | undefined, height: number | undefined, maxPixels: number): void {
+  if (width === undefined || height === undefined) throw new BadImageError(file, 'the image header declares no size');
+  const pixels = width * height;
+  if (pixels > maxPixels) {
+    throw new BadImageError(
+      file,
+      `declares ${width}x${height} = ${pixels.toLocaleString('en-US')} pixels, over the limit of ${maxPixels.toLocaleString('en-US')} (a decompression bomb, or an image too large: resize it, or raise the limit)`,
+    );
+  }
+}
+
+/** Decodes `file` to HWC 8-bit pixels of exactly options.height x options.width. */
+export async function decodeImage(file: string, options: DecodeOptions): Promise<Uint8Array> {
+  const bytes = await readBytes(file);
+  if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
+  const open = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: options.maxPixels, pages: 1, page: 0 });
+  const channels = channelsOf(options.colorMode);
+  try {
+    const header = await open().metadata();
+    checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, options.maxPixels);
+    const { data, info } = await open()
+      .rotate()
+      .resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' })
+      .removeAlpha()
+      .toColourspace(options.colorMode === 'rgb' ? 'srgb' : 'b-w')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels || info.width !== options.width || info.height !== options.height) {
+      throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x${channels}`);
+    }
+    // Own the pixels outright: a view into a larger shared buffer would keep all of it alive.
+    const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    return ownsBuffer ? new Uint8Array(data.buffer) : new Uint8Array(data);
+  } catch (error) {
+    if (error instanceof BadImageError) throw error;
+    throw new BadImageError(file, reasonFromSharp(file, error));
+  }
+}
