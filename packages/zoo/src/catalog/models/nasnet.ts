@@ -19,8 +19,8 @@
 // read only the earlier block sort before block K's layer, so "every layer up to K's index" is
 // not that set. A feature cache at such a boundary must keep both tensors.
 // Input size: Keras takes any size >= 32 without the top (obtain_input_shape, min_size=32),
-// ImageNet weights included; only with the top is the size fixed (224 / 331). NASNetMobile's
-// default without the top is 224x224.
+// ImageNet weights included (then with 3 channels and a static shape, no None); only with the
+// top is the size fixed (224 / 331). NASNetMobile's default without the top is 224x224.
 //
 // Layer names: every weighted layer is named by Keras; only activations, paddings, croppings
 // and a few adds and concatenations are automatic, and they carry no weights, so the published
