@@ -15,3 +15,5 @@ export { didYouMean } from './diagnostics/didYouMean';
 export { renderPretty, summarize, type PrettyOptions } from './diagnostics/pretty';
 export { renderJson, toJson, type JsonDiagnostic } from './diagnostics/json';
 export { toLineColumn, type LineColumn } from './diagnostics/position';
+export { compile, COMPILE_CODES, compileMessages, type CompileOptions, type CompileResult, type CompileCode } from './compile/index';
+export { format, type FormatResult } from './format/index';
