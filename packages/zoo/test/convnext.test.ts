@@ -50,9 +50,13 @@ describe('ConvNeXtTiny with random weights', () => {
     loaded.dispose();
   });
 
-  it('skips the built-in normalisation for grayscale input, as Keras does', () => {
+  it('normalises grayscale input with the channel-averaged statistics, keeping the layer list', () => {
     const model = buildBackbone('ConvNeXtTiny', { inputShape: [32, 32, 1], init: 'zeros' });
-    expect(model.layers.map((l) => l.name).slice(0, 2)).toEqual(['input_1', 'convnext_tiny_stem']);
+    expect(model.layers.map((l) => l.name)).toEqual(modelLayers('ConvNeXtTiny'));
+    const gray = tf.fill([1, 2, 2, 1], 0.449 * 255 + 0.226 * 255);
+    const normalised = model.getLayer('convnext_tiny_prestem_normalization').apply(gray) as tf.Tensor;
+    expect(Array.from(normalised.dataSync()).every((v) => Math.abs(v - 1) < 1e-5)).toBe(true);
+    tf.dispose([gray, normalised]);
     model.dispose();
   });
 });

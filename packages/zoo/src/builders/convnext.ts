@@ -1,11 +1,14 @@
 // tfjs-layers builders for the `convnext` family (ConvNeXt Tiny/Small/Base/Large/XLarge), with
 // Keras's layer names, include_top=False, pooling=None (keras/src/applications/convnext.py).
-// As in Keras: a built-in Normalization (ImageNet mean / variance on 0..255 pixels, RGB inputs
-// only), a stem and three downsampling blocks as nested Sequential models, and blocks whose
+// As in Keras: a built-in Normalization (ImageNet mean / variance on 0..255 pixels), a stem and three downsampling blocks as nested Sequential models, and blocks whose
 // depthwise 7x7 conv (Keras: Conv2D with groups = channels; here DepthwiseConv2D, the same
 // weights with kernel shape [7, 7, C, 1] for Keras's [7, 7, 1, C]) feeds Dense layers.
 // Keras leaves the residual additions and the final LayerNormalization unnamed; they carry
 // TF-Keras's automatic names: tf.__operators__.add, tf.__operators__.add_1, …, layer_normalization.
+// One deliberate difference: Keras drops the Normalization for non-RGB input; here a grayscale
+// input is normalised with the channel-averaged statistics, so that RGB weights adapted to one
+// channel (kernels summed) see inputs on the scale they were trained on, and the layer list is
+// the same in both colour modes.
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { initializers, type Initializers } from './kerasInit';
@@ -28,11 +31,20 @@ function layerNorm(name: string | undefined, init: Initializers): tf.layers.Laye
   return tf.layers.layerNormalization({ axis: -1, epsilon: 1e-6, gammaInitializer: init.one, name });
 }
 
-/** Keras's PreStem: normalises 0..255 RGB pixels with the ImageNet statistics. */
-function preStem(x: Tensor, modelName: string): Tensor {
+function average(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/**
+ * Keras's PreStem: normalises 0..255 pixels with the ImageNet statistics (per channel for RGB,
+ * averaged over the channels for grayscale).
+ */
+function preStem(x: Tensor, modelName: string, channels: number): Tensor {
+  const mean = channels === 3 ? IMAGENET_MEAN : [average(IMAGENET_MEAN)];
+  const std = channels === 3 ? IMAGENET_STD : [average(IMAGENET_STD)];
   return new Normalization({
-    mean: IMAGENET_MEAN.map((m) => m * 255),
-    variance: IMAGENET_STD.map((s) => (s * 255) ** 2),
+    mean: mean.map((m) => m * 255),
+    variance: std.map((s) => (s * 255) ** 2),
     name: `${modelName}_prestem_normalization`,
   }).apply(x) as Tensor;
 }
@@ -75,7 +87,7 @@ function buildConvNeXt(modelName: string, config: ConvNeXtConfig, options: Build
   const names = new KerasAutoNames();
   const dims = config.projectionDims;
   const input = tf.input({ shape: options.inputShape, name: 'input_1' });
-  let x = options.inputShape[2] === 3 ? preStem(input, modelName) : input;
+  let x = preStem(input, modelName, options.inputShape[2]);
   for (let stage = 0; stage < 4; stage++) {
     x =
       stage === 0
