@@ -4,3 +4,4 @@ export * from './types';
 export { PLAN_SCHEMA } from './schema';
 export { validatePlan, formatPlanError, type PlanError, type PlanValidation } from './validate';
 export { rebasePlanPaths } from './paths';
+export { planToJson } from './json';
