@@ -1,5 +1,8 @@
 // Every `tlc` command, in the order `tlc --help` lists them.
 import { lspCommand } from './lsp';
+import { checkCommand } from './check';
+import { fmtCommand } from './fmt';
+import { explainCommand } from './explain';
 
 export interface Command {
   name: string;
@@ -9,5 +12,8 @@ export interface Command {
 }
 
 export const COMMANDS: Command[] = [
+  checkCommand,
+  fmtCommand,
+  explainCommand,
   lspCommand,
 ];

@@ -8,7 +8,8 @@
 //     = note: model names are case-sensitive Keras names
 //     = help: did you mean `ResNet50V2`?
 //
-// Colour (ANSI) only when the caller asks; the CLI decides from the terminal and NO_COLOR.
+// Each diagnostic ends with a newline, with a blank line between two. Colour (ANSI) only when
+// the caller asks; the CLI decides from the terminal and NO_COLOR.
 import type { Span } from '../ast/nodes';
 import { lineColumnIn, lineStarts, lineText } from './position';
 import type { Diagnostic, Severity } from './types';
@@ -71,9 +72,9 @@ export function renderPretty(
       }
       for (const note of d.notes ?? []) lines.push(`${' '.repeat(gutter)}${paint('blue', '=', true)} note: ${note}`);
       if (d.help !== undefined) lines.push(`${' '.repeat(gutter)}${paint('blue', '=', true)} help: ${d.help}`);
-      return lines.join('\n');
+      return `${lines.join('\n')}\n`;
     })
-    .join('\n\n');
+    .join('\n');
 }
 
 /** `2 errors, 1 warning` (empty when there is nothing to report). */

@@ -1,0 +1,64 @@
+// `tlc check FILE… [--format pretty|json]`: parse and check each file and report every
+// diagnostic. Exit 0 when clean or only warnings/notes, 1 on any error (or an unreadable
+// file), 2 on bad arguments.
+import { readFileSync } from 'node:fs';
+import { analyze, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
+import { checkChoice, parseCommandArgs } from '../args';
+import { useColor } from '../color';
+import type { Command } from './registry';
+
+const spec = {
+  name: 'check',
+  usage: 'tlc check FILE… [--format pretty|json]',
+  help: `Checks .tl files: syntax, model names, freeze points, image sizes, value ranges and
+the rest of the language's rules. Prints each problem with its code, place and a fix
+where one is known (\`tlc explain CODE\` says more). Exits 1 when there is an error.
+
+Options:
+  --format pretty|json   rustc-style text (default) or a JSON array of
+                         {code, severity, message, file, range, help}
+
+Example:
+  tlc check examples/cats-vs-dogs.tl
+  tlc check --format json pipelines/*.tl`,
+  options: { format: { type: 'string' } },
+  minPositionals: 1,
+} as const;
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check .tl files and report every problem',
+  async run(argv) {
+    const args = parseCommandArgs(argv, spec);
+    if (!args.ok) return args.exitCode;
+    const format = args.values.format ?? 'pretty';
+    const bad = checkChoice(spec, 'format', format, ['pretty', 'json']);
+    if (bad !== undefined) return bad;
+
+    const json: JsonDiagnostic[] = [];
+    const all: Diagnostic[] = [];
+    let unreadable = false;
+    for (const file of args.positionals) {
+      let source: string;
+      try {
+        source = readFileSync(file, 'utf8');
+      } catch (error) {
+        process.stderr.write(`tlc check: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+        unreadable = true;
+        continue;
+      }
+      const { diagnostics } = analyze(source);
+      all.push(...diagnostics);
+      if (format === 'json') json.push(...toJson(diagnostics, source, file));
+      else if (diagnostics.length > 0) {
+        process.stdout.write(`${renderPretty(diagnostics, source, file, { color: useColor(process.stdout) })}\n`);
+      }
+    }
+    if (format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    else {
+      const files = `${args.positionals.length} file${args.positionals.length === 1 ? '' : 's'}`;
+      process.stderr.write(`checked ${files}: ${summarize(all) || 'no problems'}\n`);
+    }
+    return unreadable || all.some((d) => d.severity === 'error') ? 1 : 0;
+  },
+};
