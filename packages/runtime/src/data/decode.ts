@@ -44,19 +44,28 @@ async function readBytes(file: string): Promise<Buffer> {
   }
 }
 
-/** A reason for people from sharp's (libvips's) message. */
-function reasonFromSharp(file: string, error: unknown): string {
+/** sharp's (libvips's) message, first line; empty when it has none to give. */
+function sharpDetail(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
-  if (/unsupported image format/i.test(message)) {
-    return path.extname(file).toLowerCase() === '.bmp'
-      ? 'BMP images cannot be decoded (sharp has no BMP support); convert the file to PNG'
-      : 'not an image, or an image format that cannot be read (expected JPEG, PNG, WebP, GIF, TIFF or AVIF)';
-  }
-  if (/pixel limit/i.test(message)) return 'declares more pixels than the limit allows';
-  if (/premature end|truncat|end of (file|input|data)|corrupt|read error|bogus|invalid|not enough|missing/i.test(message)) {
-    return `truncated or corrupt image data (${message})`;
-  }
-  return `cannot be decoded (${message})`;
+  // libvips keeps one error buffer per process: when two decodes fail at once, one of them may
+  // be left with "Unknown error". The reason below therefore rests on which step failed (the
+  // header or the pixels), and the message is only a detail.
+  return /^unknown error$/i.test(message) ? '' : message;
+}
+
+const withDetail = (reason: string, detail: string): string => (detail === '' ? reason : `${reason} (${detail})`);
+
+/** Why the header could not be read. */
+function headerReason(file: string, error: unknown): string {
+  const detail = sharpDetail(error);
+  if (path.extname(file).toLowerCase() === '.bmp') return 'BMP images cannot be decoded (sharp has no BMP support); convert the file to PNG';
+  if (/corrupt header|premature end|truncat/i.test(detail)) return withDetail('truncated or corrupt image data', detail);
+  return 'not an image, or an image format that cannot be read (expected JPEG, PNG, WebP, GIF, TIFF or AVIF)';
+}
+
+/** Why the pixels could not be decoded although the header could. */
+function pixelsReason(error: unknown): string {
+  return withDetail('truncated or corrupt image data', sharpDetail(error));
 }
 
 function checkDeclaredSize(file: string, width: number | undefined, height: number | undefined, maxPixels: number): void {
@@ -74,26 +83,33 @@ function checkDeclaredSize(file: string, width: number | undefined, height: numb
 export async function decodeImage(file: string, options: DecodeOptions): Promise<Uint8Array> {
   const bytes = await readBytes(file);
   if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
-  const open = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: options.maxPixels, pages: 1, page: 0 });
+  const open = (limitInputPixels: number | false) => sharp(bytes, { failOn: 'truncated', limitInputPixels, pages: 1, page: 0 });
   const channels = channelsOf(options.colorMode);
+  let header: sharp.Metadata;
   try {
-    const header = await open().metadata();
-    checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, options.maxPixels);
-    const { data, info } = await open()
+    // The header alone (no pixels decoded), so the declared size can be named in the refusal.
+    header = await open(false).metadata();
+  } catch (error) {
+    throw new BadImageError(file, headerReason(file, error));
+  }
+  checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, options.maxPixels);
+  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    decoded = await open(options.maxPixels)
       .rotate()
       .resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' })
       .removeAlpha()
       .toColourspace(options.colorMode === 'rgb' ? 'srgb' : 'b-w')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    if (info.channels !== channels || info.width !== options.width || info.height !== options.height) {
-      throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x${channels}`);
-    }
-    // Own the pixels outright: a view into a larger shared buffer would keep all of it alive.
-    const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
-    return ownsBuffer ? new Uint8Array(data.buffer) : new Uint8Array(data);
   } catch (error) {
-    if (error instanceof BadImageError) throw error;
-    throw new BadImageError(file, reasonFromSharp(file, error));
+    throw new BadImageError(file, pixelsReason(error));
   }
+  const { data, info } = decoded;
+  if (info.channels !== channels || info.width !== options.width || info.height !== options.height) {
+    throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x${channels}`);
+  }
+  // Own the pixels outright: a view into a larger shared buffer would keep all of it alive.
+  const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  return ownsBuffer ? new Uint8Array(data.buffer) : new Uint8Array(data);
 }
