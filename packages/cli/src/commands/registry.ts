@@ -3,6 +3,7 @@ import { lspCommand } from './lsp';
 import { checkCommand } from './check';
 import { fmtCommand } from './fmt';
 import { explainCommand } from './explain';
+import { modelsCommand } from './models';
 
 export interface Command {
   name: string;
@@ -14,6 +15,7 @@ export interface Command {
 export const COMMANDS: Command[] = [
   checkCommand,
   fmtCommand,
+  modelsCommand,
   explainCommand,
   lspCommand,
 ];
