@@ -1,0 +1,4 @@
+// Entry point of the bundled language server the extension starts (dist/server.mjs).
+import { startServer } from '@tlc/lsp';
+
+startServer();
