@@ -25,8 +25,7 @@ export const CODES = {
   TL2006: 'pretrained weights with rescaling or no preprocessing',
   TL2007: 'freezing random weights',
   TL2008: 'grayscale images with RGB weights',
-  TL2009: 'image size too small for the model',
-  TL2010: 'image size not a multiple the model takes',
+  TL2009: 'image size the model cannot take',
   TL2011: 'block or layer the model does not have',
   TL2012: 'freeze point after the cut',
   TL2013: 'augmentation turns the feature cache off',
@@ -179,7 +178,7 @@ export const messages = {
     ),
   imageWrongMultiple: (width: number, height: number, model: string, multiple: number, minimum: number) =>
     error(
-      'TL2010',
+      'TL2009',
       `image size ${width}x${height} does not suit ${model}: each side must be a multiple of ${multiple} (minimum ${minimum})`,
       `try \`image ${Math.max(minimum, Math.round(width / multiple) * multiple)}x${Math.max(minimum, Math.round(height / multiple) * multiple)}\``,
     ),

@@ -1,4 +1,4 @@
-// TL2009 / TL2010: an image size the backbone cannot take: smaller than its minimum, or not a
+// TL2009: an image size the backbone cannot take: smaller than its minimum, or not a
 // multiple of what its architecture needs. Both name the minimum.
 import { at, messages } from '../../diagnostics/catalog';
 import type { Rule } from './types';
