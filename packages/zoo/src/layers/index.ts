@@ -5,3 +5,4 @@ export { Normalization } from './Normalization';
 export { CustomScaleLayer } from './CustomScaleLayer';
 export { LayerScale } from './LayerScale';
 export { StochasticDepth } from './StochasticDepth';
+export { GlobalAveragePooling2DKeepDims } from './GlobalAveragePooling2DKeepDims';
