@@ -4,6 +4,7 @@ import { checkCommand } from './check';
 import { fmtCommand } from './fmt';
 import { explainCommand } from './explain';
 import { modelsCommand } from './models';
+import { compileCommand } from './compile';
 
 export interface Command {
   name: string;
@@ -14,6 +15,7 @@ export interface Command {
 
 export const COMMANDS: Command[] = [
   checkCommand,
+  compileCommand,
   fmtCommand,
   modelsCommand,
   explainCommand,

@@ -1,0 +1,68 @@
+// `data "folder" { … }` and `augment { … }` lowered to the plan's data pipeline, with every
+// default visible: validation 20% (seed 42), batch 32, shuffling on, bad images fail the run,
+// a 64 Mpx decompression-bomb limit, and no augmentation unless asked for.
+import type { AugmentStatement, DataStatement, ValidationSetting } from '../ast/nodes';
+import type { ModelEntry } from '@tlc/zoo/catalog';
+import type { AugmentPlan, DataPlan } from '@tlc/plan';
+import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from './defaults';
+import type { ImageShape } from './model';
+import { planPath } from './paths';
+import { settingOf } from './select';
+
+/** `image WxH rgb|grayscale [adapt sum|skip]`, or the model's default square input in RGB. */
+export function imageShapeOf(data: DataStatement | undefined, entry: ModelEntry): ImageShape {
+  const image = data && settingOf(data.settings, 'Image');
+  return {
+    height: image?.size?.height ?? entry.inputSize,
+    width: image?.size?.width ?? entry.inputSize,
+    channels: image?.color?.name === 'grayscale' ? 1 : 3,
+    adapt: image?.adapt?.name === 'skip' ? 'skip' : 'sum',
+  };
+}
+
+/** The data seed: `shuffle … seed N`, else the default. Validation and augmentation reuse it. */
+export function dataSeedOf(data: DataStatement | undefined): number {
+  return (data && settingOf(data.settings, 'Shuffle')?.seed?.value) ?? DEFAULT_SEED;
+}
+
+export function lowerData(data: DataStatement, augment: AugmentStatement | undefined, image: ImageShape): DataPlan {
+  const seed = dataSeedOf(data);
+  const validation = settingOf(data.settings, 'Validation');
+  const shuffle = settingOf(data.settings, 'Shuffle');
+  return {
+    // The checker reports a `data` without its folder.
+    directory: planPath(data.directory?.value ?? '.'),
+    imageSize: [image.height, image.width],
+    colorMode: image.channels === 1 ? 'grayscale' : 'rgb',
+    validation: lowerValidation(validation, seed),
+    batchSize: settingOf(data.settings, 'Batch')?.size?.value ?? DEFAULT_BATCH_SIZE,
+    shuffle: shuffle?.enabled?.name !== 'off',
+    seed,
+    onBadImage: settingOf(data.settings, 'OnBadImage')?.action?.name === 'skip' ? 'skip' : 'fail',
+    maxPixels: DEFAULT_MAX_PIXELS,
+    augment: augment ? lowerAugment(augment, seed) : null,
+  };
+}
+
+function lowerValidation(setting: ValidationSetting | undefined, seed: number): DataPlan['validation'] {
+  if (setting?.directory) return { mode: 'directory', directory: planPath(setting.directory.value) };
+  return { mode: 'split', fraction: setting?.fraction?.value ?? DEFAULT_VALIDATION_FRACTION, seed: setting?.seed?.value ?? seed };
+}
+
+function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan {
+  const { settings } = augment;
+  const shift = settingOf(settings, 'Shift')?.amount?.value ?? 0;
+  const flips = settingOf(settings, 'Flip')?.directions.map((d) => d.name) ?? [];
+  const brightness = settingOf(settings, 'Brightness')?.range;
+  return {
+    rotation: settingOf(settings, 'Rotate')?.degrees?.value ?? 0,
+    zoom: settingOf(settings, 'Zoom')?.amount?.value ?? 0,
+    shear: settingOf(settings, 'Shear')?.amount?.value ?? 0,
+    shiftWidth: shift,
+    shiftHeight: shift,
+    horizontalFlip: flips.includes('horizontal'),
+    verticalFlip: flips.includes('vertical'),
+    brightness: brightness ? [brightness.min.value, brightness.max.value] : null,
+    seed: settingOf(settings, 'AugmentSeed')?.seed?.value ?? dataSeed,
+  };
+}

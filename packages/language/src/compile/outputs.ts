@@ -1,0 +1,20 @@
+// `evaluate`, `export` and `predict`: what the run produces after training.
+import type { EvaluateStatement, ExportStatement, PredictStatement } from '../ast/nodes';
+import type { EvaluatePlan, ExportPlan, PredictPlan } from '@tlc/plan';
+import { planPath } from './paths';
+
+/** `evaluate` and `evaluate validation` use the validation data; `evaluate "folder"` a test folder. */
+export function lowerEvaluate(statement: EvaluateStatement | undefined): EvaluatePlan | null {
+  if (!statement) return null;
+  const target = statement.target;
+  if (target?.kind === 'String') return { on: 'directory', directory: planPath(target.value) };
+  return { on: 'validation', directory: null };
+}
+
+export function lowerExport(statement: ExportStatement | undefined): ExportPlan | null {
+  return statement?.path ? { path: planPath(statement.path.value), format: 'tfjs-layers' } : null;
+}
+
+export function lowerPredict(statement: PredictStatement | undefined): PredictPlan | null {
+  return statement?.path ? { directory: planPath(statement.path.value) } : null;
+}

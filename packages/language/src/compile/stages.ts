@@ -1,0 +1,117 @@
+// `train { }` and `fine tune { }` lowered to training stages with every hyperparameter filled in.
+// Stage 1 uses Keras's defaults (adam, lr 1e-3) and tlc's (10 epochs, batch 32). `fine tune`
+// inherits every setting it does not give from stage 1, except the learning rate (stage 1's
+// divided by 100) and the frozen layers (`unfreeze from B` trains B and everything after it;
+// without `unfreeze`, the whole backbone trains). A pipeline without `train` still trains once,
+// with the defaults.
+import type { StageSetting, StageStatement } from '../ast/nodes';
+import type { OptimizerPlan, StagePlan } from '@tlc/plan';
+import { DEFAULT_EPOCHS, DEFAULT_METRICS, DEFAULT_MONITOR, DEFAULT_OPTIMIZER, DEFAULT_PATIENCE, FINE_TUNE_LR_DIVISOR, OPTIMIZER_DEFAULTS } from './defaults';
+import { firstTrainedIndex, type Backbone } from './layers';
+import { settingOf } from './select';
+
+export interface StageContext {
+  backbone: Backbone;
+  /** The backbone layers frozen by `use … freeze`. */
+  frozenLayers: readonly string[];
+  /** From the data statement, or the default. */
+  batchSize: number;
+  /** Loss that fits the head's output activation. */
+  defaultLoss: StagePlan['loss'];
+  /** BatchNormalization in inference mode: for pretrained backbones. */
+  batchNormInference: boolean;
+}
+
+export function lowerStages(train: StageStatement | undefined, fineTune: StageStatement | undefined, context: StageContext): StagePlan[] {
+  const first = lowerStage('train', train?.settings ?? [], firstStageBase(context), context);
+  if (!fineTune) return [first];
+  const second = lowerStage('fine-tune', fineTune.settings, fineTuneBase(first, fineTune.settings, context), context);
+  return [first, second];
+}
+
+type Base = Omit<StagePlan, 'name' | 'checkpoint'>;
+
+function firstStageBase(context: StageContext): Base {
+  return {
+    epochs: DEFAULT_EPOCHS,
+    batchSize: context.batchSize,
+    optimizer: { name: DEFAULT_OPTIMIZER, ...OPTIMIZER_DEFAULTS[DEFAULT_OPTIMIZER] },
+    loss: context.defaultLoss,
+    metrics: [...DEFAULT_METRICS],
+    earlyStopping: null,
+    classWeights: { mode: 'none' },
+    frozenLayers: [...context.frozenLayers],
+    batchNormInference: context.batchNormInference,
+  };
+}
+
+function fineTuneBase(first: StagePlan, settings: readonly StageSetting[], context: StageContext): Base {
+  const unfreeze = settingOf(settings, 'Unfreeze');
+  let frozenLayers: string[] = [];
+  if (unfreeze?.from) {
+    const firstTrained = firstTrainedIndex(context.backbone, unfreeze.from);
+    // Unfreezing never freezes: layers stage 1 trained keep training.
+    frozenLayers = first.frozenLayers.filter((layer) => context.backbone.layers.indexOf(layer) < firstTrained);
+  }
+  const learningRate = Number((first.optimizer.learningRate / FINE_TUNE_LR_DIVISOR).toPrecision(12));
+  return { ...first, optimizer: { ...first.optimizer, learningRate }, frozenLayers };
+}
+
+function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], base: Base, context: StageContext): StagePlan {
+  const earlyStop = settingOf(settings, 'EarlyStop');
+  // The source always has validation data: a split (20% by default) or a folder.
+  const earlyStopping: StagePlan['earlyStopping'] = earlyStop
+    ? {
+        monitor: (earlyStop.monitor?.name ?? DEFAULT_MONITOR) as NonNullable<StagePlan['earlyStopping']>['monitor'],
+        patience: earlyStop.patience?.value ?? DEFAULT_PATIENCE,
+        minDelta: 0,
+        restoreBest: true,
+      }
+    : base.earlyStopping;
+  const monitor = earlyStopping?.monitor ?? DEFAULT_MONITOR;
+  return {
+    name,
+    epochs: settingOf(settings, 'Epochs')?.count?.value ?? base.epochs,
+    batchSize: settingOf(settings, 'StageBatch')?.size?.value ?? base.batchSize,
+    optimizer: lowerOptimizer(settings, base.optimizer, name === 'fine-tune'),
+    loss: (settingOf(settings, 'Loss')?.name?.name as StagePlan['loss'] | undefined) ?? base.loss,
+    metrics: base.metrics,
+    earlyStopping,
+    classWeights: lowerClassWeights(settings) ?? base.classWeights,
+    frozenLayers: base.frozenLayers,
+    batchNormInference: base.batchNormInference,
+    checkpoint: { monitor, mode: monitor.endsWith('accuracy') ? 'max' : 'min' },
+  };
+}
+
+/**
+ * The stage's optimizer: a different optimizer starts from its own Keras defaults, except that
+ * `fine tune` keeps its inherited learning rate (stage 1's / 100) unless it gives one.
+ */
+function lowerOptimizer(settings: readonly StageSetting[], base: OptimizerPlan, keepLearningRate: boolean): OptimizerPlan {
+  const setting = settingOf(settings, 'Optimizer');
+  const name = (setting?.name?.name as OptimizerPlan['name'] | undefined) ?? base.name;
+  const start: OptimizerPlan =
+    name === base.name
+      ? base
+      : { name, ...OPTIMIZER_DEFAULTS[name], ...(keepLearningRate ? { learningRate: base.learningRate } : {}) };
+  const learningRate = settingOf(settings, 'LearningRate')?.value?.value ?? setting?.lr?.value ?? start.learningRate;
+  return {
+    ...start,
+    learningRate,
+    momentum: setting?.momentum?.value ?? start.momentum,
+    weightDecay: setting?.weightDecay?.value ?? start.weightDecay,
+  };
+}
+
+function lowerClassWeights(settings: readonly StageSetting[]): StagePlan['classWeights'] | undefined {
+  const setting = settingOf(settings, 'ClassWeights');
+  if (!setting) return undefined;
+  if (setting.balanced) return { mode: 'balanced' };
+  const weights: Record<string, number> = {};
+  for (const entry of setting.entries) {
+    const className = entry.className?.kind === 'String' ? entry.className.value : entry.className?.name;
+    if (className !== undefined && entry.weight) weights[className] = entry.weight.value;
+  }
+  return { mode: 'manual', weights };
+}

@@ -1,0 +1,72 @@
+// The data pipeline and augmentation, with paths kept relative to the source file's folder.
+import { describe, expect, it } from 'vitest';
+import { planOf } from './helpers';
+
+const dataOf = (data: string, extra = '', use = 'use VGG16') => planOf(`${data}\n${extra}\n${use}\nhead dense 2`).data!;
+
+describe('data', () => {
+  it('takes every setting the source gives', () => {
+    const data = dataOf('data "./photos/train/" {\n image 160x128 rgb\n validation 10% seed 5\n batch 8\n on bad image skip\n shuffle off seed 9\n}');
+    expect(data).toEqual({
+      directory: 'photos/train',
+      imageSize: [128, 160],
+      colorMode: 'rgb',
+      validation: { mode: 'split', fraction: 0.1, seed: 5 },
+      batchSize: 8,
+      shuffle: false,
+      seed: 9,
+      onBadImage: 'skip',
+      maxPixels: 64 * 1024 * 1024,
+      augment: null,
+    });
+  });
+
+  it('the image size sets the model input: WxH becomes [height, width, channels]', () => {
+    const plan = planOf('data "d" { image 160x128 grayscale }\nuse ResNet50V2\nhead dense 2');
+    expect(plan.model.inputShape).toEqual([128, 160, 1]);
+    expect(plan.data?.colorMode).toBe('grayscale');
+    expect(plan.model.firstConvAdapt).toEqual({ layer: 'conv1_conv', method: 'sum' });
+    const skip = planOf('data "d" { image 96x96 grayscale adapt skip }\nuse ResNet50V2\nhead dense 2');
+    expect(skip.model.firstConvAdapt).toEqual({ layer: 'conv1_conv', method: 'skip' });
+    const scratch = planOf('data "d" { image 96x96 grayscale }\nuse ResNet50V2 weights none\nhead dense 2');
+    expect(scratch.model.firstConvAdapt).toBeNull();
+  });
+
+  it('the shuffle seed is the seed of the split and of augmentation unless they give their own', () => {
+    const data = dataOf('data "d" { shuffle on seed 7 }', 'augment { flip horizontal }');
+    expect(data.validation).toEqual({ mode: 'split', fraction: 0.2, seed: 7 });
+    expect(data.augment?.seed).toBe(7);
+  });
+
+  it('a validation folder', () => {
+    expect(dataOf('data "d" { validation "../val" }').validation).toEqual({ mode: 'directory', directory: '../val' });
+  });
+
+  it('augment maps to ImageDataGenerator-style settings', () => {
+    const data = dataOf('data "d"', 'augment { rotate 20; zoom 0.1; shear 0.2; shift 0.1; flip horizontal; brightness 0.8..1.2 }');
+    expect(data.augment).toEqual({
+      rotation: 20,
+      zoom: 0.1,
+      shear: 0.2,
+      shiftWidth: 0.1,
+      shiftHeight: 0.1,
+      horizontalFlip: true,
+      verticalFlip: false,
+      brightness: [0.8, 1.2],
+      seed: 42,
+    });
+    const both = dataOf('data "d"', 'augment { flip horizontal vertical; seed 3 }').augment;
+    expect(both).toMatchObject({ rotation: 0, zoom: 0, brightness: null, horizontalFlip: true, verticalFlip: true, seed: 3 });
+  });
+});
+
+describe('outputs', () => {
+  it('evaluate, export and predict keep their paths relative to the source', () => {
+    const plan = planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests/"\nexport "out\\\\model"\npredict "new"');
+    expect(plan.evaluate).toEqual({ on: 'directory', directory: 'tests' });
+    expect(plan.export).toEqual({ path: 'out/model', format: 'tfjs-layers' });
+    expect(plan.predict).toEqual({ directory: 'new' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null });
+  });
+});

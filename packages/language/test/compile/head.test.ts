@@ -1,0 +1,46 @@
+// Heads: the shorthand expands to pooling, relu hidden layers and an output layer whose
+// activation follows from its size; every layer gets a head_<type>_<n> name.
+import { describe, expect, it } from 'vitest';
+import { planOf } from './helpers';
+
+const headOf = (head: string) => planOf(`use VGG16\n${head}`).head;
+
+describe('head', () => {
+  it('dense 256 -> 2: average pooling, dense 256 relu, dense 2 softmax', () => {
+    expect(headOf('head dense 256 -> 2')).toEqual({
+      layers: [
+        { type: 'pool', pool: 'avg', name: 'head_pool_1' },
+        { type: 'dense', units: 256, activation: 'relu', name: 'head_dense_1' },
+        { type: 'dense', units: 2, activation: 'softmax', name: 'head_dense_2' },
+      ],
+      outputUnits: 2,
+      outputActivation: 'softmax',
+    });
+  });
+
+  it('a single output unit is sigmoid', () => {
+    const head = headOf('head dense 512 -> 128 -> 1');
+    expect(head.layers.map((l) => (l.type === 'dense' ? `${l.units} ${l.activation}` : l.type))).toEqual(['pool', '512 relu', '128 relu', '1 sigmoid']);
+    expect(head.outputActivation).toBe('sigmoid');
+  });
+
+  it('the block form keeps the layers as written and names them per type', () => {
+    const head = headOf('head {\n pool max\n batchnorm\n dropout 0.3\n dense 64\n dropout 0.1\n dense 5\n}');
+    expect(head.layers).toEqual([
+      { type: 'pool', pool: 'max', name: 'head_pool_1' },
+      { type: 'batchnorm', name: 'head_batchnorm_1' },
+      { type: 'dropout', rate: 0.3, name: 'head_dropout_1' },
+      { type: 'dense', units: 64, activation: 'relu', name: 'head_dense_1' },
+      { type: 'dropout', rate: 0.1, name: 'head_dropout_2' },
+      { type: 'dense', units: 5, activation: 'softmax', name: 'head_dense_2' },
+    ]);
+    expect(head.outputUnits).toBe(5);
+  });
+
+  it('explicit activations are kept; a non-probability output is linear', () => {
+    const head = headOf('head { flatten; dense 32 gelu; dense 3 tanh }');
+    expect(head.layers[0]).toEqual({ type: 'flatten', name: 'head_flatten_1' });
+    expect(head.layers[1]).toMatchObject({ activation: 'gelu' });
+    expect(head.outputActivation).toBe('linear');
+  });
+});

@@ -1,0 +1,68 @@
+// Training stages: Keras's optimizer defaults, and what `fine tune` inherits from `train`.
+import { describe, expect, it } from 'vitest';
+import { planOf } from './helpers';
+
+const stagesOf = (stages: string, data = '', head = 'head dense 2') => planOf(`${data}\nuse VGG16 freeze all\n${head}\n${stages}`).stages;
+
+describe('stage 1', () => {
+  it('each optimizer gets Keras\'s defaults', () => {
+    expect(stagesOf('train { optimizer sgd }')[0].optimizer).toEqual({ name: 'sgd', learningRate: 0.01, momentum: 0, beta1: null, beta2: null, epsilon: null, weightDecay: null });
+    expect(stagesOf('train { optimizer rmsprop }')[0].optimizer).toEqual({ name: 'rmsprop', learningRate: 1e-3, momentum: 0, beta1: null, beta2: null, epsilon: 1e-7, weightDecay: null });
+    expect(stagesOf('train { optimizer adamw }')[0].optimizer).toEqual({ name: 'adamw', learningRate: 1e-3, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.004 });
+  });
+
+  it('takes what the source gives', () => {
+    const [train] = stagesOf('train { epochs 3; batch 8; optimizer sgd lr 0.05 momentum 0.9; loss sparse_categorical_crossentropy }');
+    expect(train).toMatchObject({ epochs: 3, batchSize: 8, loss: 'sparse_categorical_crossentropy' });
+    expect(train.optimizer).toMatchObject({ name: 'sgd', learningRate: 0.05, momentum: 0.9 });
+    expect(stagesOf('train { optimizer adam; lr 3e-4 }')[0].optimizer.learningRate).toBe(3e-4);
+  });
+
+  it('the batch size comes from data unless the stage overrides it', () => {
+    expect(stagesOf('train { }', 'data "d" { batch 12 }')[0].batchSize).toBe(12);
+    expect(stagesOf('train { batch 4 }', 'data "d" { batch 12 }')[0].batchSize).toBe(4);
+  });
+
+  it('early stopping: patience 3 on val_loss by default, best weights restored; the checkpoint watches the same', () => {
+    const [train] = stagesOf('train { early stop }');
+    expect(train.earlyStopping).toEqual({ monitor: 'val_loss', patience: 3, minDelta: 0, restoreBest: true });
+    expect(train.checkpoint).toEqual({ monitor: 'val_loss', mode: 'min' });
+    const [byAccuracy] = stagesOf('train { early stop patience 5 on val_accuracy }');
+    expect(byAccuracy.earlyStopping).toMatchObject({ monitor: 'val_accuracy', patience: 5 });
+    expect(byAccuracy.checkpoint).toEqual({ monitor: 'val_accuracy', mode: 'max' });
+  });
+
+
+  it('class weights: balanced or per class', () => {
+    expect(stagesOf('train { class weights balanced }')[0].classWeights).toEqual({ mode: 'balanced' });
+    expect(stagesOf('train { class weights { cat 1; "hot dog" 2.5 } }')[0].classWeights).toEqual({ mode: 'manual', weights: { cat: 1, 'hot dog': 2.5 } });
+  });
+
+  it('the loss follows the head: sigmoid output -> binary crossentropy', () => {
+    expect(stagesOf('', '', 'head dense 1')[0].loss).toBe('binary_crossentropy');
+    expect(stagesOf('', '', 'head dense 3')[0].loss).toBe('categorical_crossentropy');
+  });
+
+  it('a pipeline without train still trains once with the defaults', () => {
+    const stages = stagesOf('');
+    expect(stages).toHaveLength(1);
+    expect(stages[0]).toMatchObject({ name: 'train', epochs: 10 });
+  });
+});
+
+describe('fine tune', () => {
+  it('inherits stage 1 and divides its learning rate by 100', () => {
+    const [train, fine] = stagesOf('train { epochs 7; optimizer sgd lr 0.1 momentum 0.8; early stop patience 2; class weights balanced }\nfine tune { unfreeze all }');
+    expect(fine).toMatchObject({ name: 'fine-tune', epochs: 7, batchSize: train.batchSize, loss: train.loss, classWeights: { mode: 'balanced' } });
+    expect(fine.optimizer).toEqual({ ...train.optimizer, learningRate: 0.001 });
+    expect(fine.earlyStopping).toEqual(train.earlyStopping);
+  });
+
+  it('its own settings win; a new optimizer starts from its defaults but keeps the inherited rate', () => {
+    const [, fine] = stagesOf('train { optimizer adam lr 1e-3 }\nfine tune { epochs 4; optimizer sgd }');
+    expect(fine.epochs).toBe(4);
+    expect(fine.optimizer).toEqual({ name: 'sgd', learningRate: 1e-5, momentum: 0, beta1: null, beta2: null, epsilon: null, weightDecay: null });
+    const [, explicit] = stagesOf('train { }\nfine tune { optimizer adam lr 2e-5 }');
+    expect(explicit.optimizer.learningRate).toBe(2e-5);
+  });
+});
