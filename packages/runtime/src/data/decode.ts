@@ -7,7 +7,7 @@
 // over maxPixels is refused from the header, before any pixel is decoded (decompression bombs).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
 
 export interface DecodeOptions {
   height: number;
@@ -85,7 +85,7 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
   if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
   const open = (limitInputPixels: number | false) => sharp(bytes, { failOn: 'truncated', limitInputPixels, pages: 1, page: 0 });
   const channels = channelsOf(options.colorMode);
-  let header: sharp.Metadata;
+  let header: Metadata;
   try {
     // The header alone (no pixels decoded), so the declared size can be named in the refusal.
     header = await open(false).metadata();
@@ -93,7 +93,7 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
     throw new BadImageError(file, headerReason(file, error));
   }
   checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, options.maxPixels);
-  let decoded: { data: Buffer; info: sharp.OutputInfo };
+  let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await open(options.maxPixels)
       .rotate()

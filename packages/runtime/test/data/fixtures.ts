@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export type Rgb = { r: number; g: number; b: number };
 
@@ -23,12 +23,12 @@ export async function writeFile(file: string, bytes: Buffer | string): Promise<s
   return file;
 }
 
-export function solid(width: number, height: number, colour: Rgb): sharp.Sharp {
+export function solid(width: number, height: number, colour: Rgb): Sharp {
   return sharp({ create: { width, height, channels: 3, background: colour } });
 }
 
 /** Raw RGB pixels: `first` where `isFirst(row, col)`, else `second`. */
-export function twoColour(width: number, height: number, isFirst: (row: number, col: number) => boolean, first = RED, second = BLUE): sharp.Sharp {
+export function twoColour(width: number, height: number, isFirst: (row: number, col: number) => boolean, first = RED, second = BLUE): Sharp {
   const data = Buffer.alloc(width * height * 3);
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
