@@ -72,6 +72,24 @@ export function createContext(program: Program): CheckContext {
   };
 }
 
+const STATEMENT_KEYWORD: Record<Statement['kind'], string> = {
+  Pipeline: 'pipeline',
+  Data: 'data',
+  Augment: 'augment',
+  Use: 'use',
+  Preprocess: 'preprocess',
+  Head: 'head',
+  Stage: 'train',
+  Evaluate: 'evaluate',
+  Export: 'export',
+  Predict: 'predict',
+};
+
+/** The keyword(s) a statement starts with: `use`, `fine tune`, … */
+export function statementKeyword(statement: Statement): string {
+  return statement.kind === 'Stage' && statement.stage === 'fineTune' ? 'fine tune' : STATEMENT_KEYWORD[statement.kind];
+}
+
 /** The span of a statement's leading keyword(s), for diagnostics about the whole statement. */
 export function keywordSpan(node: { span: Span }, keyword: string): Span {
   return { start: node.span.start, end: node.span.start + keyword.length };

@@ -89,9 +89,9 @@ export function orList(words: readonly string[]): string {
   return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }
 
-/** `block1 … block5` for long lists, the whole list when short. */
+/** `block1 … block5`: blocks are numbered in order, so the ends say it all. */
 function pointList(points: readonly string[]): string {
-  return points.length > 6 ? `${points[0]} … ${points[points.length - 1]}` : points.join(', ');
+  return points.length > 2 ? `${points[0]} … ${points[points.length - 1]}` : points.join(', ');
 }
 
 export const messages = {
@@ -104,7 +104,7 @@ export const messages = {
       'TL1003',
       `unknown statement \`${word}\``,
       suggest(suggestion) ??
-        (block !== undefined ? `\`${word}\` is a setting: put it inside \`${block} { }\`` : undefined),
+        (block !== undefined ? `\`${word}\` is a setting: put it inside \`${block}\`` : undefined),
       block === undefined && suggestion === undefined
         ? ['a statement starts with pipeline, data, augment, use, preprocess, head, train, fine tune, evaluate, export or predict']
         : undefined,

@@ -3,31 +3,14 @@
 import type { Statement } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import type { Diagnostic } from '../../diagnostics/types';
-import { keywordSpan } from '../context';
+import { keywordSpan, statementKeyword } from '../context';
 import type { Rule } from './types';
-
-const KEYWORD: Record<Statement['kind'], string> = {
-  Pipeline: 'pipeline',
-  Data: 'data',
-  Augment: 'augment',
-  Use: 'use',
-  Preprocess: 'preprocess',
-  Head: 'head',
-  Stage: 'train',
-  Evaluate: 'evaluate',
-  Export: 'export',
-  Predict: 'predict',
-};
-
-function keywordOf(statement: Statement): string {
-  return statement.kind === 'Stage' && statement.stage === 'fineTune' ? 'fine tune' : KEYWORD[statement.kind];
-}
 
 export const duplicateStatementRule: Rule = ({ program }) => {
   const seen = new Map<string, Statement>();
   const diagnostics: Diagnostic[] = [];
   for (const statement of program.statements) {
-    const keyword = keywordOf(statement);
+    const keyword = statementKeyword(statement);
     const first = seen.get(keyword);
     if (!first) {
       seen.set(keyword, statement);

@@ -15,8 +15,13 @@ export const unknownPointRule: Rule = (context) => {
   for (const { ref } of namedPoints(context)) {
     if (ref.kind === 'Identifier') {
       if (blocks.includes(ref.name)) continue;
-      // An unquoted Keras layer name: say to quote it.
-      const suggestion = layers?.includes(ref.name) ? `"${ref.name}"` : didYouMean(ref.name, blocks);
+      // An unquoted Keras layer name: say to quote it. `block9` on a five-block model is not a
+      // typo of `block1`: no suggestion, the valid blocks are listed instead.
+      const suggestion = layers?.includes(ref.name)
+        ? `"${ref.name}"`
+        : /^block\d+$/.test(ref.name)
+          ? undefined
+          : didYouMean(ref.name, blocks);
       diagnostics.push(at(messages.unknownPoint(ref.name, model.name, blocks, suggestion), ref.span));
     } else if (layers && !layers.includes(ref.value)) {
       const suggestion = didYouMean(ref.value, layers);

@@ -1,0 +1,28 @@
+// Golden diagnostics: each test/diagnostics/NAME.tl checked and rendered (no colour) must equal
+// NAME.diagnostics.txt. Together the cases cover every code `tlc check` can report.
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze, CODES, renderPretty } from '../../packages/language/src/index';
+import { expectGolden, UPDATE_GOLDEN } from './golden';
+
+const folder = new URL('./', import.meta.url);
+const cases = readdirSync(folder).filter((f) => f.endsWith('.tl')).sort();
+const seen = new Set<string>();
+
+describe('diagnostics goldens', () => {
+  for (const name of cases) {
+    it(name, () => {
+      const source = readFileSync(new URL(name, folder), 'utf8');
+      const { diagnostics } = analyze(source);
+      for (const d of diagnostics) seen.add(d.code);
+      const rendered = diagnostics.length === 0 ? '(no diagnostics)\n' : renderPretty(diagnostics, source, name, { color: false });
+      expectGolden(new URL(name.replace(/\.tl$/, '.diagnostics.txt'), folder).pathname, rendered);
+    });
+  }
+
+  it('cover every code that check reports, in at least 40 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    const checkCodes = Object.keys(CODES).filter((c) => !c.startsWith('TL4'));
+    if (!UPDATE_GOLDEN) expect(checkCodes.filter((c) => !seen.has(c))).toEqual([]);
+  });
+});
