@@ -18,8 +18,8 @@ export const DEFAULT_PATIENCE = 3;
 /** `fine tune` without a learning rate trains at stage 1's rate divided by this. */
 export const FINE_TUNE_LR_DIVISOR = 100;
 export const DEFAULT_METRICS = ['accuracy'];
-/** `preprocess rescale` without a factor, and the 0..255 -> 0..1 step of `normalize`. */
-export const DEFAULT_RESCALE = 1 / 255;
+/** The 0..255 -> 0..1 step of `normalize` with mean and std given for 0..1 pixels. */
+export const NORMALIZE_UNIT_SCALE = 1 / 255;
 
 /** Keras's optimizer defaults (keras.optimizers), for each optimizer tlc offers. */
 export const OPTIMIZER_DEFAULTS: Record<OptimizerPlan['name'], Omit<OptimizerPlan, 'name'>> = {

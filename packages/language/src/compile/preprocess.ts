@@ -4,7 +4,7 @@
 import type { NumberList, PreprocessStatement } from '../ast/nodes';
 import type { ModelEntry } from '@tlc/zoo/catalog';
 import type { PreprocessPlan } from '@tlc/plan';
-import { DEFAULT_RESCALE, NATIVE_PREPROCESSING } from './defaults';
+import { NATIVE_PREPROCESSING, NORMALIZE_UNIT_SCALE } from './defaults';
 import { compileMessages } from './messages';
 import { CompileProblem } from './problem';
 
@@ -18,25 +18,36 @@ export function lowerPreprocess(statement: PreprocessStatement | undefined, entr
       return { requested, mode: entry.preprocess, channelOrder: 'rgb', scale: native.scale, mean: [average(native.mean)], std: [average(native.std)] };
     }
     case 'rescale':
-      return { requested, mode: 'rescale', channelOrder: 'rgb', ...identity, scale: scaleOf(statement) ?? DEFAULT_RESCALE };
+      // The parser requires the factor: `rescale 1/255`.
+      return { requested, mode: 'rescale', channelOrder: 'rgb', ...identity, scale: scaleOf(statement!) };
     case 'none':
       return { requested, mode: 'none', channelOrder: 'rgb', ...identity };
-    case 'normalize':
+    case 'normalize': {
+      // The parser requires both lists.
+      const mean = perChannel(statement!.mean!, 'mean', channels);
       return {
         requested,
         mode: 'normalize',
         channelOrder: 'rgb',
-        // mean and std are written for 0..1 pixels (torchvision's convention) unless a scale is given.
-        scale: scaleOf(statement) ?? DEFAULT_RESCALE,
-        mean: statement?.mean ? perChannel(statement.mean, 'mean', channels) : identity.mean,
-        std: statement?.std ? perChannel(statement.std, 'std', channels) : identity.std,
+        scale: normalizeScale(mean),
+        mean,
+        std: perChannel(statement!.std!, 'std', channels),
       };
+    }
   }
 }
 
-function scaleOf(statement: PreprocessStatement | undefined): number | undefined {
-  const scale = statement?.scale;
-  if (!scale) return undefined;
+/**
+ * `normalize` values are for 0..1 pixels (torchvision's convention: mean [0.485, …]) when every
+ * mean is at most 1, and for 0..255 pixels otherwise (mean [123.7, …]): a mean of at most 1 on
+ * the 0..255 scale would describe nearly black images.
+ */
+function normalizeScale(mean: readonly number[]): number {
+  return mean.every((m) => m <= 1) ? NORMALIZE_UNIT_SCALE : 1;
+}
+
+function scaleOf(statement: PreprocessStatement): number {
+  const scale = statement.scale!;
   return scale.kind === 'Fraction' ? scale.numerator / scale.denominator : scale.value;
 }
 

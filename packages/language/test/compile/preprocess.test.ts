@@ -56,7 +56,7 @@ describe('preprocess native', () => {
 });
 
 describe('the other preprocessing modes', () => {
-  it('rescale 1/255 and rescale without a factor', () => {
+  it('rescale by a fraction or a number', () => {
     const expected = { requested: 'rescale', mode: 'rescale', channelOrder: 'rgb', scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] };
     expect(preprocessOf('use VGG16 weights none freeze none', 'preprocess rescale 1/255')).toEqual(expected);
     expect(preprocessOf('use VGG16 weights none freeze none', 'preprocess rescale 0.5')).toEqual({ ...expected, scale: 0.5 });
@@ -81,6 +81,14 @@ describe('the other preprocessing modes', () => {
       scale: 1 / 255,
       mean: [0.5, 0.4, 0.3],
       std: [0.2, 0.2, 0.25],
+    });
+  });
+
+  it('normalize takes mean and std for 0..255 pixels when a mean is above 1', () => {
+    expect(preprocessOf('use VGG16', 'preprocess normalize mean [123.7, 116.3, 103.5] std [58.4, 57.1, 57.4]')).toMatchObject({
+      scale: 1,
+      mean: [123.7, 116.3, 103.5],
+      std: [58.4, 57.1, 57.4],
     });
   });
 
