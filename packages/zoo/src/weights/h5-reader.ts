@@ -97,10 +97,13 @@ function datasetWeight(name: string, dataset: Dataset, path: string): FileWeight
     name,
     shape: dataset.shape ?? [],
     read() {
-      const value = dataset.value;
+      // HDF5 classes: 0 integer, 1 float. Scalars come back as a number or bigint.
+      const { type } = dataset.metadata;
+      const value = type === 0 || type === 1 ? dataset.value : undefined;
       if (value instanceof Float32Array) return value;
-      if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array || value instanceof Int8Array) {
-        if (dataset.metadata.type === 0 || dataset.metadata.type === 1) return Float32Array.from(value);
+      if (typeof value === 'number' || typeof value === 'bigint') return Float32Array.of(Number(value));
+      if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+        return Float32Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
       }
       throw new WeightsError(`${path}: weight \`${name}\` has a data type tlc cannot read (${String(dataset.dtype)})`);
     },

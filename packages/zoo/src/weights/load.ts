@@ -2,8 +2,11 @@
 // download, `weights "file.h5"`, `weights "model.json"`): every model layer with weights takes
 // the file layer of the same name, weight by weight in the layer's order (Keras and tfjs agree
 // on it: kernel, bias; gamma, beta, moving mean, moving variance; depthwise, pointwise, bias),
-// after checking counts and shapes. Layers that do not fit keep their initial weights and are
-// reported, never a crash; the caller decides whether a report with nothing matched is fatal.
+// after checking counts and shapes. For a grayscale model with RGB weights, the first
+// convolution is adapted (./grayscale) and per-channel statistics of in-model preprocessing
+// before it become their mean (one value, as the language brief asks). Layers that do not fit
+// keep their initial weights and are reported, never a crash; the caller decides whether a
+// report with nothing matched is fatal.
 import * as tf from '@tensorflow/tfjs';
 import type { GrayscaleAdaptation } from './grayscale';
 import { adaptKernelToGrayscale } from './grayscale';
@@ -46,6 +49,7 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
   const keys = layerKeys(layers, file.naming);
   const fileLayers = new Map(file.layers.map((layer) => [layer.name, layer]));
   const used = new Set<string>();
+  const firstConvIndex = options.firstConv ? layers.findIndex((layer) => layer.name === options.firstConv!.layer) : -1;
 
   layers.forEach((layer, index) => {
     const modelWeights = layer.weights;
@@ -70,7 +74,11 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
       report.adapted = { layer: layer.name, method: 'skip' };
       return;
     }
-    const mismatch = modelWeights.findIndex((w, i) => !(grayscale && i === 0) && !sameShape(w.shape, fileWeights[i].shape));
+    // In-model preprocessing before the first convolution: RGB statistics [3] for a gray model [1].
+    const averaged = index < firstConvIndex ? modelWeights.map((w, i) => isRgbToGrayStatistic(fileWeights[i].shape, w.shape)) : [];
+    const mismatch = modelWeights.findIndex(
+      (w, i) => !(grayscale && i === 0) && !averaged[i] && !sameShape(w.shape, fileWeights[i].shape),
+    );
     if (mismatch >= 0) {
       const name = shortWeightName(modelWeights[mismatch].originalName);
       report.skipped.push({
@@ -89,9 +97,13 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
     tf.tidy(() => {
       const tensors = values.map((v, i) => tf.tensor(v, fileWeights[i].shape, 'float32'));
       if (grayscale) tensors[0] = adaptKernelToGrayscale(tensors[0] as tf.Tensor4D);
+      averaged.forEach((isAveraged, i) => {
+        if (isAveraged) tensors[i] = tf.mean(tensors[i], 0, true);
+      });
       layer.setWeights(tensors);
     });
     if (grayscale) report.adapted = { layer: layer.name, method: 'sum' };
+    if (averaged.some(Boolean)) (report.averagedForGrayscale ??= []).push(layer.name);
     report.matched.push(layer.name);
   });
 
@@ -151,6 +163,10 @@ function isRgbToGray(fileShape: number[], modelShape: tf.Shape): boolean {
     fileShape[1] === modelShape[1] &&
     fileShape[3] === modelShape[3]
   );
+}
+
+function isRgbToGrayStatistic(fileShape: number[], modelShape: tf.Shape): boolean {
+  return fileShape.length === 1 && modelShape.length === 1 && fileShape[0] === 3 && modelShape[0] === 1;
 }
 
 function sameShape(a: tf.Shape, b: number[]): boolean {

@@ -12,6 +12,11 @@ export interface WeightsReport {
   unused: string[];
   /** The first convolution adapted from RGB weights to a grayscale input. */
   adapted?: { layer: string; method: GrayscaleAdaptation };
+  /**
+   * Layers before the first convolution (in-model preprocessing such as EfficientNet's
+   * `normalization`) whose per-channel RGB statistics became their mean for the grayscale input.
+   */
+  averagedForGrayscale?: string[];
 }
 
 const LIST_LIMIT = 10;
@@ -29,6 +34,9 @@ export function formatWeightsReport(report: WeightsReport): string {
   }
   if (report.adapted?.method === 'sum') {
     lines.push(`  ${report.adapted.layer}: RGB kernel summed over its input channels for the grayscale input`);
+  }
+  for (const layer of report.averagedForGrayscale ?? []) {
+    lines.push(`  ${layer}: RGB statistics averaged into one value for the grayscale input`);
   }
   if (report.skipped.length > 0) {
     lines.push(`  skipped ${report.skipped.length} layer${report.skipped.length === 1 ? '' : 's'} (initial weights kept):`);

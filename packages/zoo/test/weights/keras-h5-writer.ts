@@ -5,7 +5,9 @@ import h5wasm, { type Group } from 'h5wasm/node';
 export interface FixtureWeight {
   name: string;
   shape: number[];
-  values: Float32Array;
+  values: Float32Array | Float64Array | BigInt64Array;
+  /** HDF5 type as h5wasm spells it: '<f' float32 (default), '<d' float64, '<q' int64. */
+  dtype?: '<f' | '<d' | '<q';
 }
 
 export interface FixtureLayer {
@@ -31,7 +33,7 @@ export async function writeKeras2H5(path: string, layers: FixtureLayer[], option
         for (const part of parts.slice(0, -1)) {
           parent = parent.keys().includes(part) ? (parent.get(part) as Group) : parent.create_group(part);
         }
-        parent.create_dataset({ name: parts[parts.length - 1], data: weight.values, shape: weight.shape, dtype: '<f' });
+        parent.create_dataset({ name: parts[parts.length - 1], data: weight.values, shape: weight.shape, dtype: weight.dtype ?? '<f' });
       }
     }
   } finally {
@@ -48,7 +50,7 @@ export async function writeKeras3H5(path: string, layers: FixtureLayer[]): Promi
     for (const layer of layers) {
       const vars = root.create_group(layer.name).create_group('vars');
       layer.weights.forEach((weight, i) => {
-        vars.create_dataset({ name: String(i), data: weight.values, shape: weight.shape, dtype: '<f' });
+        vars.create_dataset({ name: String(i), data: weight.values, shape: weight.shape, dtype: weight.dtype ?? '<f' });
       });
     }
   } finally {

@@ -14,6 +14,7 @@ import {
   saveModelToDir,
   WeightsError,
 } from '../../src/weights/index';
+import { Normalization } from '../../src/layers/Normalization';
 import { writeKeras2H5, writeKeras3H5, type FixtureLayer } from './keras-h5-writer';
 
 let dir: string;
@@ -81,7 +82,7 @@ function expectLayerEquals(model: tf.LayersModel, layer: FixtureLayer): void {
   for (const w of modelWeights) {
     const short = w.originalName.split('/').pop()!;
     const expected = layer.weights.find((f) => f.name === `${layer.name}/${short}:0`)!;
-    expect(Array.from(w.read().dataSync())).toEqual(Array.from(expected.values));
+    expect(Array.from(w.read().dataSync())).toEqual(Array.from(expected.values as Float32Array));
   }
 }
 
@@ -177,7 +178,7 @@ describe('grayscale adaptation', () => {
     const report = await loadWeights(model, { path: file }, { firstConv: { layer: 'conv1_conv', method: 'sum' } });
     expect(report.adapted).toEqual({ layer: 'conv1_conv', method: 'sum' });
     expect(report.matched).toContain('conv1_conv');
-    const rgbKernel = layers[1].weights[0].values; // [3, 3, 3, 4], row-major
+    const rgbKernel = layers[1].weights[0].values as Float32Array; // [3, 3, 3, 4], row-major
     const expected: number[] = [];
     for (let p = 0; p < 9; p++) {
       for (let o = 0; o < 4; o++) expected.push(rgbKernel[p * 12 + o] + rgbKernel[p * 12 + 4 + o] + rgbKernel[p * 12 + 8 + o]);
@@ -208,6 +209,59 @@ describe('grayscale adaptation', () => {
     expect(report.skipped).toEqual([{ layer: 'conv1_conv', reason: 're-initialised for grayscale input (adapt skip)' }]);
     expect(report.matched).toEqual(['conv1_bn', 'dw', 'sep', 'fc']);
     expect(model.getLayer('conv1_conv').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(before);
+    model.dispose();
+  });
+});
+
+describe('in-model preprocessing statistics (EfficientNet-style normalization)', () => {
+  /** Keras's Normalization before the stem: mean and variance per channel, an int64 count. */
+  function stem(channels: 1 | 3): tf.LayersModel {
+    const input = tf.input({ shape: [8, 8, channels], name: 'input_1' });
+    const x = new Normalization({ name: 'normalization' }).apply(input) as tf.SymbolicTensor;
+    const y = tf.layers.conv2d({ filters: 2, kernelSize: 3, useBias: false, name: 'stem_conv' }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: y });
+  }
+  const mean = [0.485, 0.456, 0.406].map(Math.fround);
+  const variance = [0.229 ** 2, 0.224 ** 2, 0.225 ** 2];
+  const layers: FixtureLayer[] = [
+    {
+      name: 'normalization',
+      weights: [
+        { name: 'normalization/mean:0', shape: [3], values: Float32Array.from(mean) },
+        { name: 'normalization/variance:0', shape: [3], values: Float64Array.from(variance), dtype: '<d' },
+        { name: 'normalization/count:0', shape: [], values: BigInt64Array.of(150_000n), dtype: '<q' },
+      ],
+    },
+    { name: 'stem_conv', weights: [weight('stem_conv', 'kernel', [3, 3, 3, 2])] },
+  ];
+  const read = (model: tf.LayersModel) => model.getLayer('normalization').getWeights().map((t) => Array.from(t.dataSync()));
+
+  it('reads float64 and int64 scalar datasets into float32 weights', async () => {
+    const file = join(dir, 'effnet_stem.h5');
+    await writeKeras2H5(file, layers);
+    const model = stem(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual(['normalization', 'stem_conv']);
+    const [m, v, count] = read(model);
+    expect(m).toEqual(mean);
+    v.forEach((x, i) => expect(x).toBeCloseTo(variance[i], 7));
+    expect(count).toEqual([150_000]);
+    model.dispose();
+  });
+
+  it('averages RGB statistics before the first convolution into one value for a grayscale model', async () => {
+    const file = join(dir, 'effnet_stem_gray.h5');
+    await writeKeras2H5(file, layers);
+    const model = stem(1);
+    const report = await loadWeights(model, { path: file }, { firstConv: { layer: 'stem_conv', method: 'sum' } });
+    expect(report.matched).toEqual(['normalization', 'stem_conv']);
+    expect(report.averagedForGrayscale).toEqual(['normalization']);
+    expect(report.adapted).toEqual({ layer: 'stem_conv', method: 'sum' });
+    const [m, v, count] = read(model);
+    expect(m[0]).toBeCloseTo((mean[0] + mean[1] + mean[2]) / 3, 6);
+    expect(v[0]).toBeCloseTo((variance[0] + variance[1] + variance[2]) / 3, 7);
+    expect(count).toEqual([150_000]);
+    expect(formatWeightsReport(report)).toContain('normalization: RGB statistics averaged into one value for the grayscale input');
     model.dispose();
   });
 });
