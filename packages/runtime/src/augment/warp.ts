@@ -31,23 +31,25 @@ export function warpAffine(
   const [a, b, c, d, e, f] = matrix as [number, number, number, number, number, number];
   let target = offset;
   for (let row = 0; row < height; row++) {
-    for (let col = 0; col < width; col++) {
-      const y = clamp(snap(a * row + b * col + c), height - 1);
-      const x = clamp(snap(d * row + e * col + f), width - 1);
+    // Source position of (row, 0); each step along the row adds (b, e).
+    let rowY = a * row + c;
+    let rowX = d * row + f;
+    for (let col = 0; col < width; col++, rowY += b, rowX += e) {
+      const y = clamp(snap(rowY), height - 1);
+      const x = clamp(snap(rowX), width - 1);
       const y0 = Math.floor(y);
       const x0 = Math.floor(x);
-      const y1 = Math.min(y0 + 1, height - 1);
-      const x1 = Math.min(x0 + 1, width - 1);
       const fy = y - y0;
       const fx = x - x0;
+      const p00 = (y0 * width + x0) * channels;
+      // Neighbours past the last row or column are the edge itself (their weight is 0 there).
+      const p01 = x0 + 1 < width ? p00 + channels : p00;
+      const p10 = y0 + 1 < height ? p00 + width * channels : p00;
+      const p11 = x0 + 1 < width ? p10 + channels : p10;
       const w00 = (1 - fy) * (1 - fx);
       const w01 = (1 - fy) * fx;
       const w10 = fy * (1 - fx);
       const w11 = fy * fx;
-      const p00 = (y0 * width + x0) * channels;
-      const p01 = (y0 * width + x1) * channels;
-      const p10 = (y1 * width + x0) * channels;
-      const p11 = (y1 * width + x1) * channels;
       for (let ch = 0; ch < channels; ch++) {
         const value = (w00 * source[p00 + ch]! + w01 * source[p01 + ch]! + w10 * source[p10 + ch]! + w11 * source[p11 + ch]!) * brightness;
         out[target++] = value < 0 ? 0 : value > 255 ? 255 : value;
