@@ -1,0 +1,55 @@
+// The checker on cases the goldens do not pin: freeze-point order with quoted layer names, the
+// default freeze, cascades after syntax errors, and messages that come from the catalog.
+import { findModel, modelLayers } from '@tlc/zoo/catalog';
+import { describe, expect, it } from 'vitest';
+import { analyze, check, messages, parse } from '../src/index';
+
+const codes = (source: string) => analyze(source).diagnostics.map((d) => d.code);
+const BASE = 'use VGG16 weights imagenet freeze until block3\nhead dense 256 -> 2\n';
+
+describe('check', () => {
+  it('accepts the design-card one-liner', () => {
+    expect(codes('use ResNet50V2 weights imagenet freeze until block4; head dense 256 -> 2; preprocess native')).toEqual([]);
+  });
+
+  it('orders quoted layer names and block aliases by the model\'s layer list', () => {
+    const layers = modelLayers('VGG16')!;
+    expect(layers).toContain('block3_conv1');
+    // block3_conv1 starts before block3 ends: unfreezing it unfreezes frozen layers.
+    expect(codes(`${BASE}fine tune { unfreeze from "block3_conv1" }`)).toEqual([]);
+    // block4_conv1 comes after block3's last layer: nothing frozen from there on.
+    expect(codes(`${BASE}fine tune { unfreeze from "block4_conv1" }`)).toEqual(['TL2020']);
+    // Freezing until a layer inside block4, then unfreezing block4 (which starts earlier): fine.
+    expect(codes('use VGG16 freeze until "block4_conv2"\nhead dense 2\nfine tune { unfreeze from block4 }')).toEqual([]);
+  });
+
+  it('treats a pipeline without `freeze` as frozen with pretrained weights and trainable without', () => {
+    expect(codes('use VGG16\nhead dense 2\nfine tune { unfreeze from block5 }')).toEqual([]);
+    expect(codes('use VGG16 weights none\nhead dense 2\nfine tune { epochs 2 }')).toEqual(['TL2018']);
+    expect(codes('augment { flip horizontal }\nuse VGG16 weights none\nhead dense 2')).toEqual([]);
+  });
+
+  it('leaves out missing use/head when a syntax error may have eaten them', () => {
+    expect(codes('usee VGG16\nhead dense 2')).toEqual(['TL1003']);
+    expect(check(parse('usee VGG16\nhead dense 2').program).map((d) => d.code)).toEqual(['TL2002']);
+  });
+
+  it('stays quiet about the model when the model is unknown', () => {
+    expect(codes('use VGG61 alpha 3 freeze until block9\nhead dense 2\ndata "d" { image 8x8 }')).toEqual(['TL2001']);
+  });
+
+  it('uses the catalog for every message', () => {
+    const [d] = analyze('use VGG16 freeze until block9\nhead dense 2').diagnostics;
+    const vgg = findModel('VGG16')!;
+    const expected = messages.unknownPoint('block9', 'VGG16', vgg.blocks.map((b) => b.name), undefined);
+    expect(d).toMatchObject({ code: expected.code, message: expected.message, help: expected.help });
+    expect(expected.help).toBe('valid freeze points for VGG16 are block1 … block5, or a quoted Keras layer name');
+  });
+
+  it('reports diagnostics in source order', () => {
+    const { diagnostics } = analyze('data "d" { batch 0 }\nuse VGG16 weights none freeze all\nhead dense 2 -> 0');
+    const starts = diagnostics.map((d) => d.span.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(diagnostics.map((d) => d.code)).toEqual(['TL2014', 'TL2007', 'TL2014']);
+  });
+});
