@@ -1,8 +1,10 @@
 // Decoding one image file into the pixels a model sees, with sharp, the way Keras's load_img
 // with target_size does it: EXIF orientation applied, resized to exactly height x width
 // (stretched, no crop; bilinear), alpha dropped (not composited, as PIL's convert('RGB')),
-// 16-bit and CMYK converted to 8-bit sRGB, grayscale as one luminance channel, the first
-// frame of an animated GIF. Output: HWC Uint8Array, 0..255.
+// 16-bit and CMYK converted to 8-bit sRGB, the first frame of an animated GIF. Grayscale is
+// computed from the sRGB pixels with PIL's convert('L') formula (ITU-R 601-2 luma, the same
+// integer rounding), so a grayscale image gets exactly the values Keras would give it.
+// Output: HWC Uint8Array, 0..255.
 // A file that cannot be used raises BadImageError with a reason for people; a declared size
 // over maxPixels is refused from the header, before any pixel is decoded (decompression bombs).
 import fs from 'node:fs/promises';
@@ -79,12 +81,20 @@ function checkDeclaredSize(file: string, width: number | undefined, height: numb
   }
 }
 
+/** One channel from RGB triples, as PIL's convert('L'): (R*19595 + G*38470 + B*7471 + 2^15) >> 16. */
+function luma(rgb: Uint8Array): Uint8Array {
+  const gray = new Uint8Array(rgb.length / 3);
+  for (let i = 0, j = 0; i < gray.length; i++, j += 3) {
+    gray[i] = (rgb[j]! * 19595 + rgb[j + 1]! * 38470 + rgb[j + 2]! * 7471 + 0x8000) >> 16;
+  }
+  return gray;
+}
+
 /** Decodes `file` to HWC 8-bit pixels of exactly options.height x options.width. */
 export async function decodeImage(file: string, options: DecodeOptions): Promise<Uint8Array> {
   const bytes = await readBytes(file);
   if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
   const open = (limitInputPixels: number | false) => sharp(bytes, { failOn: 'truncated', limitInputPixels, pages: 1, page: 0 });
-  const channels = channelsOf(options.colorMode);
   let header: Metadata;
   try {
     // The header alone (no pixels decoded), so the declared size can be named in the refusal.
@@ -99,16 +109,17 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
       .rotate()
       .resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' })
       .removeAlpha()
-      .toColourspace(options.colorMode === 'rgb' ? 'srgb' : 'b-w')
+      .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new BadImageError(file, pixelsReason(error));
   }
   const { data, info } = decoded;
-  if (info.channels !== channels || info.width !== options.width || info.height !== options.height) {
-    throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x${channels}`);
+  if (info.channels !== 3 || info.width !== options.width || info.height !== options.height) {
+    throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x3`);
   }
+  if (options.colorMode === 'grayscale') return luma(data);
   // Own the pixels outright: a view into a larger shared buffer would keep all of it alive.
   const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
   return ownsBuffer ? new Uint8Array(data.buffer) : new Uint8Array(data);

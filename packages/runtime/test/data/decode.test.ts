@@ -86,11 +86,14 @@ describe('decodeImage', () => {
     expect(b).toBeLessThan(80);
   });
 
-  it('gives one channel for grayscale, and three equal channels for a gray image read as rgb', async () => {
+  it('gives one luma channel for grayscale, as PIL computes it, and three equal channels for a gray image read as rgb', async () => {
     const file = await writeFile(path.join(dir, 'halves.png'), await twoColour(8, 8, (_, c) => c < 4, { r: 255, g: 255, b: 255 }, { r: 0, g: 0, b: 0 }).png().toBuffer());
     const gray = await decodeImage(file, { ...RGB_8, colorMode: 'grayscale' });
     expect(gray.length).toBe(8 * 8);
     expect([gray[0], gray[7]]).toEqual([255, 0]);
+    // PIL's convert('L') (what Keras's grayscale mode uses): 0.299 R + 0.587 G + 0.114 B, rounded as PIL does.
+    const tinted = await writeFile(path.join(dir, 'tinted.png'), await solid(4, 4, { r: 200, g: 100, b: 7 }).png().toBuffer());
+    expect(Array.from(await decodeImage(tinted, { ...RGB_8, height: 2, width: 2, colorMode: 'grayscale' }))).toEqual([119, 119, 119, 119]);
     const grayFile = await writeFile(path.join(dir, 'gray.png'), await solid(8, 8, { r: 90, g: 90, b: 90 }).toColourspace('b-w').png().toBuffer());
     expect((await sharp(grayFile).metadata()).channels).toBe(1);
     expect(Array.from((await decodeImage(grayFile, RGB_8)).subarray(0, 3))).toEqual([90, 90, 90]);
