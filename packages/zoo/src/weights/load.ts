@@ -45,75 +45,86 @@ export async function loadWeights(
 
 function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: string, options: LoadWeightsOptions): WeightsReport {
   const report: WeightsReport = { source: sourcePath, matched: [], skipped: [], unused: [] };
-  const layers = flattenLayers(model);
-  const keys = layerKeys(layers, file.naming);
   const fileLayers = new Map(file.layers.map((layer) => [layer.name, layer]));
+  const units = weightUnits(model, (name) => file.naming === 'layer-name' && fileLayers.has(name));
+  const keys = layerKeys(units, file.naming);
   const used = new Set<string>();
-  const firstConvIndex = options.firstConv ? layers.findIndex((layer) => layer.name === options.firstConv!.layer) : -1;
+  const firstConv = options.firstConv ? weightUnits(model, () => false).find((l) => l.name === options.firstConv!.layer) : undefined;
+  const firstConvUnit = firstConv ? units.findIndex((unit) => unit === firstConv || unit.weights.includes(firstConv.weights[0])) : -1;
 
-  layers.forEach((layer, index) => {
-    const modelWeights = layer.weights;
+  units.forEach((unit, index) => {
+    const modelWeights = unit.weights;
     if (modelWeights.length === 0) return;
     const fileLayer = fileLayers.get(keys[index]);
     if (!fileLayer || fileLayer.weights.length === 0) {
-      report.skipped.push({ layer: layer.name, reason: fileLayer ? 'the file has no weights for it' : 'not in the file' });
+      report.skipped.push({ layer: unit.name, reason: fileLayer ? 'the file has no weights for it' : 'not in the file' });
       return;
     }
     used.add(fileLayer.name);
     const fileWeights = alignByName(fileLayer.weights, modelWeights);
     if (fileWeights.length !== modelWeights.length) {
       report.skipped.push({
-        layer: layer.name,
+        layer: unit.name,
         reason: `the file has ${fileWeights.length} weights for it (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}), the model layer has ${modelWeights.length} (${modelWeights.map((w) => shortWeightName(w.originalName)).join(', ')})`,
       });
       return;
     }
-    const grayscale = options.firstConv?.layer === layer.name && isRgbToGray(fileWeights[0].shape, modelWeights[0].shape);
+    // The first convolution (the unit itself, or inside a nested model) with RGB weights for a gray model.
+    const kernel = index === firstConvUnit ? modelWeights.indexOf(firstConv!.weights[0]) : -1;
+    const grayscale = kernel >= 0 && isRgbToGray(fileWeights[kernel].shape, modelWeights[kernel].shape);
+    const keep = grayscale && options.firstConv!.method === 'skip' ? firstConv!.weights.map((w) => modelWeights.indexOf(w)) : [];
     if (grayscale && options.firstConv!.method === 'skip') {
-      report.skipped.push({ layer: layer.name, reason: 're-initialised for grayscale input (adapt skip)' });
-      report.adapted = { layer: layer.name, method: 'skip' };
-      return;
+      report.skipped.push({ layer: firstConv!.name, reason: 're-initialised for grayscale input (adapt skip)' });
+      report.adapted = { layer: firstConv!.name, method: 'skip' };
+      if (unit === firstConv) return;
     }
     // In-model preprocessing before the first convolution: RGB statistics [3] for a gray model [1].
-    const averaged = index < firstConvIndex ? modelWeights.map((w, i) => isRgbToGrayStatistic(fileWeights[i].shape, w.shape)) : [];
+    const averaged = index < firstConvUnit ? modelWeights.map((w, i) => isRgbToGrayStatistic(fileWeights[i].shape, w.shape)) : [];
     const mismatch = modelWeights.findIndex(
-      (w, i) => !(grayscale && i === 0) && !averaged[i] && !sameShape(w.shape, fileWeights[i].shape),
+      (w, i) => !(grayscale && i === kernel) && !averaged[i] && !sameShape(w.shape, fileWeights[i].shape),
     );
     if (mismatch >= 0) {
       const name = shortWeightName(modelWeights[mismatch].originalName);
       report.skipped.push({
-        layer: layer.name,
+        layer: unit.name,
         reason: `shape mismatch: ${name} is [${fileWeights[mismatch].shape.join(', ')}] in the file, [${modelWeights[mismatch].shape.join(', ')}] in the model`,
       });
       return;
     }
-    let values: Float32Array[];
+    let values: (Float32Array | undefined)[];
     try {
-      values = fileWeights.map((w) => w.read());
+      values = fileWeights.map((w, i) => (keep.includes(i) ? undefined : w.read()));
     } catch (error) {
-      report.skipped.push({ layer: layer.name, reason: error instanceof Error ? error.message : String(error) });
+      report.skipped.push({ layer: unit.name, reason: error instanceof Error ? error.message : String(error) });
       return;
     }
     tf.tidy(() => {
-      const tensors = values.map((v, i) => tf.tensor(v, fileWeights[i].shape, 'float32'));
-      if (grayscale) tensors[0] = adaptKernelToGrayscale(tensors[0] as tf.Tensor4D);
-      averaged.forEach((isAveraged, i) => {
-        if (isAveraged) tensors[i] = tf.mean(tensors[i], 0, true);
+      const tensors = values.map((v, i) => {
+        if (v === undefined) return modelWeights[i].read(); // kept as initialised
+        const t = tf.tensor(v, fileWeights[i].shape, 'float32');
+        if (grayscale && i === kernel) return adaptKernelToGrayscale(t as tf.Tensor4D);
+        return averaged[i] ? tf.mean(t, 0, true) : t;
       });
-      layer.setWeights(tensors);
+      unit.setWeights(tensors);
     });
-    if (grayscale) report.adapted = { layer: layer.name, method: 'sum' };
-    if (averaged.some(Boolean)) (report.averagedForGrayscale ??= []).push(layer.name);
-    report.matched.push(layer.name);
+    if (grayscale && options.firstConv!.method === 'sum') report.adapted = { layer: firstConv!.name, method: 'sum' };
+    if (averaged.some(Boolean)) (report.averagedForGrayscale ??= []).push(unit.name);
+    report.matched.push(unit.name);
   });
 
   report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer.name)).map((layer) => layer.name);
   return report;
 }
 
-/** The model's layers with nested models opened up, in order. */
-function flattenLayers(model: tf.LayersModel): ModelLayer[] {
-  return model.layers.flatMap((layer) => (layer instanceof tf.LayersModel ? flattenLayers(layer) : [layer]));
+/**
+ * What takes weights together, in order: each layer, with nested models opened up unless the
+ * file stores the nested model as one layer (Keras saves a Sequential inside a functional model,
+ * like ConvNeXt's stem, as one layer whose weights are all of its layers' weights in order).
+ */
+function weightUnits(model: tf.LayersModel, fileHasLayer: (name: string) => boolean): ModelLayer[] {
+  return model.layers.flatMap((layer) =>
+    layer instanceof tf.LayersModel && !fileHasLayer(layer.name) ? weightUnits(layer, fileHasLayer) : [layer],
+  );
 }
 
 /**

@@ -266,6 +266,72 @@ describe('in-model preprocessing statistics (EfficientNet-style normalization)',
   });
 });
 
+describe('nested models (ConvNeXt-style stem: a Sequential inside the functional model)', () => {
+  function nested(channels: 1 | 3): tf.LayersModel {
+    const stem = tf.sequential({ name: 'net_stem' });
+    stem.add(tf.layers.conv2d({ inputShape: [8, 8, channels], filters: 4, kernelSize: 2, strides: 2, name: 'net_stem_conv' }));
+    stem.add(tf.layers.layerNormalization({ epsilon: 1e-6, name: 'net_stem_layernorm' }));
+    const input = tf.input({ shape: [8, 8, channels], name: 'input_1' });
+    const x = stem.apply(input) as tf.SymbolicTensor;
+    const y = tf.layers.conv2d({ filters: 3, kernelSize: 1, name: 'head_conv' }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: y });
+  }
+  const conv = [weight('net_stem_conv', 'kernel', [2, 2, 3, 4]), weight('net_stem_conv', 'bias', [4])];
+  const norm = [weight('net_stem_layernorm', 'gamma', [4]), weight('net_stem_layernorm', 'beta', [4])];
+  const head = { name: 'head_conv', weights: [weight('head_conv', 'kernel', [1, 1, 4, 3]), weight('head_conv', 'bias', [3])] };
+  /** Keras stores the nested model as one layer holding its layers' weights in order. */
+  const asKeras: FixtureLayer[] = [{ name: 'net_stem', weights: [...conv, ...norm] }, head];
+  const inner = (model: tf.LayersModel, name: string) => (model.getLayer('net_stem') as tf.LayersModel).getLayer(name);
+  const valuesOf = (layer: tf.layers.Layer) => layer.getWeights().map((t) => Array.from(t.dataSync()));
+
+  it('loads a nested model stored as one layer, weight by weight', async () => {
+    const file = join(dir, 'nested.h5');
+    await writeKeras2H5(file, asKeras);
+    const model = nested(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual(['net_stem', 'head_conv']);
+    expect(report.unused).toEqual([]);
+    expect(valuesOf(inner(model, 'net_stem_conv'))).toEqual(conv.map((w) => Array.from(w.values as Float32Array)));
+    expect(valuesOf(inner(model, 'net_stem_layernorm'))).toEqual(norm.map((w) => Array.from(w.values as Float32Array)));
+    model.dispose();
+  });
+
+  it('loads layer by layer into a nested model when the file names the inner layers', async () => {
+    const file = join(dir, 'flat.h5');
+    await writeKeras2H5(file, [{ name: 'net_stem_conv', weights: conv }, { name: 'net_stem_layernorm', weights: norm }, head]);
+    const model = nested(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual(['net_stem_conv', 'net_stem_layernorm', 'head_conv']);
+    expect(valuesOf(inner(model, 'net_stem_layernorm'))).toEqual(norm.map((w) => Array.from(w.values as Float32Array)));
+    model.dispose();
+  });
+
+  it('adapts a first convolution inside a nested model (sum and skip)', async () => {
+    const file = join(dir, 'nested-gray.h5');
+    await writeKeras2H5(file, asKeras);
+    const summed = nested(1);
+    const sumReport = await loadWeights(summed, { path: file }, { firstConv: { layer: 'net_stem_conv', method: 'sum' } });
+    expect(sumReport.adapted).toEqual({ layer: 'net_stem_conv', method: 'sum' });
+    expect(sumReport.matched).toEqual(['net_stem', 'head_conv']);
+    const rgb = conv[0].values as Float32Array; // [2, 2, 3, 4]
+    const expected = Array.from({ length: 16 }, (_, k) => {
+      const [p, o] = [Math.floor(k / 4), k % 4];
+      return rgb[p * 12 + o] + rgb[p * 12 + 4 + o] + rgb[p * 12 + 8 + o];
+    });
+    Array.from(inner(summed, 'net_stem_conv').getWeights()[0].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+
+    const skipped = nested(1);
+    const before = valuesOf(inner(skipped, 'net_stem_conv'));
+    const skipReport = await loadWeights(skipped, { path: file }, { firstConv: { layer: 'net_stem_conv', method: 'skip' } });
+    expect(skipReport.skipped).toEqual([{ layer: 'net_stem_conv', reason: 're-initialised for grayscale input (adapt skip)' }]);
+    expect(skipReport.matched).toEqual(['net_stem', 'head_conv']);
+    expect(valuesOf(inner(skipped, 'net_stem_conv'))).toEqual(before);
+    expect(valuesOf(inner(skipped, 'net_stem_layernorm'))).toEqual(norm.map((w) => Array.from(w.values as Float32Array)));
+    summed.dispose();
+    skipped.dispose();
+  });
+});
+
 describe('TensorFlow.js model folders', () => {
   it('saves a model atomically, loads it back whole, and loads its weights by name into a fresh model', async () => {
     const source = buildModel(3);
