@@ -20,6 +20,8 @@ export const DATA_ERROR_CODES = {
   badImages: 'TL4108',
   /** A validation split that cannot be made (fraction out of range, too few images). */
   badSplit: 'TL4109',
+  /** The decoded images would not fit in this machine's memory. */
+  tooLargeForMemory: 'TL4110',
 } as const;
 
 export type DataErrorCode = (typeof DATA_ERROR_CODES)[keyof typeof DATA_ERROR_CODES];

@@ -2,6 +2,7 @@
 // folders, hold out validation (seeded split, or a separate folder with the same classes),
 // decode every image once (finding every bad file before any training), apply
 // `on bad image`, and check no class was left empty by skipped files.
+import os from 'node:os';
 import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
 import { applyBadImagePolicy, checkImages, type CheckedImages } from './check';
@@ -49,6 +50,22 @@ function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: st
   }
 }
 
+/** The share of the machine's memory the decoded images may take (the model needs the rest). */
+const MEMORY_SHARE = 0.6;
+
+/** Refuses, before hours of decoding, a set whose pixels (1 byte per value) cannot fit in memory. */
+function assertFitsInMemory(count: number, decode: DecodeOptions): void {
+  const totalMemory = os.totalmem();
+  const bytes = count * decode.height * decode.width * channelsOf(decode.colorMode);
+  if (bytes > MEMORY_SHARE * totalMemory) {
+    const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
+    throw new DataError(
+      DATA_ERROR_CODES.tooLargeForMemory,
+      `${count} images of ${decode.height}x${decode.width} ${decode.colorMode} need ${gib(bytes)} in memory, more than ${Math.round(MEMORY_SHARE * 100)}% of this machine's ${gib(totalMemory)}; use a smaller image size or fewer images`,
+    );
+  }
+}
+
 /** Scans, splits, decodes and checks the data a plan names; paths are relative to `baseDir`. */
 export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
   const scanned = await scanImageFolder(path.resolve(baseDir, plan.directory));
@@ -69,6 +86,7 @@ export async function loadData(plan: DataPlan, baseDir: string, options: LoadOpt
   }
   const decode = decodeOptionsOf(plan);
   const all = [...training, ...validation];
+  assertFitsInMemory(all.length, decode);
   const checked = await checkImages(all, { ...decode, concurrency: options.concurrency, onProgress: options.onProgress });
   const skipped = applyBadImagePolicy(checked.bad, all.length, plan.onBadImage);
   if (skipped !== null) warnings.push(skipped);
@@ -90,6 +108,7 @@ export async function loadLabelledFolder(
   options: DecodeOptions & LoadOptions & { onBadImage: 'fail' | 'skip'; role: string },
 ): Promise<{ dataset: ImageDataset; warnings: string[] }> {
   const scanned = await scanImageFolder(dir, { expectedClasses: classes, role: options.role });
+  assertFitsInMemory(scanned.items.length, options);
   const checked = await checkImages(scanned.items, options);
   const skipped = applyBadImagePolicy(checked.bad, scanned.items.length, options.onBadImage);
   return { dataset: toDataset([...classes], options, checked.good), warnings: skipped === null ? scanned.warnings : [...scanned.warnings, skipped] };

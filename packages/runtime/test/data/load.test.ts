@@ -84,6 +84,15 @@ describe('loadData', () => {
     expect(data.warnings[0]).toMatch(/^skipped 2 of 10 image files/);
   });
 
+  it('refuses, before decoding, a set whose pixels cannot fit in memory', async () => {
+    const base = await tempFolder();
+    await classFolders(base, 'train', 2);
+    // 4 images of 100000 x 100000 x 3 bytes: 120 GB, far beyond 60% of any machine this runs on.
+    const error = await loadData({ ...PLAN, imageSize: [100_000, 100_000] }, base).catch((e: unknown) => e);
+    expect((error as DataError).code).toBe('TL4110');
+    expect((error as DataError).message).toMatch(/^error\[TL4110\]: 4 images of 100000x100000 rgb need 111\.8 GiB in memory/);
+  });
+
   it('refuses a class that skipping bad files left without images', async () => {
     const base = await tempFolder();
     await classFolders(base, 'train', 2);
