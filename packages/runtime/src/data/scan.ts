@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DATA_ERROR_CODES, DataError } from './errors';
-import { isImageFileName } from './extensions';
+import { IMAGE_EXTENSIONS, isImageFileName } from './extensions';
 import { assertFolder, byCodePoint, listImageFiles } from './walk';
 
 export interface ImageItem {
@@ -113,7 +113,7 @@ export async function scanImageFolder(dir: string, options: ScanOptions = {}): P
     for (const listed of files) items.push({ file: listed.file, relativePath: `${className}/${listed.relativePath}`, label, className });
   }
   if (items.length === 0) {
-    throw new DataError(DATA_ERROR_CODES.noImages, `the ${role} ${root} has no images in any of its class folders (${classes.join(', ')}); image files end in .jpg, .jpeg, .png, .webp, .gif, .tif, .tiff or .avif`);
+    throw new DataError(DATA_ERROR_CODES.noImages, `the ${role} ${root} has no images in any of its class folders (${classes.join(', ')}); image files end in ${IMAGE_EXTENSIONS.join(' ')}`);
   }
   if (empty.length > 0) {
     throw new DataError(DATA_ERROR_CODES.emptyClass, `in the ${role} ${root}, ${empty.length === 1 ? 'the class folder' : 'these class folders'} ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no images`);
