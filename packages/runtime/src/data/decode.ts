@@ -39,7 +39,7 @@ async function readBytes(file: string): Promise<Buffer> {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
       code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied'
-      : code === 'ENOENT' ? 'the file disappeared while the data was being read'
+      : code === 'ENOENT' ? 'the file does not exist (moved or deleted?)'
       : code === 'EISDIR' ? 'is a folder, not an image file'
       : `cannot be read: ${(error as Error).message}`;
     throw new BadImageError(file, reason);
