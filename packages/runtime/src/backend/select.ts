@@ -99,12 +99,12 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
   }
   const reasons = tried.map((t) => `  - ${t.name}: ${t.reason}`).join('\n');
   if (preference === 'tensorflow') {
-    throw new BackendError('TL4001', `error[TL4001]: the tensorflow backend is not available:\n${reasons}\n${installHelp()}`);
+    throw new BackendError('TL4301', `error[TL4301]: the tensorflow backend is not available:\n${reasons}\n${installHelp()}`);
   }
   if (preference === 'auto') {
-    throw new BackendError('TL4002', `error[TL4002]: no TensorFlow.js backend could be started:\n${reasons}`);
+    throw new BackendError('TL4302', `error[TL4302]: no TensorFlow.js backend could be started:\n${reasons}`);
   }
-  throw new BackendError('TL4001', `error[TL4001]: the ${preference} backend could not be started:\n${reasons}\nRun with --backend auto to fall back to another backend.`);
+  throw new BackendError('TL4301', `error[TL4301]: the ${preference} backend could not be started:\n${reasons}\nRun with --backend auto to fall back to another backend.`);
 }
 
 /** One line for the start of a run: the backend in use and, briefly, why not a faster one. */

@@ -42,7 +42,7 @@ describe('selectBackend', () => {
     const error = await selectBackend('tensorflow').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     const message = (error as BackendError).message;
-    expect((error as BackendError).code).toBe('TL4001');
+    expect((error as BackendError).code).toBe('TL4301');
     expect(message).toContain(`pnpm --filter @tlc/runtime add @tensorflow/tfjs-node-gpu@${tf.version.tfjs}`);
     expect(message).toContain(`@tensorflow/tfjs-node@${tf.version.tfjs}`);
     expect(message).toContain('onlyBuiltDependencies');
