@@ -1,5 +1,6 @@
 // Test fixture: writes HDF5 weight files laid out as Keras writes them (Keras 2 `save_weights`,
 // Keras 2 full-model `model_weights`, Keras 3 `.weights.h5`), with values the tests choose.
+import type * as tf from '@tensorflow/tfjs';
 import h5wasm, { type Group } from 'h5wasm/node';
 
 export interface FixtureWeight {
@@ -15,13 +16,25 @@ export interface FixtureLayer {
   weights: FixtureWeight[];
 }
 
+export interface Keras2Options {
+  /** Weights under the group `model_weights`, as in a full-model file. */
+  fullModel?: boolean;
+  /** Split `layer_names` into attributes `layer_names0`, `layer_names1`, … of this many names. */
+  chunkLayerNames?: number;
+}
+
 /** Keras 2 layout: root (or `model_weights`) attribute `layer_names`, a group per layer. */
-export async function writeKeras2H5(path: string, layers: FixtureLayer[], options: { fullModel?: boolean } = {}): Promise<void> {
+export async function writeKeras2H5(path: string, layers: FixtureLayer[], options: Keras2Options = {}): Promise<void> {
   await h5wasm.ready;
   const file = new h5wasm.File(path, 'w');
   try {
     const root = options.fullModel ? file.create_group('model_weights') : file;
-    writeStrings(root, 'layer_names', layers.map((l) => l.name));
+    const names = layers.map((l) => l.name);
+    const chunk = options.chunkLayerNames;
+    if (chunk === undefined) writeStrings(root, 'layer_names', names);
+    for (let i = 0; chunk !== undefined && i * chunk < names.length; i++) {
+      writeStrings(root, `layer_names${i}`, names.slice(i * chunk, (i + 1) * chunk));
+    }
     root.create_attribute('backend', 'tensorflow');
     root.create_attribute('keras_version', '2.15.0');
     for (const layer of layers) {
@@ -39,6 +52,19 @@ export async function writeKeras2H5(path: string, layers: FixtureLayer[], option
   } finally {
     file.close();
   }
+}
+
+/** A tfjs model's own weights written as Keras 2 `save_weights` would write that model. */
+export async function writeModelAsKeras2H5(path: string, model: tf.LayersModel): Promise<void> {
+  const layers = model.layers.map((layer) => ({
+    name: layer.name,
+    weights: layer.weights.map((w) => ({
+      name: `${w.originalName}:0`,
+      shape: w.shape as number[],
+      values: w.read().dataSync() as Float32Array,
+    })),
+  }));
+  await writeKeras2H5(path, layers);
 }
 
 /** Keras 3 layout: `layers/<class key>/vars/<i>`. */

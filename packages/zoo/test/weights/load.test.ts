@@ -109,6 +109,17 @@ describe('Keras 2 .h5 weights', () => {
     model.dispose();
   });
 
+  it('reads layer_names split into chunks, as Keras writes long lists', async () => {
+    const file = join(dir, 'chunked.h5');
+    const layers = kerasLayers();
+    await writeKeras2H5(file, layers, { chunkLayerNames: 4 });
+    const model = buildModel(3);
+    const report = await loadWeights(model, { path: file });
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc']);
+    expect(report.unused).toEqual(['predictions']);
+    model.dispose();
+  });
+
   it('reads full-model files (weights under model_weights)', async () => {
     const file = join(dir, 'full_model.h5');
     const layers = kerasLayers();
@@ -194,7 +205,9 @@ describe('grayscale adaptation', () => {
     const grayOut = model.predict(gray) as tf.Tensor;
     const rgbOut = rgb.predict(tf.tile(gray, [1, 1, 1, 3])) as tf.Tensor;
     const diff = tf.max(tf.abs(tf.sub(grayOut, rgbOut))).dataSync()[0];
-    expect(diff).toBeLessThan(1e-3);
+    const scale = tf.max(tf.abs(rgbOut)).dataSync()[0];
+    expect(scale).toBeGreaterThan(1);
+    expect(diff / scale).toBeLessThan(1e-5); // float32 rounding only
     model.dispose();
     rgb.dispose();
   });
