@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmTrainingKernels } from './wasm-kernels/index';
 
 const require = createRequire(import.meta.url);
 
@@ -27,6 +28,7 @@ export async function startWasm(): Promise<WasmSetup> {
   wasmModule.setWasmPaths(distFolder + path.sep);
   const started = await tf.setBackend('wasm');
   if (!started) return { ok: false, detail: `the WebAssembly backend failed to initialise from ${distFolder}` };
+  registerWasmTrainingKernels();
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threads = wasmModule.getThreadsCount();
   return {
