@@ -37,6 +37,10 @@ function randomValues(shape: number[], seed: number): Float32Array {
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1));
 }
 
+function random4d(shape: number[], seed: number): tf.Tensor4D {
+  return tf.tensor(randomValues(shape, seed), shape) as tf.Tensor4D;
+}
+
 /** Gradients of sum(op(x, filter) * upstream) with respect to x and the filter, on `backend`. */
 async function gradients(
   backend: Backend,
@@ -47,8 +51,8 @@ async function gradients(
 ): Promise<{ dx: Float32Array; dFilter: Float32Array }> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
-    const x = tf.tensor(randomValues(xShape, seed), xShape) as tf.Tensor4D;
-    const filter = tf.tensor(randomValues(filterShape, seed + 1), filterShape) as tf.Tensor4D;
+    const x = random4d(xShape, seed);
+    const filter = random4d(filterShape, seed + 1);
     const outShape = op(x, filter).shape;
     const upstream = tf.tensor(randomValues(outShape, seed + 2), outShape);
     const [dx, dFilter] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(op(a as tf.Tensor4D, b as tf.Tensor4D), upstream)))([x, filter]);
@@ -97,9 +101,9 @@ describe('registerWasmTrainingKernels', () => {
 
   it('releases every intermediate tensor', async () => {
     await tf.setBackend('wasm');
-    const x = tf.tensor(randomValues([2, 9, 8, 4], 1), [2, 9, 8, 4]) as tf.Tensor4D;
-    const w = tf.tensor(randomValues([3, 3, 4, 5], 2), [3, 3, 4, 5]) as tf.Tensor4D;
-    const dw = tf.tensor(randomValues([3, 3, 5, 2], 3), [3, 3, 5, 2]) as tf.Tensor4D;
+    const x = random4d([2, 9, 8, 4], 1);
+    const w = random4d([3, 3, 4, 5], 2);
+    const dw = random4d([3, 3, 5, 2], 3);
     const step = () =>
       tf.tidy(() => {
         const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
@@ -187,8 +191,8 @@ describe('dilated DepthwiseConv2D gradients, the kernels called directly', () =>
     const dilation = 2;
     const filterShape = [kernel, kernel, xShape[3]!, multiplier];
     await tf.setBackend('cpu');
-    const x = tf.tensor(randomValues(xShape, 7), xShape) as tf.Tensor4D;
-    const filter = tf.tensor(randomValues(filterShape, 8), filterShape) as tf.Tensor4D;
+    const x = random4d(xShape, 7);
+    const filter = random4d(filterShape, 8);
     const big = inflate(filter, dilation);
     const outShape = tf.depthwiseConv2d(x, big, 1, padding).shape;
     const dy = tf.tensor(randomValues(outShape, 9), outShape);
