@@ -3,10 +3,10 @@
 // the file layer of the same name, weight by weight in the layer's order (Keras and tfjs agree
 // on it: kernel, bias; gamma, beta, moving mean, moving variance; depthwise, pointwise, bias),
 // after checking counts and shapes. For a grayscale model with RGB weights, the first
-// convolution is adapted (./grayscale) and per-channel statistics of in-model preprocessing
-// before it become their mean (one value, as the language brief asks). Layers that do not fit
-// keep their initial weights and are reported, never a crash; the caller decides whether a
-// report with nothing matched is fatal.
+// convolution is adapted (./grayscale; `adapt skip` re-initialises it) and per-channel
+// statistics of in-model preprocessing before it become their mean (one value, as the language
+// brief asks). Layers that do not fit keep their initial weights and are reported, never a
+// crash; the caller decides whether a report with nothing matched is fatal.
 import * as tf from '@tensorflow/tfjs';
 import type { GrayscaleAdaptation } from './grayscale';
 import { adaptKernelToGrayscale } from './grayscale';
@@ -72,11 +72,10 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
     // The first convolution (the unit itself, or inside a nested model) with RGB weights for a gray model.
     const kernel = index === firstConvUnit ? modelWeights.indexOf(firstConv!.weights[0]) : -1;
     const grayscale = kernel >= 0 && isRgbToGray(fileWeights[kernel].shape, modelWeights[kernel].shape);
-    const keep = grayscale && options.firstConv!.method === 'skip' ? firstConv!.weights.map((w) => modelWeights.indexOf(w)) : [];
+    const reinitialise = grayscale && options.firstConv!.method === 'skip' ? firstConv!.weights.map((w) => modelWeights.indexOf(w)) : [];
     if (grayscale && options.firstConv!.method === 'skip') {
       report.skipped.push({ layer: firstConv!.name, reason: 're-initialised for grayscale input (adapt skip)' });
       report.adapted = { layer: firstConv!.name, method: 'skip' };
-      if (unit === firstConv) return;
     }
     // In-model preprocessing before the first convolution: RGB statistics [3] for a gray model [1].
     const averaged = index < firstConvUnit ? modelWeights.map((w, i) => isRgbToGrayStatistic(fileWeights[i].shape, w.shape)) : [];
@@ -93,14 +92,14 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
     }
     let values: (Float32Array | undefined)[];
     try {
-      values = fileWeights.map((w, i) => (keep.includes(i) ? undefined : w.read()));
+      values = fileWeights.map((w, i) => (reinitialise.includes(i) ? undefined : w.read()));
     } catch (error) {
       report.skipped.push({ layer: unit.name, reason: error instanceof Error ? error.message : String(error) });
       return;
     }
     tf.tidy(() => {
       const tensors = values.map((v, i) => {
-        if (v === undefined) return modelWeights[i].read(); // kept as initialised
+        if (v === undefined) return freshWeight(modelWeights[i].shape as number[], i === kernel);
         const t = tf.tensor(v, fileWeights[i].shape, 'float32');
         if (grayscale && i === kernel) return adaptKernelToGrayscale(t as tf.Tensor4D);
         return averaged[i] ? tf.mean(t, 0, true) : t;
@@ -109,11 +108,20 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
     });
     if (grayscale && options.firstConv!.method === 'sum') report.adapted = { layer: firstConv!.name, method: 'sum' };
     if (averaged.some(Boolean)) (report.averagedForGrayscale ??= []).push(unit.name);
-    report.matched.push(unit.name);
+    if (unit !== firstConv || reinitialise.length === 0) report.matched.push(unit.name);
   });
 
   report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer.name)).map((layer) => layer.name);
   return report;
+}
+
+/**
+ * A re-initialised weight (`adapt skip`): Keras's Conv2D defaults, Glorot-uniform kernel and zero
+ * bias, whatever the model was built with (a model built with zeros to be loaded fast would
+ * otherwise keep a dead first convolution).
+ */
+function freshWeight(shape: number[], isKernel: boolean): tf.Tensor {
+  return isKernel ? tf.initializers.glorotUniform({}).apply(shape) : tf.zeros(shape);
 }
 
 /**

@@ -212,19 +212,31 @@ describe('grayscale adaptation', () => {
     rgb.dispose();
   });
 
-  it('skip: the first convolution keeps its initial weights and is reported', async () => {
+  it('skip: the first convolution is re-initialised (Glorot-uniform kernel, zero bias) and reported', async () => {
     const file = join(dir, 'rgb-skip.h5');
     await writeKeras2H5(file, kerasLayers());
     const model = buildModel(1);
-    const before = model.getLayer('conv1_conv').getWeights().map((t) => Array.from(t.dataSync()));
+    const conv = model.getLayer('conv1_conv');
+    conv.setWeights(conv.weights.map((w) => tf.zeros(w.shape as number[]))); // as a model built with init zeros
     const report = await loadWeights(model, { path: file }, { firstConv: { layer: 'conv1_conv', method: 'skip' } });
     expect(report.adapted).toEqual({ layer: 'conv1_conv', method: 'skip' });
     expect(report.skipped).toEqual([{ layer: 'conv1_conv', reason: 're-initialised for grayscale input (adapt skip)' }]);
     expect(report.matched).toEqual(['conv1_bn', 'dw', 'sep', 'fc']);
-    expect(model.getLayer('conv1_conv').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(before);
+    expectGlorotKernelZeroBias(conv);
     model.dispose();
   });
 });
+
+/** A freshly initialised convolution: kernel within Glorot's limit and not all zero, bias zero. */
+function expectGlorotKernelZeroBias(conv: tf.layers.Layer): void {
+  const [kernel, bias] = conv.getWeights();
+  const [kh, kw, cin, cout] = kernel.shape;
+  const limit = Math.sqrt(6 / (kh * kw * cin + kh * kw * cout));
+  const values = Array.from(kernel.dataSync());
+  expect(values.some((v) => v !== 0)).toBe(true);
+  expect(values.every((v) => Math.abs(v) <= limit)).toBe(true);
+  expect(Array.from(bias.dataSync()).every((v) => v === 0)).toBe(true);
+}
 
 describe('in-model preprocessing statistics (EfficientNet-style normalization)', () => {
   /** Keras's Normalization before the stem: mean and variance per channel, an int64 count. */
@@ -334,11 +346,10 @@ describe('nested models (ConvNeXt-style stem: a Sequential inside the functional
     Array.from(inner(summed, 'net_stem_conv').getWeights()[0].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
 
     const skipped = nested(1);
-    const before = valuesOf(inner(skipped, 'net_stem_conv'));
     const skipReport = await loadWeights(skipped, { path: file }, { firstConv: { layer: 'net_stem_conv', method: 'skip' } });
     expect(skipReport.skipped).toEqual([{ layer: 'net_stem_conv', reason: 're-initialised for grayscale input (adapt skip)' }]);
     expect(skipReport.matched).toEqual(['net_stem', 'head_conv']);
-    expect(valuesOf(inner(skipped, 'net_stem_conv'))).toEqual(before);
+    expectGlorotKernelZeroBias(inner(skipped, 'net_stem_conv'));
     expect(valuesOf(inner(skipped, 'net_stem_layernorm'))).toEqual(norm.map((w) => Array.from(w.values as Float32Array)));
     summed.dispose();
     skipped.dispose();
