@@ -38,7 +38,7 @@ function randomValues(shape: number[], seed: number): Float32Array {
 }
 
 function random4d(shape: number[], seed: number): tf.Tensor4D {
-  return tf.tensor(randomValues(shape, seed), shape) as tf.Tensor4D;
+  return tf.tensor4d(randomValues(shape, seed), shape as [number, number, number, number]);
 }
 
 /** Gradients of sum(op(x, filter) * upstream) with respect to x and the filter, on `backend`. */
