@@ -1,0 +1,94 @@
+// `tlc check`: exit codes 0 / 1 / 2 (once through the real binary), rustc-style and JSON output.
+import { describe, expect, it } from 'vitest';
+import { useColor } from '../src/color';
+import { folderWith, runTlc, spawnTlc } from './tlc';
+
+const files = {
+  'good.tl': 'use ResNet50V2 weights imagenet freeze until block4; head dense 256 -> 2; preprocess native\n',
+  'warn.tl': 'use ResNet50 weights imagenet\npreprocess rescale 1/255\nhead dense 2\n',
+  'bad.tl': 'use resnet50v2 weights imagenet\nhead dense 2\n',
+};
+
+describe('tlc check', () => {
+  const dir = folderWith(files);
+
+  it('exits 0 on a clean file and on warnings only', async () => {
+    const result = await runTlc(['check', 'good.tl', 'warn.tl'], dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('warning[TL2006]');
+    expect(result.stderr).toBe('checked 2 files: 1 warning\n');
+  });
+
+  it('exits 1 on errors and prints them rustc-style without colour', async () => {
+    const result = await runTlc(['check', 'bad.tl'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(
+      [
+        'error[TL2001]: unknown model `resnet50v2`',
+        '  --> bad.tl:1:5',
+        '  |',
+        '1 | use resnet50v2 weights imagenet',
+        '  |     ^^^^^^^^^^',
+        '  = note: model names are case-sensitive Keras names',
+        '  = help: did you mean `ResNet50V2`?',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints JSON with --format json', async () => {
+    const result = await runTlc(['check', '--format', 'json', 'bad.tl', 'good.tl'], dir);
+    expect(result.status).toBe(1);
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        code: 'TL2001',
+        severity: 'error',
+        message: 'unknown model `resnet50v2`',
+        file: 'bad.tl',
+        range: { start: { line: 1, column: 5 }, end: { line: 1, column: 15 } },
+        help: 'did you mean `ResNet50V2`?',
+        notes: ['model names are case-sensitive Keras names'],
+      },
+    ]);
+  });
+
+  it('exits 2 on bad usage and 1 on a missing file', async () => {
+    expect((await runTlc(['check'], dir)).status).toBe(2);
+    const bad = await runTlc(['check', '--format', 'yaml', 'good.tl'], dir);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('usage: tlc check FILE…');
+    const unknown = await runTlc(['check', '--bogus', 'good.tl'], dir);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toBe("tlc check: Unknown option '--bogus'\nusage: tlc check FILE… [--format pretty|json]\nRun `tlc check --help` for more.\n");
+    const missing = await runTlc(['check', 'nope.tl'], dir);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('cannot read nope.tl: ENOENT');
+  });
+
+  it('sets the exit code of the real process', () => {
+    const result = spawnTlc(['check', 'bad.tl'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('error[TL2001]');
+  });
+
+  it('prints help with an example', async () => {
+    const result = await runTlc(['check', '--help'], dir);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('Example:\n  tlc check');
+  });
+
+  it('colours only on a terminal and never with NO_COLOR', async () => {
+    const saved = process.env.NO_COLOR;
+    try {
+      delete process.env.NO_COLOR;
+      expect(useColor({ isTTY: true } as NodeJS.WriteStream)).toBe(true);
+      expect(useColor({ isTTY: false } as NodeJS.WriteStream)).toBe(false);
+      process.env.NO_COLOR = '1';
+      expect(useColor({ isTTY: true } as NodeJS.WriteStream)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
+  });
+});
