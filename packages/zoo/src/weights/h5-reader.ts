@@ -43,7 +43,21 @@ function checkIsHdf5(path: string): void {
   } finally {
     closeSync(fd);
   }
-  throw new WeightsError(`${path} is not an HDF5 file (expected Keras weights in .h5 format)`);
+  throw new WeightsError(
+    isZip(path)
+      ? `${path} is a Keras 3 .keras archive (a zip); tlc reads the weights file inside it: unzip it and use model.weights.h5`
+      : `${path} is not an HDF5 file (expected Keras weights in .h5 format)`,
+  );
+}
+
+function isZip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function readLayout(file: Group, path: string): Omit<WeightsSource, 'close'> {
@@ -53,7 +67,7 @@ function readLayout(file: Group, path: string): Omit<WeightsSource, 'close'> {
     const group = file.get('model_weights') as Group;
     if (hasStringList(group, 'layer_names')) return { naming: 'layer-name', layers: keras2Layers(group, path) };
   }
-  const keras3Root = ['layers', '_layers'].find((k) => keys.includes(k));
+  const keras3Root = ['layers', '_layers', '_layer_checkpoint_dependencies'].find((k) => keys.includes(k));
   if (keras3Root) return { naming: 'class-order', layers: keras3Layers(file.get(keras3Root) as Group, path) };
   throw new WeightsError(
     `${path} is an HDF5 file but not Keras weights (no \`layer_names\` attribute, no \`model_weights\` or \`layers\` group)`,

@@ -7,15 +7,19 @@
 // statistics of in-model preprocessing before it become their mean (one value, as the language
 // brief asks). Layers that do not fit keep their initial weights and are reported, never a
 // crash; the caller decides whether a report with nothing matched is fatal.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { GrayscaleAdaptation } from './grayscale';
 import { adaptKernelToGrayscale } from './grayscale';
 import { openKerasH5 } from './h5-reader';
+import { MODEL_JSON } from './model-dir';
 import type { WeightsReport } from './report';
 import { shortWeightName, type FileWeight, type WeightsSource } from './source';
 import { openTfjsModel } from './tfjs-reader';
 
 export interface WeightsSourceSpec {
+  /** A Keras .h5 file, a tfjs model.json, or a folder holding a model.json. */
   path: string;
   /** 'h5' (Keras) or 'tfjs' (layers-model model.json); default from the file's extension. */
   format?: 'h5' | 'tfjs';
@@ -34,10 +38,13 @@ export async function loadWeights(
   source: WeightsSourceSpec,
   options: LoadWeightsOptions = {},
 ): Promise<WeightsReport> {
-  const format = source.format ?? (source.path.toLowerCase().endsWith('.json') ? 'tfjs' : 'h5');
-  const file = format === 'tfjs' ? await openTfjsModel(source.path) : await openKerasH5(source.path);
+  // A folder is a tfjs model folder (as saveModelToDir writes); else the extension decides.
+  const isDir = existsSync(source.path) && statSync(source.path).isDirectory();
+  const path = isDir ? join(source.path, MODEL_JSON) : source.path;
+  const format = source.format ?? (isDir || path.toLowerCase().endsWith('.json') ? 'tfjs' : 'h5');
+  const file = format === 'tfjs' ? await openTfjsModel(path) : await openKerasH5(path);
   try {
-    return applyWeights(model, file, source.path, options);
+    return applyWeights(model, file, path, options);
   } finally {
     file.close();
   }

@@ -152,6 +152,9 @@ describe('Keras 2 .h5 weights', () => {
     writeFileSync(text, 'not hdf5 at all');
     await expect(loadWeights(model, { path: text })).rejects.toBeInstanceOf(WeightsError);
     await expect(loadWeights(model, { path: text })).rejects.toThrow(/is not an HDF5 file/);
+    const archive = join(dir, 'model.keras');
+    writeFileSync(archive, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60)]));
+    await expect(loadWeights(model, { path: archive })).rejects.toThrow(/is a Keras 3 \.keras archive .* use model\.weights\.h5/);
     model.dispose();
   });
 });
@@ -382,8 +385,12 @@ describe('TensorFlow.js model folders', () => {
       const b = fresh.getLayer(layer.name).getWeights().map((t) => Array.from(t.dataSync()));
       expect(b).toEqual(a);
     }
+    const fromFolder = buildModel(3);
+    const folderReport = await loadWeights(fromFolder, { path: out });
+    expect(folderReport.source).toBe(join(out, 'model.json'));
+    expect(folderReport.matched).toEqual(report.matched);
     tf.dispose(input);
-    [source, loaded, fresh].forEach((m) => m.dispose());
+    [source, loaded, fresh, fromFolder].forEach((m) => m.dispose());
   });
 
   it('rejects a folder without model.json with a WeightsError', async () => {
