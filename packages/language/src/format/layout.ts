@@ -13,19 +13,17 @@ export function layout(lines: readonly OutputLine[], comments: readonly Comment[
   const starts = lineStarts(source);
   const lineOf = (offset: number): number => lineColumnIn(starts, offset).line;
 
-  // Trailing comments: the last output line anchored on the same source line, before the comment.
+  // Trailing comments go beside the last output line anchored on their source line (a comment
+  // runs to the end of its line, so every anchor on that line comes before it).
+  const lastOnLine = new Map<number, number>();
+  lines.forEach((line, index) => lastOnLine.set(lineOf(line.anchor), index));
   const trailing = new Map<number, Comment>();
   const ownLine: Comment[] = [];
   for (const comment of comments) {
-    const lineStart = starts[lineOf(comment.span.start)];
-    const codeBefore = source.slice(lineStart, comment.span.start).trim() !== '';
-    let target = -1;
-    if (codeBefore) {
-      for (let i = 0; i < lines.length; i++) {
-        if (lines[i].anchor <= comment.span.start && lineOf(lines[i].anchor) === lineOf(comment.span.start)) target = i;
-      }
-    }
-    if (target >= 0 && !trailing.has(target)) trailing.set(target, comment);
+    const line = lineOf(comment.span.start);
+    const codeBefore = source.slice(starts[line], comment.span.start).trim() !== '';
+    const target = codeBefore ? lastOnLine.get(line) : undefined;
+    if (target !== undefined && !trailing.has(target)) trailing.set(target, comment);
     else ownLine.push(comment);
   }
 
