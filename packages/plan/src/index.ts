@@ -5,3 +5,4 @@ export { PLAN_SCHEMA } from './schema';
 export { validatePlan, formatPlanError, type PlanError, type PlanValidation } from './validate';
 export { rebasePlanPaths } from './paths';
 export { planToJson } from './json';
+export { DATA_DEFAULTS, specDataPlan } from './data-defaults';

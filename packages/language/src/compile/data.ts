@@ -1,10 +1,10 @@
 // `data "folder" { … }` and `augment { … }` lowered to the plan's data pipeline, with every
-// default visible: validation 20% (seed 42), batch 32, shuffling on, bad images fail the run,
-// a 64 Mpx decompression-bomb limit, and no augmentation unless asked for.
+// default visible (@tlc/plan's DATA_DEFAULTS): validation 20% (seed 42), batch 32, shuffling on,
+// bad images fail the run, a decompression-bomb pixel limit, no augmentation unless asked for.
 import type { AugmentStatement, DataStatement, ValidationSetting } from '../ast/nodes';
 import type { ModelEntry } from '@tlc/zoo/catalog';
 import type { AugmentPlan, DataPlan } from '@tlc/plan';
-import { DEFAULT_BATCH_SIZE, DEFAULT_MAX_PIXELS, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from './defaults';
+import { DATA_DEFAULTS } from '@tlc/plan';
 import type { ImageShape } from './model';
 import { planPath } from './paths';
 import { settingOf } from './select';
@@ -22,7 +22,7 @@ export function imageShapeOf(data: DataStatement | undefined, entry: ModelEntry)
 
 /** The data seed: `shuffle … seed N`, else the default. Validation and augmentation reuse it. */
 export function dataSeedOf(data: DataStatement | undefined): number {
-  return (data && settingOf(data.settings, 'Shuffle')?.seed?.value) ?? DEFAULT_SEED;
+  return (data && settingOf(data.settings, 'Shuffle')?.seed?.value) ?? DATA_DEFAULTS.seed;
 }
 
 export function lowerData(data: DataStatement, augment: AugmentStatement | undefined, image: ImageShape): DataPlan {
@@ -35,18 +35,18 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
     imageSize: [image.height, image.width],
     colorMode: image.channels === 1 ? 'grayscale' : 'rgb',
     validation: lowerValidation(validation, seed),
-    batchSize: settingOf(data.settings, 'Batch')?.size?.value ?? DEFAULT_BATCH_SIZE,
-    shuffle: shuffle?.enabled?.name !== 'off',
+    batchSize: settingOf(data.settings, 'Batch')?.size?.value ?? DATA_DEFAULTS.batchSize,
+    shuffle: shuffle?.enabled ? shuffle.enabled.name === 'on' : DATA_DEFAULTS.shuffle,
     seed,
-    onBadImage: settingOf(data.settings, 'OnBadImage')?.action?.name === 'skip' ? 'skip' : 'fail',
-    maxPixels: DEFAULT_MAX_PIXELS,
+    onBadImage: (settingOf(data.settings, 'OnBadImage')?.action?.name as DataPlan['onBadImage'] | undefined) ?? DATA_DEFAULTS.onBadImage,
+    maxPixels: DATA_DEFAULTS.maxPixels,
     augment: augment ? lowerAugment(augment, seed) : null,
   };
 }
 
 function lowerValidation(setting: ValidationSetting | undefined, seed: number): DataPlan['validation'] {
   if (setting?.directory) return { mode: 'directory', directory: planPath(setting.directory.value) };
-  return { mode: 'split', fraction: setting?.fraction?.value ?? DEFAULT_VALIDATION_FRACTION, seed: setting?.seed?.value ?? seed };
+  return { mode: 'split', fraction: setting?.fraction?.value ?? DATA_DEFAULTS.validationFraction, seed: setting?.seed?.value ?? seed };
 }
 
 function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan {

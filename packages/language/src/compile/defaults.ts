@@ -1,16 +1,10 @@
 // Every default the compiler applies when the source leaves a choice open, in one place.
 // docs/language.md lists the same values for users; a plan shows each one explicitly.
+// The data pipeline's defaults live in @tlc/plan (DATA_DEFAULTS), shared with the runtime.
 import type { OptimizerPlan, PreprocessPlan } from '@tlc/plan';
 
-/** The seed for the validation split, shuffling and augmentation when the source gives none. */
-export const DEFAULT_SEED = 42;
-/** `validation 20%`: Keras has no validation by default, but early stopping and `evaluate validation` need one. */
-export const DEFAULT_VALIDATION_FRACTION = 0.2;
-export const DEFAULT_BATCH_SIZE = 32;
 /** Keras's `fit` defaults to 1 epoch, which teaches a new head almost nothing. */
 export const DEFAULT_EPOCHS = 10;
-/** Images whose header declares more pixels are refused as decompression bombs (64 Mpx). */
-export const DEFAULT_MAX_PIXELS = 64 * 1024 * 1024;
 /** What `early stop` and the best-epoch checkpoint watch unless told otherwise. */
 export const DEFAULT_MONITOR = 'val_loss';
 /** `early stop` without `patience`. */

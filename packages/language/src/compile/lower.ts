@@ -4,9 +4,8 @@
 import type { Program, StageStatement } from '../ast/nodes';
 import type { Diagnostic } from '../diagnostics/types';
 import type { Plan } from '@tlc/plan';
-import { PLAN_VERSION } from '@tlc/plan';
+import { DATA_DEFAULTS, PLAN_VERSION } from '@tlc/plan';
 import { findModel, modelLayers } from '@tlc/zoo/catalog';
-import { DEFAULT_BATCH_SIZE } from './defaults';
 import { imageShapeOf, lowerData } from './data';
 import { lowerHead } from './head';
 import type { Backbone } from './layers';
@@ -60,7 +59,7 @@ export function lowerProgram({ program, defaultName, source, notes }: LowerInput
       {
         backbone,
         frozenLayers: model.freeze.layers,
-        batchSize: data?.batchSize ?? DEFAULT_BATCH_SIZE,
+        batchSize: data?.batchSize ?? DATA_DEFAULTS.batchSize,
         defaultLoss: head.outputActivation === 'sigmoid' ? 'binary_crossentropy' : 'categorical_crossentropy',
         batchNormInference: model.weights.source !== 'none',
       },

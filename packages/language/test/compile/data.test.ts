@@ -16,7 +16,7 @@ describe('data', () => {
       shuffle: false,
       seed: 9,
       onBadImage: 'skip',
-      maxPixels: 64 * 1024 * 1024,
+      maxPixels: 178_956_970,
       augment: null,
     });
   });

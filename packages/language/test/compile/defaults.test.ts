@@ -1,6 +1,7 @@
 // Every default the compiler applies is visible in the plan.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { specDataPlan } from '@tlc/plan';
 import { compile } from '../../src/index';
 import { planOf } from './helpers';
 
@@ -30,7 +31,7 @@ describe('defaults', () => {
     expect(train.checkpoint).toEqual({ monitor: 'val_loss', mode: 'min' });
   });
 
-  it('a data statement gets the data defaults', () => {
+  it('a data statement gets the data defaults, the same a model spec gets from --data', () => {
     const plan = planOf('data "images"\nuse VGG16\nhead dense 3');
     expect(plan.data).toEqual({
       directory: 'images',
@@ -41,9 +42,10 @@ describe('defaults', () => {
       shuffle: true,
       seed: 42,
       onBadImage: 'fail',
-      maxPixels: 64 * 1024 * 1024,
+      maxPixels: 178_956_970,
       augment: null,
     });
+    expect(specDataPlan(planOf('use VGG16\nhead dense 3'), 'images')).toEqual(plan.data);
   });
 
   it('use without weights or freeze means ImageNet weights and a frozen backbone', () => {
