@@ -1,5 +1,8 @@
 // Tokens -> AST. A recursive-descent parser over the Chevrotain tokens: every statement and
 // every block setting starts with a keyword, so one token of lookahead decides everything.
+// (Chevrotain's parser engine is not used: its re-sync recovery drops the partial node of a
+// failed rule and inserts or deletes single tokens by its own judgement, while tlc wants each
+// mistake reported once, in the catalog's words, with the rest of the statement kept.)
 //
 // Error recovery is by statement: the first mistake in a statement (or in one setting of a
 // block) becomes one diagnostic from the catalog, the partial node stays in the tree, and
@@ -154,7 +157,7 @@ export class Parser {
 
   private fraction(token: Token): Ast.FractionLiteral {
     const [numerator, denominator] = token.image.split('/').map(Number);
-    return { kind: 'Fraction', numerator, denominator, span: { ...token.span } };
+    return { kind: 'Fraction', numerator, denominator, raw: token.image, span: { ...token.span } };
   }
 
   private expectRange(after: string): Ast.RangeLiteral {
