@@ -3,8 +3,12 @@
 // size (1: sigmoid, more: softmax). In the block form a dense layer without an activation is
 // relu, except the last one, which follows the same output rule. Layers are named
 // head_<type>_<n>, counting each type from 1, so they never clash with backbone layer names.
+// A block-form `dense` before any `pool` or `flatten` is an error (TL3007): it would apply to
+// every position of the backbone's feature map instead of to the image.
 import type { HeadLayer, HeadStatement } from '../ast/nodes';
 import type { Activation, HeadLayerPlan, HeadPlan } from '@tlc/plan';
+import { compileMessages } from './messages';
+import { CompileProblem } from './problem';
 
 type Unnamed = HeadLayerPlan extends infer L ? (L extends HeadLayerPlan ? Omit<L, 'name'> : never) : never;
 
@@ -40,6 +44,11 @@ function expandShorthand(statement: HeadStatement): Unnamed[] {
 
 function lowerBlockLayer(all: readonly HeadLayer[]) {
   const lastDense = all.findLastIndex((l) => l.kind === 'Dense');
+  const firstDense = all.findIndex((l) => l.kind === 'Dense');
+  const firstVector = all.findIndex((l) => l.kind === 'Pool' || l.kind === 'Flatten');
+  if (firstDense >= 0 && (firstVector < 0 || firstVector > firstDense)) {
+    throw new CompileProblem(compileMessages.denseBeforePooling(all[firstDense].span));
+  }
   return (layer: HeadLayer, index: number): Unnamed => {
     switch (layer.kind) {
       case 'Pool':

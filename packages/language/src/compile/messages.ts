@@ -13,6 +13,7 @@ export const COMPILE_CODES = {
   TL3004: 'mean or std values do not match the image channels',
   TL3005: '`augment` in a model spec without `data`',
   TL3006: 'the compiled plan fails the plan schema (internal error)',
+  TL3007: 'a head `dense` layer before any pooling or flattening',
 } as const;
 
 export type CompileCode = keyof typeof COMPILE_CODES;
@@ -56,6 +57,13 @@ export const compileMessages = {
       span,
       '`augment` in a model spec without `data`: the plan keeps augmentation with the data pipeline',
       'add a `data "folder"` statement, or remove `augment`',
+    ),
+  denseBeforePooling: (span: Span) =>
+    error(
+      'TL3007',
+      span,
+      'this `dense` layer would see the backbone\'s feature map (height x width x channels), not a vector, so the head would not output one prediction per image',
+      'put `pool avg`, `pool max` or `flatten` before the first `dense`',
     ),
   planFailsSchema: (problems: string[], span: Span) =>
     error(

@@ -1,6 +1,7 @@
 // Heads: the shorthand expands to pooling, relu hidden layers and an output layer whose
 // activation follows from its size; every layer gets a head_<type>_<n> name.
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/index';
 import { planOf } from './helpers';
 
 const headOf = (head: string) => planOf(`use VGG16\n${head}`).head;
@@ -42,5 +43,13 @@ describe('head', () => {
     expect(head.layers[0]).toEqual({ type: 'flatten', name: 'head_flatten_1' });
     expect(head.layers[1]).toMatchObject({ activation: 'gelu' });
     expect(head.outputActivation).toBe('linear');
+  });
+
+  it('TL3007: a dense layer before any pool or flatten, pointing at that layer', () => {
+    const source = 'use VGG16\nhead {\n  batchnorm\n  dense 64\n  pool avg\n  dense 2\n}';
+    const { plan, diagnostics } = compile(source);
+    expect(plan).toBeNull();
+    expect(diagnostics.map((d) => d.code)).toEqual(['TL3007']);
+    expect(source.slice(diagnostics[0].span.start, diagnostics[0].span.end)).toBe('dense 64');
   });
 });
