@@ -74,24 +74,29 @@ function readLayout(file: Group, path: string): Omit<WeightsSource, 'close'> {
   );
 }
 
+/**
+ * The layers `layer_names` lists, looked up by path: a name with `/` (MobileNetV3's
+ * `Conv/BatchNorm`) is a nested group in HDF5, not a key of the root. Listed names without a
+ * group hold no weights and are left out, as Keras skips them.
+ */
 function keras2Layers(group: Group, path: string): FileLayer[] {
-  const present = new Set(group.keys());
-  return readStringList(group, 'layer_names')
-    .filter((name) => present.has(name))
-    .map((name) => {
-      const layerGroup = group.get(name) as Group;
-      const weightNames = hasStringList(layerGroup, 'weight_names') ? readStringList(layerGroup, 'weight_names') : [];
-      return {
+  return readStringList(group, 'layer_names').flatMap((name) => {
+    const layerGroup = group.get(name);
+    if (!(layerGroup instanceof h5wasm.Group)) return [];
+    const weightNames = hasStringList(layerGroup, 'weight_names') ? readStringList(layerGroup, 'weight_names') : [];
+    return [
+      {
         name,
         weights: weightNames.map((weightName) => {
           const dataset = layerGroup.get(weightName);
-          if (!dataset || !('shape' in dataset)) {
+          if (!(dataset instanceof h5wasm.Dataset)) {
             throw new WeightsError(`${path}: layer \`${name}\` lists weight \`${weightName}\` but the file has no such dataset`);
           }
-          return datasetWeight(weightName, dataset as Dataset, path);
+          return datasetWeight(weightName, dataset, path);
         }),
-      };
-    });
+      },
+    ];
+  });
 }
 
 function keras3Layers(layersGroup: Group, path: string): FileLayer[] {

@@ -38,14 +38,11 @@ export async function writeKeras2H5(path: string, layers: FixtureLayer[], option
     root.create_attribute('backend', 'tensorflow');
     root.create_attribute('keras_version', '2.15.0');
     for (const layer of layers) {
-      const group = root.create_group(layer.name);
+      const group = ensureGroup(root, layer.name.split('/'));
       writeStrings(group, 'weight_names', layer.weights.map((w) => w.name));
       for (const weight of layer.weights) {
         const parts = weight.name.split('/');
-        let parent = group;
-        for (const part of parts.slice(0, -1)) {
-          parent = parent.keys().includes(part) ? (parent.get(part) as Group) : parent.create_group(part);
-        }
+        const parent = ensureGroup(group, parts.slice(0, -1));
         parent.create_dataset({ name: parts[parts.length - 1], data: weight.values, shape: weight.shape, dtype: weight.dtype ?? '<f' });
       }
     }
@@ -82,6 +79,15 @@ export async function writeKeras3H5(path: string, layers: FixtureLayer[]): Promi
   } finally {
     file.close();
   }
+}
+
+/**
+ * The group at `parent/<parts joined by />`, created with its missing ancestors as h5py does
+ * (h5wasm creates no intermediate groups): a layer named `Conv/BatchNorm` is the group
+ * `BatchNorm` inside `Conv`, which may also be a layer of its own.
+ */
+function ensureGroup(parent: Group, parts: string[]): Group {
+  return parts.reduce((group, part) => (group.keys().includes(part) ? (group.get(part) as Group) : group.create_group(part)), parent);
 }
 
 /** A list of byte strings as h5py stores numpy `S` arrays; an empty list as numpy's empty float array. */

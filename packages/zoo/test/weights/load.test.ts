@@ -159,6 +159,35 @@ describe('Keras 2 .h5 weights', () => {
   });
 });
 
+describe('layer names with `/` (MobileNetV3: `Conv/BatchNorm`, nested groups in HDF5)', () => {
+  function slashed(): tf.LayersModel {
+    const input = tf.input({ shape: [8, 8, 3], name: 'input_1' });
+    let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, useBias: false, name: 'Conv' }).apply(input) as tf.SymbolicTensor;
+    x = tf.layers.batchNormalization({ name: 'Conv/BatchNorm' }).apply(x) as tf.SymbolicTensor;
+    const y = tf.layers.conv2d({ filters: 2, kernelSize: 1, name: 'expanded_conv_3/squeeze_excite/Conv' }).apply(x) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: y });
+  }
+  const se = 'expanded_conv_3/squeeze_excite/Conv';
+  const layers: FixtureLayer[] = [
+    { name: 'input_1', weights: [] },
+    { name: 'Conv', weights: [weight('Conv', 'kernel', [3, 3, 3, 4])] },
+    { name: 'Conv/BatchNorm', weights: ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((n) => weight('Conv/BatchNorm', n, [4])) },
+    { name: se, weights: [weight(se, 'kernel', [1, 1, 4, 2]), weight(se, 'bias', [2])] },
+  ];
+
+  it('loads them by name from the nested groups Keras writes', async () => {
+    const file = join(dir, 'slashed.h5');
+    await writeKeras2H5(file, layers);
+    const model = slashed();
+    const report = await loadWeights(model, { path: file });
+    expect(report.skipped).toEqual([]);
+    expect(report.unused).toEqual([]);
+    expect(report.matched).toEqual(['Conv', 'Conv/BatchNorm', se]);
+    for (const layer of layers.slice(1)) expectLayerEquals(model, layer);
+    model.dispose();
+  });
+});
+
 describe('Keras 3 .weights.h5', () => {
   it('matches layers by class and rank, as Keras 3 keys them', async () => {
     const file = join(dir, 'small.weights.h5');
