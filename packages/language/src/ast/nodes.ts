@@ -43,6 +43,8 @@ export interface SizeLiteral extends Node<'Size'> {
 export interface FractionLiteral extends Node<'Fraction'> {
   numerator: number;
   denominator: number;
+  /** As written, for the formatter: `1/255`, `1e400/1` (whose numerator is Infinity). */
+  raw: string;
 }
 /** `0.8..1.2`. */
 export interface RangeLiteral extends Node<'Range'> {

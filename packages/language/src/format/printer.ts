@@ -103,7 +103,7 @@ function useStatement(u: Ast.UseStatement): string {
 }
 
 function preprocess(p: Ast.PreprocessStatement): string {
-  const scale = p.scale?.kind === 'Fraction' ? `${p.scale.numerator}/${p.scale.denominator}` : num(p.scale);
+  const scale = p.scale?.kind === 'Fraction' ? p.scale.raw : num(p.scale);
   return words('preprocess', p.mode?.name, scale, p.mean && `mean ${list(p.mean)}`, p.std && `std ${list(p.std)}`);
 }
 
