@@ -45,19 +45,11 @@ function blockOwning(word: string, except?: BlockName): string | undefined {
   return undefined;
 }
 
-/** How a token is named in a message: "`word`", "the number `3`", "the end of the line". */
+/** How a token is named in a message: "`word`", "the string \"x\"", "the end of the line". */
 function describe(token: Token): string {
   switch (token.kind) {
-    case 'Identifier':
-      return `\`${token.image}\``;
     case 'String':
       return `the string ${token.image}`;
-    case 'Number':
-    case 'Percent':
-    case 'Fraction':
-    case 'Size':
-    case 'Range':
-      return `\`${token.image}\``;
     case 'Newline':
       return 'the end of the line';
     case 'EOF':
@@ -145,8 +137,7 @@ export class Parser {
     return this.number(token.image, { ...token.span });
   }
 
-  private expectPercent(): Ast.PercentLiteral {
-    const token = this.next();
+  private percent(token: Token): Ast.PercentLiteral {
     return { kind: 'Percent', value: Number(token.image.slice(0, -1)) / 100, raw: token.image, span: { ...token.span } };
   }
 
@@ -433,7 +424,7 @@ export class Parser {
       case 'validation':
         return this.setting(settings, { kind: 'Validation', span } as Ast.ValidationSetting, (node) => {
           const token = this.peek();
-          if (token.kind === 'Percent') node.fraction = this.expectPercent();
+          if (token.kind === 'Percent') node.fraction = this.percent(this.next());
           else if (token.kind === 'String') node.directory = this.string(this.next());
           else this.failExpected('a split like `20%` or a folder in quotes', 'validation');
           if (this.isWord('seed')) {
@@ -707,19 +698,17 @@ export class Parser {
         return this.setting(settings, { kind: 'Unfreeze', span } as Ast.UnfreezeSetting, (node) => {
           if (this.isWord('all')) node.all = this.identifier(this.next());
           else {
-            const token = this.peek();
-            const help = token.kind === 'Identifier' && !this.isWord('from') ? `write \`unfreeze from ${token.image}\`` : undefined;
-            this.expectWordWithHelp('from', 'unfreeze', '`from BLOCK` or `all`', help);
+            if (!this.isWord('from')) {
+              const token = this.peek();
+              const quotable = token.kind === 'Identifier' || token.kind === 'String';
+              this.failExpected('`from BLOCK` or `all`', 'unfreeze', quotable ? `write \`unfreeze from ${token.image}\`` : undefined);
+            }
+            this.next();
             node.from = this.expectLayerRef('unfreeze from');
           }
           this.endOfItem('`unfreeze`');
         });
     }
-  }
-
-  private expectWordWithHelp(word: string, after: string, what: string, help: string | undefined): void {
-    if (!this.isWord(word)) this.failExpected(what, after, help);
-    this.next();
   }
 
   /** `cat 1.0` or `"golden retriever" 2` inside `class weights { }`. */
