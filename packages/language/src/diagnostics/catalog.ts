@@ -40,6 +40,7 @@ export const CODES = {
   TL2023: 'output activation does not fit the number of units',
   TL2024: 'head does not end with a `dense` layer',
   TL2025: 'no ImageNet weights for these options',
+  /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
   TL4001: 'head output size differs from the number of classes',
 } as const;
 
@@ -239,11 +240,4 @@ export const messages = {
   noImagenetWeights: (model: string, options: string) =>
     error('TL2025', `Keras publishes no ImageNet weights for ${model}${options}`, 'change the options, or use `weights none`'),
 
-  // ------------------------------------------------------------ run time (TL4xxx, reported by the runtime)
-  headClassMismatch: (units: number, classes: number) =>
-    error(
-      'TL4001',
-      `the head outputs ${units} value${units === 1 ? '' : 's'} but the data has ${classes} classes`,
-      classes === 2 ? 'end the head with `dense 2 softmax` or `dense 1 sigmoid`' : `end the head with \`dense ${classes}\``,
-    ),
 } satisfies Record<string, (...args: never[]) => Message>;
