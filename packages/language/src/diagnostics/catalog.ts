@@ -239,5 +239,4 @@ export const messages = {
     error('TL2024', 'the head does not end with a `dense` layer', 'end the head with the output layer, e.g. `dense 2 softmax`'),
   noImagenetWeights: (model: string, options: string) =>
     error('TL2025', `Keras publishes no ImageNet weights for ${model}${options}`, 'change the options, or use `weights none`'),
-
 } satisfies Record<string, (...args: never[]) => Message>;
