@@ -1,7 +1,8 @@
 // The parser: every construct of the language brief reads into the AST, and mistakes become
 // catalog diagnostics with recovery by statement.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { messages, parse } from '../src/index';
+import { KEYWORDS, messages, parse, VALUE_WORDS } from '../src/index';
 import type { Program, Statement } from '../src/index';
 
 function ok(source: string): Program {
@@ -127,5 +128,13 @@ export "unterminated
 
   it('reports a stray `}` and an unexpected character', () => {
     expect(parse('}\nuse VGG16 @').diagnostics.map((d) => d.code)).toEqual(['TL1006', 'TL1001']);
+  });
+
+  it('matches only words of the exported keyword and value lists', () => {
+    const parser = readFileSync(new URL('../src/syntax/parser.ts', import.meta.url), 'utf8');
+    const words = [...parser.matchAll(/(?:isWord|expectWord)\('([a-z_]+)'/g)].map((m) => m[1]);
+    expect(words.length).toBeGreaterThan(10);
+    for (const word of words) expect([...KEYWORDS, ...VALUE_WORDS], word).toContain(word);
+    expect(KEYWORDS).toEqual([...new Set(KEYWORDS)].sort());
   });
 });
