@@ -1,0 +1,40 @@
+// The images a `predict` or `embed` call names: files as given, folders walked recursively
+// (image files only, sorted), each decoded at the model's input size into one NHWC batch.
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { decodeImage } from '../data/decode';
+import { listImageFiles } from '../data/walk';
+import { RunError } from '../run/errors';
+
+export interface ImageShape {
+  height: number;
+  width: number;
+  colorMode: 'rgb' | 'grayscale';
+}
+
+/** Expands folders into their image files; a missing path is a clear error. */
+export async function listInputImages(paths: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const full = resolve(path);
+    const info = await stat(full).catch(() => null);
+    if (!info) throw new RunError('TL4201', `no such file or folder: ${path}`);
+    if (info.isDirectory()) files.push(...(await listImageFiles(full)).map((f) => f.file));
+    else files.push(full);
+  }
+  if (files.length === 0) throw new RunError('TL4201', `no image files in ${paths.join(', ')}`);
+  return files;
+}
+
+/** Decodes files into one raw 0..255 NHWC batch. */
+export async function decodeBatch(files: string[], shape: ImageShape): Promise<tf.Tensor4D> {
+  const channels = shape.colorMode === 'rgb' ? 3 : 1;
+  const size = shape.height * shape.width * channels;
+  const buffer = new Float32Array(files.length * size);
+  for (const [i, file] of files.entries()) {
+    const pixels = await decodeImage(file, { ...shape, maxPixels: 178_956_970 });
+    buffer.set(pixels, i * size);
+  }
+  return tf.tensor4d(buffer, [files.length, shape.height, shape.width, channels]);
+}

@@ -1,0 +1,32 @@
+// What the training loop consumes: batches of tail inputs (trunk features, or preprocessed
+// pixels when nothing is frozen) with their integer labels, per epoch.
+import type * as tf from '@tensorflow/tfjs';
+
+export interface FeatureBatch {
+  /** Tail inputs; the consumer disposes them. */
+  x: tf.Tensor;
+  labels: Int32Array;
+  /** Index of each sample in its dataset (for misclassified-file reports). */
+  indices: number[];
+}
+
+export interface FeatureSource {
+  /** Samples per epoch. */
+  size: number;
+  /** The epoch's batches (shuffled per epoch for training, in order for evaluation). */
+  batches(epoch: number): AsyncIterable<FeatureBatch>;
+}
+
+/** Raw 0..255 NHWC pixel batches, as the data pipeline yields them. */
+export interface PixelBatch {
+  /** The consumer disposes them. */
+  pixels: tf.Tensor4D;
+  labels: Int32Array;
+  indices: number[];
+}
+
+export interface PixelSource {
+  size: number;
+  /** The epoch's batches: shuffled and augmented per epoch when the source does that. */
+  batches(epoch: number): AsyncIterable<PixelBatch>;
+}

@@ -1,0 +1,25 @@
+// @tlc/runtime: executes a validated plan on TensorFlow.js — backend selection, the data
+// pipeline and augmentation, model assembly, freezing and the trunk/tail split, training stages,
+// the feature cache, evaluation, export, predict, embed and run folders.
+export * from './backend/index';
+export * from './random';
+export { scanImageFolder, type ImageItem, type ScannedFolder } from './data/scan';
+export { splitValidation } from './data/split';
+export { checkImages, applyBadImagePolicy } from './data/check';
+export { decodeImage, BadImageError } from './data/decode';
+export { DataError, DATA_ERROR_CODES } from './data/errors';
+
+export { runPlan, type RunOptions, type RunSummary, type StageSummary } from './run/run-plan';
+export { RunLog, type RunLogOptions } from './run/progress';
+export { RunError } from './run/errors';
+export { RUN_FILES } from './run/run-folder';
+export { TrainingDiverged } from './train/diverged';
+export { assembleModel, buildPlanBackbone, checkHeadFitsClasses } from './model/assemble';
+export { applyFreeze, isInferenceMode } from './model/freeze';
+export { splitAtFreezePoint, singleTensorCutPoints } from './model/split';
+export { preprocess } from './model/preprocess';
+export { predictFiles, loadExportedModel, type Prediction } from './export/predict';
+export { embedFiles, type Embedding } from './export/embed';
+export { exportModel } from './export/export';
+export { classificationMetrics, type Metrics, type ClassReport } from './evaluate/metrics';
+export type { Evaluation, Misclassified } from './evaluate/evaluate';

@@ -1,0 +1,76 @@
+// A plan's model: the zoo backbone (weights none / imagenet / a file, first convolution adapted
+// for grayscale), cut at plan.model.outputLayer, with plan.head on top, as one functional model
+// whose layers carry the Keras and plan names.
+import * as tf from '@tensorflow/tfjs';
+import { isAbsolute, resolve } from 'node:path';
+import type { Plan } from '@tlc/plan';
+import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights } from '@tlc/zoo';
+import { headClassMismatch } from '../run/errors';
+import { applyHead } from './head';
+
+export interface AssembledModel {
+  model: tf.LayersModel;
+  /** The backbone's layer names (everything else is the head). */
+  backboneLayers: Set<string>;
+  /** What weight loading reported, for the run log (null for `weights none`). */
+  weightsNote: string | null;
+}
+
+export interface AssembleOptions {
+  /** The folder plan paths are relative to. */
+  baseDir: string;
+  /** Progress for a weights download. */
+  onDownload?: (received: number, total: number | undefined) => void;
+}
+
+/** TL4001 unless the head's output fits the number of classes. */
+export function checkHeadFitsClasses(plan: Plan, classNames: string[]): void {
+  const units = plan.head.outputUnits;
+  const classes = classNames.length;
+  const fits = units === classes || (units === 1 && classes === 2 && plan.head.outputActivation !== 'softmax');
+  if (!fits) throw headClassMismatch(units, classes, classNames);
+}
+
+/** The backbone alone, with its weights loaded as the plan says. */
+export async function buildPlanBackbone(plan: Plan, options: AssembleOptions): Promise<{ backbone: tf.LayersModel; weightsNote: string | null }> {
+  const spec = plan.model;
+  const weights = spec.weights;
+  const backbone = buildBackbone(spec.architecture, {
+    inputShape: spec.inputShape,
+    ...(spec.alpha !== null ? { alpha: spec.alpha } : {}),
+    init: weights.source === 'none' ? 'random' : 'zeros',
+  });
+  if (weights.source === 'none') return { backbone, weightsNote: null };
+  const firstConv = spec.firstConvAdapt;
+  let path: string;
+  let format: 'h5' | 'tfjs';
+  if (weights.source === 'imagenet') {
+    path = await ensureImagenetWeights(
+      { url: weights.url, hash: weights.hash, hashAlgorithm: weights.hashAlgorithm, fileName: weights.fileName },
+      options.onDownload ? { onProgress: options.onDownload } : {},
+    );
+    format = 'h5';
+  } else {
+    path = isAbsolute(weights.path) ? weights.path : resolve(options.baseDir, weights.path);
+    format = weights.format;
+  }
+  const match = weights.source === 'imagenet' ? findModel(spec.architecture)?.weightsMatch : undefined; // Keras's old files load by order
+  const report = await loadWeights(backbone, { path, format }, { ...(firstConv ? { firstConv } : {}), match });
+  return { backbone, weightsNote: formatWeightsReport(report) };
+}
+
+/** Backbone + head as one model. */
+export async function assembleModel(plan: Plan, options: AssembleOptions): Promise<AssembledModel> {
+  const { backbone, weightsNote } = await buildPlanBackbone(plan, options);
+  const features = backbone.getLayer(plan.model.outputLayer).output as tf.SymbolicTensor;
+  const output = applyHead(features, plan.head);
+  const model = tf.model({ inputs: backbone.inputs, outputs: output, name: modelName(plan.name) });
+  const headNames = new Set(plan.head.layers.map((l) => l.name));
+  const backboneLayers = new Set(model.layers.filter((l) => !headNames.has(l.name)).map((l) => l.name));
+  return { model, backboneLayers, weightsNote };
+}
+
+/** A tfjs-safe model name from the pipeline's name. */
+function modelName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_') || 'model';
+}

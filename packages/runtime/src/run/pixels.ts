@@ -1,0 +1,29 @@
+// Pixel batches for the training loop from the data pipeline's in-memory datasets: raw 0..255
+// NHWC float tensors, in the dataset's seeded per-epoch order, augmented when asked.
+import * as tf from '@tensorflow/tfjs';
+import type { AugmentPlan } from '@tlc/plan';
+import type { ImageDataset } from '../data/dataset';
+import type { PixelBatch, PixelSource } from '../features/source';
+
+export interface PixelSourceOptions {
+  batchSize: number;
+  shuffle: boolean;
+  seed: number;
+  augment: AugmentPlan | null;
+}
+
+export function pixelSource(dataset: ImageDataset, options: PixelSourceOptions): PixelSource {
+  const { height, width, channels } = dataset.shape;
+  return {
+    size: dataset.size,
+    async *batches(epoch: number): AsyncIterable<PixelBatch> {
+      for (const batch of dataset.batches(epoch, options)) {
+        yield {
+          pixels: tf.tensor4d(batch.x, [batch.size, height, width, channels]),
+          labels: batch.labels,
+          indices: Array.from(batch.indices),
+        };
+      }
+    },
+  };
+}

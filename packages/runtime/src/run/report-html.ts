@@ -1,0 +1,101 @@
+// report.html: a self-contained page (no scripts, no external files) with the training curves
+// and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files.
+import type { Evaluation } from '../evaluate/evaluate';
+import type { EpochRecord } from '../train/stage';
+
+export interface ReportInput {
+  pipeline: string;
+  backend: string;
+  trunk: string;
+  seconds: number;
+  epochs: EpochRecord[];
+  evaluation: Evaluation | null;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+interface Series {
+  name: string;
+  color: string;
+  values: (number | null)[];
+}
+
+/** A line chart of per-epoch series (x: epochs across all stages). */
+export function lineChart(title: string, series: Series[], stageStarts: number[]): string {
+  const w = 460, h = 220, left = 44, right = 10, top = 24, bottom = 28;
+  const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
+  const n = Math.max(...series.map((s) => s.values.length), 1);
+  const lo = Math.min(0, ...all);
+  const hi = Math.max(...all, lo + 1e-9);
+  const x = (i: number) => left + (n === 1 ? (w - left - right) / 2 : (i / (n - 1)) * (w - left - right));
+  const y = (v: number) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
+  const lines = series.map((s) => {
+    const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v) ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`));
+    const path = pts.filter(Boolean).join(' ');
+    const dots = pts.filter(Boolean).map((p) => `<circle cx="${p!.split(',')[0]}" cy="${p!.split(',')[1]}" r="2.5" fill="${s.color}"/>`).join('');
+    return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${path}"/>${dots}`;
+  });
+  const legend = series.map((s, i) => `<text x="${left + 8 + i * 110}" y="16" fill="${s.color}" font-size="12">■ ${esc(s.name)}</text>`).join('');
+  const stages = stageStarts.slice(1).map((i) => `<line x1="${x(i - 0.5)}" x2="${x(i - 0.5)}" y1="${top}" y2="${h - bottom}" stroke="#bbb" stroke-dasharray="4"/>`).join('');
+  const ticks = [lo, (lo + hi) / 2, hi].map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${v.toFixed(2)}</text>`).join('');
+  const xticks = Array.from({ length: n }, (_, i) => i).filter((i) => n <= 12 || i % Math.ceil(n / 12) === 0)
+    .map((i) => `<text x="${x(i)}" y="${h - 10}" font-size="10" text-anchor="middle">${i + 1}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">` +
+    `<rect x="${left}" y="${top}" width="${w - left - right}" height="${h - top - bottom}" fill="#fafafa" stroke="#ddd"/>` +
+    `${stages}${ticks}${xticks}${lines.join('')}${legend}</svg>`;
+}
+
+/** The confusion matrix as a shaded grid with counts (rows: true, columns: predicted). */
+export function confusionSvg(confusion: number[][], classNames: string[]): string {
+  const cell = 44, label = 90, n = classNames.length;
+  const max = Math.max(1, ...confusion.flat());
+  const w = label + n * cell + 10, h = label + n * cell + 10;
+  const cells = confusion.flatMap((row, r) => row.map((v, c) => {
+    const shade = Math.round(255 - (v / max) * 200);
+    const fill = r === c ? `rgb(${shade},${Math.min(255, shade + 40)},${shade})` : `rgb(255,${shade},${shade})`;
+    const cx = label + c * cell, cy = label + r * cell;
+    return `<rect x="${cx}" y="${cy}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff"/>` +
+      `<text x="${cx + cell / 2}" y="${cy + cell / 2 + 4}" font-size="12" text-anchor="middle">${v}</text>`;
+  }));
+  const rows = classNames.map((name, i) => `<text x="${label - 6}" y="${label + i * cell + cell / 2 + 4}" font-size="11" text-anchor="end">${esc(name)}</text>`);
+  const cols = classNames.map((name, i) => `<text transform="translate(${label + i * cell + cell / 2},${label - 6}) rotate(-45)" font-size="11">${esc(name)}</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="confusion matrix">` +
+    `<text x="4" y="14" font-size="11" fill="#666">rows: true class; columns: predicted</text>${rows.join('')}${cols.join('')}${cells.join('')}</svg>`;
+}
+
+export function reportHtml(input: ReportInput): string {
+  const e = input.epochs;
+  const starts = e.map((r, i) => (i === 0 || e[i - 1].stage !== r.stage ? i : -1)).filter((i) => i >= 0);
+  const lossChart = lineChart('loss', [
+    { name: 'loss', color: '#1f77b4', values: e.map((r) => r.loss) },
+    { name: 'val_loss', color: '#ff7f0e', values: e.map((r) => r.val_loss) },
+  ], starts);
+  const accChart = lineChart('accuracy', [
+    { name: 'accuracy', color: '#2ca02c', values: e.map((r) => r.accuracy) },
+    { name: 'val_accuracy', color: '#d62728', values: e.map((r) => r.val_accuracy) },
+  ], starts);
+  const ev = input.evaluation;
+  const evaluation = ev
+    ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
+${confusionSvg(ev.confusion, ev.perClass.map((c) => c.class))}
+<table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
+${ev.perClass.map((c) => `<tr><td>${esc(c.class)}</td><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`).join('\n')}
+</table>
+<h2>Misclassified files (${ev.misclassified.length})</h2>
+${ev.misclassified.length === 0 ? '<p>None.</p>' : `<table><tr><th>file</th><th>true</th><th>predicted</th><th>confidence</th></tr>
+${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</td><td>${esc(m.predicted)}</td><td>${pct(m.confidence)}</td></tr>`).join('\n')}
+</table>`}`
+    : '<p>No evaluation in this plan.</p>';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>tlc run: ${esc(input.pipeline)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}svg{margin:8px 16px 8px 0}</style>
+</head><body>
+<h1>${esc(input.pipeline)}</h1>
+<p>Backend: ${esc(input.backend)}. Trunk: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
+<h2>Training</h2>
+${lossChart}${accChart}
+${evaluation}
+</body></html>
+`;
+}

@@ -1,0 +1,230 @@
+// `tlc run`: executes a validated plan. The pipeline, in order:
+//   backend -> data (scan, validation split, bad-image check) -> head/classes check (TL4001)
+//   -> model (zoo backbone + weights + head) -> per stage: freeze, split at the freeze point,
+//      trunk features (cached once, or live with augmentation), train the tail
+//   -> evaluate -> export -> predict -> report.html, with everything under the run folder.
+import { join, relative, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
+import { saveModelToDir } from '@tlc/zoo';
+import { describeBackend, selectBackend, type BackendPreference } from '../backend/index';
+import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
+import { exportModel } from '../export/export';
+import { predictFiles } from '../export/predict';
+import { loadData, loadLabelledFolder, decodeOptionsOf, type LoadedData } from '../data/load';
+import type { ImageDataset } from '../data/dataset';
+import { CachedFeatures } from '../features/cache';
+import { LiveFeatures } from '../features/live';
+import type { FeatureSource } from '../features/source';
+import { TrunkRunner } from '../features/trunk';
+import { assembleModel, checkHeadFitsClasses } from '../model/assemble';
+import { applyFreeze } from '../model/freeze';
+import { splitAtFreezePoint, type SplitModel } from '../model/split';
+import { classWeights } from '../train/class-weights';
+import { installCpuTrainingKernels } from '../train/cpu-kernels';
+import { runStage, type EpochRecord } from '../train/stage';
+import { writeJsonAtomic, writeFileAtomic } from './atomic';
+import { ensureTrainingKernels } from './kernels';
+import { writeMetricsCsv } from './metrics-csv';
+import { pixelSource } from './pixels';
+import { RunLog } from './progress';
+import { reportHtml } from './report-html';
+import { createRunDir, RUN_FILES } from './run-folder';
+
+export interface RunOptions {
+  /** The folder the plan's relative paths are relative to. */
+  baseDir: string;
+  /** `--data DIR`: the training folder (required when the plan has no data). */
+  data?: string;
+  /** `--out DIR`: the run folder. */
+  out?: string;
+  /** `--epochs N`: overrides every stage's epoch count. */
+  epochs?: number;
+  backend?: BackendPreference;
+  log?: RunLog;
+}
+
+export interface StageSummary {
+  name: string;
+  epochs: number;
+  /** The last epoch's metrics. */
+  metrics: Omit<EpochRecord, 'stage' | 'epoch'>;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+}
+
+export interface RunSummary {
+  runDir: string;
+  backend: string;
+  trunk: string;
+  stages: StageSummary[];
+  evaluation: Pick<Evaluation, 'accuracy' | 'perClass' | 'confusion'> | null;
+  exported: string | null;
+  seconds: number;
+}
+
+/** The plan's data statement, or one made from `--data` for a model spec without data. */
+function dataPlan(plan: Plan, options: RunOptions): DataPlan {
+  const [height, width, channels] = plan.model.inputShape;
+  const directory = options.data ? resolve(options.data) : plan.data ? resolve(options.baseDir, plan.data.directory) : null;
+  if (directory === null) {
+    throw new Error('the plan has no `data` statement: give the image folder with --data DIR');
+  }
+  if (plan.data) return { ...plan.data, directory };
+  const batchSize = plan.stages[0]?.batchSize ?? 32;
+  return {
+    directory, imageSize: [height, width], colorMode: channels === 1 ? 'grayscale' : 'rgb',
+    validation: { mode: 'split', fraction: 0.2, seed: 42 }, batchSize, shuffle: true, seed: 42,
+    onBadImage: 'fail', maxPixels: 178_956_970, augment: null,
+  };
+}
+
+function describeTrunk(split: SplitModel, cached: boolean): string {
+  if (!split.trunk) return 'none (everything trains)';
+  return `input..${split.cutLayer} (${split.trunk.layers.length - 1} layers, forward only${cached ? ', features cached' : ''})`;
+}
+
+export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const log = options.log ?? new RunLog();
+  const backend = await selectBackend(options.backend ?? 'auto');
+  log.line(describeBackend());
+
+  const data = dataPlan(plan, options);
+  const loaded = await loadData(data, options.baseDir);
+  loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
+  const classNames = loaded.classes;
+  checkHeadFitsClasses(plan, classNames);
+  const validationSize = loaded.validation?.size ?? 0;
+  log.line(`data: ${loaded.training.size} training images, ${validationSize} validation images, classes ${classNames.join(', ')}`);
+
+  const runDir = createRunDir(plan.name, options.baseDir, options.out);
+  writeJsonAtomic(join(runDir, RUN_FILES.plan), plan);
+
+  const assembled = await assembleModel(plan, {
+    baseDir: options.baseDir,
+    onDownload: (received, total) => log.line(`downloading weights: ${(received / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB`),
+  });
+  const { model, backboneLayers } = assembled;
+  if (assembled.weightsNote) log.line(assembled.weightsNote);
+  let backendName: string = backend.name;
+
+  const records: EpochRecord[] = [];
+  const stages: StageSummary[] = [];
+  let trunkDescription = 'none';
+  for (const stage of plan.stages) {
+    applyFreeze(model, {
+      frozen: new Set(stage.frozenLayers),
+      backbone: backboneLayers,
+      batchNormInference: stage.batchNormInference,
+    });
+    const split = splitAtFreezePoint(model, new Set(stage.frozenLayers));
+    const switched = await ensureTrainingKernels(split.tail);
+    if (switched) {
+      backendName = switched.backend;
+      log.line(switched.note);
+    }
+    if (tf.getBackend() === 'cpu') installCpuTrainingKernels();
+    const runner = new TrunkRunner(split.trunk, plan.preprocess);
+    const augmented = data.augment !== null;
+    const cached = !augmented && fitsInMemory(split, loaded.training.size + validationSize, plan.model.inputShape);
+    trunkDescription = describeTrunk(split, cached);
+    log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
+    if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
+    const train = await featureSource(loaded.training, runner, data, stage, cached, true);
+    if (cached && split.trunk) log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once; later epochs run only the tail`);
+    if (!cached && !augmented) log.line('feature cache: off (the features would not fit in memory); the trunk runs on every batch');
+    const validation = loaded.validation && loaded.validation.size > 0 ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false) : null;
+    const epochs = options.epochs ?? stage.epochs;
+    const result = await runStage({
+      model, tail: split.tail, head: plan.head, stage, epochs, train, validation,
+      classWeights: classWeights(stage.classWeights, classNames, loaded.training.labels),
+      batchSize: stage.batchSize,
+      onBatch: (p) => log.batch(p),
+      onEpoch: async (record, best) => {
+        records.push(record);
+        log.epoch(record, epochs);
+        writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
+        if (best) await saveModelToDir(model, join(runDir, RUN_FILES.best));
+      },
+    });
+    dispose(train);
+    dispose(validation);
+    const last = result.epochs[result.epochs.length - 1];
+    const { stage: _s, epoch: _e, ...metrics } = last;
+    stages.push({ name: stage.name, epochs: result.epochs.length, metrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch });
+    if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${last.epoch}; best epoch ${result.bestEpoch} restored`);
+  }
+
+  let evaluation: Evaluation | null = null;
+  if (plan.evaluate) {
+    const dataset = await evaluationSet(plan, loaded, data, options.baseDir, log);
+    const on = plan.evaluate.on === 'validation' ? 'validation' : plan.evaluate.directory ?? '';
+    if (!dataset || dataset.size === 0) {
+      log.line('evaluate: no validation images to evaluate on (the plan has no validation split)');
+    } else {
+      const batchSize = plan.stages[0]?.batchSize ?? data.batchSize;
+      const source = new LiveFeatures(pixelSource(dataset, { batchSize, shuffle: false, seed: data.seed, augment: null }), new TrunkRunner(null, plan.preprocess));
+      const files = dataset.files.map((f) => relative(options.baseDir, f));
+      evaluation = await evaluateModel(model, plan.head, source, files, classNames, on);
+      writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
+      log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}% (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+    }
+  }
+
+  await exportModel(model, plan, classNames, join(runDir, RUN_FILES.model));
+  let exported: string | null = null;
+  if (plan.export) {
+    exported = resolve(options.baseDir, plan.export.path);
+    await exportModel(model, plan, classNames, exported);
+    log.line(`exported the model to ${exported}`);
+  }
+  if (plan.predict) {
+    const predictions = await predictFiles(model, plan, classNames, [resolve(options.baseDir, plan.predict.directory)]);
+    writeJsonAtomic(join(runDir, RUN_FILES.predictions), predictions);
+    for (const p of predictions) log.line(`predict ${p.file}: ${p.label} (${(Math.max(...Object.values(p.probabilities)) * 100).toFixed(1)}%)`);
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation }));
+  log.line(`run folder: ${runDir} (report.html, metrics.csv, model/) in ${seconds.toFixed(1)} s`);
+  return {
+    runDir, backend: backendName, trunk: trunkDescription, stages,
+    evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
+    exported, seconds,
+  };
+}
+
+/** The images `evaluate` names: the validation set, or another labelled folder. */
+async function evaluationSet(plan: Plan, loaded: LoadedData, data: DataPlan, baseDir: string, log: RunLog): Promise<ImageDataset | null> {
+  if (plan.evaluate?.on !== 'directory') return loaded.validation;
+  const dir = resolve(baseDir, plan.evaluate.directory ?? '');
+  const { dataset, warnings } = await loadLabelledFolder(dir, loaded.classes, { ...decodeOptionsOf(data), onBadImage: data.onBadImage, role: 'evaluation folder' });
+  warnings.forEach((w) => log.line(`warning: ${w}`));
+  return dataset;
+}
+
+/** Tail inputs for a dataset: trunk features cached once, or computed per batch. */
+async function featureSource(
+  dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean,
+): Promise<FeatureSource> {
+  const shuffle = training && data.shuffle;
+  if (!cache) {
+    return new LiveFeatures(pixelSource(dataset, { batchSize: stage.batchSize, shuffle, seed: data.seed, augment: training ? data.augment : null }), runner);
+  }
+  const inOrder = pixelSource(dataset, { batchSize: stage.batchSize, shuffle: false, seed: data.seed, augment: null });
+  return CachedFeatures.build(inOrder, runner, { batchSize: stage.batchSize, shuffle, seed: data.seed });
+}
+
+/** The in-memory cache's limit: the trunk's outputs (or the pixels, without a trunk) for every image. */
+const CACHE_LIMIT_BYTES = 2 ** 31;
+
+function fitsInMemory(split: SplitModel, images: number, inputShape: number[]): boolean {
+  const shape = split.trunk ? (split.trunk.outputs[0].shape.slice(1) as number[]) : inputShape;
+  return images * shape.reduce((a, b) => a * b, 1) * 4 <= CACHE_LIMIT_BYTES;
+}
+
+function dispose(source: FeatureSource | null): void {
+  if (source instanceof CachedFeatures) source.dispose();
+}
+

@@ -1,0 +1,42 @@
+// The stage's loss on a batch of predictions, with per-class weights (Keras's class_weight:
+// each sample's loss is multiplied by its class's weight, then averaged over the batch).
+import * as tf from '@tensorflow/tfjs';
+import type { HeadPlan, StagePlan } from '@tlc/plan';
+
+const EPSILON = 1e-7;
+
+/** Class probabilities from the head's raw output (a linear head's outputs are logits). */
+export function probabilities(output: tf.Tensor, head: HeadPlan): tf.Tensor2D {
+  return tf.tidy(() => {
+    let p = output as tf.Tensor2D;
+    if (head.outputActivation === 'linear') p = head.outputUnits === 1 ? tf.sigmoid(p) : tf.softmax(p);
+    // One sigmoid unit: probabilities of class 0 and class 1.
+    if (head.outputUnits === 1) p = tf.concat([tf.sub(1, p), p], 1) as tf.Tensor2D;
+    return p;
+  });
+}
+
+/** Mean weighted cross-entropy of `output` against integer `labels`. */
+export function stageLoss(
+  output: tf.Tensor,
+  labels: tf.Tensor1D,
+  head: HeadPlan,
+  loss: StagePlan['loss'],
+  classWeights: tf.Tensor1D | null,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const p = tf.clipByValue(probabilities(output, head), EPSILON, 1 - EPSILON);
+    const classes = p.shape[1];
+    const onehot = tf.oneHot(tf.cast(labels, 'int32'), classes);
+    let perSample: tf.Tensor;
+    if (loss === 'binary_crossentropy' && head.outputUnits !== 1) {
+      // Independent sigmoid per class against one-hot targets, averaged over classes (Keras).
+      const terms = tf.add(tf.mul(onehot, tf.log(p)), tf.mul(tf.sub(1, onehot), tf.log(tf.sub(1, p))));
+      perSample = tf.neg(tf.mean(terms, 1));
+    } else {
+      perSample = tf.neg(tf.sum(tf.mul(onehot, tf.log(p)), 1));
+    }
+    if (classWeights) perSample = tf.mul(perSample, tf.gather(classWeights, tf.cast(labels, 'int32')));
+    return tf.mean(perSample) as tf.Scalar;
+  });
+}

@@ -1,0 +1,178 @@
+// One training stage (train or fine tune) as a custom loop over the trainable tail: per batch,
+// the optimizer minimises the weighted loss over the tail's trainable variables; per epoch,
+// validation, the best checkpoint (kept in memory and handed to onBest for disk), early
+// stopping, and the NaN guard. The best weights are restored at the end of the stage.
+import * as tf from '@tensorflow/tfjs';
+import type { HeadPlan, StagePlan } from '@tlc/plan';
+import type { FeatureSource } from '../features/source';
+import { TrainingDiverged } from './diverged';
+import { MetricTracker, modeOf } from './early-stopping';
+import { probabilities, stageLoss } from './loss';
+import { makeOptimizer } from './optimizer';
+
+export interface EpochRecord {
+  stage: string;
+  /** 1-based within the stage. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  val_loss: number | null;
+  val_accuracy: number | null;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface BatchProgress {
+  stage: string;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  images: number;
+  seconds: number;
+}
+
+export interface StageRun {
+  /** The full model (weights shared with tail): what checkpoints save. */
+  model: tf.LayersModel;
+  tail: tf.LayersModel;
+  head: HeadPlan;
+  stage: StagePlan;
+  /** Epoch count override (`--epochs`). */
+  epochs?: number;
+  train: FeatureSource;
+  validation: FeatureSource | null;
+  classWeights: number[] | null;
+  batchSize: number;
+  onBatch?(progress: BatchProgress): void;
+  /** After each epoch, with whether it is the best so far. */
+  onEpoch?(record: EpochRecord, best: boolean): Promise<void> | void;
+}
+
+export interface StageResult {
+  epochs: EpochRecord[];
+  stoppedEarly: boolean;
+  bestEpoch: number;
+}
+
+type Snapshot = tf.Tensor[];
+
+function snapshot(model: tf.LayersModel): Snapshot {
+  return model.getWeights().map((w) => tf.keep(w.clone()));
+}
+
+function monitoredValue(record: EpochRecord, monitor: string): number {
+  const value = (record as unknown as Record<string, number | null>)[monitor];
+  // Without validation data, val_* falls back to the training metric (as Keras warns and does).
+  if (value === null || value === undefined) return (record as unknown as Record<string, number>)[monitor.replace(/^val_/, '')];
+  return value;
+}
+
+/** Mean loss and accuracy of the tail on a source, in inference mode. */
+export async function evaluateSource(
+  tail: tf.LayersModel,
+  head: HeadPlan,
+  source: FeatureSource,
+  loss: StagePlan['loss'],
+): Promise<{ loss: number; accuracy: number }> {
+  let lossSum = 0;
+  let correct = 0;
+  let count = 0;
+  for await (const batch of source.batches(0)) {
+    const [l, c] = tf.tidy(() => {
+      const out = tail.predict(batch.x) as tf.Tensor;
+      const labels = tf.tensor1d(batch.labels, 'int32');
+      const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null), batch.labels.length);
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32'));
+      return [batchLoss.dataSync()[0], hits.dataSync()[0]];
+    });
+    batch.x.dispose();
+    lossSum += l;
+    correct += c;
+    count += batch.labels.length;
+  }
+  return { loss: lossSum / Math.max(count, 1), accuracy: correct / Math.max(count, 1) };
+}
+
+export async function runStage(run: StageRun): Promise<StageResult> {
+  const { tail, head, stage } = run;
+  const epochs = run.epochs ?? stage.epochs;
+  const optimizer = makeOptimizer(stage.optimizer);
+  const variables = tail.trainableWeights.map((w) => w.read() as tf.Variable);
+  const weights = run.classWeights ? tf.keep(tf.tensor1d(run.classWeights)) : null;
+  const checkpoint = new MetricTracker(stage.checkpoint.monitor, stage.checkpoint.mode);
+  const early = stage.earlyStopping
+    ? new MetricTracker(stage.earlyStopping.monitor, modeOf(stage.earlyStopping.monitor), stage.earlyStopping.minDelta)
+    : null;
+  const batches = Math.ceil(run.train.size / run.batchSize);
+  let best: Snapshot | null = null;
+  const records: EpochRecord[] = [];
+  let stoppedEarly = false;
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const started = performance.now();
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let batch = 0;
+      for await (const data of run.train.batches(epoch)) {
+        batch++;
+        let hits: tf.Tensor | null = null;
+        const labels = tf.tensor1d(data.labels, 'int32');
+        const cost = optimizer.step(() => {
+          const out = tail.apply(data.x, { training: true }) as tf.Tensor;
+          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
+          return stageLoss(out, labels, head, stage.loss, weights);
+        }, variables);
+        const lossValue = (await cost.data())[0];
+        const hitCount = hits ? (await (hits as tf.Tensor).data())[0] : 0;
+        cost.dispose();
+        (hits as tf.Tensor | null)?.dispose();
+        labels.dispose();
+        data.x.dispose();
+        if (!Number.isFinite(lossValue)) {
+          if (best) run.model.setWeights(best);
+          throw new TrainingDiverged(stage.name, epoch, batch, stage.optimizer.learningRate);
+        }
+        lossSum += lossValue * data.labels.length;
+        correct += hitCount;
+        seen += data.labels.length;
+        run.onBatch?.({
+          stage: stage.name, epoch, epochs, batch, batches,
+          loss: lossSum / seen, accuracy: correct / seen, images: seen,
+          seconds: (performance.now() - started) / 1000,
+        });
+      }
+      const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss) : null;
+      const seconds = (performance.now() - started) / 1000;
+      const record: EpochRecord = {
+        stage: stage.name, epoch,
+        loss: lossSum / Math.max(seen, 1), accuracy: correct / Math.max(seen, 1),
+        val_loss: val?.loss ?? null, val_accuracy: val?.accuracy ?? null,
+        seconds, imagesPerSecond: seen / seconds,
+      };
+      records.push(record);
+      const isBest = checkpoint.update(epoch, monitoredValue(record, checkpoint.monitor));
+      if (isBest) {
+        best?.forEach((t) => t.dispose());
+        best = snapshot(run.model);
+      }
+      await run.onEpoch?.(record, isBest);
+      if (early && stage.earlyStopping) {
+        early.update(epoch, monitoredValue(record, early.monitor));
+        if (early.exhausted(stage.earlyStopping.patience)) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+    }
+    if (best) run.model.setWeights(best);
+    return { epochs: records, stoppedEarly, bestEpoch: checkpoint.bestEpoch };
+  } finally {
+    best?.forEach((t) => t.dispose());
+    weights?.dispose();
+    optimizer.dispose();
+  }
+}
