@@ -55,6 +55,13 @@ export interface ModelInfo {
   blocks: BlockInfo[];
   /** Width multipliers the family accepts, first one the default (MobileNet, MobileNetV2, V3). */
   alphas?: number[];
+  /**
+   * How the ImageNet weights file's layers pair with the model's: 'name' (the default when
+   * absent) by layer name; 'order' for files whose layer names predate the ones the builder
+   * uses (automatic names from an older Keras: `conv2d_1` there is `conv2d` here), so they are
+   * loaded as Keras loads them, weighted layers in order.
+   */
+  weightsMatch?: 'name' | 'order';
   /** Keras's published parameter counts without the top, at the default options. */
   params: { total: number; trainable: number };
 }

@@ -1,5 +1,5 @@
 // Weights for the zoo's backbones: the ImageNet download cache, Keras .h5 and tfjs model.json
-// readers matched to a model by layer name, grayscale adaptation, tfjs model folders, and a
+// readers matched to a model by layer name or by order, grayscale adaptation, tfjs model folders, and a
 // terminal progress bar other packages may reuse.
 export { cacheDir, cachedWeightsPath } from './cache';
 export { ensureImagenetWeights, type EnsureWeightsOptions } from './download';
@@ -7,5 +7,6 @@ export { WeightsError } from './errors';
 export { adaptKernelToGrayscale, type GrayscaleAdaptation } from './grayscale';
 export { loadWeights, type LoadWeightsOptions, type WeightsSourceSpec } from './load';
 export { loadModelFromDir, saveModelToDir } from './model-dir';
+export type { WeightsMatch } from './pairing';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress';
 export { formatWeightsReport, type WeightsReport } from './report';

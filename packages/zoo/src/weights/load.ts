@@ -1,8 +1,8 @@
-// Loads weights from a file into a tfjs model by layer name (`weights imagenet` after the
-// download, `weights "file.h5"`, `weights "model.json"`): every model layer with weights takes
-// the file layer of the same name, weight by weight in the layer's order (Keras and tfjs agree
-// on it: kernel, bias; gamma, beta, moving mean, moving variance; depthwise, pointwise, bias),
-// after checking counts and shapes. For a grayscale model with RGB weights, the first
+// Loads weights from a file into a tfjs model (`weights imagenet` after the download,
+// `weights "file.h5"`, `weights "model.json"`): every model layer with weights takes the file
+// layer paired with it (./pairing: by name by default, by order for the catalog's old Keras
+// files), weight by weight in the layer's order (Keras and tfjs agree on it: kernel, bias; gamma,
+// beta, moving mean, moving variance; depthwise, pointwise, bias), after checking counts and shapes. For a grayscale model with RGB weights, the first
 // convolution is adapted (./grayscale; `adapt skip` re-initialises it) and per-channel
 // statistics of in-model preprocessing before it become their mean (one value, as the language
 // brief asks). Layers that do not fit keep their initial weights and are reported, never a
@@ -14,8 +14,9 @@ import type { GrayscaleAdaptation } from './grayscale';
 import { adaptKernelToGrayscale } from './grayscale';
 import { openKerasH5 } from './h5-reader';
 import { MODEL_JSON } from './model-dir';
+import { pairLayers, weightUnits, type WeightsMatch } from './pairing';
 import type { WeightsReport } from './report';
-import { shortWeightName, type FileWeight, type WeightsSource } from './source';
+import { shortWeightName, type FileLayer, type FileWeight, type WeightsSource } from './source';
 import { openTfjsModel } from './tfjs-reader';
 
 export interface WeightsSourceSpec {
@@ -26,6 +27,12 @@ export interface WeightsSourceSpec {
 }
 
 export interface LoadWeightsOptions {
+  /**
+   * How model layers find their file layers: 'name' (default) by layer name; 'order' the file's
+   * layers with weights in file order, zipped with the model's in `model.layers` order, as Keras
+   * loads `.h5` weights (the catalog's `weightsMatch` for files whose names predate the model's).
+   */
+  match?: WeightsMatch;
   /** The first convolution, adapted when the model is grayscale and the file's kernel is RGB. */
   firstConv?: { layer: string; method: GrayscaleAdaptation };
 }
@@ -51,28 +58,29 @@ export async function loadWeights(
 }
 
 function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: string, options: LoadWeightsOptions): WeightsReport {
-  const report: WeightsReport = { source: sourcePath, matched: [], skipped: [], unused: [] };
-  const fileLayers = new Map(file.layers.map((layer) => [layer.name, layer]));
-  const units = weightUnits(model, (name) => file.naming === 'layer-name' && fileLayers.has(name));
-  const keys = layerKeys(units, file.naming);
-  const used = new Set<string>();
+  const match = options.match ?? 'name';
+  const report: WeightsReport = { source: sourcePath, match, matched: [], skipped: [], unused: [] };
+  const pairs = pairLayers(model, file, match);
+  const used = new Set<FileLayer>();
   const firstConv = options.firstConv ? weightUnits(model, () => false).find((l) => l.name === options.firstConv!.layer) : undefined;
-  const firstConvUnit = firstConv ? units.findIndex((unit) => unit === firstConv || unit.weights.includes(firstConv.weights[0])) : -1;
+  const firstConvUnit = firstConv ? pairs.findIndex(({ unit }) => unit === firstConv || unit.weights.includes(firstConv.weights[0])) : -1;
 
-  units.forEach((unit, index) => {
+  pairs.forEach((pair, index) => {
+    const unit = pair.unit;
     const modelWeights = unit.weights;
-    if (modelWeights.length === 0) return;
-    const fileLayer = fileLayers.get(keys[index]);
-    if (!fileLayer || fileLayer.weights.length === 0) {
-      report.skipped.push({ layer: unit.name, reason: fileLayer ? 'the file has no weights for it' : 'not in the file' });
+    if ('missing' in pair) {
+      report.skipped.push({ layer: unit.name, reason: pair.missing });
       return;
     }
-    used.add(fileLayer.name);
+    const fileLayer = pair.fileLayer;
+    used.add(fileLayer);
+    // Paired by order, a reason names the file layer, which need not share the model layer's name.
+    const paired = match === 'order' ? ` (paired by order with the file's \`${fileLayer.name}\`)` : '';
     const fileWeights = alignByName(fileLayer.weights, modelWeights);
     if (fileWeights.length !== modelWeights.length) {
       report.skipped.push({
         layer: unit.name,
-        reason: `the file has ${fileWeights.length} weights for it (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}), the model layer has ${modelWeights.length} (${modelWeights.map((w) => shortWeightName(w.originalName)).join(', ')})`,
+        reason: `the file has ${fileWeights.length} weights for it (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}), the model layer has ${modelWeights.length} (${modelWeights.map((w) => shortWeightName(w.originalName)).join(', ')})${paired}`,
       });
       return;
     }
@@ -93,7 +101,7 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
       const name = shortWeightName(modelWeights[mismatch].originalName);
       report.skipped.push({
         layer: unit.name,
-        reason: `shape mismatch: ${name} is [${fileWeights[mismatch].shape.join(', ')}] in the file, [${modelWeights[mismatch].shape.join(', ')}] in the model`,
+        reason: `shape mismatch: ${name} is [${fileWeights[mismatch].shape.join(', ')}] in the file, [${modelWeights[mismatch].shape.join(', ')}] in the model${paired}`,
       });
       return;
     }
@@ -118,7 +126,7 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
     if (unit !== firstConv || reinitialise.length === 0) report.matched.push(unit.name);
   });
 
-  report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer.name)).map((layer) => layer.name);
+  report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer)).map((layer) => layer.name);
   return report;
 }
 
@@ -129,41 +137,6 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
  */
 function freshWeight(shape: number[], isKernel: boolean): tf.Tensor {
   return isKernel ? tf.initializers.glorotUniform({}).apply(shape) : tf.zeros(shape);
-}
-
-/**
- * What takes weights together, in order: each layer, with nested models opened up unless the
- * file stores the nested model as one layer (Keras saves a Sequential inside a functional model,
- * like ConvNeXt's stem, as one layer whose weights are all of its layers' weights in order).
- */
-function weightUnits(model: tf.LayersModel, fileHasLayer: (name: string) => boolean): ModelLayer[] {
-  return model.layers.flatMap((layer) =>
-    layer instanceof tf.LayersModel && !fileHasLayer(layer.name) ? weightUnits(layer, fileHasLayer) : [layer],
-  );
-}
-
-/**
- * How each model layer is keyed in the file: its name, or, for Keras 3 files, its class in
- * snake case numbered among the layers of that class (`conv2d`, `conv2d_1`, …) as Keras 3 saves.
- */
-function layerKeys(layers: ModelLayer[], naming: WeightsSource['naming']): string[] {
-  if (naming === 'layer-name') return layers.map((layer) => layer.name);
-  const counts = new Map<string, number>();
-  return layers.map((layer) => {
-    const base = snakeCase(layer.getClassName());
-    const n = counts.get(base) ?? 0;
-    counts.set(base, n + 1);
-    return n === 0 ? base : `${base}_${n}`;
-  });
-}
-
-/** Keras 3's `to_snake_case`: `BatchNormalization` -> `batch_normalization`, `Conv2D` -> `conv2d`. */
-function snakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
 }
 
 /**

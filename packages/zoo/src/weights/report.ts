@@ -1,9 +1,12 @@
 // What loading weights did, as data (for the runtime and tests) and as a short text for people.
 import type { GrayscaleAdaptation } from './grayscale';
+import type { WeightsMatch } from './pairing';
 
 export interface WeightsReport {
   /** The weights file or model.json the weights came from. */
   source: string;
+  /** How model layers were paired with the file's: by layer name, or by order. */
+  match: WeightsMatch;
   /** Model layers whose weights were all set from the file. */
   matched: string[];
   /** Model layers with weights that kept their initial values, and why. */
@@ -26,7 +29,7 @@ export function formatWeightsReport(report: WeightsReport): string {
   const lines: string[] = [];
   if (report.matched.length === 0) {
     lines.push(
-      `no layer of the model matched a layer of ${report.source} by name: ` +
+      `no layer of the model matched a layer of ${report.source} by ${report.match}: ` +
         'the file is probably for another architecture (nothing was loaded)',
     );
   } else {

@@ -1,6 +1,7 @@
-// Loading weights by layer name into real tfjs models from real files: Keras 2 .h5 (weights-only
-// and full-model layouts), Keras 3 .weights.h5, and tfjs model folders; mismatched shapes and
-// unused layers reported; grayscale adaptation of the first convolution.
+// Loading weights by layer name (or by order, for old Keras files) into real tfjs models from
+// real files: Keras 2 .h5 (weights-only and full-model layouts, names with `/`), Keras 3
+// .weights.h5, and tfjs model folders; mismatched shapes and unused layers reported; grayscale
+// adaptation of the first convolution.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -184,6 +185,138 @@ describe('layer names with `/` (MobileNetV3: `Conv/BatchNorm`, nested groups in 
     expect(report.unused).toEqual([]);
     expect(report.matched).toEqual(['Conv', 'Conv/BatchNorm', se]);
     for (const layer of layers.slice(1)) expectLayerEquals(model, layer);
+    model.dispose();
+  });
+});
+
+describe('matching by order (old Keras files whose automatic names predate the model\'s)', () => {
+  /** Keras 1 names for buildModel's layers, and its weight names (`convolution2d_1_W:0`). */
+  const KERAS1: Record<string, string> = {
+    input_1: 'input_1',
+    conv1_conv: 'convolution2d_1',
+    conv1_bn: 'batchnormalization_1',
+    conv1_relu: 'activation_1',
+    dw: 'depthwiseconvolution2d_1',
+    sep: 'separableconvolution2d_1',
+    avg_pool: 'globalaveragepooling2d_1',
+    fc: 'dense_1',
+    predictions: 'dense_2',
+  };
+  const KERAS1_WEIGHT: Record<string, string> = {
+    kernel: 'W',
+    bias: 'b',
+    moving_mean: 'running_mean',
+    moving_variance: 'running_std',
+    depthwise_kernel: 'depthwise_W',
+    pointwise_kernel: 'pointwise_W',
+  };
+  function keras1(layers: FixtureLayer[]): FixtureLayer[] {
+    return layers.map((layer) => ({
+      name: KERAS1[layer.name],
+      weights: layer.weights.map((w) => {
+        const short = w.name.slice(w.name.lastIndexOf('/') + 1).replace(/:0$/, '');
+        return { ...w, name: `${KERAS1[layer.name]}_${KERAS1_WEIGHT[short] ?? short}:0` };
+      }),
+    }));
+  }
+  /** The model layer's weights, in order, equal the file layer's, in order. */
+  function expectSameValues(model: tf.LayersModel, layer: string, fileLayer: FixtureLayer): void {
+    const actual = model.getLayer(layer).getWeights().map((t) => Array.from(t.dataSync()));
+    expect(actual).toEqual(fileLayer.weights.map((w) => Array.from(w.values as Float32Array)));
+  }
+  const WEIGHTED = ['conv1_conv', 'conv1_bn', 'dw', 'sep', 'fc'];
+
+  it('loads a file with Keras 1 names by order, and nothing of it by name', async () => {
+    const file = join(dir, 'keras1.h5');
+    const layers = keras1(kerasLayers().filter((l) => l.name !== 'predictions'));
+    await writeKeras2H5(file, layers);
+
+    const byOrder = buildModel(3);
+    const report = await loadWeights(byOrder, { path: file }, { match: 'order' });
+    expect(report.match).toBe('order');
+    expect(report.matched).toEqual(WEIGHTED);
+    expect(report.skipped).toEqual([]);
+    expect(report.unused).toEqual([]);
+    const fileWeighted = layers.filter((l) => l.weights.length > 0);
+    WEIGHTED.forEach((name, i) => expectSameValues(byOrder, name, fileWeighted[i]));
+
+    const byName = buildModel(3);
+    const nameReport = await loadWeights(byName, { path: file });
+    expect(nameReport.matched).toEqual([]);
+    expect(nameReport.unused).toEqual(fileWeighted.map((l) => l.name));
+    byOrder.dispose();
+    byName.dispose();
+  });
+
+  it('puts automatic names numbered from 1 (`conv2d_1` for our `conv2d`) in the right layer, where by name they land one off', async () => {
+    function autoNamed(): tf.LayersModel {
+      const input = tf.input({ shape: [8, 8, 3], name: 'input_1' });
+      let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv2d' }).apply(input) as tf.SymbolicTensor;
+      x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv2d_1' }).apply(x) as tf.SymbolicTensor;
+      x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', name: 'conv2d_2' }).apply(x) as tf.SymbolicTensor;
+      return tf.model({ inputs: input, outputs: x });
+    }
+    const file = join(dir, 'numbered-from-1.h5');
+    const layers: FixtureLayer[] = [1, 2, 3].map((n) => {
+      const name = `conv2d_${n}`;
+      return { name, weights: [weight(name, 'kernel', [3, 3, n === 1 ? 3 : 4, 4]), weight(name, 'bias', [4])] };
+    });
+    await writeKeras2H5(file, layers);
+
+    const byName = autoNamed();
+    await loadWeights(byName, { path: file });
+    expectSameValues(byName, 'conv2d_2', layers[1]); // the file's second convolution, in the model's third
+
+    const byOrder = autoNamed();
+    const report = await loadWeights(byOrder, { path: file }, { match: 'order' });
+    expect(report.matched).toEqual(['conv2d', 'conv2d_1', 'conv2d_2']);
+    ['conv2d', 'conv2d_1', 'conv2d_2'].forEach((name, i) => expectSameValues(byOrder, name, layers[i]));
+    byName.dispose();
+    byOrder.dispose();
+  });
+
+  it('reports a shape mismatch for its layer, naming the file layer it was paired with, and loads the rest', async () => {
+    const file = join(dir, 'keras1-fc7.h5');
+    await writeKeras2H5(file, keras1(kerasLayers({ fcUnits: 7 }).filter((l) => l.name !== 'predictions')));
+    const model = buildModel(3);
+    const fcBefore = model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()));
+    const report = await loadWeights(model, { path: file }, { match: 'order' });
+    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep']);
+    expect(report.skipped).toEqual([
+      { layer: 'fc', reason: "shape mismatch: kernel is [6, 7] in the file, [6, 5] in the model (paired by order with the file's `dense_1`)" },
+    ]);
+    expect(model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(fcBefore);
+    model.dispose();
+  });
+
+  it('loads nothing when the file has another number of layers with weights, and says so per layer', async () => {
+    const file = join(dir, 'keras1-extra.h5');
+    const layers = keras1(kerasLayers());
+    await writeKeras2H5(file, layers);
+    const model = buildModel(3);
+    const report = await loadWeights(model, { path: file }, { match: 'order' });
+    expect(report.matched).toEqual([]);
+    const reason = 'matching by order, but the file has 6 layers with weights and the model 5';
+    expect(report.skipped).toEqual(WEIGHTED.map((layer) => ({ layer, reason })));
+    expect(report.unused).toEqual(layers.filter((l) => l.weights.length > 0).map((l) => l.name));
+    expect(formatWeightsReport(report)).toContain(`no layer of the model matched a layer of ${file} by order`);
+    model.dispose();
+  });
+
+  it("sums the first convolution's RGB kernel for a grayscale model", async () => {
+    const file = join(dir, 'keras1-rgb.h5');
+    const layers = keras1(kerasLayers().filter((l) => l.name !== 'predictions'));
+    await writeKeras2H5(file, layers);
+    const model = buildModel(1);
+    const report = await loadWeights(model, { path: file }, { match: 'order', firstConv: { layer: 'conv1_conv', method: 'sum' } });
+    expect(report.adapted).toEqual({ layer: 'conv1_conv', method: 'sum' });
+    expect(report.matched).toEqual(WEIGHTED);
+    const expected = tf.sum(tf.tensor4d(layers[1].weights[0].values as Float32Array, [3, 3, 3, 4]), 2, true);
+    const kernel = model.getLayer('conv1_conv').getWeights()[0];
+    expect(kernel.shape).toEqual([3, 3, 1, 4]);
+    const want = Array.from(expected.dataSync());
+    Array.from(kernel.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+    expected.dispose();
     model.dispose();
   });
 });

@@ -52,6 +52,7 @@ export const MODELS: ModelEntry[] = [
     inputSizeMultiple: 1,
     preprocess: 'tf',
     firstConv: 'conv2d',
+    weightsMatch: 'order',
     blocks: BLOCKS,
     params: { total: 54_336_736, trainable: 54_276_192 },
     weightsFor: () => ({

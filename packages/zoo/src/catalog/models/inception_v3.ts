@@ -35,6 +35,7 @@ export const MODELS: ModelEntry[] = [
     inputSizeMultiple: 1,
     preprocess: 'tf',
     firstConv: 'conv2d',
+    weightsMatch: 'order',
     blocks: [{ name: 'block1', layer: 'max_pooling2d_1', keras: 'stem' }, ...MIXED],
     // 94 convolutions without bias, each followed by a BatchNormalization with scale=False:
     // the non-trainable 34,432 are those batch norms' moving means and variances.

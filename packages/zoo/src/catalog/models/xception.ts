@@ -33,6 +33,7 @@ export const MODELS: ModelEntry[] = [
     inputSizeMultiple: 1,
     preprocess: 'tf',
     firstConv: 'block1_conv1',
+    weightsMatch: 'order',
     blocks: [
       { name: 'block1', layer: 'block1_conv2_act', keras: 'block1' },
       { name: 'block2', layer: 'add', keras: 'block2' },
