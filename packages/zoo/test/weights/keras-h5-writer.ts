@@ -51,12 +51,15 @@ export async function writeKeras2H5(path: string, layers: FixtureLayer[], option
   }
 }
 
-/** A tfjs model's own weights written as Keras 2 `save_weights` would write that model. */
-export async function writeModelAsKeras2H5(path: string, model: tf.LayersModel): Promise<void> {
+/**
+ * A tfjs model's own weights written as Keras 2 `save_weights` would write that model; `rename`
+ * gives a layer another name in the file (as an older Keras named it), its weights renamed with it.
+ */
+export async function writeModelAsKeras2H5(path: string, model: tf.LayersModel, rename = (name: string) => name): Promise<void> {
   const layers = model.layers.map((layer) => ({
-    name: layer.name,
+    name: rename(layer.name),
     weights: layer.weights.map((w) => ({
-      name: `${w.originalName}:0`,
+      name: `${w.originalName.startsWith(`${layer.name}/`) ? rename(layer.name) + w.originalName.slice(layer.name.length) : w.originalName}:0`,
       shape: w.shape as number[],
       values: w.read().dataSync() as Float32Array,
     })),

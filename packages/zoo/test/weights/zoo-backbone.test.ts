@@ -1,7 +1,8 @@
 // Zoo backbones end to end with the loader: MobileNetV2 (alpha 0.35, 96x96) and MobileNetV3Small
 // (layer names with `/`, nested groups in the file) built by the zoo, their weights written as
-// Keras writes them, loaded by name into a fresh build; and the catalog's firstConv adapted for a
-// grayscale build.
+// Keras writes them, loaded by name into a fresh build; the catalog's firstConv adapted for a
+// grayscale build; and InceptionV3 loaded by order (the catalog's weightsMatch) from a file with
+// Keras 2.0's automatic names.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackbone, findModel } from '../../src/index';
 import { loadWeights } from '../../src/weights/index';
+import h5wasm from 'h5wasm/node';
 import { writeModelAsKeras2H5 } from './keras-h5-writer';
 
 let dir: string;
@@ -19,6 +21,17 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const weightsOf = (model: tf.LayersModel) => model.layers.flatMap((l) => l.getWeights().map((t) => t.dataSync() as Float32Array));
+
+/** The root `layer_names` attribute of a Keras 2 weights file. */
+async function layerNamesIn(path: string): Promise<string[]> {
+  await h5wasm.ready;
+  const file = new h5wasm.File(path, 'r');
+  try {
+    return (file.attrs['layer_names'].value as Uint8Array[]).map((v) => Buffer.from(v).toString('utf8'));
+  } finally {
+    file.close();
+  }
+}
 
 /** The names of the target's weights whose values differ from the source's (bytes compared: fast). */
 function differingWeights(source: tf.LayersModel, target: tf.LayersModel): string[] {
@@ -79,4 +92,29 @@ describe('MobileNetV3Small weights round trip (layer names like `Conv/BatchNorm`
     source.dispose();
     target.dispose();
   });
+});
+
+describe("InceptionV3 with the catalog's weightsMatch (automatic names numbered from 1 in the file)", () => {
+  /** Keras 2.0's automatic names, one up from the builder's: `conv2d` -> `conv2d_1`, `conv2d_1` -> `conv2d_2`. */
+  const keras20Name = (name: string) =>
+    name.replace(/^(conv2d|batch_normalization)(?:_(\d+))?$/, (_, base: string, n?: string) => `${base}_${Number(n ?? 0) + 1}`);
+
+  it('loads every weighted layer into its own layer by order', async () => {
+    const source = buildBackbone('InceptionV3', { inputShape: [75, 75, 3] });
+    const file = join(dir, 'inception_v3_notop.h5');
+    await writeModelAsKeras2H5(file, source, keras20Name);
+    const names = await layerNamesIn(file);
+    expect(names).toContain('conv2d_94'); // the builder's last automatic convolution is conv2d_93
+    expect(names).not.toContain('conv2d');
+    const match = findModel('InceptionV3')!.weightsMatch;
+    expect(match).toBe('order');
+    const target = buildBackbone('InceptionV3', { inputShape: [75, 75, 3], init: 'zeros' });
+    const report = await loadWeights(target, { path: file }, { match });
+    expect(report.skipped).toEqual([]);
+    expect(report.unused).toEqual([]);
+    expect(report.matched).toEqual(source.layers.filter((l) => l.weights.length > 0).map((l) => l.name));
+    expect(differingWeights(source, target)).toEqual([]);
+    source.dispose();
+    target.dispose();
+  }, 60_000);
 });
