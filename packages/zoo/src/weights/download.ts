@@ -4,7 +4,7 @@
 // nothing in the cache and throws a WeightsError that says how to get the file by hand.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import type { WeightsFile } from '../catalog/types';
 import { cacheDir as defaultCacheDir, cachedWeightsPath } from './cache';
@@ -39,6 +39,7 @@ export async function ensureImagenetWeights(file: WeightsFile, options: EnsureWe
   }
   try {
     await mkdir(dirname(target), { recursive: true });
+    await removeAbandonedParts(target);
     await download(file, target, options);
   } catch (error) {
     throw new WeightsError(unavailableMessage(file, target, describeFailure(error)));
@@ -57,12 +58,39 @@ function hashMismatch(file: WeightsFile, actual: string): string {
   return `its ${file.hashAlgorithm} hash is ${actual}, expected ${file.hash}`;
 }
 
+/** The temp name a download streams to: hidden, with the writing process's id, never mistaken for the file. */
+function partialPath(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+}
+
+/**
+ * Removes the partial files of `target` left by downloads whose process died without cleaning
+ * up (killed, machine lost power); a partial file of a process still running is left alone.
+ */
+async function removeAbandonedParts(target: string): Promise<void> {
+  const folder = dirname(target);
+  const prefix = `.${basename(target)}.`;
+  for (const name of await readdir(folder)) {
+    const pid = name.startsWith(prefix) ? /^(\d+)\.[0-9a-f]+\.part$/.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid !== undefined && !isRunning(Number(pid))) await rm(join(folder, name), { force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 async function download(file: WeightsFile, target: string, options: EnsureWeightsOptions): Promise<void> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const idleMs = options.idleTimeoutMs ?? 60_000;
   const controller = new AbortController();
   let timer = setTimeout(() => controller.abort(), idleMs);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.part`);
+  const temp = partialPath(target);
   let received = 0;
   let total: number | undefined;
   try {
