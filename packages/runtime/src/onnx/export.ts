@@ -1,0 +1,120 @@
+// Exports a tfjs-layers image model (or its trunk up to one layer) to an ONNX graph: walks the
+// layer graph back from the output tensor, converting each layer call once (nested models such
+// as ConvNeXt's Sequential stem are walked inside, with their inputs bound to the caller's
+// values), with the weights as initializers. The graph takes and gives NHWC like tfjs: one
+// transpose to NCHW after the input and one back before an image output.
+import * as tf from '@tensorflow/tfjs';
+import { ints, OnnxGraph, type Value } from './graph';
+import { CONVERTERS } from './converters';
+import type { ConvertContext } from './converter';
+import { permute } from './permute';
+
+export interface ExportOptions {
+  /** End the graph at this (top-level) layer's output instead of the model's. */
+  outputLayer?: string;
+}
+
+/** The graph's fixed input and output names. */
+export const ONNX_INPUT = 'input';
+export const ONNX_OUTPUT = 'features';
+
+/** The tfjs-layers graph internals the walk reads (public fields on Layer and Node). */
+interface GraphNode {
+  inputTensors: tf.SymbolicTensor[];
+  outputTensors: tf.SymbolicTensor[];
+}
+type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
+
+/** The layer call that produced symbolic tensor `t`. */
+function producingNode(t: tf.SymbolicTensor): GraphNode {
+  const node = (t.sourceLayer as GraphLayer).inboundNodes.find((n) => n.outputTensors.some((o) => o.id === t.id));
+  if (!node) throw new Error(`cannot find the call of layer \`${t.sourceLayer.name}\` that made tensor ${t.name}`);
+  return node;
+}
+
+/** The output tensor of a top-level layer as the model built it (its first call). */
+function layerOutput(model: tf.LayersModel, name: string): tf.SymbolicTensor {
+  let layer: tf.layers.Layer;
+  try {
+    layer = model.getLayer(name);
+  } catch {
+    throw new Error(`the model has no layer \`${name}\``);
+  }
+  const outputs = (layer as GraphLayer).inboundNodes[0].outputTensors;
+  if (outputs.length !== 1) throw new Error(`layer \`${name}\` has ${outputs.length} outputs; a trunk must end in one tensor`);
+  return outputs[0];
+}
+
+function weightReader(layer: tf.layers.Layer): ConvertContext['weight'] {
+  return (name, perm) => {
+    const variable = layer.weights.find((w) => (w.originalName ?? w.name).split('/').pop()?.replace(/(_\d+)?(:\d+)?$/, '') === name);
+    if (!variable) return undefined;
+    const data = Float32Array.from(variable.read().dataSync() as Float32Array);
+    const shape = variable.shape as number[];
+    return perm ? permute(data, shape, perm) : { data, shape };
+  };
+}
+
+class Exporter {
+  constructor(readonly graph: OnnxGraph) {}
+
+  /** The graph value of `t`, converting the layers it depends on first. Values live in `scope`. */
+  valueOf(t: tf.SymbolicTensor, scope: Map<number, Value>): Value {
+    const known = scope.get(t.id);
+    if (known) return known;
+    const layer = t.sourceLayer;
+    if (layer.getClassName() === 'InputLayer') throw new Error(`the model reads input \`${layer.name}\`, which the export does not feed`);
+    const node = producingNode(t);
+    const inputs = node.inputTensors.map((i) => this.valueOf(i, scope));
+    const outputs = layer instanceof tf.LayersModel ? this.nested(layer, inputs) : this.convert(layer, node, inputs);
+    node.outputTensors.forEach((o, i) => scope.set(o.id, outputs[i]));
+    return scope.get(t.id) as Value;
+  }
+
+  private nested(model: tf.LayersModel, inputs: Value[]): Value[] {
+    const scope = new Map<number, Value>();
+    model.inputs.forEach((t, i) => scope.set(t.id, { ...inputs[i], shape: t.shape }));
+    return model.outputs.map((t) => this.valueOf(t, scope));
+  }
+
+  private convert(layer: tf.layers.Layer, node: GraphNode, inputs: Value[]): Value[] {
+    const className = layer.getClassName();
+    const converter = CONVERTERS[className];
+    if (!converter) throw new Error(`layer \`${layer.name}\` (${className}) cannot be exported to ONNX`);
+    return converter({
+      layer,
+      config: layer.getConfig(),
+      inputs,
+      outputShapes: node.outputTensors.map((o) => o.shape),
+      graph: this.graph,
+      weight: weightReader(layer),
+    });
+  }
+}
+
+/** Static [height, width, channels] of the model's one image input. */
+function imageInputShape(model: tf.LayersModel): [number, number, number] {
+  if (model.inputs.length !== 1) throw new Error(`the ONNX export needs a model with one input, not ${model.inputs.length}`);
+  const shape = model.inputs[0].shape;
+  if (shape.length !== 4 || shape.slice(1).some((d) => d === null)) {
+    throw new Error(`the ONNX export needs an image input of known size, got [${shape.map(String)}]`);
+  }
+  return shape.slice(1) as [number, number, number];
+}
+
+/** ONNX ModelProto bytes computing the model's (or its trunk's) output from NHWC float32 images. */
+export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {}): Uint8Array {
+  const [height, width, channels] = imageInputShape(model);
+  const target = options.outputLayer ? layerOutput(model, options.outputLayer) : model.outputs.length === 1 ? model.outputs[0] : null;
+  if (!target) throw new Error(`the model has ${model.outputs.length} outputs; name the one layer the graph ends at`);
+  const graph = new OnnxGraph();
+  graph.fresh(ONNX_INPUT);
+  graph.fresh(ONNX_OUTPUT);
+  const input = model.inputs[0];
+  const nchw = graph.op('Transpose', [ONNX_INPUT], { perm: ints([0, 3, 1, 2]) }, 'input_nchw');
+  const result = new Exporter(graph).valueOf(target, new Map([[input.id, { name: nchw, shape: input.shape }]]));
+  const image = result.shape.length === 4;
+  graph.addNode(image ? 'Transpose' : 'Identity', [result.name], ONNX_OUTPUT, image ? { perm: ints([0, 2, 3, 1]) } : {});
+  const outputShape = ['batch', ...result.shape.slice(1).map((d) => (d === null ? '?' : d))];
+  return graph.encode({ name: ONNX_INPUT, shape: ['batch', height, width, channels] }, { name: ONNX_OUTPUT, shape: outputShape });
+}
