@@ -124,11 +124,12 @@ export const messages = {
   unmatchedClose: () => error('TL1006', 'unmatched `}`', 'remove it, or add the `{` it closes'),
   expected: (what: string, after: string, found: string | undefined, help?: string) =>
     error('TL1007', `expected ${what} after \`${after}\`${found === undefined ? '' : `, found ${found}`}`, help),
-  unexpected: (found: string, where: string, suggestion?: string) =>
+  unexpected: (found: string, where: string, suggestion?: string, belongsTo?: string, item: 'statement' | 'setting' = 'statement') =>
     error(
       'TL1008',
       `unexpected ${found} in ${where}`,
-      suggest(suggestion) ?? 'a statement ends at a newline or `;`',
+      suggest(suggestion) ??
+        (belongsTo !== undefined ? `${found} belongs in \`${belongsTo}\`` : `a ${item} ends at a newline or \`;\``),
     ),
   duplicateClause: (clause: string, statement: string) =>
     error('TL1009', `\`${clause}\` is given twice in one \`${statement}\``, 'keep one of them'),

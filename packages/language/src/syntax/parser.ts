@@ -37,6 +37,7 @@ function settingsOf(block: BlockName): readonly string[] {
 
 /** The block (other than `block`) that has this setting, as the user writes its header. */
 function blockOwning(word: string, except?: BlockName): string | undefined {
+  if (word === 'unfreeze' && except !== 'fine tune') return 'fine tune { }';
   for (const [name, settings] of Object.entries(BLOCK_SETTINGS)) {
     if (name === except || (except === 'fine tune' && name === 'train')) continue;
     if ((settings as readonly string[]).includes(word)) return `${name} { }`;
@@ -63,6 +64,8 @@ const TERMINATORS: ReadonlySet<TokenKind> = new Set(['Newline', 'Semicolon', 'EO
 
 export class Parser {
   private pos = 0;
+  /** The innermost block being parsed, for messages. */
+  private currentBlock: BlockName | undefined;
   /** End offset of the last token consumed. */
   private lastEnd = 0;
   readonly diagnostics: Diagnostic[] = [];
@@ -209,8 +212,24 @@ export class Parser {
   private endOfItem(where: string, clauses: readonly string[] = []): void {
     if (this.atTerminator()) return;
     const token = this.peek();
-    const suggestion = token.kind === 'Identifier' ? didYouMean(token.image, clauses) : undefined;
-    this.fail(messages.unexpected(describe(token), where, suggestion));
+    const word = token.kind === 'Identifier' ? token.image : undefined;
+    // A setting of another block written here: say where it goes. Statement keywords and this
+    // block's own settings only need the current item ended first (the default help).
+    const local = word !== undefined && (STATEMENT_WORDS.includes(word) || this.isLocalSetting(word));
+    const belongsTo = word === undefined || local ? undefined : blockOwning(word, this.currentBlock);
+    const suggestion = word === undefined || belongsTo !== undefined || local ? undefined : didYouMean(word, clauses);
+    const item = this.currentBlock === undefined ? 'statement' : 'setting';
+    this.fail(messages.unexpected(describe(token), where, suggestion, belongsTo, item));
+  }
+
+  private isLocalSetting(word: string): boolean {
+    return this.currentBlock !== undefined && settingsOf(this.currentBlock).includes(word);
+  }
+
+  /** A value word may follow (colour, flip direction, activation) unless it starts the next setting. */
+  private atValueWord(): boolean {
+    const token = this.peek();
+    return token.kind === 'Identifier' && !this.isLocalSetting(token.image) && !STATEMENT_WORDS.includes(token.image);
   }
 
   /**
@@ -357,6 +376,16 @@ export class Parser {
    * and the statement then ends without looking further).
    */
   private block(name: BlockName, setting: (word: Token) => void): boolean {
+    const outer = this.currentBlock;
+    this.currentBlock = name;
+    try {
+      return this.blockBody(name, setting);
+    } finally {
+      this.currentBlock = outer;
+    }
+  }
+
+  private blockBody(name: BlockName, setting: (word: Token) => void): boolean {
     const open = this.next();
     for (;;) {
       this.skipSeparators();
@@ -412,11 +441,11 @@ export class Parser {
               if (node.adapt) this.fail(messages.duplicateClause('adapt', 'image'));
               this.next();
               node.adapt = this.expectIdentifier('`sum` or `skip`', 'adapt');
-            } else if (token.kind === 'Identifier') {
+            } else if (this.atValueWord()) {
               if (node.color) this.fail(messages.duplicateClause('colour mode', 'image'));
               node.color = this.identifier(this.next());
             } else {
-              this.fail(messages.unexpected(describe(token), '`image`'));
+              this.endOfItem('`image`');
             }
           }
           if (!node.size && !node.color) this.failExpected('a size like `224x224`', 'image');
@@ -481,7 +510,7 @@ export class Parser {
       case 'flip':
         return this.setting(settings, { kind: 'Flip', directions: [], span } as Ast.FlipSetting, (node) => {
           node.directions.push(this.expectIdentifier('`horizontal` or `vertical`', 'flip'));
-          while (this.peek().kind === 'Identifier') node.directions.push(this.identifier(this.next()));
+          while (this.atValueWord()) node.directions.push(this.identifier(this.next()));
           this.endOfItem('`flip`');
         });
       case 'brightness':
@@ -624,7 +653,7 @@ export class Parser {
       default: // dense
         return this.setting(layers, { kind: 'Dense', span } as Ast.DenseLayer, (node) => {
           node.units = this.expectNumber('dense', 'a number of units');
-          if (this.peek().kind === 'Identifier') node.activation = this.identifier(this.next());
+          if (this.atValueWord()) node.activation = this.identifier(this.next());
           this.endOfItem('`dense`');
         });
     }
