@@ -102,11 +102,17 @@ function imageInputShape(model: tf.LayersModel): [number, number, number] {
   return shape.slice(1) as [number, number, number];
 }
 
+/** The symbolic tensor a graph exported with `options` ends at. */
+export function exportTarget(model: tf.LayersModel, options: ExportOptions = {}): tf.SymbolicTensor {
+  if (options.outputLayer) return layerOutput(model, options.outputLayer);
+  if (model.outputs.length !== 1) throw new Error(`the model has ${model.outputs.length} outputs; name the one layer the graph ends at`);
+  return model.outputs[0];
+}
+
 /** ONNX ModelProto bytes computing the model's (or its trunk's) output from NHWC float32 images. */
 export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {}): Uint8Array {
   const [height, width, channels] = imageInputShape(model);
-  const target = options.outputLayer ? layerOutput(model, options.outputLayer) : model.outputs.length === 1 ? model.outputs[0] : null;
-  if (!target) throw new Error(`the model has ${model.outputs.length} outputs; name the one layer the graph ends at`);
+  const target = exportTarget(model, options);
   const graph = new OnnxGraph();
   graph.fresh(ONNX_INPUT);
   graph.fresh(ONNX_OUTPUT);

@@ -1,4 +1,4 @@
-// Merge layers: Add, Subtract, Multiply, Average, Maximum, Minimum (element-wise, with ONNX
+// Merge layers: Add, Multiply, Average, Maximum, Minimum (element-wise, with ONNX
 // broadcasting, as Keras broadcasts squeeze-and-excite gates) and Concatenate along an axis.
 import { graphAxis, int } from './graph';
 import { output, type ConvertContext, type LayerConverter } from './converter';
@@ -24,12 +24,6 @@ function elementwise(opType: string): LayerConverter {
   };
 }
 
-const subtract: LayerConverter = (c) => {
-  sameRank(c);
-  if (c.inputs.length !== 2) throw new Error(`layer \`${c.layer.name}\` needs exactly two inputs`);
-  return output(c, c.graph.op('Sub', [c.inputs[0].name, c.inputs[1].name], {}, c.layer.name));
-};
-
 const average: LayerConverter = (c) => {
   sameRank(c);
   const sum = c.graph.op('Sum', c.inputs.map((v) => v.name), {}, `${c.layer.name}/sum`);
@@ -48,7 +42,6 @@ export const MERGE_CONVERTERS: Record<string, LayerConverter> = {
   Multiply: elementwise('Mul'),
   Maximum: elementwise('Max'),
   Minimum: elementwise('Min'),
-  Subtract: subtract,
   Average: average,
   Concatenate: concatenate,
 };

@@ -1,0 +1,49 @@
+// The on-disk cache of exported graphs: `<tlc cache>/onnx/<sha256>.onnx`, keyed by the exporter's
+// version, the architecture JSON, the cut layer, the input size and every weight's bytes, so a
+// second run with the same trunk loads the graph instead of exporting it again. Written atomically.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import { cacheDir } from '@tlc/zoo';
+import { writeFileAtomic } from '../run/atomic';
+import { exportToOnnx, type ExportOptions } from './export';
+
+/** Bump when the exporter's output changes for the same model, so old graphs are not reused. */
+const EXPORTER_VERSION = 1;
+
+/** The folder exported graphs go to by default: `$TLC_HOME/onnx` or `~/.cache/tlc/onnx`. */
+export function defaultGraphCacheDir(): string {
+  return join(cacheDir(), 'onnx');
+}
+
+/** The sha256 naming the graph of `model` (cut at `options.outputLayer`). */
+export function graphKey(model: tf.LayersModel, options: ExportOptions = {}): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({
+    exporter: EXPORTER_VERSION,
+    architecture: model.toJSON(null, false),
+    outputLayer: options.outputLayer ?? null,
+    inputShape: model.inputs.map((t) => t.shape),
+  }));
+  for (const w of model.weights) {
+    const data = w.read().dataSync() as Float32Array;
+    hash.update(w.originalName ?? w.name);
+    hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return hash.digest('hex');
+}
+
+export interface CachedGraph {
+  path: string;
+  /** False when the graph was already in the cache. */
+  exported: boolean;
+}
+
+/** The cached graph of the model, exporting and writing it first when it is not there yet. */
+export function cachedGraph(model: tf.LayersModel, options: ExportOptions = {}, dir = defaultGraphCacheDir()): CachedGraph {
+  const path = join(dir, `${graphKey(model, options)}.onnx`);
+  if (existsSync(path)) return { path, exported: false };
+  writeFileAtomic(path, exportToOnnx(model, options));
+  return { path, exported: true };
+}

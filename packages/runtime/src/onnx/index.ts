@@ -1,0 +1,5 @@
+// The frozen trunk on onnxruntime: tfjs-layers models exported to ONNX (export.ts, one converter
+// file per layer group), cached on disk by content (cache.ts) and run in a session (session.ts).
+export { exportToOnnx, ONNX_INPUT, ONNX_OUTPUT, type ExportOptions } from './export';
+export { cachedGraph, graphKey, defaultGraphCacheDir, type CachedGraph } from './cache';
+export { createOnnxTrunk, cudaProviderInstalled, type OnnxTrunk, type OnnxTrunkOptions, type OnnxProvider } from './session';

@@ -1,0 +1,184 @@
+// The ONNX trunk computes what tfjs computes: every zoo family (its smallest member, at a small
+// input size, with random weights that keep activations on the order of one) through tfjs's cpu
+// backend and through createOnnxTrunk on onnxruntime gives the same features within 1e-4 of the
+// output's largest magnitude; also grayscale and odd input sizes (TF's asymmetric 'same'
+// padding), trunks cut at a block's layer, the runtime's own freeze-point split, and one small
+// model holding the layer types and activations the zoo's families do not reach.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBackbone, findModel } from '@tlc/zoo';
+import { createOnnxTrunk } from '../../src/onnx/index';
+import { splitAtFreezePoint } from '../../src/model/split';
+import { randomizeWeights } from './random-weights';
+
+const TOLERANCE = 1e-4;
+let cacheDir: string;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  cacheDir = mkdtempSync(join(tmpdir(), 'tlc-onnx-eq-'));
+});
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+/** Largest |a - b| over the largest |a|, and that largest |a|. */
+function relativeError(want: Float32Array, got: Float32Array): { error: number; scale: number } {
+  expect(got.length).toBe(want.length);
+  let scale = 0;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]));
+    worst = Math.max(worst, Math.abs(want[i] - got[i]));
+  }
+  return { error: worst / scale, scale };
+}
+
+/** Runs `model` (cut at `outputLayer`) through tfjs and onnxruntime on the same random images. */
+async function expectSameFeatures(model: tf.LayersModel, options: { outputLayer?: string; batch?: number; pixels?: [number, number] } = {}) {
+  const batch = options.batch ?? 1;
+  const [low, high] = options.pixels ?? [-1, 1];
+  const shape = model.inputs[0].shape.slice(1) as number[];
+  const x = tf.randomUniform([batch, ...shape], low, high, 'float32', 7);
+  const reference = options.outputLayer
+    ? tf.model({ inputs: model.inputs, outputs: model.getLayer(options.outputLayer).output as tf.SymbolicTensor })
+    : model;
+  const want = tf.tidy(() => reference.predict(x) as tf.Tensor);
+  const trunk = await createOnnxTrunk(model, { outputLayer: options.outputLayer, cacheDir, providers: ['cpu'] });
+  try {
+    expect(trunk.outputShape).toEqual(want.shape.slice(1));
+    const got = await trunk.run(x.dataSync() as Float32Array, batch);
+    const { error, scale } = relativeError(want.dataSync() as Float32Array, got);
+    expect(scale).toBeGreaterThan(1e-2); // the features are not trivially zero
+    expect(error).toBeLessThan(TOLERANCE);
+  } finally {
+    await trunk.dispose();
+    tf.dispose([x, want]);
+  }
+}
+
+/** The smallest member of each family, built at its minimum input size. */
+const FAMILIES: [name: string, alpha?: number][] = [
+  ['VGG16'],
+  ['ResNet50'],
+  ['ResNet50V2'],
+  ['DenseNet121'],
+  ['ConvNeXtTiny'],
+  ['InceptionV3'],
+  ['InceptionResNetV2'],
+  ['Xception'],
+  ['NASNetMobile'],
+  ['MobileNet', 0.25],
+  ['MobileNetV2', 0.35],
+  ['MobileNetV3Small', 0.75],
+  ['EfficientNetB0'],
+  ['EfficientNetV2B0'],
+];
+
+function build(name: string, inputShape: [number, number, number], alpha?: number): tf.LayersModel {
+  const model = buildBackbone(name, { inputShape, alpha });
+  randomizeWeights(model);
+  return model;
+}
+
+/** Raw 0..255 pixels for models that preprocess inside themselves, else Keras's [-1, 1] range. */
+function pixelRange(name: string): [number, number] {
+  return findModel(name)?.preprocess === 'builtin' ? [0, 255] : [-1, 1];
+}
+
+describe('every zoo family gives the same features on onnxruntime as on tfjs', () => {
+  for (const [name, alpha] of FAMILIES) {
+    it(name, async () => {
+      const entry = findModel(name);
+      expect(entry, `${name} is in the catalog`).toBeDefined();
+      const size = entry!.minInputSize;
+      const model = build(name, [size, size, 3], alpha);
+      await expectSameFeatures(model, { pixels: pixelRange(name) });
+      model.dispose();
+    });
+  }
+});
+
+describe('input sizes, channels and cut points', () => {
+  it('a grayscale MobileNetV2 at an odd, non-square 75x97, batch of 3', async () => {
+    const model = build('MobileNetV2', [75, 97, 1], 0.35);
+    await expectSameFeatures(model, { batch: 3 });
+    model.dispose();
+  });
+
+  it('ResNet50V2 at odd sizes (its stem pads then max-pools values that can be negative)', async () => {
+    const model = build('ResNet50V2', [37, 41, 3]);
+    await expectSameFeatures(model);
+    model.dispose();
+  });
+
+  it('a grayscale EfficientNetB0 at 45x61 (stride-2 depthwise convolutions behind correct_pad)', async () => {
+    const model = build('EfficientNetB0', [45, 61, 1]);
+    await expectSameFeatures(model, { pixels: [0, 255] });
+    model.dispose();
+  });
+
+  it('trunks cut at a block layer of the catalog', async () => {
+    for (const name of ['ResNet50', 'DenseNet121', 'ConvNeXtTiny']) {
+      const entry = findModel(name)!;
+      const model = build(name, [64, 64, 3]);
+      await expectSameFeatures(model, { outputLayer: entry.blocks[1].layer, pixels: pixelRange(name) });
+      model.dispose();
+    }
+  });
+
+  it("the runtime's own frozen trunk (splitAtFreezePoint) exports as its own model", async () => {
+    const model = build('MobileNetV2', [64, 64, 3], 0.35);
+    const cut = findModel('MobileNetV2')!.blocks[2].layer;
+    const frozen = new Set<string>();
+    for (const layer of model.layers) {
+      frozen.add(layer.name);
+      if (layer.name === cut) break;
+    }
+    const { trunk, cutLayer } = splitAtFreezePoint(model, frozen);
+    expect(cutLayer).toBe(cut);
+    await expectSameFeatures(trunk!);
+    model.dispose();
+  });
+});
+
+describe('layer types and activations beyond the families at these sizes', () => {
+  it('one small model holding them all', async () => {
+    const input = tf.input({ shape: [19, 23, 2] });
+    const conv = (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.conv2d(args).apply(input) as tf.SymbolicTensor;
+    const a = conv({ filters: 4, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'gelu' });
+    const b = conv({ filters: 4, kernelSize: [3, 2], strides: [1, 1], padding: 'same', activation: 'swish' });
+    let x = tf.layers.concatenate().apply([
+      tf.layers.multiply().apply([a, b]) as tf.SymbolicTensor,
+      tf.layers.average().apply([a, b]) as tf.SymbolicTensor,
+      tf.layers.maximum().apply([a, b]) as tf.SymbolicTensor,
+      tf.layers.minimum().apply([a, b]) as tf.SymbolicTensor,
+    ]) as tf.SymbolicTensor;
+    const apply = (layer: tf.layers.Layer) => {
+      x = layer.apply(x) as tf.SymbolicTensor;
+    };
+    apply(tf.layers.separableConv2d({ filters: 6, kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same', activation: 'hardSigmoid' }));
+    apply(tf.layers.batchNormalization({ center: false, scale: false }));
+    apply(tf.layers.cropping2D({ cropping: [[1, 0], [0, 2]] }));
+    apply(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }));
+    apply(tf.layers.conv2d({ filters: 5, kernelSize: 1, activation: 'elu' }));
+    apply(tf.layers.dense({ units: 6, activation: 'tanh' }));
+    apply(tf.layers.layerNormalization({ axis: -1 }));
+    apply(tf.layers.activation({ activation: 'softplus' }));
+    apply(tf.layers.leakyReLU({ alpha: 0.2 }));
+    apply(tf.layers.softmax({ axis: -1 }));
+    const pooled = tf.layers.globalMaxPooling2d({}).apply(x) as tf.SymbolicTensor;
+    let flat = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
+    flat = tf.layers.concatenate().apply([flat, pooled]) as tf.SymbolicTensor;
+    flat = tf.layers.dense({ units: 8, activation: 'selu' }).apply(flat) as tf.SymbolicTensor;
+    flat = tf.layers.layerNormalization({ axis: -1 }).apply(flat) as tf.SymbolicTensor;
+    flat = tf.layers.batchNormalization().apply(flat) as tf.SymbolicTensor;
+    flat = tf.layers.reshape({ targetShape: [2, 2, 2] }).apply(flat) as tf.SymbolicTensor;
+    const out = tf.layers.dense({ units: 3, activation: 'relu6' }).apply(flat) as tf.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    randomizeWeights(model);
+    await expectSameFeatures(model, { batch: 2 });
+    model.dispose();
+  });
+});
