@@ -13,7 +13,7 @@ const SOURCE = process.argv[2] ?? '/usr/share/datasets/fashion-mnist';
 const OUT = resolve(import.meta.dirname, '../../../examples/data/fashion');
 /** Fashion-MNIST label index -> folder name, for the classes the subset keeps. */
 const CLASSES: Record<number, string> = { 0: 'tshirt', 1: 'trouser', 7: 'sneaker', 8: 'bag' };
-const TRAIN_PER_CLASS = 120;
+const TRAIN_PER_CLASS = 500;
 const TEST_PER_CLASS = 30;
 const NEW_PER_CLASS = 3;
 
@@ -53,7 +53,7 @@ async function writeSplit(idx: Idx, perClass: number, skip: Record<number, numbe
   }
 }
 
-rmSync(OUT, { recursive: true, force: true });
+for (const part of ['train', 'test', 'new']) rmSync(join(OUT, part), { recursive: true, force: true });
 const train = readIdx('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz');
 const test = readIdx('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz');
 for (const name of Object.values(CLASSES)) {

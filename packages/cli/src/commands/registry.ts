@@ -5,6 +5,9 @@ import { fmtCommand } from './fmt';
 import { explainCommand } from './explain';
 import { modelsCommand } from './models';
 import { compileCommand } from './compile';
+import { runCommand } from './run';
+import { predictCommand } from './predict';
+import { embedCommand } from './embed';
 
 export interface Command {
   name: string;
@@ -16,6 +19,9 @@ export interface Command {
 export const COMMANDS: Command[] = [
   checkCommand,
   compileCommand,
+  runCommand,
+  predictCommand,
+  embedCommand,
   fmtCommand,
   modelsCommand,
   explainCommand,

@@ -22,6 +22,7 @@ import { applyFreeze } from '../model/freeze';
 import { splitAtFreezePoint, type SplitModel } from '../model/split';
 import { classWeights } from '../train/class-weights';
 import { installCpuTrainingKernels } from '../train/cpu-kernels';
+import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../train/precise-bn';
 import { runStage, type EpochRecord } from '../train/stage';
 import { writeJsonAtomic, writeFileAtomic } from './atomic';
 import { ensureTrainingKernels } from './kernels';
@@ -51,6 +52,8 @@ export interface StageSummary {
   metrics: Omit<EpochRecord, 'stage' | 'epoch'>;
   stoppedEarly: boolean;
   bestEpoch: number;
+  /** Images that went through the frozen trunk during the stage (with the cache: each once). */
+  trunkImages: number;
 }
 
 export interface RunSummary {
@@ -130,6 +133,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
     const cached = !augmented && fitsInMemory(split, loaded.training.size + validationSize, plan.model.inputShape);
     trunkDescription = describeTrunk(split, cached);
     log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
+    const trainedBn = trainedBatchNorms(split.tail).length;
+    if (trainedBn > 0) log.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
     if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
     const train = await featureSource(loaded.training, runner, data, stage, cached, true);
     if (cached && split.trunk) log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once; later epochs run only the tail`);
@@ -152,7 +157,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
     dispose(validation);
     const last = result.epochs[result.epochs.length - 1];
     const { stage: _s, epoch: _e, ...metrics } = last;
-    stages.push({ name: stage.name, epochs: result.epochs.length, metrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch });
+    stages.push({ name: stage.name, epochs: result.epochs.length, metrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, trunkImages: runner.imagesSeen });
     if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${last.epoch}; best epoch ${result.bestEpoch} restored`);
   }
 

@@ -9,6 +9,7 @@ import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
 import { makeOptimizer } from './optimizer';
+import { recalibrateBatchNorm } from './precise-bn';
 
 export interface EpochRecord {
   stage: string;
@@ -145,6 +146,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
           seconds: (performance.now() - started) / 1000,
         });
       }
+      await recalibrateBatchNorm(tail, run.train);
       const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss) : null;
       const seconds = (performance.now() - started) / 1000;
       const record: EpochRecord = {
@@ -162,7 +164,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
       await run.onEpoch?.(record, isBest);
       if (early && stage.earlyStopping) {
         early.update(epoch, monitoredValue(record, early.monitor));
-        if (early.exhausted(stage.earlyStopping.patience)) {
+        if (early.exhausted(stage.earlyStopping.patience) && epoch < epochs) {
           stoppedEarly = true;
           break;
         }

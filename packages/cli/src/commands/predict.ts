@@ -1,0 +1,50 @@
+// `tlc predict MODEL_DIR IMAGE_OR_DIR…`: labels and probabilities for new images with a model
+// `tlc run` exported (model.json, weights.bin, labels.json, plan.json).
+import { parseCommandArgs } from '../args';
+import { reportRunError } from '../plan-file';
+import type { Command } from './registry';
+
+const spec = {
+  name: 'predict',
+  usage: 'tlc predict MODEL_DIR IMAGE_OR_DIR… [--json]',
+  help: `Classifies images with an exported model: the folder \`export\` wrote, or a run
+folder's model/. Folders are searched for images recursively. Prints one line per
+image (the label and its probability), or with --json an array of
+{file, label, probabilities} (probabilities by class name).
+
+Options:
+  --json   print JSON instead of text
+
+Example:
+  tlc predict examples/models/fashion examples/data/fashion/new`,
+  options: { json: { type: 'boolean' } },
+  minPositionals: 2,
+} as const;
+
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'classify new images with an exported model',
+  async run(argv) {
+    const args = parseCommandArgs(argv, spec);
+    if (!args.ok) return args.exitCode;
+    const [dir, ...images] = args.positionals;
+    try {
+      // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
+      const { loadExportedModel, predictFiles, selectBackend } = await import('@tlc/runtime');
+      await selectBackend('auto');
+      const { model, plan, classNames } = await loadExportedModel(dir);
+      const predictions = await predictFiles(model, plan, classNames, images);
+      if (args.values.json) {
+        process.stdout.write(`${JSON.stringify(predictions)}\n`);
+      } else {
+        const width = Math.max(...predictions.map((p) => p.file.length));
+        for (const p of predictions) {
+          process.stdout.write(`${p.file.padEnd(width)}  ${p.label}  ${(p.probabilities[p.label] * 100).toFixed(1)}%\n`);
+        }
+      }
+      return 0;
+    } catch (error) {
+      return reportRunError('predict', error);
+    }
+  },
+};

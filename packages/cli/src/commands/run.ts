@@ -1,0 +1,82 @@
+// `tlc run FILE.tl|plan.json`: trains, evaluates and exports what the plan says, into a run
+// folder. Progress on the terminal; with --json the last stdout line is one JSON summary.
+import type { BackendPreference } from '@tlc/runtime';
+import { checkChoice, parseCommandArgs, usageError } from '../args';
+import { loadPlanFile, reportRunError } from '../plan-file';
+import type { Command } from './registry';
+
+const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+const spec = {
+  name: 'run',
+  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--json] [--quiet]',
+  help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
+fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
+Paths in the plan are relative to the file's folder. Everything the run makes goes to
+a run folder, runs/<pipeline>/<time>/ next to the file: plan.json, metrics.csv,
+checkpoints/, model/ (the exported model), evaluation.json and report.html.
+
+Options:
+  --data DIR        the image folder (one sub-folder per class); required for a
+                    model spec without a data statement, else overrides it
+  --out DIR         the run folder (default runs/<pipeline>/<time>/)
+  --epochs N        train every stage for N epochs instead of the plan's count
+  --backend B       auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu: the first
+                    that works), tensorflow, wasm or cpu
+  --json            progress to stderr; the last stdout line is one JSON object
+                    {runDir, backend, trunk, stages, evaluation, seconds}
+  --quiet           print nothing but errors (and the JSON with --json)
+
+Example:
+  tlc run examples/fashion.tl
+  tlc predict examples/runs/fashion/<time>/model examples/data/fashion/new`,
+  options: {
+    data: { type: 'string' },
+    out: { type: 'string' },
+    epochs: { type: 'string' },
+    backend: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+} as const;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'train, evaluate and export a pipeline (.tl or plan JSON)',
+  async run(argv) {
+    const args = parseCommandArgs(argv, spec);
+    if (!args.ok) return args.exitCode;
+    const { values } = args;
+    const bad = checkChoice(spec, 'backend', values.backend, BACKENDS);
+    if (bad !== undefined) return bad;
+    let epochs: number | undefined;
+    if (values.epochs !== undefined) {
+      epochs = Number(values.epochs);
+      if (!Number.isInteger(epochs) || epochs < 1) return usageError(spec, `--epochs must be a whole number of at least 1 (got \`${values.epochs}\`)`);
+    }
+    const loaded = loadPlanFile('run', args.positionals[0]);
+    if (!loaded.ok) return loaded.exitCode;
+    // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
+    const { RunLog, runPlan } = await import('@tlc/runtime');
+    const log = new RunLog({ quiet: values.quiet, json: values.json });
+    try {
+      const summary = await runPlan(loaded.plan, {
+        baseDir: loaded.baseDir,
+        data: values.data,
+        out: values.out,
+        epochs,
+        backend: (values.backend ?? 'auto') as BackendPreference,
+        log,
+      });
+      if (values.json) {
+        const { exported: _exported, ...rest } = summary;
+        process.stdout.write(`${JSON.stringify(rest)}\n`);
+      }
+      return 0;
+    } catch (error) {
+      return reportRunError('run', error);
+    }
+  },
+};

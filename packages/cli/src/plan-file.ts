@@ -1,0 +1,55 @@
+// The plan a `tlc run` or `tlc embed` call names: a `.tl` source compiled in memory (its
+// diagnostics printed; paths relative to the source's folder), or a plan JSON validated with
+// validatePlan (refused with the JSON path of every error; paths relative to the plan's folder).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compile, renderPretty } from '@tlc/language';
+import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
+
+export type LoadedPlan = { ok: true; plan: Plan; baseDir: string } | { ok: false; exitCode: number };
+
+export function loadPlanFile(command: string, file: string): LoadedPlan {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`tlc ${command}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return { ok: false, exitCode: 1 };
+  }
+  const baseDir = path.resolve(path.dirname(file));
+  if (file.endsWith('.json')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      process.stderr.write(`tlc ${command}: ${file} is not valid JSON: ${(error as Error).message}\n`);
+      return { ok: false, exitCode: 1 };
+    }
+    const result = validatePlan(value);
+    if (!result.ok) {
+      const lines = result.errors.map((e) => `  ${formatPlanError(e)}`).join('\n');
+      process.stderr.write(`error[TL3001]: ${file} is not a plan this tlc can run:\n${lines}\n`);
+      return { ok: false, exitCode: 1 };
+    }
+    return { ok: true, plan: result.plan, baseDir };
+  }
+  const { plan, diagnostics } = compile(text, { file });
+  if (diagnostics.length > 0) {
+    const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
+    process.stderr.write(renderPretty(diagnostics, text, file, { color }));
+  }
+  if (!plan) return { ok: false, exitCode: 1 };
+  return { ok: true, plan, baseDir };
+}
+
+/** Prints an error a run raised for people (never a stack trace, unless TLC_DEBUG is set). */
+export function reportRunError(command: string, error: unknown): number {
+  if (process.env.TLC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  const e = error as { code?: unknown; message?: unknown };
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith('error[')) process.stderr.write(`${message}\n`);
+  else if (typeof e.code === 'string' && /^TL\d{4}$/.test(e.code)) process.stderr.write(`error[${e.code}]: ${message}\n`);
+  else if (error instanceof Error && error.name !== 'Error' && error.name !== 'TypeError' && error.name !== 'RangeError') process.stderr.write(`tlc ${command}: ${message}\n`);
+  else process.stderr.write(`tlc ${command}: internal error: ${message}\n(run with TLC_DEBUG=1 for details)\n`);
+  return 1;
+}
