@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../packages/cli/src/commands/registry';
 import { twoColour, writeFile } from '../../packages/runtime/test/data/fixtures';
 import { faultCounts } from './counts';
 import { checkRunFolder } from './run-folder-check';
@@ -17,7 +18,9 @@ import { checkRunFolder } from './run-folder-check';
 const counts = faultCounts('training');
 
 const tlc = fileURLToPath(new URL('../../packages/cli/bin/tlc.mjs', import.meta.url));
-const runCommand = readFileSync(fileURLToPath(new URL('../../packages/cli/src/commands/run.ts', import.meta.url)), 'utf8');
+const hasRun = COMMANDS.some((c) => c.name === 'run');
+const runSource = fileURLToPath(new URL('../../packages/cli/src/commands/run.ts', import.meta.url));
+const hasResume = existsSync(runSource) && /--resume/.test(readFileSync(runSource, 'utf8'));
 /** Class folder names a shell or a path join would misread: they must stay plain names. */
 const CLASSES = ['$(touch PWNED)', '%2e%2e%2fescape'];
 const SEED = Number(process.env.TLC_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -94,6 +97,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 120_000
 }
 
 beforeAll(async () => {
+  if (!hasRun) return;
   base = mkdtempSync(join(tmpdir(), 'tlc-faults-training-'));
   for (let i = 0; i < 8; i++) {
     await writeFile(join(base, 'photos', CLASSES[0]!, `${i}.png`), await twoColour(32, 32, (_, c) => c < 12 + i).png().toBuffer());
@@ -109,9 +113,14 @@ beforeAll(async () => {
   console.log(`training faults: baseline run in ${(baselineMs / 1000).toFixed(1)} s; kill seed ${SEED} (replay with TLC_FUZZ_SEED=${SEED})`);
 });
 
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(() => base && rmSync(base, { recursive: true, force: true }));
 
 describe('tlc run under faults', () => {
+  if (!hasRun) {
+    it.todo('tlc run under faults: divergence, signals, SIGKILL, paths from data (the run command is not registered yet)');
+    return;
+  }
+
   it('a complete run writes only inside its run folder, whatever its class folders are called', () => {
     const after = listing(base).filter((f) => !f.startsWith(`baseline/`) && !f.startsWith('home/'));
     expect(after).toEqual(before);
@@ -179,7 +188,7 @@ describe('tlc run under faults', () => {
     }
   });
 
-  if (!/--resume/.test(runCommand)) {
+  if (!hasResume) {
     it.todo('SIGINT/SIGTERM write state.json (the last completed epoch, optimizer and random state) for --resume (not written yet)');
     it.todo('tlc run --resume RUN_DIR continues from the last completed epoch and ends with the weights of an uninterrupted run (tlc run has no --resume yet)');
   }
