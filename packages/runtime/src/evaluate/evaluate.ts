@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan } from '@tlc/plan';
 import type { FeatureSource } from '../features/source';
 import { probabilities } from '../train/loss';
-import { classificationMetrics, type Metrics } from './metrics';
+import { argMax, classificationMetrics, type Metrics } from './metrics';
 
 export interface Misclassified {
   file: string;
@@ -36,7 +36,7 @@ export async function evaluateModel(
     p.dispose();
     batch.x.dispose();
     rows.forEach((row, i) => {
-      const best = row.indexOf(Math.max(...row));
+      const best = argMax(row);
       const label = batch.labels[i];
       truth.push(label);
       predicted.push(best);

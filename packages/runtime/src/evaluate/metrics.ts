@@ -33,3 +33,10 @@ export function classificationMetrics(truth: ArrayLike<number>, predicted: Array
   });
   return { accuracy: truth.length === 0 ? 0 : correct / truth.length, perClass, confusion };
 }
+
+/** The index of the largest value; non-numbers (NaN) never win, and an all-NaN row gives 0. */
+export function argMax(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best] || Number.isNaN(row[best])) best = i;
+  return best;
+}

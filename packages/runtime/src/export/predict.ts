@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import { loadModelFromDir } from '@tlc/zoo';
+import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
 import { probabilities } from '../train/loss';
 import { RunError } from '../run/errors';
@@ -37,7 +38,7 @@ export async function predictFiles(model: tf.LayersModel, plan: Plan, classNames
     pixels.dispose();
     p.dispose();
     rows.forEach((row, i) => {
-      const best = row.indexOf(Math.max(...row));
+      const best = argMax(row);
       results.push({
         file: relative(process.cwd(), chunk[i]) || chunk[i],
         label: classNames[best],

@@ -31,15 +31,19 @@ export function checkHeadFitsClasses(plan: Plan, classNames: string[]): void {
   if (!fits) throw headClassMismatch(units, classes, classNames);
 }
 
-/** The backbone alone, with its weights loaded as the plan says. */
+/** The backbone alone, cut at plan.model.outputLayer, with its weights loaded as the plan says. */
 export async function buildPlanBackbone(plan: Plan, options: AssembleOptions): Promise<{ backbone: tf.LayersModel; weightsNote: string | null }> {
   const spec = plan.model;
   const weights = spec.weights;
-  const backbone = buildBackbone(spec.architecture, {
+  const full = buildBackbone(spec.architecture, {
     inputShape: spec.inputShape,
     ...(spec.alpha !== null ? { alpha: spec.alpha } : {}),
     init: weights.source === 'none' ? 'random' : 'zeros',
   });
+  // Cut first, so weight loading reports only the layers the model keeps.
+  const backbone = spec.outputLayer === full.layers[full.layers.length - 1].name
+    ? full
+    : tf.model({ inputs: full.inputs, outputs: full.getLayer(spec.outputLayer).output as tf.SymbolicTensor, name: full.name });
   if (weights.source === 'none') return { backbone, weightsNote: null };
   const firstConv = spec.firstConvAdapt;
   let path: string;

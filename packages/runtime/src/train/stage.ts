@@ -121,19 +121,24 @@ export async function runStage(run: StageRun): Promise<StageResult> {
       for await (const data of run.train.batches(epoch)) {
         batch++;
         let hits: tf.Tensor | null = null;
+        let outputSum: tf.Tensor | null = null;
         const labels = tf.tensor1d(data.labels, 'int32');
         const cost = optimizer.step(() => {
           const out = tail.apply(data.x, { training: true }) as tf.Tensor;
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
+          // NaN in the outputs can hide behind the loss's clipping: the guard checks both.
+          outputSum = tf.keep(tf.sum(out));
           return stageLoss(out, labels, head, stage.loss, weights);
         }, variables);
         const lossValue = (await cost.data())[0];
         const hitCount = hits ? (await (hits as tf.Tensor).data())[0] : 0;
+        const outputValue = outputSum ? (await (outputSum as tf.Tensor).data())[0] : 0;
         cost.dispose();
         (hits as tf.Tensor | null)?.dispose();
+        (outputSum as tf.Tensor | null)?.dispose();
         labels.dispose();
         data.x.dispose();
-        if (!Number.isFinite(lossValue)) {
+        if (!Number.isFinite(lossValue) || !Number.isFinite(outputValue)) {
           if (best) run.model.setWeights(best);
           throw new TrainingDiverged(stage.name, epoch, batch, stage.optimizer.learningRate);
         }

@@ -1,0 +1,113 @@
+// Whole runs on small real PNG folders: a feature extractor (a backbone pretrained by a first
+// from-scratch run, loaded from its model.json and frozen; the head trained on cached trunk
+// features), what the run folder holds, predict
+// and embed with what it exported, and the errors a run must give (head/class mismatch, NaN).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadModelFromDir } from '@tlc/zoo';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { embedFiles, loadExportedModel, predictFiles, RunError, RunLog, runPlan, selectBackend, TrainingDiverged, type RunSummary } from '../../src/index';
+import { BACKBONE, layersUntil, makePlan, stage, tempDir, pretrainBackbone, writeImageFolder } from './fixtures';
+
+const quiet = new RunLog({ quiet: true });
+let base: string;
+let pretrained: string;
+let fromScratch: RunSummary;
+const PER_CLASS = 16;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  base = tempDir('pipeline');
+  await writeImageFolder(join(base, 'data'), PER_CLASS);
+  ({ path: pretrained, summary: fromScratch } = await pretrainBackbone(base, 'pretrained'));
+});
+
+describe('a from-scratch run (weights none, everything trains)', () => {
+  it('reaches an accuracy above chance in inference mode after 2 epochs', () => {
+    expect(fromScratch.trunk).toMatch(/^none/);
+    expect(fromScratch.stages[0].trunkImages).toBe(0);
+    expect(fromScratch.evaluation!.accuracy).toBeGreaterThanOrEqual(0.75);
+  });
+});
+
+describe('a feature-extractor run', () => {
+  it('trains the head on cached trunk features, evaluates, exports, and fills the run folder', async () => {
+    const frozen = layersUntil(BACKBONE.outputLayer);
+    const plan = makePlan({
+      weights: { source: 'file', path: pretrained, format: 'tfjs' },
+      frozen,
+      stages: [stage({ frozenLayers: frozen, epochs: 4, batchNormInference: true })],
+      export: { path: 'exported', format: 'tfjs-layers' },
+    });
+    const out = join(base, 'run-fx');
+    const summary = await runPlan(plan, { baseDir: base, out, log: quiet });
+
+    expect(summary.runDir).toBe(out);
+    expect(summary.trunk).toContain(BACKBONE.outputLayer);
+    // The cache: every training and validation image went through the trunk exactly once,
+    // although the head trained for 4 epochs.
+    expect(summary.stages[0].trunkImages).toBe(2 * PER_CLASS);
+    expect(summary.stages[0].epochs).toBe(4);
+    expect(summary.evaluation!.accuracy).toBeGreaterThanOrEqual(0.875);
+    expect(summary.evaluation!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(8);
+
+    for (const file of ['plan.json', 'metrics.csv', 'evaluation.json', 'report.html', 'model/model.json', 'model/labels.json', 'checkpoints/best/model.json']) {
+      expect(existsSync(join(out, file)), file).toBe(true);
+    }
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('stage,epoch,loss,accuracy,val_loss,val_accuracy,seconds,images_per_second');
+    expect(csv).toHaveLength(5);
+    const report = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(report).toContain('<svg');
+    expect(report).toContain('stripes');
+    expect(report).not.toMatch(/<script|src="http/);
+    expect(JSON.parse(readFileSync(join(out, 'model/labels.json'), 'utf8'))).toEqual(['disc', 'stripes']);
+    expect(existsSync(join(base, 'exported', 'model.json'))).toBe(true);
+
+    // predict with the exported folder, as `tlc predict` does.
+    const exported = await loadExportedModel(join(base, 'exported'));
+    const predictions = await predictFiles(exported.model, exported.plan, exported.classNames, [join(base, 'data', 'stripes')]);
+    expect(predictions).toHaveLength(PER_CLASS);
+    expect(predictions.filter((p) => p.label === 'stripes').length).toBeGreaterThanOrEqual(PER_CLASS - 2);
+    for (const p of predictions) expect(p.probabilities.disc + p.probabilities.stripes).toBeCloseTo(1, 4);
+
+    // The checkpoint is a loadable model.
+    const best = await loadModelFromDir(join(out, 'checkpoints', 'best'));
+    expect(best.outputs[0].shape).toEqual([null, 2]);
+  });
+
+  it('embeds images as pooled backbone features', async () => {
+    const plan = makePlan({ weights: { source: 'file', path: pretrained, format: 'tfjs' } });
+    const embeddings = await embedFiles(plan, base, [join(base, 'data', 'disc', 'disc-0.png'), join(base, 'data', 'stripes', 'stripes-0.png')]);
+    expect(embeddings).toHaveLength(2);
+    // conv_pw_5 of MobileNet alpha 0.25 has 64 channels.
+    expect(embeddings[0].features).toHaveLength(64);
+    expect(embeddings[0].features).not.toEqual(embeddings[1].features);
+  });
+});
+
+describe('run errors', () => {
+  it('refuses a head whose outputs differ from the class folders (TL4001, both numbers)', async () => {
+    const plan = makePlan({ units: 3 });
+    const error = await runPlan(plan, { baseDir: base, out: join(base, 'run-mismatch'), log: quiet }).catch((e) => e);
+    expect(error).toBeInstanceOf(RunError);
+    expect(error.code).toBe('TL4001');
+    expect(error.message).toMatch(/3 units/);
+    expect(error.message).toMatch(/2 class folders/);
+  });
+
+  it('stops on a NaN loss, naming the epoch and batch and suggesting a lower learning rate', async () => {
+    const frozen = layersUntil(BACKBONE.outputLayer);
+    const adam = { name: 'adam' as const, learningRate: 1e38, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null };
+    const plan = makePlan({
+      weights: { source: 'file', path: pretrained, format: 'tfjs' },
+      frozen,
+      stages: [stage({ frozenLayers: frozen, epochs: 3, optimizer: adam })],
+    });
+    const error = await runPlan(plan, { baseDir: base, out: join(base, 'run-nan'), log: quiet }).catch((e) => e);
+    expect(error).toBeInstanceOf(TrainingDiverged);
+    expect(error.message).toMatch(/epoch \d+, batch \d+/);
+    expect(error.message).toMatch(/lower learning rate/);
+    expect(error.epoch).toBe(1);
+  });
+});
