@@ -1,0 +1,96 @@
+// `tlc run`, `tlc predict` and `tlc embed` end to end (in process) on a small real PNG folder:
+// a .tl pipeline trained from scratch with --json (the last stdout line is the summary), the
+// exported model used by predict, embed's vectors, a refused plan JSON naming the JSON path, and
+// usage errors.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeImageFolder } from '../../runtime/test/run/fixtures';
+import { runTlc } from './tlc';
+
+const SOURCE = `pipeline "cli"
+
+data "data" {
+  image 32x32 grayscale
+  validation 25% seed 7
+  batch 8
+}
+
+use MobileNet alpha 0.25 weights none freeze none cut after block3
+preprocess rescale 1/255
+head dense 2
+
+train {
+  epochs 2
+  optimizer adam lr 1e-2
+}
+
+evaluate validation
+export "model"
+`;
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = tempDir('cli-run');
+  await writeImageFolder(path.join(dir, 'data'), 12);
+  writeFileSync(path.join(dir, 'cli.tl'), SOURCE);
+});
+
+describe('tlc run', () => {
+  it('trains a .tl pipeline; with --json the last stdout line is the summary', async () => {
+    const result = await runTlc(['run', 'cli.tl', '--json', '--out', 'out', '--backend', 'wasm'], dir);
+    expect(result.stderr).toMatch(/^backend: wasm/);
+    expect(result.stderr).toMatch(/train epoch 2\/2/);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]);
+    expect(summary.runDir).toBe(path.join(dir, 'out'));
+    expect(summary.backend).toBe('wasm');
+    expect(summary.stages).toHaveLength(1);
+    expect(summary.stages[0]).toMatchObject({ name: 'train', epochs: 2 });
+    expect(summary.evaluation.confusion).toHaveLength(2);
+    expect(typeof summary.seconds).toBe('number');
+  });
+
+  it('predict labels images with the exported model (--json)', async () => {
+    const result = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', 'data/disc', '--json'], dir);
+    expect(result.status).toBe(0);
+    const predictions = JSON.parse(result.stdout);
+    expect(predictions).toHaveLength(13);
+    expect(predictions[0].file).toBe(path.join('data', 'stripes', 'stripes-0.png'));
+    expect(Object.keys(predictions[0].probabilities)).toEqual(['disc', 'stripes']);
+    expect(['disc', 'stripes']).toContain(predictions[0].label);
+  });
+
+  it('embed prints one pooled feature vector per image (--json)', async () => {
+    const result = await runTlc(['embed', 'cli.tl', 'data/disc/disc-0.png', '--json'], dir);
+    expect(result.status).toBe(0);
+    const [embedding] = JSON.parse(result.stdout);
+    expect(embedding.features).toHaveLength(64);
+  });
+
+  it('refuses a plan JSON that fails validation, naming the JSON path', async () => {
+    writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ version: 1, name: 'x' }));
+    const result = await runTlc(['run', 'bad.json'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/\/model: is required but missing/);
+  });
+
+  it('reports a missing model folder for predict without a stack trace', async () => {
+    const result = await runTlc(['predict', 'nowhere', 'data/disc'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/not an exported tlc model/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects bad options with a usage line, and prints help with an example', async () => {
+    expect((await runTlc(['run', 'cli.tl', '--backend', 'gpu'], dir)).status).toBe(2);
+    expect((await runTlc(['run', 'cli.tl', '--epochs', '0'], dir)).status).toBe(2);
+    for (const command of ['run', 'predict', 'embed']) {
+      const help = await runTlc([command, '--help'], dir);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/Example/);
+    }
+  });
+});
