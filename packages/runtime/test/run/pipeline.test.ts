@@ -86,6 +86,33 @@ describe('a feature-extractor run', () => {
   });
 });
 
+describe('a two-stage run with augmentation', () => {
+  it('trains the head on live trunk features (cache off, and says so), then fine-tunes the last blocks', async () => {
+    const lines: string[] = [];
+    const log = new RunLog({ out: { write: (text: string) => lines.push(text) > 0 } as unknown as NodeJS.WritableStream });
+    const all = layersUntil(BACKBONE.outputLayer);
+    const untilBlock2 = layersUntil('conv_pw_3_relu');
+    const plan = makePlan({
+      weights: { source: 'file', path: pretrained, format: 'tfjs' },
+      frozen: all,
+      stages: [
+        stage({ frozenLayers: all, epochs: 2, batchNormInference: true }),
+        stage({ name: 'fine-tune', frozenLayers: untilBlock2, epochs: 1, batchNormInference: true, optimizer: { name: 'sgd', learningRate: 1e-3, momentum: 0.9, beta1: null, beta2: null, epsilon: null, weightDecay: null } }),
+      ],
+    });
+    plan.data!.augment = { rotation: 10, zoom: 0.1, shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, horizontalFlip: true, verticalFlip: false, brightness: null, seed: 3 };
+    const summary = await runPlan(plan, { baseDir: base, out: join(base, 'run-two'), log });
+    expect(lines.join('')).toMatch(/augmentation is on: the feature cache is off/);
+    expect(summary.stages.map((s) => s.name)).toEqual(['train', 'fine-tune']);
+    // Stage 1: the 24 training images through the trunk every epoch (augmented), validation once.
+    expect(summary.stages[0].trunkImages).toBe(2 * 24 + 8);
+    expect(summary.stages[1].epochs).toBe(1);
+    expect(summary.trunk).toContain('conv_pw_3_relu');
+    const csv = readFileSync(join(base, 'run-two', 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['train', 'train', 'fine-tune']);
+  });
+});
+
 describe('run errors', () => {
   it('refuses a head whose outputs differ from the class folders (TL4001, both numbers)', async () => {
     const plan = makePlan({ units: 3 });
