@@ -2,4 +2,6 @@
 // file per layer group), cached on disk by content (cache.ts) and run in a session (session.ts).
 export { exportToOnnx, ONNX_INPUT, ONNX_OUTPUT, type ExportOptions } from './export';
 export { cachedGraph, graphKey, defaultGraphCacheDir, type CachedGraph } from './cache';
-export { createOnnxTrunk, cudaProviderInstalled, type OnnxTrunk, type OnnxTrunkOptions, type OnnxProvider } from './session';
+export { createOnnxTrunk, openOnnxSession, cudaProviderInstalled, type OnnxTrunk, type OnnxTrunkOptions, type OnnxProvider } from './session';
+/** onnxruntime's tensor, for callers that run a session directly (the benchmark's raw rows). */
+export { Tensor as OnnxTensor } from 'onnxruntime-node';
