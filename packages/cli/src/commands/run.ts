@@ -1,15 +1,17 @@
 // `tlc run FILE.tl|plan.json`: trains, evaluates and exports what the plan says, into a run
 // folder. Progress on the terminal; with --json the last stdout line is one JSON summary.
-import type { BackendPreference } from '@tlc/runtime';
+import path from 'node:path';
+import type { BackendPreference, TrunkEngine } from '@tlc/runtime';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
 import { loadPlanFile, reportRunError } from '../plan-file';
 import type { Command } from './registry';
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const TRUNKS = ['auto', 'onnx', 'tfjs'] as const;
 
 const spec = {
   name: 'run',
-  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--json] [--quiet]',
+  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--trunk auto|onnx|tfjs] [--json] [--quiet] | tlc run --resume RUN_DIR',
   help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
 fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
 Paths in the plan are relative to the file's folder. Everything the run makes goes to
@@ -23,22 +25,28 @@ Options:
   --epochs N        train every stage for N epochs instead of the plan's count
   --backend B       auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu: the first
                     that works), tensorflow, wasm or cpu
+  --trunk T         the engine of the frozen trunk: auto (default: onnxruntime
+                    when it loads, else the tfjs backend), onnx or tfjs
   --json            progress to stderr; the last stdout line is one JSON object
                     {runDir, backend, trunk, stages, evaluation, seconds}
   --quiet           print nothing but errors (and the JSON with --json)
+  --resume RUN_DIR  continue an interrupted run from its last completed epoch
+                    (its plan, data and options; optimizer moments restart)
 
 Example:
   tlc run examples/fashion.tl
+  tlc run --resume examples/runs/fashion/<time>
   tlc predict examples/runs/fashion/<time>/model examples/data/fashion/new`,
   options: {
     data: { type: 'string' },
     out: { type: 'string' },
     epochs: { type: 'string' },
     backend: { type: 'string' },
+    trunk: { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
+    resume: { type: 'string' },
   },
-  minPositionals: 1,
   maxPositionals: 1,
 } as const;
 
@@ -51,12 +59,17 @@ export const runCommand: Command = {
     const { values } = args;
     const bad = checkChoice(spec, 'backend', values.backend, BACKENDS);
     if (bad !== undefined) return bad;
+    const badTrunk = checkChoice(spec, 'trunk', values.trunk, TRUNKS);
+    if (badTrunk !== undefined) return badTrunk;
     let epochs: number | undefined;
     if (values.epochs !== undefined) {
       epochs = Number(values.epochs);
       if (!Number.isInteger(epochs) || epochs < 1) return usageError(spec, `--epochs must be a whole number of at least 1 (got \`${values.epochs}\`)`);
     }
-    const loaded = loadPlanFile('run', args.positionals[0]);
+    const resume = values.resume;
+    if (resume === undefined && args.positionals.length === 0) return usageError(spec, 'missing argument');
+    if (resume !== undefined && args.positionals.length > 0) return usageError(spec, '--resume takes the run folder instead of a FILE');
+    const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'));
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
     const { RunLog, runPlan } = await import('@tlc/runtime');
@@ -68,7 +81,9 @@ export const runCommand: Command = {
         out: values.out,
         epochs,
         backend: (values.backend ?? 'auto') as BackendPreference,
+        trunk: (values.trunk ?? 'auto') as TrunkEngine,
         log,
+        resume,
       });
       if (values.json) {
         const { exported: _exported, ...rest } = summary;

@@ -3,10 +3,11 @@
 //   -> model (zoo backbone + weights + head) -> per stage: freeze, split at the freeze point,
 //      trunk features (cached once, or live with augmentation), train the tail
 //   -> evaluate -> export -> predict -> report.html, with everything under the run folder.
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
-import { saveModelToDir } from '@tlc/zoo';
+import { loadModelFromDir, saveModelToDir } from '@tlc/zoo';
 import { describeBackend, selectBackend, type BackendPreference } from '../backend/index';
 import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
 import { exportModel } from '../export/export';
@@ -17,19 +18,22 @@ import { CachedFeatures } from '../features/cache';
 import { LiveFeatures } from '../features/live';
 import type { FeatureSource } from '../features/source';
 import { TrunkRunner } from '../features/trunk';
+import { startTrunkEngine, type TrunkEngine } from '../onnx/engine';
 import { assembleModel, checkHeadFitsClasses } from '../model/assemble';
 import { applyFreeze } from '../model/freeze';
 import { splitAtFreezePoint, type SplitModel } from '../model/split';
 import { classWeights } from '../train/class-weights';
 import { installCpuTrainingKernels } from '../train/cpu-kernels';
 import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../train/precise-bn';
-import { runStage, type EpochRecord } from '../train/stage';
+import { runStage, type EpochRecord, type StageState } from '../train/stage';
 import { writeJsonAtomic, writeFileAtomic } from './atomic';
 import { ensureTrainingKernels } from './kernels';
 import { writeMetricsCsv } from './metrics-csv';
 import { pixelSource } from './pixels';
 import { RunLog } from './progress';
 import { reportHtml } from './report-html';
+import { RunError } from './errors';
+import { readRunState, writeRunState } from './resume';
 import { createRunDir, RUN_FILES } from './run-folder';
 
 export interface RunOptions {
@@ -42,7 +46,11 @@ export interface RunOptions {
   /** `--epochs N`: overrides every stage's epoch count. */
   epochs?: number;
   backend?: BackendPreference;
+  /** `--trunk auto|onnx|tfjs`: the engine that runs the frozen trunk (default auto: onnxruntime when it loads). */
+  trunk?: TrunkEngine;
   log?: RunLog;
+  /** Continue the run in this folder from its last completed epoch (`--resume RUN_DIR`). */
+  resume?: string;
 }
 
 export interface StageSummary {
@@ -93,6 +101,10 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   const backend = await selectBackend(options.backend ?? 'auto');
   log.line(describeBackend());
 
+  const resumed = options.resume ? readRunState(options.resume) : null;
+  if (resumed) {
+    options = { ...options, baseDir: resumed.baseDir, data: resumed.data ?? undefined, epochs: resumed.epochs ?? undefined };
+  }
   const data = dataPlan(plan, options);
   const loaded = await loadData(data, options.baseDir);
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
@@ -101,8 +113,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   const validationSize = loaded.validation?.size ?? 0;
   log.line(`data: ${loaded.training.size} training images, ${validationSize} validation images, classes ${classNames.join(', ')}`);
 
-  const runDir = createRunDir(plan.name, options.baseDir, options.out);
-  writeJsonAtomic(join(runDir, RUN_FILES.plan), plan);
+  const runDir = options.resume ? resolve(options.resume) : createRunDir(plan.name, options.baseDir, options.out);
+  if (!resumed) writeJsonAtomic(join(runDir, RUN_FILES.plan), plan);
 
   const assembled = await assembleModel(plan, {
     baseDir: options.baseDir,
@@ -112,10 +124,23 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   if (assembled.weightsNote) log.line(assembled.weightsNote);
   let backendName: string = backend.name;
 
-  const records: EpochRecord[] = [];
-  const stages: StageSummary[] = [];
+  if (resumed) {
+    const last = await weightsFromDir(join(runDir, RUN_FILES.last), model);
+    model.setWeights(last);
+    last.forEach((t) => t.dispose());
+    log.line(`resuming ${runDir}: stage ${plan.stages[resumed.stageIndex]?.name ?? '(done)'} after epoch ${resumed.stage.completedEpochs}`);
+  }
+  const records: EpochRecord[] = resumed ? [...resumed.records] : [];
+  const trunkImages: number[] = resumed ? [...resumed.trunkImages] : [];
   let trunkDescription = 'none';
-  for (const stage of plan.stages) {
+  const saveState = (stageIndex: number, stage: StageState) =>
+    writeRunState(runDir, {
+      version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
+      stageIndex, stage, records, trunkImages,
+    });
+  for (const [index, stage] of plan.stages.entries()) {
+    if (resumed && index < resumed.stageIndex) continue;
+    const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
     applyFreeze(model, {
       frozen: new Set(stage.frozenLayers),
       backbone: backboneLayers,
@@ -128,11 +153,13 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
       log.line(switched.note);
     }
     if (tf.getBackend() === 'cpu') installCpuTrainingKernels();
-    const runner = new TrunkRunner(split.trunk, plan.preprocess);
+    const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto') : null;
+    const runner = new TrunkRunner(split.trunk, plan.preprocess, engine?.onnx ?? null);
     const augmented = data.augment !== null;
     const cached = !augmented && fitsInMemory(split, loaded.training.size + validationSize, plan.model.inputShape);
     trunkDescription = describeTrunk(split, cached);
     log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
+    if (engine) log.line(`trunk engine: ${engine.description}`);
     const trainedBn = trainedBatchNorms(split.tail).length;
     if (trainedBn > 0) log.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
     if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
@@ -141,25 +168,41 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
     if (!cached && !augmented) log.line('feature cache: off (the features would not fit in memory); the trunk runs on every batch');
     const validation = loaded.validation && loaded.validation.size > 0 ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false) : null;
     const epochs = options.epochs ?? stage.epochs;
+    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) {
+      dispose(train);
+      dispose(validation);
+      await runner.dispose();
+      continue;
+    }
+    const bestDir = join(runDir, RUN_FILES.best);
+    const resumeBest = resumeState && resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json'))
+      ? await weightsFromDir(bestDir, model)
+      : null;
     const result = await runStage({
       model, tail: split.tail, head: plan.head, stage, epochs, train, validation,
       classWeights: classWeights(stage.classWeights, classNames, loaded.training.labels),
       batchSize: stage.batchSize,
       onBatch: (p) => log.batch(p),
-      onEpoch: async (record, best) => {
+      onEpoch: async (record, best, state) => {
         records.push(record);
         log.epoch(record, epochs);
         writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
-        if (best) await saveModelToDir(model, join(runDir, RUN_FILES.best));
+        if (best) await saveModelToDir(model, bestDir);
+        await saveModelToDir(model, join(runDir, RUN_FILES.last));
+        saveState(index, state);
       },
+      ...(resumeState ? { resume: { state: resumeState, best: resumeBest } } : {}),
     });
     dispose(train);
     dispose(validation);
-    const last = result.epochs[result.epochs.length - 1];
-    const { stage: _s, epoch: _e, ...metrics } = last;
-    stages.push({ name: stage.name, epochs: result.epochs.length, metrics, stoppedEarly: result.stoppedEarly, bestEpoch: result.bestEpoch, trunkImages: runner.imagesSeen });
-    if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${last.epoch}; best epoch ${result.bestEpoch} restored`);
+    await runner.dispose();
+    trunkImages[index] = (trunkImages[index] ?? 0) + runner.imagesSeen;
+    // The stage ends with its best weights restored: the next stage (or a resume) starts there.
+    await saveModelToDir(model, join(runDir, RUN_FILES.last));
+    saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
+    if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${result.bestEpoch} restored`);
   }
+  const stages = plan.stages.map((stage, index) => stageSummary(stage, index, options.epochs ?? stage.epochs, records, trunkImages));
 
   let evaluation: Evaluation | null = null;
   if (plan.evaluate) {
@@ -219,6 +262,37 @@ async function featureSource(
   }
   const inOrder = pixelSource(dataset, { batchSize: stage.batchSize, shuffle: false, seed: data.seed, augment: null });
   return CachedFeatures.build(inOrder, runner, { batchSize: stage.batchSize, shuffle, seed: data.seed });
+}
+
+/** A saved model's weights in `model.weights` order, matched by name (saved order may differ). */
+async function weightsFromDir(dir: string, model: tf.LayersModel): Promise<tf.Tensor[]> {
+  const saved = await loadModelFromDir(dir);
+  const byName = new Map(saved.weights.map((w) => [w.originalName, w.read()]));
+  try {
+    return model.weights.map((w) => {
+      const value = byName.get(w.originalName);
+      if (!value) throw new RunError('TL4203', `the checkpoint in ${dir} has no weight ${w.originalName}: it belongs to another model`);
+      return tf.keep(value.clone());
+    });
+  } finally {
+    saved.dispose();
+  }
+}
+
+/** A stage's summary from its epoch records (all of them, across a resume). */
+function stageSummary(stage: StagePlan, index: number, epochs: number, records: EpochRecord[], trunkImages: number[]): StageSummary {
+  const own = records.filter((r) => r.stage === stage.name);
+  const last = own[own.length - 1];
+  const monitor = stage.checkpoint.monitor as keyof EpochRecord;
+  const values = own.map((r) => (r[monitor] ?? r[monitor.replace(/^val_/, '') as keyof EpochRecord]) as number);
+  const bestValue = stage.checkpoint.mode === 'min' ? Math.min(...values) : Math.max(...values);
+  const { stage: _s, epoch: _e, ...metrics } = last;
+  return {
+    name: stage.name, epochs: own.length, metrics,
+    stoppedEarly: last.epoch < epochs,
+    bestEpoch: own[values.indexOf(bestValue)]?.epoch ?? -1,
+    trunkImages: trunkImages[index] ?? 0,
+  };
 }
 
 /** The in-memory cache's limit: the trunk's outputs (or the pixels, without a trunk) for every image. */

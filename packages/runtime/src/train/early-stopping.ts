@@ -2,6 +2,12 @@
 // epoch so far, and when patience has run out. The same tracker picks the best checkpoint.
 export type Mode = 'min' | 'max';
 
+export interface TrackerState {
+  best: number | null;
+  bestEpoch: number;
+  waited: number;
+}
+
 export class MetricTracker {
   best: number | null = null;
   bestEpoch = -1;
@@ -34,13 +40,13 @@ export class MetricTracker {
   }
 
   /** Restores state written by `state()` (for resume). */
-  restore(state: { best: number | null; bestEpoch: number; waited: number }): void {
+  restore(state: TrackerState): void {
     this.best = state.best;
     this.bestEpoch = state.bestEpoch;
     this.waited = state.waited;
   }
 
-  state(): { best: number | null; bestEpoch: number; waited: number } {
+  state(): TrackerState {
     return { best: this.best, bestEpoch: this.bestEpoch, waited: this.waited };
   }
 }

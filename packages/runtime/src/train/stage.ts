@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, StagePlan } from '@tlc/plan';
 import type { FeatureSource } from '../features/source';
 import { TrainingDiverged } from './diverged';
-import { MetricTracker, modeOf } from './early-stopping';
+import { MetricTracker, modeOf, type TrackerState } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
 import { makeOptimizer } from './optimizer';
 import { recalibrateBatchNorm } from './precise-bn';
@@ -48,8 +48,18 @@ export interface StageRun {
   classWeights: number[] | null;
   batchSize: number;
   onBatch?(progress: BatchProgress): void;
-  /** After each epoch, with whether it is the best so far. */
-  onEpoch?(record: EpochRecord, best: boolean): Promise<void> | void;
+  /** After each epoch, with whether it is the best so far and the state a resume needs. */
+  onEpoch?(record: EpochRecord, best: boolean, state: StageState): Promise<void> | void;
+  /** Continue a stage a previous run left after `state.completedEpochs` epochs. */
+  resume?: { state: StageState; best: tf.Tensor[] | null };
+}
+
+/** Where a stage stands after an epoch: enough to continue it (optimizer moments restart). */
+export interface StageState {
+  completedEpochs: number;
+  checkpoint: TrackerState;
+  early: TrackerState | null;
+  stopped: boolean;
 }
 
 export interface StageResult {
@@ -108,11 +118,15 @@ export async function runStage(run: StageRun): Promise<StageResult> {
     ? new MetricTracker(stage.earlyStopping.monitor, modeOf(stage.earlyStopping.monitor), stage.earlyStopping.minDelta)
     : null;
   const batches = Math.ceil(run.train.size / run.batchSize);
-  let best: Snapshot | null = null;
+  let best: Snapshot | null = run.resume?.best ?? null;
   const records: EpochRecord[] = [];
   let stoppedEarly = false;
+  if (run.resume) {
+    checkpoint.restore(run.resume.state.checkpoint);
+    if (early && run.resume.state.early) early.restore(run.resume.state.early);
+  }
   try {
-    for (let epoch = 1; epoch <= epochs; epoch++) {
+    for (let epoch = (run.resume?.state.completedEpochs ?? 0) + 1; epoch <= epochs; epoch++) {
       const started = performance.now();
       let lossSum = 0;
       let correct = 0;
@@ -166,14 +180,12 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         best?.forEach((t) => t.dispose());
         best = snapshot(run.model);
       }
-      await run.onEpoch?.(record, isBest);
       if (early && stage.earlyStopping) {
         early.update(epoch, monitoredValue(record, early.monitor));
-        if (early.exhausted(stage.earlyStopping.patience) && epoch < epochs) {
-          stoppedEarly = true;
-          break;
-        }
+        stoppedEarly = early.exhausted(stage.earlyStopping.patience) && epoch < epochs;
       }
+      await run.onEpoch?.(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, stopped: stoppedEarly });
+      if (stoppedEarly) break;
     }
     if (best) run.model.setWeights(best);
     return { epochs: records, stoppedEarly, bestEpoch: checkpoint.bestEpoch };

@@ -113,6 +113,31 @@ describe('a two-stage run with augmentation', () => {
   });
 });
 
+describe('resume', () => {
+  it('continues an interrupted run from its last completed epoch', async () => {
+    const frozen = layersUntil(BACKBONE.outputLayer);
+    const plan = makePlan({ weights: { source: 'file', path: pretrained, format: 'tfjs' }, frozen, stages: [stage({ frozenLayers: frozen, epochs: 3 })] });
+    const out = join(base, 'run-resume');
+    // A crash while epoch 2 is being recorded: state.json still describes epoch 1.
+    const crashing = new RunLog({
+      out: { write: (text: string) => { if (text.includes('epoch 2/3')) throw new Error('power cut'); return true; } } as unknown as NodeJS.WritableStream,
+    });
+    await expect(runPlan(plan, { baseDir: base, out, log: crashing })).rejects.toThrow('power cut');
+    expect(JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')).stage.completedEpochs).toBe(1);
+
+    const lines: string[] = [];
+    const log = new RunLog({ out: { write: (text: string) => lines.push(text) > 0 } as unknown as NodeJS.WritableStream });
+    const summary = await runPlan(plan, { baseDir: '/nonexistent', resume: out, log });
+    expect(lines.join('')).toMatch(/resuming .* after epoch 1/);
+    expect(lines.join('')).not.toMatch(/epoch 1\/3/);
+    expect(summary.runDir).toBe(out);
+    expect(summary.stages[0].epochs).toBe(3);
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(' '))).toEqual(['train 1', 'train 2', 'train 3']);
+    expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+  });
+});
+
 describe('run errors', () => {
   it('refuses a head whose outputs differ from the class folders (TL4001, both numbers)', async () => {
     const plan = makePlan({ units: 3 });

@@ -1,0 +1,39 @@
+// state.json: where a run stands, written atomically after every epoch (after the model it
+// describes is saved to checkpoints/last), so `tlc run --resume RUN_DIR` continues from the last
+// completed epoch. Optimizer moments are not kept: they restart with the resumed epoch.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EpochRecord, StageState } from '../train/stage';
+import { writeJsonAtomic } from './atomic';
+import { RunError } from './errors';
+import { RUN_FILES } from './run-folder';
+
+export interface RunState {
+  version: 1;
+  /** The folder the plan's relative paths are relative to, absolute. */
+  baseDir: string;
+  /** The run's `--data` and `--epochs`, kept so the resumed run is the same run. */
+  data: string | null;
+  epochs: number | null;
+  /** The stage in progress (or the next one, with completedEpochs 0). */
+  stageIndex: number;
+  stage: StageState;
+  /** Every epoch so far, every stage. */
+  records: EpochRecord[];
+  /** Images through the trunk per finished stage, by index. */
+  trunkImages: number[];
+}
+
+export function writeRunState(runDir: string, state: RunState): void {
+  writeJsonAtomic(join(runDir, RUN_FILES.state), state);
+}
+
+export function readRunState(runDir: string): RunState {
+  const file = join(runDir, RUN_FILES.state);
+  if (!existsSync(file) || !existsSync(join(runDir, RUN_FILES.last, 'model.json'))) {
+    throw new RunError('TL4203', `${runDir} has no completed epoch to resume from (no ${RUN_FILES.state} and ${RUN_FILES.last}/): start the run again`);
+  }
+  const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+  if (state.version !== 1) throw new RunError('TL4203', `${file} was written by another version of tlc`);
+  return state;
+}
