@@ -145,6 +145,8 @@ describe('language fuzz', () => {
   const FOUND = [
     // format printed the fraction's numerator as `Infinity`, which does not parse: a valid file formatted into an invalid one.
     'use EfficientNetV2L freeze until block1\npreprocess rescale 1e400/1\nhead {  }\ntrain {  }\n',
+    // TL2018 underlined `fine tune` from where `fine` starts, past the end of a file holding only `fine`.
+    'use DenseNet121 weights imagenet freeze\nhead dense 2\nfine \n}\n',
   ];
   it.each(FOUND)('inputs found before: %j', (source) => probe(source, 0.5));
 

@@ -92,7 +92,8 @@ export function statementKeyword(statement: Statement): string {
 
 /** The span of a statement's leading keyword(s), for diagnostics about the whole statement. */
 export function keywordSpan(node: { span: Span }, keyword: string): Span {
-  return { start: node.span.start, end: node.span.start + keyword.length };
+  // Never past the node: a recovered `fine` without `tune` is shorter than `fine tune`.
+  return { start: node.span.start, end: Math.min(node.span.end, node.span.start + keyword.length) };
 }
 
 /** A block alias or layer name as the user wrote it: `block4`, `"conv4_block6_out"`. */
