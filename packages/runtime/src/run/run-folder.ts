@@ -12,6 +12,7 @@ export const RUN_FILES = {
   state: 'state.json',
   model: 'model',
   checkpoints: 'checkpoints',
+  features: 'features',
   best: join('checkpoints', 'best'),
   last: join('checkpoints', 'last'),
 } as const;

@@ -15,6 +15,7 @@ import { predictFiles } from '../export/predict';
 import { loadData, loadLabelledFolder, decodeOptionsOf, type LoadedData } from '../data/load';
 import type { ImageDataset } from '../data/dataset';
 import { CachedFeatures } from '../features/cache';
+import { DiskCachedFeatures } from '../features/disk-cache';
 import { LiveFeatures } from '../features/live';
 import type { FeatureSource } from '../features/source';
 import { TrunkRunner } from '../features/trunk';
@@ -51,6 +52,8 @@ export interface RunOptions {
   log?: RunLog;
   /** Continue the run in this folder from its last completed epoch (`--resume RUN_DIR`). */
   resume?: string;
+  /** Feature caches larger than this go to disk under the run folder (default 1 GiB). */
+  memoryCacheBytes?: number;
 }
 
 export interface StageSummary {
@@ -156,17 +159,24 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
     const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto') : null;
     const runner = new TrunkRunner(split.trunk, plan.preprocess, engine?.onnx ?? null);
     const augmented = data.augment !== null;
-    const cached = !augmented && fitsInMemory(split, loaded.training.size + validationSize, plan.model.inputShape);
+    const cached = !augmented;
+    const cacheBytes = featureBytes(split, loaded.training.size + validationSize, plan.model.inputShape);
+    const onDisk = cached && cacheBytes > (options.memoryCacheBytes ?? MEMORY_CACHE_BYTES);
+    const cacheFile = (which: string) => (onDisk ? join(runDir, RUN_FILES.features, `${index + 1}-${stage.name}-${which}.f32`) : null);
     trunkDescription = describeTrunk(split, cached);
     log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
     if (engine) log.line(`trunk engine: ${engine.description}`);
     const trainedBn = trainedBatchNorms(split.tail).length;
     if (trainedBn > 0) log.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
     if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
-    const train = await featureSource(loaded.training, runner, data, stage, cached, true);
-    if (cached && split.trunk) log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once; later epochs run only the tail`);
-    if (!cached && !augmented) log.line('feature cache: off (the features would not fit in memory); the trunk runs on every batch');
-    const validation = loaded.validation && loaded.validation.size > 0 ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false) : null;
+    const train = await featureSource(loaded.training, runner, data, stage, cached, true, cacheFile('train'));
+    if (cached && split.trunk) {
+      const where = onDisk ? `on disk (${(cacheBytes / 2 ** 20).toFixed(0)} MiB under ${RUN_FILES.features}/)` : `in memory (${(cacheBytes / 2 ** 20).toFixed(1)} MiB)`;
+      log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once, features ${where}; later epochs run only the tail`);
+    }
+    const validation = loaded.validation && loaded.validation.size > 0
+      ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false, cacheFile('validation'))
+      : null;
     const epochs = options.epochs ?? stage.epochs;
     if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) {
       dispose(train);
@@ -252,16 +262,17 @@ async function evaluationSet(plan: Plan, loaded: LoadedData, data: DataPlan, bas
   return dataset;
 }
 
-/** Tail inputs for a dataset: trunk features cached once, or computed per batch. */
+/** Tail inputs for a dataset: trunk features cached once (in memory, or in `cacheFile`), or computed per batch. */
 async function featureSource(
-  dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean,
+  dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean, cacheFile: string | null,
 ): Promise<FeatureSource> {
   const shuffle = training && data.shuffle;
   if (!cache) {
     return new LiveFeatures(pixelSource(dataset, { batchSize: stage.batchSize, shuffle, seed: data.seed, augment: training ? data.augment : null }), runner);
   }
   const inOrder = pixelSource(dataset, { batchSize: stage.batchSize, shuffle: false, seed: data.seed, augment: null });
-  return CachedFeatures.build(inOrder, runner, { batchSize: stage.batchSize, shuffle, seed: data.seed });
+  const options = { batchSize: stage.batchSize, shuffle, seed: data.seed };
+  return cacheFile ? DiskCachedFeatures.build(inOrder, runner, cacheFile, options) : CachedFeatures.build(inOrder, runner, options);
 }
 
 /** A saved model's weights in `model.weights` order, matched by name (saved order may differ). */
@@ -295,15 +306,16 @@ function stageSummary(stage: StagePlan, index: number, epochs: number, records: 
   };
 }
 
-/** The in-memory cache's limit: the trunk's outputs (or the pixels, without a trunk) for every image. */
-const CACHE_LIMIT_BYTES = 2 ** 31;
+/** Feature caches up to this size stay in memory; larger ones go to disk. */
+const MEMORY_CACHE_BYTES = 2 ** 30;
 
-function fitsInMemory(split: SplitModel, images: number, inputShape: number[]): boolean {
+/** Bytes of the cache: the trunk's outputs (or the pixels, without a trunk) for every image. */
+function featureBytes(split: SplitModel, images: number, inputShape: number[]): number {
   const shape = split.trunk ? (split.trunk.outputs[0].shape.slice(1) as number[]) : inputShape;
-  return images * shape.reduce((a, b) => a * b, 1) * 4 <= CACHE_LIMIT_BYTES;
+  return images * shape.reduce((a, b) => a * b, 1) * 4;
 }
 
 function dispose(source: FeatureSource | null): void {
-  if (source instanceof CachedFeatures) source.dispose();
+  if (source instanceof CachedFeatures || source instanceof DiskCachedFeatures) source.dispose();
 }
 

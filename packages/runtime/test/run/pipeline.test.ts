@@ -2,7 +2,7 @@
 // from-scratch run, loaded from its model.json and frozen; the head trained on cached trunk
 // features), what the run folder holds, predict
 // and embed with what it exported, and the errors a run must give (head/class mismatch, NaN).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFromDir } from '@tlc/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,20 @@ describe('a feature-extractor run', () => {
     // The checkpoint is a loadable model.
     const best = await loadModelFromDir(join(out, 'checkpoints', 'best'));
     expect(best.outputs[0].shape).toEqual([null, 2]);
+  });
+
+  it('keeps a feature cache too large for memory on disk, still one trunk pass per image', async () => {
+    const frozen = layersUntil(BACKBONE.outputLayer);
+    const plan = makePlan({ weights: { source: 'file', path: pretrained, format: 'tfjs' }, frozen, stages: [stage({ frozenLayers: frozen, epochs: 3 })] });
+    const lines: string[] = [];
+    const log = new RunLog({ out: { write: (text: string) => lines.push(text) > 0 } as unknown as NodeJS.WritableStream });
+    const out = join(base, 'run-disk');
+    const summary = await runPlan(plan, { baseDir: base, out, log, memoryCacheBytes: 0 });
+    expect(lines.join('')).toMatch(/features on disk/);
+    expect(summary.stages[0].trunkImages).toBe(2 * PER_CLASS);
+    expect(summary.evaluation!.accuracy).toBeGreaterThanOrEqual(0.875);
+    // The cache files are removed when the stage ends.
+    expect(existsSync(join(out, 'features')) ? readdirSync(join(out, 'features')) : []).toEqual([]);
   });
 
   it('embeds images as pooled backbone features', async () => {
