@@ -2,6 +2,7 @@
 // pipeline and augmentation, model assembly, freezing and the trunk/tail split, training stages,
 // the feature cache, evaluation, export, predict, embed and run folders.
 export * from './backend/index';
+export * from './onnx/index';
 export * from './random';
 export { scanImageFolder, type ImageItem, type ScannedFolder } from './data/scan';
 export { splitValidation } from './data/split';

@@ -1,9 +1,12 @@
-// The frozen trunk, run forward only: preprocessing then trunk.predict inside tf.tidy, so no
-// gradient tape and no intermediate tensors outlive a batch. Counts the images it has seen,
-// which is how the run (and its tests) know the feature cache did its job.
+// The frozen trunk, run forward only: preprocessing then the trunk, either trunk.predict inside
+// tf.tidy (no gradient tape, no intermediate tensors outlive a batch) or, when the run put it
+// there, the same trunk's exported graph on onnxruntime (preprocessing stays on tfjs; the
+// features come back as a tfjs tensor). Counts the images it has seen, which is how the run (and
+// its tests) know the feature cache did its job.
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessPlan } from '@tlc/plan';
 import { preprocess } from '../model/preprocess';
+import type { OnnxTrunk } from '../onnx/session';
 
 export class TrunkRunner {
   /** Images that went through the trunk so far. */
@@ -13,15 +16,29 @@ export class TrunkRunner {
     /** null: nothing frozen; the tail takes preprocessed pixels. */
     readonly trunk: tf.LayersModel | null,
     readonly preprocessing: PreprocessPlan,
+    /** The trunk on onnxruntime, used instead of trunk.predict when given. */
+    readonly onnx: OnnxTrunk | null = null,
   ) {}
 
   /** Tail inputs for a batch of raw 0..255 NHWC pixels (the caller keeps ownership of pixels). */
-  run(pixels: tf.Tensor4D): tf.Tensor {
+  async run(pixels: tf.Tensor4D): Promise<tf.Tensor> {
     const trunk = this.trunk;
     if (trunk) this.imagesSeen += pixels.shape[0];
+    if (trunk && this.onnx) {
+      const batch = pixels.shape[0];
+      const x = tf.tidy(() => preprocess(pixels, this.preprocessing));
+      const values = (await x.data()) as Float32Array;
+      x.dispose();
+      return tf.tensor(await this.onnx.run(values, batch), [batch, ...this.onnx.outputShape]);
+    }
     return tf.tidy(() => {
       const x = preprocess(pixels, this.preprocessing);
       return trunk ? (trunk.predict(x) as tf.Tensor) : x;
     });
+  }
+
+  /** Releases the onnxruntime session, if any. */
+  async dispose(): Promise<void> {
+    await this.onnx?.dispose();
   }
 }

@@ -1,0 +1,33 @@
+// Which engine runs a run's frozen trunk: `--trunk auto|onnx|tfjs`. auto (the default) puts the
+// trunk on onnxruntime when it loads and exports, else leaves it on the tfjs backend and says why;
+// onnx insists (a clear error when it cannot); tfjs never tries. The description is the line the
+// run prints.
+import * as tf from '@tensorflow/tfjs';
+import { RunError } from '../run/errors';
+import { createOnnxTrunk, type OnnxTrunk } from './session';
+
+export type TrunkEngine = 'auto' | 'onnx' | 'tfjs';
+export const TRUNK_ENGINES: readonly TrunkEngine[] = ['auto', 'onnx', 'tfjs'];
+
+export interface StartedTrunk {
+  /** The onnxruntime trunk, or null when the trunk stays on tfjs. */
+  onnx: OnnxTrunk | null;
+  /** E.g. `onnxruntime (cpu provider, graph cached)` or `tfjs (wasm); onnxruntime not used: …`. */
+  description: string;
+}
+
+/** Starts `trunk` on the engine `engine` asks for (see the header). */
+export async function startTrunkEngine(trunk: tf.LayersModel, engine: TrunkEngine, options: { cacheDir?: string } = {}): Promise<StartedTrunk> {
+  const onTfjs = `tfjs (${tf.getBackend()})`;
+  if (engine === 'tfjs') return { onnx: null, description: onTfjs };
+  try {
+    const onnx = await createOnnxTrunk(trunk, { cacheDir: options.cacheDir });
+    return { onnx, description: `onnxruntime (${onnx.provider} provider, graph ${onnx.exported ? 'exported' : 'cached'})` };
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (engine === 'onnx') {
+      throw new RunError('TL4310', `the frozen trunk cannot run on onnxruntime: ${reason}\nRun with --trunk auto to fall back to tfjs.`);
+    }
+    return { onnx: null, description: `${onTfjs}; onnxruntime not used: ${reason}` };
+  }
+}
