@@ -7,6 +7,7 @@ const files = {
   'good.tl': 'use ResNet50V2 weights imagenet freeze until block4; head dense 256 -> 2; preprocess native\n',
   'warn.tl': 'use ResNet50 weights imagenet\npreprocess rescale 1/255\nhead dense 2\n',
   'bad.tl': 'use resnet50v2 weights imagenet\nhead dense 2\n',
+  'plan-problem.tl': 'use VGG16 weights "w.xyz"\nhead dense 2\n',
 };
 
 describe('tlc check', () => {
@@ -35,6 +36,13 @@ describe('tlc check', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('reports what only compiling to a plan finds (TL3xxx), as `tlc compile` would', async () => {
+    const result = await runTlc(['check', 'plan-problem.tl'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('error[TL3003]');
+    expect(result.stdout).toContain('  --> plan-problem.tl:1:19');
   });
 
   it('prints JSON with --format json', async () => {

@@ -2,7 +2,7 @@
 // related information pointing at the same place.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Diagnostic } from '@tlc/language';
+import { compile, type Diagnostic } from '@tlc/language';
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -30,5 +30,6 @@ export function toLspDiagnostic(document: TextDocument, d: Diagnostic): LspDiagn
 }
 
 export function diagnose(document: TextDocument): LspDiagnostic[] {
-  return analyze(document.getText()).diagnostics.map((d) => toLspDiagnostic(document, d));
+  // compile, not just analyze, so the editor shows what `tlc check` shows (TL3xxx included).
+  return compile(document.getText()).diagnostics.map((d) => toLspDiagnostic(document, d));
 }

@@ -1,8 +1,8 @@
-// `tlc check FILE… [--format pretty|json]`: parse and check each file and report every
+// `tlc check FILE… [--format pretty|json]`: parse, check and compile each file and report every
 // diagnostic. Exit 0 when clean or only warnings/notes, 1 on any error (or an unreadable
 // file), 2 on bad arguments.
 import { readFileSync } from 'node:fs';
-import { analyze, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
+import { compile, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
 import { checkChoice, parseCommandArgs } from '../args';
 import { useColor } from '../color';
 import type { Command } from './registry';
@@ -47,7 +47,8 @@ export const checkCommand: Command = {
         unreadable = true;
         continue;
       }
-      const { diagnostics } = analyze(source);
+      // compile, not just analyze: lowering to a plan finds the TL3xxx problems too.
+      const { diagnostics } = compile(source, { file });
       all.push(...diagnostics);
       if (format === 'json') json.push(...toJson(diagnostics, source, file));
       else if (diagnostics.length > 0) {
