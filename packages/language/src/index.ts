@@ -18,3 +18,4 @@ export { toLineColumn, type LineColumn } from './diagnostics/position';
 export { compile, COMPILE_CODES, compileMessages, type CompileOptions, type CompileResult, type CompileCode } from './compile/index';
 export { format, type FormatResult } from './format/index';
 export { explainPage, listCodes, pageExamples, type CodeSummary } from './diagnostics/explain';
+export { highlightAnsi, highlightHtml } from './highlight/index';

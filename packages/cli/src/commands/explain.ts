@@ -1,7 +1,8 @@
 // `tlc explain [CODE]`: the page for a diagnostic code (what it means, a failing example and
 // its fix), or the list of codes.
-import { didYouMean, explainPage, listCodes } from '@tlc/language';
+import { didYouMean, explainPage, highlightAnsi, listCodes } from '@tlc/language';
 import { parseCommandArgs, usageError } from '../args';
+import { useColor } from '../color';
 import type { Command } from './registry';
 
 const spec = {
@@ -34,7 +35,21 @@ export const explainCommand: Command = {
       const suggestion = didYouMean(code.toUpperCase(), codes.map((c) => c.code));
       return usageError(spec, `no code \`${code}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''} (\`tlc explain\` lists them)`);
     }
-    process.stdout.write(page.endsWith('\n') ? page : `${page}\n`);
+    const text = await renderPage(page, { color: useColor(process.stdout) });
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     return 0;
   },
 };
+
+/** The page as printed: with colour, its ```tl examples are highlighted with the editor grammar. */
+export async function renderPage(page: string, { color }: { color: boolean }): Promise<string> {
+  if (!color) return page;
+  const parts = page.split(/(```tl\n[\s\S]*?\n```)/);
+  const rendered = await Promise.all(
+    parts.map(async (part) => {
+      const fence = /^```tl\n([\s\S]*?)\n```$/.exec(part);
+      return fence ? `\`\`\`tl\n${await highlightAnsi(fence[1])}\n\`\`\`` : part;
+    }),
+  );
+  return rendered.join('');
+}
