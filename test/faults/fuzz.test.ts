@@ -2,16 +2,18 @@
 // long repeated inputs go through analyze/compile, format and the language server's functions.
 // None may throw or take longer than BOUND_MS on one input; every diagnostic span lies inside the
 // source; a formatted text parses to the same program and formats to itself; a compiled plan
-// passes validatePlan. Seeded (TLC_FUZZ_SEED to replay; the seed is printed).
+// passes validatePlan. Seeded (TLC_FUZZ_SEED to replay; the seed is printed). An input that
+// never returns is reported by a watchdog thread, which stops the process.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile, format, parse, type Diagnostic } from '@tlc/language';
 import { complete, diagnose, hover } from '@tlc/lsp';
 import { planToJson, validatePlan } from '@tlc/plan';
 import { faultCounts } from './counts';
 import { longProgram, mutatedExample, program } from './generators';
+import { Watchdog } from './watchdog';
 
 // The LSP's text document class, resolved from the LSP package that depends on it.
 const lspRequire = createRequire(new URL('../../packages/lsp/package.json', import.meta.url));
@@ -26,6 +28,8 @@ const { TextDocument } = lspRequire('vscode-languageserver-textdocument') as {
  */
 const BOUND_MS = 200;
 const BOUND_CHARS = 8192;
+/** An input still running after this long is a hang: the watchdog prints it and stops the process. */
+const HANG_MS = 20_000;
 const RUNS = { generated: 6_000, mutated: 4_000, long: 60 };
 
 const seed = Number(process.env.TLC_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -38,6 +42,8 @@ const examples = readdirSync(examplesFolder)
   .map((f) => readFileSync(new URL(f, examplesFolder), 'utf8'));
 
 const counts = faultCounts('fuzz');
+const watchdog = new Watchdog(HANG_MS);
+afterAll(() => watchdog.stop());
 const outcomes = { compiled: 0, formatted: 0 };
 
 /** Runs fn, failing when it takes longer than the input's bound twice in a row. */
@@ -83,6 +89,10 @@ function shape(source: string): unknown {
 /** Every property, for one input and one cursor position (a fraction of the length). */
 function probe(source: string, cursor: number): void {
   counts.inputsFuzzed++;
+  watchdog.watch(source, () => checkInput(source, cursor));
+}
+
+function checkInput(source: string, cursor: number): void {
   const { plan, diagnostics } = timed('compile', source, () => compile(source, { file: 'fuzz.tl' }));
   expectSpansInside(source, diagnostics);
   if (plan) {
