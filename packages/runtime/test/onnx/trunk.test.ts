@@ -1,13 +1,14 @@
 // createOnnxTrunk around the graph: the disk cache (keyed by architecture, cut, input size and
 // weights; written atomically under $TLC_HOME/onnx), the provider it reports, and the messages
-// a user sees for a batch of the wrong size, an unknown cut layer or a layer with no converter.
+// a user sees for a batch of the wrong size, an unknown cut layer or a layer with no converter,
+// and the --trunk choice (auto falls back to tfjs with the reason; onnx refuses).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBackbone } from '@tlc/zoo';
-import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx } from '../../src/onnx/index';
+import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx, startTrunkEngine } from '../../src/onnx/index';
 import { randomizeWeights } from './random-weights';
 
 let dir: string;
@@ -106,5 +107,36 @@ describe('what the export refuses, in words', () => {
     const input = tf.input({ shape: [null, null, 3] as unknown as number[] });
     const y = tf.layers.conv2d({ filters: 2, kernelSize: 1 }).apply(input) as tf.SymbolicTensor;
     expect(() => exportToOnnx(tf.model({ inputs: input, outputs: y }))).toThrow('the ONNX export needs an image input of known size');
+  });
+});
+
+describe('choosing the trunk engine (--trunk)', () => {
+  function unsupported(): tf.LayersModel {
+    const input = tf.input({ shape: [8, 8, 3] });
+    const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(input) as tf.SymbolicTensor;
+    return tf.model({ inputs: input, outputs: up });
+  }
+
+  it('auto and onnx put an exportable trunk on onnxruntime; tfjs leaves it on the backend', async () => {
+    const model = smallModel();
+    for (const engine of ['auto', 'onnx'] as const) {
+      const started = await startTrunkEngine(model, engine, { cacheDir: dir });
+      expect(started.onnx).not.toBeNull();
+      expect(started.description).toMatch(/^onnxruntime \((cpu|cuda) provider, graph (exported|cached)\)$/);
+      await started.onnx!.dispose();
+    }
+    expect(await startTrunkEngine(model, 'tfjs', { cacheDir: dir })).toEqual({ onnx: null, description: 'tfjs (cpu)' });
+    model.dispose();
+  });
+
+  it('auto falls back to tfjs and says why; onnx refuses with TL4310', async () => {
+    const model = unsupported();
+    const fallback = await startTrunkEngine(model, 'auto', { cacheDir: dir });
+    expect(fallback.onnx).toBeNull();
+    expect(fallback.description).toBe('tfjs (cpu); onnxruntime not used: layer `up` (UpSampling2D) cannot be exported to ONNX');
+    await expect(startTrunkEngine(model, 'onnx', { cacheDir: dir })).rejects.toMatchObject({
+      code: 'TL4310',
+      message: expect.stringContaining('the frozen trunk cannot run on onnxruntime: layer `up` (UpSampling2D) cannot be exported to ONNX'),
+    });
   });
 });

@@ -1,0 +1,79 @@
+// The trunk inside a run: TrunkRunner gives the same tail inputs (preprocessing, then the trunk)
+// with the trunk on onnxruntime as with trunk.predict; and a feature-extractor run (a backbone
+// with random weights from a model.json, frozen up to its cut, the head trained on cached
+// features) says which engine ran its trunk, exports the graph once and reuses it.
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildBackbone, saveModelToDir } from '@tlc/zoo';
+import { createOnnxTrunk, RunLog, runPlan, selectBackend, type RunSummary, type TrunkEngine } from '../../src/index';
+import { TrunkRunner } from '../../src/features/trunk';
+import { BACKBONE, layersUntil, makePlan, SIZE, stage, tempDir, writeImageFolder } from '../run/fixtures';
+import { randomizeWeights } from './random-weights';
+
+const PER_CLASS = 16;
+let base: string;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  base = tempDir('onnx-pipeline');
+  vi.stubEnv('TLC_HOME', join(base, 'home'));
+  await writeImageFolder(join(base, 'data'), PER_CLASS);
+  const backbone = buildBackbone(BACKBONE.architecture, { inputShape: [SIZE, SIZE, 1], alpha: BACKBONE.alpha });
+  randomizeWeights(backbone);
+  await saveModelToDir(backbone, join(base, 'weights'));
+  backbone.dispose();
+});
+afterAll(() => vi.unstubAllEnvs());
+
+describe('TrunkRunner', () => {
+  it('gives the same tail inputs with the trunk on onnxruntime as with predict', async () => {
+    const backbone = buildBackbone('MobileNetV2', { inputShape: [40, 40, 3], alpha: 0.35 });
+    randomizeWeights(backbone, 5);
+    const preprocessing = makePlan().preprocess;
+    const onnx = await createOnnxTrunk(backbone, { cacheDir: join(base, 'graphs') });
+    const viaOnnx = new TrunkRunner(backbone, { ...preprocessing, scale: 1 / 127.5, mean: [1] }, onnx);
+    const viaTfjs = new TrunkRunner(backbone, { ...preprocessing, scale: 1 / 127.5, mean: [1] });
+    const pixels = tf.randomUniform([3, 40, 40, 3], 0, 255, 'float32', 9) as tf.Tensor4D;
+    const [got, want] = [await viaOnnx.run(pixels), await viaTfjs.run(pixels)];
+    expect(got.shape).toEqual(want.shape);
+    const scale = want.abs().max().dataSync()[0];
+    expect(scale).toBeGreaterThan(1e-2);
+    expect(got.sub(want).abs().max().dataSync()[0] / scale).toBeLessThan(1e-4);
+    expect(viaOnnx.imagesSeen).toBe(3);
+    await viaOnnx.dispose();
+    tf.dispose([pixels, got, want]);
+    backbone.dispose();
+  });
+});
+
+async function run(trunk: TrunkEngine): Promise<{ summary: RunSummary; lines: string }> {
+  const frozen = layersUntil(BACKBONE.outputLayer);
+  const plan = makePlan({
+    weights: { source: 'file', path: 'weights/model.json', format: 'tfjs' },
+    frozen,
+    stages: [stage({ frozenLayers: frozen, epochs: 2, batchNormInference: true })],
+  });
+  const out = new PassThrough();
+  let lines = '';
+  out.on('data', (chunk) => (lines += String(chunk)));
+  const summary = await runPlan(plan, { baseDir: base, out: join(base, `run-${trunk}`), trunk, log: new RunLog({ out }) });
+  return { summary, lines };
+}
+
+describe('a feature-extractor run', () => {
+  it('runs its trunk on onnxruntime by default, exporting the graph once; --trunk tfjs keeps it on tfjs', async () => {
+    const first = await run('auto');
+    expect(first.lines).toContain('trunk engine: onnxruntime (cpu provider, graph exported)');
+    expect(first.summary.stages[0].trunkImages).toBe(2 * PER_CLASS);
+    expect(first.summary.evaluation!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(8);
+
+    const again = await run('onnx');
+    expect(again.lines).toContain('trunk engine: onnxruntime (cpu provider, graph cached)');
+
+    const tfjs = await run('tfjs');
+    expect(tfjs.lines).toContain('trunk engine: tfjs (wasm)');
+    expect(tfjs.summary.stages[0].trunkImages).toBe(2 * PER_CLASS);
+  });
+});
