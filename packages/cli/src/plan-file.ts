@@ -8,7 +8,8 @@ import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
 
 export type LoadedPlan = { ok: true; plan: Plan; baseDir: string } | { ok: false; exitCode: number };
 
-export function loadPlanFile(command: string, file: string): LoadedPlan {
+/** With `quiet`, only error diagnostics are printed (warnings and notes are not). */
+export function loadPlanFile(command: string, file: string, quiet = false): LoadedPlan {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -33,7 +34,8 @@ export function loadPlanFile(command: string, file: string): LoadedPlan {
     }
     return { ok: true, plan: result.plan, baseDir };
   }
-  const { plan, diagnostics } = compile(text, { file });
+  const { plan, diagnostics: all } = compile(text, { file });
+  const diagnostics = quiet ? all.filter((d) => d.severity === 'error') : all;
   if (diagnostics.length > 0) {
     const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR;
     process.stderr.write(renderPretty(diagnostics, text, file, { color }));

@@ -69,7 +69,7 @@ export const runCommand: Command = {
     const resume = values.resume;
     if (resume === undefined && args.positionals.length === 0) return usageError(spec, 'missing argument');
     if (resume !== undefined && args.positionals.length > 0) return usageError(spec, '--resume takes the run folder instead of a FILE');
-    const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'));
+    const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
     const { RunLog, runPlan } = await import('@tlc/runtime');

@@ -14,7 +14,7 @@ export interface RunLogOptions {
 }
 
 const REDRAW_MS = 100;
-const BAR_WIDTH = 24;
+const BAR_WIDTH = 20;
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -56,7 +56,7 @@ export class RunLog {
     const left = (p.seconds / Math.max(p.batch, 1)) * (p.batches - p.batch);
     const text =
       `${p.stage} ${p.epoch}/${p.epochs} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${p.batch}/${p.batches}` +
-      `  loss ${p.loss.toFixed(4)}  acc ${p.accuracy.toFixed(3)}  ${Math.round(rate)} img/s  ${formatDuration(left)} left`;
+      ` loss ${p.loss.toFixed(4)} acc ${p.accuracy.toFixed(3)} ${Math.round(rate)} img/s ${formatDuration(left)} left`;
     this.bar.write(`\r${text.slice(0, (this.bar.columns ?? 120) - 1)}\x1b[K`);
     this.drawn = true;
   }

@@ -156,7 +156,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
       log.line(switched.note);
     }
     if (tf.getBackend() === 'cpu') installCpuTrainingKernels();
-    const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto') : null;
+    const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto', { preprocess: plan.preprocess }) : null;
     const runner = new TrunkRunner(split.trunk, plan.preprocess, engine?.onnx ?? null);
     const augmented = data.augment !== null;
     const cached = !augmented;
@@ -245,7 +245,14 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
 
   const seconds = (performance.now() - started) / 1000;
   writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation }));
-  log.line(`run folder: ${runDir} (report.html, metrics.csv, model/) in ${seconds.toFixed(1)} s`);
+  const stageLines = stages.map((st) => {
+    const best = records.find((r) => r.stage === st.name && r.epoch === st.bestEpoch);
+    const val = best?.val_accuracy ?? best?.accuracy;
+    return `${st.name} ${st.epochs} epoch${st.epochs === 1 ? '' : 's'} (best ${st.bestEpoch}${val === undefined ? '' : `, accuracy ${(val * 100).toFixed(1)}%`})`;
+  });
+  const evaluated = evaluation ? `; evaluation ${(evaluation.accuracy * 100).toFixed(1)}%` : '';
+  log.line(`summary: ${stageLines.join(', ')}${evaluated}; ${seconds.toFixed(1)} s on ${backendName}`);
+  log.line(`run folder: ${runDir} (report.html, metrics.csv, model/)`);
   return {
     runDir, backend: backendName, trunk: trunkDescription, stages,
     evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
