@@ -29,7 +29,7 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
     const result = validatePlan(value);
     if (!result.ok) {
       const lines = result.errors.map((e) => `  ${formatPlanError(e)}`).join('\n');
-      process.stderr.write(`error[TL3001]: ${file} is not a plan this tlc can run:\n${lines}\n`);
+      process.stderr.write(`error[TL3101]: ${file} is not a plan this tlc can run:\n${lines}\n`);
       return { ok: false, exitCode: 1 };
     }
     return { ok: true, plan: result.plan, baseDir };
