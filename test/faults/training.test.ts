@@ -88,6 +88,15 @@ function startRun(file: string, out: string): { output: () => string; exited: Pr
   return { output: () => output, exited, kill: (signal) => child.kill(signal) };
 }
 
+/** The last completed epoch a run folder's state.json records (0 when there is none yet). */
+function completedEpochs(out: string): number {
+  try {
+    return (JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')) as { stage?: { completedEpochs?: number } }).stage?.completedEpochs ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 async function until(condition: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
   const start = Date.now();
   while (!condition()) {
@@ -158,7 +167,8 @@ describe('tlc run under faults', () => {
       writeFileSync(join(base, 'long.tl'), pipeline('long', 30));
       const out = join(base, `signal-${signal}`);
       const run = startRun('long.tl', out);
-      await until(() => /train epoch 1\/30/.test(run.output()), `the first epoch line (${run.output()})`);
+      // During epoch 2: epoch 1 is done and (with --resume) its state written.
+      await until(() => /train epoch 1\/30/.test(run.output()) && (!hasResume || completedEpochs(out) >= 1), `the first epoch (${run.output()})`);
       run.kill(signal);
       counts.faultsInjected++;
       const sent = Date.now();
@@ -168,8 +178,7 @@ describe('tlc run under faults', () => {
       expect(run.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
       expect(existsSync(join(out, 'model')), 'an interrupted run exports nothing').toBe(false);
       expectWholeFolder(out, false);
-      const state = join(out, 'state.json');
-      if (existsSync(state)) expect(JSON.parse(readFileSync(state, 'utf8'))).toBeTypeOf('object');
+      if (hasResume) expect(completedEpochs(out), 'the state still names the last completed epoch').toBeGreaterThanOrEqual(1);
     });
   }
 
@@ -187,6 +196,36 @@ describe('tlc run under faults', () => {
       console.log(`training faults: SIGKILL after ${delay} ms: ${existsSync(out) ? listing(out).length : 0} files in the run folder`);
     }
   });
+
+  if (hasResume) {
+    it('SIGINT after two or more epochs, then --resume: continues after the last completed epoch and completes the run, each epoch once', async () => {
+      writeFileSync(join(base, 'resume.tl'), pipeline('resume', 8).replace('optimizer adam lr 1e-3', 'optimizer sgd lr 0.05'));
+      const out = join(base, 'resumed');
+      const run = startRun('resume.tl', out);
+      await until(() => completedEpochs(out) >= 2, `two completed epochs (${run.output()})`);
+      run.kill('SIGINT');
+      await run.exited;
+      counts.faultsInjected++;
+      expectWholeFolder(out, false);
+      const completed = completedEpochs(out);
+      expect(completed).toBeLessThan(8);
+
+      const resumed = spawnSync(process.execPath, [tlc, 'run', '--resume', out], { cwd: base, env: env(), encoding: 'utf8', timeout: 300_000 });
+      const output = `${resumed.stdout}${resumed.stderr}`;
+      expect(resumed.status, output).toBe(0);
+      expect(output).toMatch(new RegExp(`after epoch ${completed}`));
+      expect(output).not.toMatch(new RegExp(`train epoch ${completed}/8`));
+      const epochs = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(',').slice(0, 2).join(' '));
+      expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((e) => `train ${e}`));
+      expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+      expectWholeFolder(out, false);
+    });
+  }
+
+  it.todo(
+    'an interrupted and resumed run ends with the same final weights as an uninterrupted run with the same seed: not yet reproducible, ' +
+      'two uninterrupted runs of one plan already differ (the head\'s and `weights none` backbone\'s initializers are unseeded) and --resume restarts optimizer moments',
+  );
 
   if (!hasResume) {
     it.todo('SIGINT/SIGTERM write state.json (the last completed epoch, optimizer and random state) for --resume (not written yet)');
