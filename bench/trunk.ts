@@ -1,7 +1,8 @@
-// Benchmark: frozen-trunk features per engine, images per second, on the same random images (batch
-// 32): onnx (createOnnxTrunk, the runtime's code path), raw onnxruntime (InferenceSession.run on
-// the same cached graph with the same session options), tfjs on WebAssembly and pure-JS tfjs
-// ('cpu', only at the small size: it is slow). MobileNetV2 at 96 and 224, ResNet50V2 at 224.
+// Benchmark: frozen-trunk features per engine, images per second, on the same random raw pixels
+// (batch 32, Keras 'tf' preprocessing): onnx (startTrunkEngine + TrunkRunner, the path a run takes,
+// preprocessing folded into the graph), raw onnxruntime (InferenceSession.run on the same cached
+// graph with the same session options), tfjs on WebAssembly and pure-JS tfjs ('cpu', only at the
+// small size: it is slow), both through TrunkRunner. MobileNetV2 at 96 and 224, ResNet50V2 at 224.
 // Each row: one warm-up batch, then timed batches until MIN_SECONDS have passed (the two
 // onnxruntime engines: best of alternating rounds); its speed relative to onnx; and the process's
 // peak RSS during the row (Linux: VmHWM reset before it).
@@ -10,11 +11,14 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '@tlc/runtime';
+import type { PreprocessPlan } from '@tlc/plan';
+import { cachedGraph, inputTransformFor, openOnnxSession, OnnxTensor, ONNX_INPUT, selectBackend, startTrunkEngine } from '@tlc/runtime';
 import { buildBackbone } from '@tlc/zoo';
-import { createOnnxTrunk, cachedGraph, openOnnxSession, OnnxTensor, ONNX_INPUT } from '../packages/runtime/src/onnx/index';
+import { TrunkRunner } from '../packages/runtime/src/features/trunk';
 
 const BATCH = 32;
+/** Keras's 'tf' preprocessing, which both MobileNetV2 and ResNet50V2 use: x / 127.5 - 1. */
+const PREPROCESS: PreprocessPlan = { requested: 'native', mode: 'tf', channelOrder: 'rgb', scale: 1 / 127.5, mean: [1], std: [1] };
 const MIN_SECONDS = 3;
 /** Rounds of the two onnxruntime engines, alternating; each reports its best. */
 const ONNX_ROUNDS = 3;
@@ -66,30 +70,43 @@ async function imagesPerSecond(runBatch: () => Promise<unknown>): Promise<{ imag
   return { images, seconds: (performance.now() - start) / 1000 };
 }
 
-async function measure(engine: Engine, model: tf.LayersModel, cacheDir: string, graphPath: string, pixels: Float32Array, shape: number[]) {
+/** The pipeline's way through the trunk for raw pixels: TrunkRunner, with an ONNX trunk or not. */
+async function throughRunner(runner: TrunkRunner, pixels: tf.Tensor4D): Promise<void> {
+  const features = await runner.run(pixels);
+  await features.data();
+  features.dispose();
+}
+
+async function measure(engine: Engine, model: tf.LayersModel, cacheDir: string, pixelValues: Float32Array, shape: number[]) {
   switch (engine) {
     case 'onnx': {
-      const trunk = await createOnnxTrunk(model, { cacheDir, providers: ['cpu'] });
-      const result = await imagesPerSecond(() => trunk.run(pixels, BATCH));
-      await trunk.dispose();
-      return { ...result, detail: `${trunk.provider}, ${availableParallelism()} threads` };
+      // As a run does it: the default backend holds the pixels, the trunk engine is started by
+      // startTrunkEngine with the plan's preprocessing, and TrunkRunner runs each batch.
+      await selectBackend('wasm');
+      const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
+      const runner = new TrunkRunner(model, PREPROCESS, started.onnx);
+      const pixels = tf.tensor4d(pixelValues, [BATCH, ...shape] as [number, number, number, number]);
+      const result = await imagesPerSecond(() => throughRunner(runner, pixels));
+      pixels.dispose();
+      await runner.dispose();
+      return { ...result, detail: `${started.description}, ${availableParallelism()} threads, via TrunkRunner` };
     }
     case 'onnxruntime raw': {
-      const { session } = await openOnnxSession(graphPath, ['cpu']);
-      const input = new OnnxTensor('float32', pixels, [BATCH, ...shape]);
+      const { path } = cachedGraph(model, { inputTransform: inputTransformFor(PREPROCESS, shape[2]) }, cacheDir);
+      const { session, provider } = await openOnnxSession(path, ['cpu']);
+      const input = new OnnxTensor('float32', pixelValues, [BATCH, ...shape]);
       const result = await imagesPerSecond(() => session.run({ [ONNX_INPUT]: input }));
       await session.release();
-      return { ...result, detail: `cpu, ${availableParallelism()} threads` };
+      return { ...result, detail: `${provider}, ${availableParallelism()} threads, InferenceSession.run on the same graph` };
     }
     case 'tfjs wasm':
     case 'tfjs cpu': {
       const selected = await selectBackend(engine === 'tfjs wasm' ? 'wasm' : 'cpu');
-      const result = await imagesPerSecond(async () => {
-        const features = tf.tidy(() => model.predict(tf.tensor4d(pixels, [BATCH, ...shape] as [number, number, number, number])) as tf.Tensor);
-        await features.data();
-        features.dispose();
-      });
-      return { ...result, detail: selected.description };
+      const runner = new TrunkRunner(model, PREPROCESS);
+      const pixels = tf.tensor4d(pixelValues, [BATCH, ...shape] as [number, number, number, number]);
+      const result = await imagesPerSecond(() => throughRunner(runner, pixels));
+      pixels.dispose();
+      return { ...result, detail: `${selected.description}, via TrunkRunner` };
     }
   }
 }
@@ -113,7 +130,7 @@ export default async function trunkBenchmark() {
     const shape = [size, size, 3];
     const pixels = tf.tidy(() => tf.randomUniform([BATCH, ...shape], 0, 255, 'float32', 1).dataSync() as Float32Array);
     const exportStart = performance.now();
-    const { path } = cachedGraph(model, {}, cacheDir);
+    cachedGraph(model, { inputTransform: inputTransformFor(PREPROCESS, 3) }, cacheDir);
     const exportSeconds = (performance.now() - exportStart) / 1000;
     const results = new Map<Engine, Measured>();
     // onnxruntime rows alternate over ONNX_ROUNDS rounds so a shared machine's load drifts over
@@ -121,7 +138,7 @@ export default async function trunkBenchmark() {
     for (let round = 0; round < ONNX_ROUNDS; round++) {
       for (const engine of engines.filter((e) => round === 0 || e.startsWith('onnx'))) {
         resetPeakRss();
-        const { images, seconds, detail } = await measure(engine, model, cacheDir, path, pixels, shape);
+        const { images, seconds, detail } = await measure(engine, model, cacheDir, pixels, shape);
         const peakMb = peakRssMb();
         const best = results.get(engine);
         if (!best || images / seconds > best.images / best.seconds) results.set(engine, { images, seconds, detail, peakMb: Math.max(peakMb, best?.peakMb ?? 0) });

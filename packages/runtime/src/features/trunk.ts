@@ -1,7 +1,7 @@
 // The frozen trunk, run forward only: preprocessing then the trunk, either trunk.predict inside
 // tf.tidy (no gradient tape, no intermediate tensors outlive a batch) or, when the run put it
-// there, the same trunk's exported graph on onnxruntime (preprocessing stays on tfjs; the
-// features come back as a tfjs tensor). Counts the images it has seen, which is how the run (and
+// there, the same trunk's exported graph on onnxruntime (raw pixels in when the graph does the
+// preprocessing, else preprocessed on tfjs first; the features come back as a tfjs tensor). Counts the images it has seen, which is how the run (and
 // its tests) know the feature cache did its job.
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessPlan } from '@tlc/plan';
@@ -26,10 +26,11 @@ export class TrunkRunner {
     if (trunk) this.imagesSeen += pixels.shape[0];
     if (trunk && this.onnx) {
       const batch = pixels.shape[0];
-      const x = tf.tidy(() => preprocess(pixels, this.preprocessing));
-      const values = (await x.data()) as Float32Array;
-      x.dispose();
-      return tf.tensor(await this.onnx.run(values, batch), [batch, ...this.onnx.outputShape]);
+      const input = this.onnx.preprocesses ? pixels.toFloat() : tf.tidy(() => preprocess(pixels, this.preprocessing));
+      const values = await input.data();
+      if (input !== pixels) input.dispose();
+      const features = await this.onnx.run(values instanceof Float32Array ? values : Float32Array.from(values), batch);
+      return tf.tensor(features, [batch, ...this.onnx.outputShape]);
     }
     return tf.tidy(() => {
       const x = preprocess(pixels, this.preprocessing);

@@ -18,7 +18,7 @@ export function preprocess(pixels: tf.Tensor4D, plan: PreprocessPlan): tf.Tensor
 }
 
 /** The per-channel constants for `channels` input channels (grayscale averages RGB constants). */
-function perChannel(values: number[], channels: number, neutral: number): number[] {
+export function perChannel(values: number[], channels: number, neutral: number): number[] {
   if (values.length === 0) return new Array(channels).fill(neutral);
   if (values.length === channels) return values;
   if (values.length === 1) return new Array(channels).fill(values[0]);

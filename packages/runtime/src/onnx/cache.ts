@@ -1,6 +1,7 @@
 // The on-disk cache of exported graphs: `<tlc cache>/onnx/<sha256>.onnx`, keyed by the exporter's
-// version, the architecture JSON, the cut layer, the input size and every weight's bytes, so a
-// second run with the same trunk loads the graph instead of exporting it again. Written atomically.
+// version, the architecture JSON, the cut layer, the input transform, the input size and every
+// weight's bytes, so a second run with the same trunk loads the graph instead of exporting it
+// again. Written atomically.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +25,7 @@ export function graphKey(model: tf.LayersModel, options: ExportOptions = {}): st
     exporter: EXPORTER_VERSION,
     architecture: model.toJSON(null, false),
     outputLayer: options.outputLayer ?? null,
+    inputTransform: options.inputTransform ?? null,
     inputShape: model.inputs.map((t) => t.shape),
   }));
   for (const w of model.weights) {

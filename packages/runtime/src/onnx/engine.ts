@@ -3,6 +3,7 @@
 // onnx insists (a clear error when it cannot); tfjs never tries. The description is the line the
 // run prints.
 import * as tf from '@tensorflow/tfjs';
+import type { PreprocessPlan } from '@tlc/plan';
 import { RunError } from '../run/errors';
 import { createOnnxTrunk, type OnnxTrunk } from './session';
 
@@ -17,11 +18,15 @@ export interface StartedTrunk {
 }
 
 /** Starts `trunk` on the engine `engine` asks for (see the header). */
-export async function startTrunkEngine(trunk: tf.LayersModel, engine: TrunkEngine, options: { cacheDir?: string } = {}): Promise<StartedTrunk> {
+export async function startTrunkEngine(
+  trunk: tf.LayersModel,
+  engine: TrunkEngine,
+  options: { cacheDir?: string; preprocess?: PreprocessPlan } = {},
+): Promise<StartedTrunk> {
   const onTfjs = `tfjs (${tf.getBackend()})`;
   if (engine === 'tfjs') return { onnx: null, description: onTfjs };
   try {
-    const onnx = await createOnnxTrunk(trunk, { cacheDir: options.cacheDir });
+    const onnx = await createOnnxTrunk(trunk, { cacheDir: options.cacheDir, preprocess: options.preprocess });
     return { onnx, description: `onnxruntime (${onnx.provider} provider, graph ${onnx.exported ? 'exported' : 'cached'})` };
   } catch (error) {
     const reason = (error as Error).message;

@@ -2,16 +2,27 @@
 // layer graph back from the output tensor, converting each layer call once (nested models such
 // as ConvNeXt's Sequential stem are walked inside, with their inputs bound to the caller's
 // values), with the weights as initializers. The graph takes and gives NHWC like tfjs: one
-// transpose to NCHW after the input and one back before an image output.
+// transpose to NCHW after the input and one back before an image output. It can also apply the
+// run's preprocessing to its input (an InputTransform) so callers feed raw pixels.
 import * as tf from '@tensorflow/tfjs';
-import { ints, OnnxGraph, type Value } from './graph';
+import { int, ints, OnnxGraph, type Value } from './graph';
 import { CONVERTERS } from './converters';
 import type { ConvertContext } from './converter';
 import { permute } from './permute';
 
+/** An affine map the graph applies to its input first: y = reorder(x) * scale[c] + offset[c]. */
+export interface InputTransform {
+  /** Reverse the channel order (RGB to BGR) first. */
+  reverseChannels: boolean;
+  scale: number[];
+  offset: number[];
+}
+
 export interface ExportOptions {
   /** End the graph at this (top-level) layer's output instead of the model's. */
   outputLayer?: string;
+  /** Preprocessing to apply to the input inside the graph. */
+  inputTransform?: InputTransform;
 }
 
 /** The graph's fixed input and output names. */
@@ -92,6 +103,22 @@ class Exporter {
   }
 }
 
+/** The input transform on the NCHW input: a channel gather, then one multiply and one add. */
+function transformInput(graph: OnnxGraph, x: string, transform: InputTransform, channels: number): string {
+  if (transform.scale.length !== channels || transform.offset.length !== channels) {
+    throw new Error(`the input transform has ${transform.scale.length} scales and ${transform.offset.length} offsets for ${channels} channels`);
+  }
+  const shape = [1, channels, 1, 1];
+  let y = x;
+  if (transform.reverseChannels) {
+    const order = graph.int64s('input/channel_order', Array.from({ length: channels }, (_, c) => channels - 1 - c));
+    y = graph.op('Gather', [y, order], { axis: int(1) }, 'input_reordered');
+  }
+  if (transform.scale.some((v) => v !== 1)) y = graph.op('Mul', [y, graph.constant('input/scale', transform.scale, shape)], {}, 'input_scaled');
+  if (transform.offset.some((v) => v !== 0)) y = graph.op('Add', [y, graph.constant('input/offset', transform.offset, shape)], {}, 'input_shifted');
+  return y;
+}
+
 /** Static [height, width, channels] of the model's one image input. */
 function imageInputShape(model: tf.LayersModel): [number, number, number] {
   if (model.inputs.length !== 1) throw new Error(`the ONNX export needs a model with one input, not ${model.inputs.length}`);
@@ -117,7 +144,8 @@ export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {})
   graph.fresh(ONNX_INPUT);
   graph.fresh(ONNX_OUTPUT);
   const input = model.inputs[0];
-  const nchw = graph.op('Transpose', [ONNX_INPUT], { perm: ints([0, 3, 1, 2]) }, 'input_nchw');
+  let nchw = graph.op('Transpose', [ONNX_INPUT], { perm: ints([0, 3, 1, 2]) }, 'input_nchw');
+  if (options.inputTransform) nchw = transformInput(graph, nchw, options.inputTransform, channels);
   const result = new Exporter(graph).valueOf(target, new Map([[input.id, { name: nchw, shape: input.shape }]]));
   const image = result.shape.length === 4;
   graph.addNode(image ? 'Transpose' : 'Identity', [result.name], ONNX_OUTPUT, image ? { perm: ints([0, 2, 3, 1]) } : {});

@@ -7,3 +7,4 @@ export { createOnnxTrunk, openOnnxSession, cudaProviderInstalled, type OnnxTrunk
 /** onnxruntime's tensor, for callers that run a session directly (the benchmark's raw rows). */
 export { Tensor as OnnxTensor } from 'onnxruntime-node';
 export { startTrunkEngine, TRUNK_ENGINES, type TrunkEngine, type StartedTrunk } from './engine';
+export { inputTransformFor } from './preprocess';

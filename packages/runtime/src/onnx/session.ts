@@ -8,8 +8,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import type { PreprocessPlan } from '@tlc/plan';
 import { cachedGraph, defaultGraphCacheDir } from './cache';
 import { exportTarget, ONNX_INPUT, ONNX_OUTPUT } from './export';
+import { inputTransformFor } from './preprocess';
 
 export type OnnxProvider = 'cuda' | 'cpu';
 
@@ -20,11 +22,15 @@ export interface OnnxTrunkOptions {
   cacheDir?: string;
   /** Providers to try in order (default: CUDA when installed, then CPU). */
   providers?: OnnxProvider[];
+  /** The run's preprocessing, folded into the graph: run() then takes raw 0..255 pixels. */
+  preprocess?: PreprocessPlan;
 }
 
 export interface OnnxTrunk {
-  /** Features for `batch` NHWC images laid out flat in `x`. */
+  /** Features for `batch` NHWC images laid out flat in `x` (raw pixels when it preprocesses). */
   run(x: Float32Array, batch: number): Promise<Float32Array>;
+  /** True when the graph applies the run's preprocessing itself. */
+  preprocesses: boolean;
   /** [height, width, channels] the trunk takes. */
   inputShape: number[];
   /** The shape of one image's features (without the batch). */
@@ -73,9 +79,12 @@ export async function openOnnxSession(path: string, providers: OnnxProvider[]): 
 
 /** The model's trunk as an onnxruntime session over its cached ONNX graph. */
 export async function createOnnxTrunk(model: tf.LayersModel, options: OnnxTrunkOptions = {}): Promise<OnnxTrunk> {
-  const exportOptions = { outputLayer: options.outputLayer };
-  const target = exportTarget(model, exportOptions);
   const inputShape = model.inputs[0].shape.slice(1) as number[];
+  const exportOptions = {
+    outputLayer: options.outputLayer,
+    inputTransform: options.preprocess ? inputTransformFor(options.preprocess, inputShape[2]) : undefined,
+  };
+  const target = exportTarget(model, exportOptions);
   const outputShape = target.shape.slice(1) as number[];
   const { path, exported } = cachedGraph(model, exportOptions, options.cacheDir ?? defaultGraphCacheDir());
   const { session, provider } = await openOnnxSession(path, options.providers ?? defaultProviders());
@@ -83,6 +92,7 @@ export async function createOnnxTrunk(model: tf.LayersModel, options: OnnxTrunkO
   return {
     inputShape,
     outputShape,
+    preprocesses: options.preprocess !== undefined,
     provider,
     graphPath: path,
     exported,

@@ -1,5 +1,6 @@
 // The trunk inside a run: TrunkRunner gives the same tail inputs (preprocessing, then the trunk)
-// with the trunk on onnxruntime as with trunk.predict; and a feature-extractor run (a backbone
+// with the trunk on onnxruntime (preprocessing folded into the graph, or left on tfjs) as with
+// trunk.predict, for tf, caffe and torch preprocessing; and a feature-extractor run (a backbone
 // with random weights from a model.json, frozen up to its cut, the head trained on cached
 // features) says which engine ran its trunk, exports the graph once and reuses it.
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBackbone, saveModelToDir } from '@tlc/zoo';
 import { createOnnxTrunk, RunLog, runPlan, selectBackend, type RunSummary, type TrunkEngine } from '../../src/index';
 import { TrunkRunner } from '../../src/features/trunk';
+import type { PreprocessPlan } from '@tlc/plan';
 import { BACKBONE, layersUntil, makePlan, SIZE, stage, tempDir, writeImageFolder } from '../run/fixtures';
 import { randomizeWeights } from './random-weights';
 
@@ -28,24 +30,36 @@ beforeAll(async () => {
 afterAll(() => vi.unstubAllEnvs());
 
 describe('TrunkRunner', () => {
-  it('gives the same tail inputs with the trunk on onnxruntime as with predict', async () => {
-    const backbone = buildBackbone('MobileNetV2', { inputShape: [40, 40, 3], alpha: 0.35 });
-    randomizeWeights(backbone, 5);
-    const preprocessing = makePlan().preprocess;
-    const onnx = await createOnnxTrunk(backbone, { cacheDir: join(base, 'graphs') });
-    const viaOnnx = new TrunkRunner(backbone, { ...preprocessing, scale: 1 / 127.5, mean: [1] }, onnx);
-    const viaTfjs = new TrunkRunner(backbone, { ...preprocessing, scale: 1 / 127.5, mean: [1] });
-    const pixels = tf.randomUniform([3, 40, 40, 3], 0, 255, 'float32', 9) as tf.Tensor4D;
-    const [got, want] = [await viaOnnx.run(pixels), await viaTfjs.run(pixels)];
-    expect(got.shape).toEqual(want.shape);
-    const scale = want.abs().max().dataSync()[0];
-    expect(scale).toBeGreaterThan(1e-2);
-    expect(got.sub(want).abs().max().dataSync()[0] / scale).toBeLessThan(1e-4);
-    expect(viaOnnx.imagesSeen).toBe(3);
-    await viaOnnx.dispose();
-    tf.dispose([pixels, got, want]);
-    backbone.dispose();
-  });
+  const plain = makePlan().preprocess;
+  const PREPROCESSING: [string, PreprocessPlan][] = [
+    ['tf', { ...plain, mode: 'tf', scale: 1 / 127.5, mean: [1], std: [1] }],
+    ['caffe (BGR, per-channel means)', { ...plain, mode: 'caffe', channelOrder: 'bgr', scale: 1, mean: [103.939, 116.779, 123.68], std: [1] }],
+    ['torch (per-channel means and deviations)', { ...plain, mode: 'torch', scale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }],
+  ];
+
+  for (const [name, preprocessing] of PREPROCESSING) {
+    it(`gives the same tail inputs on onnxruntime as with predict, preprocessing ${name} in the graph or on tfjs`, async () => {
+      const backbone = buildBackbone('MobileNetV2', { inputShape: [40, 40, 3], alpha: 0.35 });
+      randomizeWeights(backbone, 5);
+      const pixels = tf.randomUniform([3, 40, 40, 3], 0, 255, 'float32', 9) as tf.Tensor4D;
+      const want = await new TrunkRunner(backbone, preprocessing).run(pixels);
+      const scale = want.abs().max().dataSync()[0];
+      expect(scale).toBeGreaterThan(1e-2);
+      for (const inGraph of [true, false]) {
+        const onnx = await createOnnxTrunk(backbone, { cacheDir: join(base, 'graphs'), preprocess: inGraph ? preprocessing : undefined });
+        expect(onnx.preprocesses).toBe(inGraph);
+        const runner = new TrunkRunner(backbone, preprocessing, onnx);
+        const got = await runner.run(pixels);
+        expect(got.shape).toEqual(want.shape);
+        expect(got.sub(want).abs().max().dataSync()[0] / scale).toBeLessThan(1e-4);
+        expect(runner.imagesSeen).toBe(3);
+        await runner.dispose();
+        got.dispose();
+      }
+      tf.dispose([pixels, want]);
+      backbone.dispose();
+    });
+  }
 });
 
 async function run(trunk: TrunkEngine): Promise<{ summary: RunSummary; lines: string }> {
