@@ -2,7 +2,7 @@
 // file per layer group), cached on disk by content (cache.ts), run in a session (session.ts), and
 // chosen for a run's trunk by `--trunk auto|onnx|tfjs` (engine.ts).
 export { exportToOnnx, ONNX_INPUT, ONNX_OUTPUT, type ExportOptions } from './export';
-export { cachedGraph, graphKey, defaultGraphCacheDir, type CachedGraph } from './cache';
+export { cachedGraph, graphKey, defaultGraphCacheDir, pruneGraphCache, GRAPH_CACHE_BYTES, type CachedGraph } from './cache';
 export { createOnnxTrunk, openOnnxSession, cudaProviderInstalled, type OnnxTrunk, type OnnxTrunkOptions, type OnnxProvider } from './session';
 /** onnxruntime's tensor, for callers that run a session directly (the benchmark's raw rows). */
 export { Tensor as OnnxTensor } from 'onnxruntime-node';

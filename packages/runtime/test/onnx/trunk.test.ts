@@ -1,14 +1,15 @@
 // createOnnxTrunk around the graph: the disk cache (keyed by architecture, cut, input size and
-// weights; written atomically under $TLC_HOME/onnx), the provider it reports, and the messages
-// a user sees for a batch of the wrong size, an unknown cut layer or a layer with no converter,
-// and the --trunk choice (auto falls back to tfjs with the reason; onnx refuses).
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// weights; written atomically under $TLC_HOME/onnx; least recently used graphs pruned), the
+// provider it reports, the messages a user sees for a batch of the wrong size, an unknown cut
+// layer or a layer with no converter, and the --trunk choice (auto falls back to tfjs with the
+// reason; onnx refuses).
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBackbone } from '@tlc/zoo';
-import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx, startTrunkEngine } from '../../src/onnx/index';
+import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx, pruneGraphCache, startTrunkEngine } from '../../src/onnx/index';
 import { randomizeWeights } from './random-weights';
 
 let dir: string;
@@ -58,6 +59,18 @@ describe('the graph cache', () => {
     expect(readdirSync(dir)).toHaveLength(3);
     await Promise.all([first, second, cut, changed].map((t) => t.dispose()));
     model.dispose();
+  });
+
+  it('removes the least recently used graphs beyond its size limit, never the one just written', () => {
+    const now = Date.now() / 1000;
+    ['a', 'b', 'c', 'd'].forEach((name, age) => {
+      const path = join(dir, `${name}.onnx`);
+      writeFileSync(path, new Uint8Array(100));
+      utimesSync(path, now - age * 60, now - age * 60); // a is the newest, d the oldest
+    });
+    writeFileSync(join(dir, 'notes.txt'), 'not a graph');
+    pruneGraphCache(dir, 250, join(dir, 'd.onnx'));
+    expect(readdirSync(dir).sort()).toEqual(['a.onnx', 'b.onnx', 'd.onnx', 'notes.txt']);
   });
 
   it('goes under $TLC_HOME/onnx by default', async () => {
