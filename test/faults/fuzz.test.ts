@@ -157,6 +157,8 @@ describe('language fuzz', () => {
     'use EfficientNetV2L freeze until block1\npreprocess rescale 1e400/1\nhead {  }\ntrain {  }\n',
     // TL2018 underlined `fine tune` from where `fine` starts, past the end of a file holding only `fine`.
     'use DenseNet121 weights imagenet freeze\nhead dense 2\nfine \n}\n',
+    // Likewise a size too long for a number: `image 999…x224` was formatted as `image Infinityx224`.
+    `data "x" {\n  image ${'9'.repeat(400)}x224\n}\nuse VGG16\nhead dense 2\n`,
   ];
   it.each(FOUND)('inputs found before: %j', (source) => probe(source, 0.5));
 

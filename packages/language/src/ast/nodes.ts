@@ -38,6 +38,8 @@ export interface PercentLiteral extends Node<'Percent'> {
 export interface SizeLiteral extends Node<'Size'> {
   width: number;
   height: number;
+  /** As written, for the formatter (a side too long for a number is Infinity). */
+  raw: string;
 }
 /** `1/255`. */
 export interface FractionLiteral extends Node<'Fraction'> {

@@ -41,7 +41,7 @@ const seed = (n: Ast.NumberLiteral | undefined): string | undefined => (n ? `see
 function dataSetting(s: Ast.DataSetting): string {
   switch (s.kind) {
     case 'Image':
-      return words('image', s.size && `${s.size.width}x${s.size.height}`, s.color?.name, s.adapt && `adapt ${s.adapt.name}`);
+      return words('image', s.size?.raw, s.color?.name, s.adapt && `adapt ${s.adapt.name}`);
     case 'Validation':
       return words('validation', s.fraction?.raw ?? value(s.directory), seed(s.seed));
     case 'Batch':

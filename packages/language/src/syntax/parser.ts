@@ -146,7 +146,7 @@ export class Parser {
 
   private size(token: Token): Ast.SizeLiteral {
     const [width, height] = token.image.split('x').map(Number);
-    return { kind: 'Size', width, height, span: { ...token.span } };
+    return { kind: 'Size', width, height, raw: token.image, span: { ...token.span } };
   }
 
   private fraction(token: Token): Ast.FractionLiteral {
