@@ -34,7 +34,7 @@ function nearMiss(words: readonly string[]): Arb {
 
 const integer: Arb = fc.oneof(
   { weight: 6, arbitrary: fc.integer({ min: 1, max: 512 }).map(String) },
-  { weight: 1, arbitrary: fc.constantFrom('0', '-1', '-0', '007', '99999999999999999999', '1e400', '2.5', '1e3') },
+  { weight: 1, arbitrary: fc.constantFrom('0', '-1', '-0', '007', '99999999999999999999', '1e400', '9'.repeat(400), '2.5', '1e3') },
 );
 
 const decimal: Arb = fc.oneof(
@@ -45,7 +45,7 @@ const decimal: Arb = fc.oneof(
 
 const size: Arb = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(fc.integer({ min: 16, max: 600 }), fc.integer({ min: 16, max: 600 })).map(([w, h]) => `${w}x${h}`) },
-  { weight: 1, arbitrary: fc.constantFrom('0x0', '1x1', '224x0', '100000x100000', '224x224x3', '224X224') },
+  { weight: 1, arbitrary: fc.constantFrom('0x0', '1x1', '224x0', '100000x100000', `${'9'.repeat(400)}x1`, '224x224x3', '224X224') },
 );
 
 const percent: Arb = fc.oneof(
