@@ -1,7 +1,8 @@
-// The WebAssembly backend's training kernels (Conv2DBackpropFilter and both depthwise gradients,
-// registered by registerWasmTrainingKernels) against the pure-JS 'cpu' backend: the same random
-// inputs, the gradients of conv2d / depthwiseConv2d under both backends, over a table of kernel
-// sizes, strides, paddings, odd and even sizes, batches and channel multipliers. Dilated depthwise
+// The WebAssembly backend's training kernels (registerWasmTrainingKernels: Conv2DBackpropFilter and
+// both depthwise gradients it lacked, Conv2DBackpropInput and Tile it replaces) against the pure-JS
+// 'cpu' backend: the same random inputs, the gradients of conv2d / depthwiseConv2d under both
+// backends, over a table of kernel sizes, strides, paddings, odd and even sizes, batches and
+// channel multipliers. Dilated depthwise
 // gradients (tfjs's gradient functions refuse dilation > 1) call the kernels directly and compare
 // with the cpu gradients of the equivalent undilated convolution (the filter with zeros inserted).
 // Last, a small conv net trained a few steps ends with the same weights on both backends.
@@ -82,12 +83,29 @@ beforeAll(async () => {
 });
 
 describe('registerWasmTrainingKernels', () => {
-  it('fills exactly the three missing kernels and is idempotent', () => {
-    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
-      const kernel = tf.getKernel(name, 'wasm');
-      expect(kernel, name).toBeDefined();
-      registerWasmTrainingKernels();
-      expect(tf.getKernel(name, 'wasm')).toBe(kernel);
+  it('fills the three missing kernels, replaces the slow two, and is idempotent', () => {
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'Tile'];
+    const first = names.map((name) => tf.getKernel(name, 'wasm'));
+    first.forEach((kernel, i) => expect(kernel, names[i]).toBeDefined());
+    registerWasmTrainingKernels();
+    names.forEach((name, i) => expect(tf.getKernel(name, 'wasm'), name).toBe(first[i]));
+  });
+
+  it('tiles like the cpu backend, broadcasting or not, float or int', async () => {
+    const cases: { shape: number[]; reps: number[]; dtype: 'float32' | 'int32' }[] = [
+      { shape: [1, 1, 1, 5], reps: [3, 4, 2, 1], dtype: 'float32' },
+      { shape: [2, 1, 3], reps: [1, 4, 1], dtype: 'float32' },
+      { shape: [2, 3], reps: [2, 2], dtype: 'float32' },
+      { shape: [1, 3], reps: [4, 1], dtype: 'int32' },
+    ];
+    for (const { shape, reps, dtype } of cases) {
+      const values = Array.from(randomValues(shape, 11), (v) => (dtype === 'int32' ? Math.round(v * 100) : v));
+      const tiled: number[][] = [];
+      for (const backend of ['cpu', 'wasm'] as Backend[]) {
+        await tf.setBackend(backend);
+        tiled.push(Array.from(tf.tidy(() => tf.tile(tf.tensor(values, shape, dtype), reps)).dataSync()));
+      }
+      expect(tiled[1], JSON.stringify({ shape, reps })).toEqual(tiled[0]);
     }
   });
 

@@ -13,33 +13,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { composeWasm, type WasmCalls } from './wasm-calls';
-
-/** dy with stride-1 zero rows after each row and stride-1 zero columns after each column. */
-function zeroDilate(calls: WasmCalls, dy: TensorInfo, strideHeight: number, strideWidth: number): TensorInfo {
-  if (strideHeight === 1 && strideWidth === 1) return dy;
-  const [batch, outHeight, outWidth, channels] = dy.shape as [number, number, number, number];
-  const spread = calls.pad(calls.reshape(dy, [batch, outHeight, 1, outWidth, 1, channels]), [
-    [0, 0],
-    [0, 0],
-    [0, strideHeight - 1],
-    [0, 0],
-    [0, strideWidth - 1],
-    [0, 0],
-  ]);
-  return calls.reshape(spread, [batch, outHeight * strideHeight, outWidth * strideWidth, channels]);
-}
-
-/** Padding before and after one spatial axis; negative amounts become a crop of dilated dy. */
-interface AxisPadding {
-  before: number;
-  after: number;
-}
-
-function axisPadding(inSize: number, dilatedSize: number, filterSize: number, dilation: number, padBefore: number): AxisPadding {
-  const before = (filterSize - 1) * dilation - padBefore;
-  return { before, after: inSize + padBefore - dilatedSize };
-}
+import { spreadGradient } from './input-gradient';
+import { composeWasm } from './wasm-calls';
 
 function depthwiseConv2dNativeBackpropInput(args: {
   inputs: { dy: TensorInfo; filter: TensorInfo };
@@ -51,29 +26,15 @@ function depthwiseConv2dNativeBackpropInput(args: {
   const { strides, dilations, pad, dimRoundingMode, inputShape } = attrs;
   const info = backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, dilations, pad, dimRoundingMode, true);
   const [batch, height, width, channels] = inputShape;
-  const { outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, filterHeight, filterWidth, outChannels, padInfo } = info;
+  const { dilationHeight, dilationWidth, filterHeight, filterWidth, outChannels } = info;
   const multiplier = outChannels / channels;
   return composeWasm(backend, (calls) => {
-    const dilated = zeroDilate(calls, dy, strideHeight, strideWidth);
-    const rows = axisPadding(height, outHeight * strideHeight, filterHeight, dilationHeight, padInfo.top);
-    const columns = axisPadding(width, outWidth * strideWidth, filterWidth, dilationWidth, padInfo.left);
-    const cropTop = Math.max(0, -rows.before);
-    const cropLeft = Math.max(0, -columns.before);
-    const kept = calls.slice(
-      dilated,
-      [0, cropTop, cropLeft, 0],
-      [batch, dilated.shape[1]! - cropTop - Math.max(0, -rows.after), dilated.shape[2]! - cropLeft - Math.max(0, -columns.after), outChannels],
-    );
+    const spread = spreadGradient(calls, dy, info);
     const flipped = calls.reshape(calls.run('Reverse', { x: filter }, { dims: [0, 1] }), [filterHeight, filterWidth, outChannels, 1]);
     const gradient = calls.run(
       'DepthwiseConv2dNative',
-      { x: kept, filter: flipped },
-      {
-        strides: [1, 1],
-        dilations: [dilationHeight, dilationWidth],
-        pad: [[0, 0], [Math.max(0, rows.before), Math.max(0, rows.after)], [Math.max(0, columns.before), Math.max(0, columns.after)], [0, 0]],
-        dataFormat: 'NHWC',
-      },
+      { x: spread.dy, filter: flipped },
+      { strides: [1, 1], dilations: [dilationHeight, dilationWidth], pad: spread.pad, dataFormat: 'NHWC' },
     );
     if (multiplier === 1) return gradient;
     const perMultiplier = calls.reshape(gradient, [batch, height, width, channels, multiplier]);
