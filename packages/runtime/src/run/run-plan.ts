@@ -144,6 +144,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   for (const [index, stage] of plan.stages.entries()) {
     if (resumed && index < resumed.stageIndex) continue;
     const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
+    const epochs = options.epochs ?? stage.epochs;
+    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) continue;
     applyFreeze(model, {
       frozen: new Set(stage.frozenLayers),
       backbone: backboneLayers,
@@ -177,13 +179,6 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
     const validation = loaded.validation && loaded.validation.size > 0
       ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false, cacheFile('validation'))
       : null;
-    const epochs = options.epochs ?? stage.epochs;
-    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) {
-      dispose(train);
-      dispose(validation);
-      await runner.dispose();
-      continue;
-    }
     const bestDir = join(runDir, RUN_FILES.best);
     const resumeBest = resumeState && resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json'))
       ? await weightsFromDir(bestDir, model)
