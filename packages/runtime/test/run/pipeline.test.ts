@@ -38,6 +38,7 @@ describe('a feature-extractor run', () => {
       frozen,
       stages: [stage({ frozenLayers: frozen, epochs: 4, batchNormInference: true })],
       export: { path: 'exported', format: 'tfjs-layers' },
+      predict: { directory: 'data/disc' },
     });
     const out = join(base, 'run-fx');
     const summary = await runPlan(plan, { baseDir: base, out, log: quiet });
@@ -63,6 +64,10 @@ describe('a feature-extractor run', () => {
     expect(report).not.toMatch(/<script|src="http/);
     expect(JSON.parse(readFileSync(join(out, 'model/labels.json'), 'utf8'))).toEqual(['disc', 'stripes']);
     expect(existsSync(join(base, 'exported', 'model.json'))).toBe(true);
+    // The plan's `predict` statement: predictions.json in the run folder.
+    const planned = JSON.parse(readFileSync(join(out, 'predictions.json'), 'utf8')) as { label: string }[];
+    expect(planned).toHaveLength(PER_CLASS);
+    expect(planned.filter((p) => p.label === 'disc').length).toBeGreaterThanOrEqual(PER_CLASS - 2);
 
     // predict with the exported folder, as `tlc predict` does.
     const exported = await loadExportedModel(join(base, 'exported'));
