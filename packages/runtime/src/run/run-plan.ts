@@ -248,6 +248,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   const evaluated = evaluation ? `; evaluation ${(evaluation.accuracy * 100).toFixed(1)}%` : '';
   log.line(`summary: ${stageLines.join(', ')}${evaluated}; ${seconds.toFixed(1)} s on ${backendName}`);
   log.line(`run folder: ${runDir} (report.html, metrics.csv, model/)`);
+  model.dispose();
   return {
     runDir, backend: backendName, trunk: trunkDescription, stages,
     evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
