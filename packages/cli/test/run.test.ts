@@ -70,6 +70,17 @@ describe('tlc run', () => {
     expect(embedding.features).toHaveLength(64);
   });
 
+  it('runs a model spec (no data statement) on the folder --data names', async () => {
+    writeFileSync(path.join(dir, 'spec.tl'), 'use MobileNet alpha 0.25 weights none freeze none cut after block3\npreprocess rescale 1/255\nhead dense 2\ntrain { epochs 1 }\n');
+    const result = await runTlc(['run', 'spec.tl', '--data', 'data', '--out', 'spec-out', '--json', '--quiet'], dir);
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    expect(summary.stages[0].epochs).toBe(1);
+    const without = await runTlc(['run', 'spec.tl', '--quiet'], dir);
+    expect(without.status).toBe(1);
+    expect(without.stderr).toMatch(/^error\[TL4204\]: .*--data DIR/m);
+  });
+
   it('refuses a plan JSON that fails validation, naming the JSON path', async () => {
     writeFileSync(path.join(dir, 'bad.json'), JSON.stringify({ version: 1, name: 'x' }));
     const result = await runTlc(['run', 'bad.json'], dir);

@@ -82,7 +82,7 @@ function dataPlan(plan: Plan, options: RunOptions): DataPlan {
   const [height, width, channels] = plan.model.inputShape;
   const directory = options.data ? resolve(options.data) : plan.data ? resolve(options.baseDir, plan.data.directory) : null;
   if (directory === null) {
-    throw new Error('the plan has no `data` statement: give the image folder with --data DIR');
+    throw new RunError('TL4204', 'the plan has no `data` statement (a model spec): give the image folder with --data DIR');
   }
   if (plan.data) return { ...plan.data, directory };
   const batchSize = plan.stages[0]?.batchSize ?? 32;
