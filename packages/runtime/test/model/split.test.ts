@@ -33,6 +33,22 @@ describe('splitAtFreezePoint', () => {
     expect(tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]).toBeLessThan(1e-5);
   });
 
+  it('in a residual network, cuts before a block whose skip connection would cross the cut', () => {
+    const v2 = buildBackbone('MobileNetV2', { inputShape: [32, 32, 3], alpha: 0.35 });
+    const names = v2.layers.map((l) => l.name);
+    const points = singleTensorCutPoints(v2);
+    expect(points).toContain('block_2_add');
+    expect(points).not.toContain('block_2_expand_relu');
+    // Frozen up to the middle of block 2 (its skip connection starts at block_1_project_BN).
+    const frozen = new Set(names.slice(1, names.indexOf('block_2_depthwise') + 1));
+    const split = splitAtFreezePoint(v2, frozen);
+    expect(split.cutLayer).toBe('block_1_project_BN');
+    const x = tf.randomUniform([2, 32, 32, 3]);
+    const whole = v2.predict(x) as tf.Tensor;
+    const parts = split.tail.predict(split.trunk!.predict(x) as tf.Tensor) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]).toBeLessThan(1e-4);
+  });
+
   it('without frozen layers the tail is the whole model', () => {
     const split = splitAtFreezePoint(model, new Set());
     expect(split.trunk).toBeNull();
