@@ -6,14 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Plan } from '@tlc/plan';
-import { applyFreeze, assembleModel, selectBackend, splitAtFreezePoint } from '@tlc/runtime';
-import { loadData } from '../packages/runtime/src/data/load';
-import { CachedFeatures } from '../packages/runtime/src/features/cache';
-import { LiveFeatures } from '../packages/runtime/src/features/live';
-import { TrunkRunner } from '../packages/runtime/src/features/trunk';
-import { pixelSource } from '../packages/runtime/src/run/pixels';
-import { runStage } from '../packages/runtime/src/train/stage';
-import type { FeatureSource } from '../packages/runtime/src/features/source';
+import {
+  applyFreeze, assembleModel, CachedFeatures, LiveFeatures, loadData, pixelSource, runStage, selectBackend,
+  splitAtFreezePoint, TrunkRunner, type FeatureSource,
+} from '@tlc/runtime';
 
 const EPOCHS = 3;
 const BATCH = 32;
