@@ -2,7 +2,7 @@
 // afterAll writes them to a folder shared by this vitest run and prints the totals of every file
 // finished so far, so the last file to finish prints the suite's totals (files run in parallel
 // forks, in any order).
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -46,6 +46,7 @@ export function faultCounts(file: string): FaultCounts {
     }
     const done = reported.filter((f) => SUITE_FILES.includes(f.replace(/\.json$/, ''))).length;
     console.log(`fault suite totals (${done} of ${SUITE_FILES.length} files reported): ${describe(totals)}`);
+    if (done === SUITE_FILES.length) rmSync(folder, { recursive: true, force: true });
   });
   return counts;
 }
