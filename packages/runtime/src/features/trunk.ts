@@ -26,8 +26,9 @@ export class TrunkRunner {
     if (trunk) this.imagesSeen += pixels.shape[0];
     if (trunk && this.onnx) {
       const batch = pixels.shape[0];
-      const input = this.onnx.preprocesses ? pixels.toFloat() : tf.tidy(() => preprocess(pixels, this.preprocessing));
-      const values = await input.data();
+      const input = this.onnx.preprocesses ? pixels : tf.tidy(() => preprocess(pixels, this.preprocessing));
+      // dataSync: one copy out of the backend; the async read costs more per batch on wasm.
+      const values = input.dataSync();
       if (input !== pixels) input.dispose();
       const features = await this.onnx.run(values instanceof Float32Array ? values : Float32Array.from(values), batch);
       return tf.tensor(features, [batch, ...this.onnx.outputShape]);
