@@ -7,6 +7,10 @@ import type { Plan } from '@tlc/plan';
 import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights } from '@tlc/zoo';
 import { headClassMismatch } from '../run/errors';
 import { applyHead } from './head';
+import { seedInitialWeights } from './seeded-init';
+
+/** The seed of a model spec's initial weights (a plan without data has no seed of its own). */
+const DEFAULT_SEED = 42;
 
 export interface AssembledModel {
   model: tf.LayersModel;
@@ -71,6 +75,9 @@ export async function assembleModel(plan: Plan, options: AssembleOptions): Promi
   const model = tf.model({ inputs: backbone.inputs, outputs: output, name: modelName(plan.name) });
   const headNames = new Set(plan.head.layers.map((l) => l.name));
   const backboneLayers = new Set(model.layers.filter((l) => !headNames.has(l.name)).map((l) => l.name));
+  // Repeatable runs: the head (and a backbone without weights) start from the run's seed.
+  const fresh = model.layers.filter((l) => headNames.has(l.name) || plan.model.weights.source === 'none');
+  seedInitialWeights(fresh, plan.data?.seed ?? DEFAULT_SEED);
   return { model, backboneLayers, weightsNote };
 }
 
