@@ -9,6 +9,7 @@ import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf, type TrackerState } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
 import { makeOptimizer } from './optimizer';
+import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
 
 export interface EpochRecord {
@@ -189,6 +190,8 @@ export async function runStage(run: StageRun): Promise<StageResult> {
     }
     if (best) run.model.setWeights(best);
     return { epochs: records, stoppedEarly, bestEpoch: checkpoint.bestEpoch };
+  } catch (error) {
+    throw isOutOfMemory(error) ? outOfMemory(stage.name, run.batchSize, error) : error;
   } finally {
     best?.forEach((t) => t.dispose());
     weights?.dispose();
