@@ -60,7 +60,8 @@ function weightReader(layer: tf.layers.Layer): ConvertContext['weight'] {
   return (name, perm) => {
     const variable = layer.weights.find((w) => (w.originalName ?? w.name).split('/').pop()?.replace(/(_\d+)?(:\d+)?$/, '') === name);
     if (!variable) return undefined;
-    const data = Float32Array.from(variable.read().dataSync() as Float32Array);
+    // Read only (never written), so the backend's own array serves without a copy.
+    const data = variable.read().dataSync() as Float32Array;
     const shape = variable.shape as number[];
     return perm ? permute(data, shape, perm) : { data, shape };
   };

@@ -40,8 +40,9 @@ export function channelShape(channels: number, rank: number): number[] {
   return rank === 4 ? [1, channels, 1, 1] : [channels];
 }
 
+/** The array's bytes, as a view (the encoder copies them once, into the model's buffer). */
 function bytesOf(array: Float32Array | BigInt64Array): Uint8Array {
-  return new Uint8Array(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength));
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
 export class OnnxGraph {
