@@ -34,6 +34,19 @@ describe('check', () => {
     expect(check(parse('usee VGG16\nhead dense 2').program).map((d) => d.code)).toEqual(['TL2002']);
   });
 
+  it('warns about rescaling only for ImageNet weights, and says "if" for a weights file in grayscale', () => {
+    const rescale = 'preprocess rescale 1/255\nhead dense 2\n';
+    expect(codes(`use VGG16 weights imagenet\n${rescale}`)).toEqual(['TL2006']);
+    // A file may hold weights trained with rescaling (a pipeline of the user's own): no warning.
+    expect(codes(`use VGG16 weights "base/model.json"\n${rescale}`)).toEqual([]);
+    const gray = (weights: string) =>
+      analyze(`data "d" { image 64x64 grayscale }\nuse VGG16 weights ${weights}\nhead dense 2\n`).diagnostics;
+    expect(gray('imagenet').map((d) => d.message)).toEqual([messages.grayscaleWithRgbWeights('block1_conv1', 'sum').message]);
+    const fromFile = gray('"base.h5"');
+    expect(fromFile.map((d) => d.code)).toEqual(['TL2008']);
+    expect(fromFile[0].message).toContain('if its first convolution `block1_conv1` takes RGB');
+  });
+
   it('stays quiet about the model when the model is unknown', () => {
     expect(codes('use VGG61 alpha 3 freeze until block9\nhead dense 2\ndata "d" { image 8x8 }')).toEqual(['TL2001']);
   });

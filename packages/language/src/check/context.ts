@@ -31,6 +31,8 @@ export interface CheckContext {
   fineTune?: StageStatement;
   /** Whether the backbone starts from trained weights (`imagenet`, a file, or the default). */
   pretrained: boolean;
+  /** Whether the trained weights come from a file (`weights "…"`), whose training tlc cannot know. */
+  weightsFromFile: boolean;
   /** Whether stage 1 freezes part or all of the backbone (explicitly or by default). */
   frozen: boolean;
 }
@@ -66,6 +68,7 @@ export function createContext(program: Program): CheckContext {
     train: stages.find((s) => s.stage === 'train'),
     fineTune: stages.find((s) => s.stage === 'fineTune'),
     pretrained,
+    weightsFromFile: weights?.kind === 'String',
     // Without `freeze`, pretrained weights make a feature extractor (Keras's transfer-learning
     // recipe, and the compiler's default); random weights train everything.
     frozen: freezeMode === 'all' || freezeMode === 'until' || (freezeMode === undefined && !use?.freeze && pretrained),

@@ -164,12 +164,12 @@ export const messages = {
       `\`freeze ${freeze}\` with \`weights none\`: freezing random filters keeps them random`,
       'use `freeze none` to train everything, or load weights (`weights imagenet`)',
     ),
-  grayscaleWithRgbWeights: (firstConv: string, adapt: 'sum' | 'skip') =>
+  grayscaleWithRgbWeights: (firstConv: string, adapt: 'sum' | 'skip', fromFile = false) =>
     info(
       'TL2008',
-      adapt === 'sum'
-        ? `grayscale images with RGB weights: the first convolution \`${firstConv}\` is adapted by summing its RGB kernels`
-        : `grayscale images with RGB weights: the first convolution \`${firstConv}\` is re-initialised (\`adapt skip\`)`,
+      `grayscale images with ${fromFile ? 'a weights file: if its' : 'RGB weights: the'} first convolution \`${firstConv}\` ${
+        fromFile ? 'takes RGB, it ' : ''
+      }is ${adapt === 'sum' ? 'adapted by summing its RGB kernels' : 're-initialised (`adapt skip`)'}`,
       adapt === 'sum' ? 'write `adapt skip` to re-initialise that layer instead' : undefined,
     ),
   imageTooSmall: (width: number, height: number, model: string, minimum: number) =>
