@@ -77,8 +77,8 @@ async function imagesPerSecond(runBatch: () => Promise<unknown>): Promise<{ imag
 }
 
 /** The pipeline's way through the trunk for raw pixels: TrunkRunner, with an ONNX trunk or not. */
-async function throughRunner(runner: TrunkRunner, pixels: tf.Tensor4D): Promise<void> {
-  const features = await runner.run(pixels);
+async function throughRunner(runner: TrunkRunner, pixels: tf.Tensor4D, values?: Float32Array): Promise<void> {
+  const features = await runner.run(pixels, values);
   await features.data();
   features.dispose();
 }
@@ -92,7 +92,8 @@ async function measure(engine: Engine, model: tf.LayersModel, cacheDir: string, 
       const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
       const runner = new TrunkRunner(model, PREPROCESS, started.onnx);
       const pixels = tf.tensor4d(pixelValues, [BATCH, ...shape] as [number, number, number, number]);
-      const result = await imagesPerSecond(() => throughRunner(runner, pixels));
+      // The pixel tensor and its flat array, as the run's pixel source hands them over.
+      const result = await imagesPerSecond(() => throughRunner(runner, pixels, pixelValues));
       pixels.dispose();
       await runner.dispose();
       return { ...result, detail: `${started.description}, ${availableParallelism()} threads, via TrunkRunner` };

@@ -27,7 +27,7 @@ export class CachedFeatures implements FeatureSource {
     const labels: number[] = [];
     const order: number[] = [];
     for await (const batch of pixels.batches(0)) {
-      parts.push(await runner.run(batch.pixels));
+      parts.push(await runner.run(batch.pixels, batch.values));
       batch.pixels.dispose();
       labels.push(...batch.labels);
       order.push(...batch.indices);

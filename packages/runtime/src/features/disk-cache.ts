@@ -27,7 +27,7 @@ export class DiskCachedFeatures implements FeatureSource {
     let shape: number[] = [];
     try {
       for await (const batch of pixels.batches(0)) {
-        const features = await runner.run(batch.pixels);
+        const features = await runner.run(batch.pixels, batch.values);
         batch.pixels.dispose();
         shape = features.shape.slice(1);
         const values = (await features.data()) as Float32Array;

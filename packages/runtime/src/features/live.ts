@@ -15,7 +15,7 @@ export class LiveFeatures implements FeatureSource {
 
   async *batches(epoch: number): AsyncIterable<FeatureBatch> {
     for await (const batch of this.pixels.batches(epoch)) {
-      const x = await this.runner.run(batch.pixels);
+      const x = await this.runner.run(batch.pixels, batch.values);
       batch.pixels.dispose();
       yield { x, labels: batch.labels, indices: batch.indices };
     }

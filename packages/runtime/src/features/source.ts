@@ -21,6 +21,9 @@ export interface FeatureSource {
 export interface PixelBatch {
   /** The consumer disposes them. */
   pixels: tf.Tensor4D;
+  /** The same pixels as one flat NHWC array, when the source has it (read only): the ONNX trunk
+   * takes it directly instead of copying the tensor back out of the backend. */
+  values?: Float32Array;
   labels: Int32Array;
   indices: number[];
 }

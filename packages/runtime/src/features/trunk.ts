@@ -20,23 +20,32 @@ export class TrunkRunner {
     readonly onnx: OnnxTrunk | null = null,
   ) {}
 
-  /** Tail inputs for a batch of raw 0..255 NHWC pixels (the caller keeps ownership of pixels). */
-  async run(pixels: tf.Tensor4D): Promise<tf.Tensor> {
+  /**
+   * Tail inputs for a batch of raw 0..255 NHWC pixels (the caller keeps ownership of pixels);
+   * `values`, the same pixels as a flat array when the caller has them, spare the ONNX trunk a
+   * copy out of the backend.
+   */
+  async run(pixels: tf.Tensor4D, values?: Float32Array): Promise<tf.Tensor> {
     const trunk = this.trunk;
     if (trunk) this.imagesSeen += pixels.shape[0];
     if (trunk && this.onnx) {
       const batch = pixels.shape[0];
-      const input = this.onnx.preprocesses ? pixels : tf.tidy(() => preprocess(pixels, this.preprocessing));
-      // dataSync: one copy out of the backend; the async read costs more per batch on wasm.
-      const values = input.dataSync();
-      if (input !== pixels) input.dispose();
-      const features = await this.onnx.run(values instanceof Float32Array ? values : Float32Array.from(values), batch);
+      const features = await this.onnx.run(values && this.onnx.preprocesses ? values : this.onnxInput(pixels), batch);
       return tf.tensor(features, [batch, ...this.onnx.outputShape]);
     }
     return tf.tidy(() => {
       const x = preprocess(pixels, this.preprocessing);
       return trunk ? (trunk.predict(x) as tf.Tensor) : x;
     });
+  }
+
+  /** The ONNX trunk's input read from the pixel tensor: raw, or preprocessed on tfjs first. */
+  private onnxInput(pixels: tf.Tensor4D): Float32Array {
+    const input = this.onnx?.preprocesses ? pixels : tf.tidy(() => preprocess(pixels, this.preprocessing));
+    // dataSync: one copy out of the backend; the async read costs more per batch on wasm.
+    const data = input.dataSync();
+    if (input !== pixels) input.dispose();
+    return data instanceof Float32Array ? data : Float32Array.from(data);
   }
 
   /** Releases the onnxruntime session, if any. */

@@ -20,6 +20,7 @@ export function pixelSource(dataset: ImageDataset, options: PixelSourceOptions):
       for (const batch of dataset.batches(epoch, options)) {
         yield {
           pixels: tf.tensor4d(batch.x, [batch.size, height, width, channels]),
+          values: batch.x,
           labels: batch.labels,
           indices: Array.from(batch.indices),
         };

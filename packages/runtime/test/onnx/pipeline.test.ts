@@ -49,12 +49,15 @@ describe('TrunkRunner', () => {
         const onnx = await createOnnxTrunk(backbone, { cacheDir: join(base, 'graphs'), preprocess: inGraph ? preprocessing : undefined });
         expect(onnx.preprocesses).toBe(inGraph);
         const runner = new TrunkRunner(backbone, preprocessing, onnx);
-        const got = await runner.run(pixels);
-        expect(got.shape).toEqual(want.shape);
-        expect(got.sub(want).abs().max().dataSync()[0] / scale).toBeLessThan(1e-4);
-        expect(runner.imagesSeen).toBe(3);
+        // From the tensor, and from the flat array a pixel source hands along with it.
+        for (const values of [undefined, pixels.dataSync() as Float32Array]) {
+          const got = await runner.run(pixels, values);
+          expect(got.shape).toEqual(want.shape);
+          expect(got.sub(want).abs().max().dataSync()[0] / scale).toBeLessThan(1e-4);
+          got.dispose();
+        }
+        expect(runner.imagesSeen).toBe(6);
         await runner.dispose();
-        got.dispose();
       }
       tf.dispose([pixels, want]);
       backbone.dispose();
