@@ -6,7 +6,9 @@ import path from 'node:path';
 import { compile, renderPretty } from '@tlc/language';
 import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
 
-export type LoadedPlan = { ok: true; plan: Plan; baseDir: string } | { ok: false; exitCode: number };
+export type LoadedPlan =
+  | { ok: true; plan: Plan; baseDir: string; /** The `.tl` text, when the plan was compiled from one. */ source?: { file: string; text: string } }
+  | { ok: false; exitCode: number };
 
 /** With `quiet`, only error diagnostics are printed (warnings and notes are not). */
 export function loadPlanFile(command: string, file: string, quiet = false): LoadedPlan {
@@ -41,7 +43,7 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
     process.stderr.write(renderPretty(diagnostics, text, file, { color }));
   }
   if (!plan) return { ok: false, exitCode: 1 };
-  return { ok: true, plan, baseDir };
+  return { ok: true, plan, baseDir, source: { file: path.basename(file), text } };
 }
 
 /** Prints an error a run raised for people (never a stack trace, unless TLC_DEBUG is set). */

@@ -84,6 +84,7 @@ export const runCommand: Command = {
         trunk: (values.trunk ?? 'auto') as TrunkEngine,
         log,
         resume,
+        source: loaded.source,
       });
       if (values.json) {
         const { exported: _exported, ...rest } = summary;

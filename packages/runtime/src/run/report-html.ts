@@ -1,5 +1,6 @@
 // report.html: a self-contained page (no scripts, no external files) with the training curves
-// and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files.
+// and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files,
+// and the pipeline's `.tl` source highlighted with the editor grammar (when the run came from one).
 import type { Evaluation } from '../evaluate/evaluate';
 import type { EpochRecord } from '../train/stage';
 
@@ -10,6 +11,8 @@ export interface ReportInput {
   seconds: number;
   epochs: EpochRecord[];
   evaluation: Evaluation | null;
+  /** The `.tl` source the plan was compiled from, already highlighted as HTML. */
+  source?: { file: string; html: string };
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -89,13 +92,14 @@ ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</t
     : '<p>No evaluation in this plan.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>tlc run: ${esc(input.pipeline)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}svg{margin:8px 16px 8px 0}</style>
+<style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}svg{margin:8px 16px 8px 0}pre.shiki{padding:1em;border:1px solid #ddd;overflow-x:auto}</style>
 </head><body>
 <h1>${esc(input.pipeline)}</h1>
 <p>Backend: ${esc(input.backend)}. Trunk: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
 <h2>Training</h2>
 ${lossChart}${accChart}
 ${evaluation}
+${input.source ? `<h2>Pipeline: ${esc(input.source.file)}</h2>\n${input.source.html}` : ''}
 </body></html>
 `;
 }

@@ -32,6 +32,7 @@ import { ensureTrainingKernels } from './kernels';
 import { writeMetricsCsv } from './metrics-csv';
 import { pixelSource } from './pixels';
 import { RunLog } from './progress';
+import { highlightHtml } from '@tlc/language';
 import { reportHtml } from './report-html';
 import { RunError } from './errors';
 import { readRunState, writeRunState } from './resume';
@@ -54,6 +55,8 @@ export interface RunOptions {
   resume?: string;
   /** Feature caches larger than this go to disk under the run folder (default 1 GiB). */
   memoryCacheBytes?: number;
+  /** The `.tl` source the plan came from, shown (highlighted) in report.html; never executed. */
+  source?: { file: string; text: string };
 }
 
 export interface StageSummary {
@@ -239,7 +242,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   }
 
   const seconds = (performance.now() - started) / 1000;
-  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation }));
+  const source = options.source ? { file: options.source.file, html: await highlightHtml(options.source.text) } : undefined;
+  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation, source }));
   const stageLines = stages.map((st) => {
     const best = records.find((r) => r.stage === st.name && r.epoch === st.bestEpoch);
     const val = best?.val_accuracy ?? best?.accuracy;
