@@ -3,10 +3,11 @@
 // preprocessing folded into the graph), raw onnxruntime (InferenceSession.run on the same cached
 // graph with the same session options), tfjs on WebAssembly and pure-JS tfjs ('cpu', only at the
 // small size: it is slow), both through TrunkRunner. MobileNetV2 at 96 and 224, ResNet50V2 at 224.
-// Each row: one warm-up batch, then timed batches until MIN_SECONDS have passed (the two
-// onnxruntime engines: best of alternating rounds); its speed relative to onnx, by the wall clock
-// and per CPU-second of the process (steadier on a shared machine); and the process's RSS at the
-// row's start and its peak during the row (Linux: VmHWM reset before it).
+// Each row: warm-up batches, then timed batches until MIN_SECONDS (onnx and raw onnxruntime take
+// turns batch by batch, so both see the same load from other processes); its speed relative to
+// onnx, by the wall clock and per CPU-second of the process (steadier on a shared machine); and
+// the process's RSS at the row's start and its peak during it (Linux: VmHWM reset before it; the
+// two onnxruntime rows share one measurement).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +22,8 @@ const BATCH = 32;
 /** Keras's 'tf' preprocessing, which both MobileNetV2 and ResNet50V2 use: x / 127.5 - 1. */
 const PREPROCESS: PreprocessPlan = { requested: 'native', mode: 'tf', channelOrder: 'rgb', scale: 1 / 127.5, mean: [1], std: [1] };
 const MIN_SECONDS = 3;
-/** Rounds of the two onnxruntime engines, alternating; each reports its best. */
-const ONNX_ROUNDS = 3;
+/** At least this many timed batches per onnxruntime row (a ResNet50V2 batch takes seconds); tfjs rows take one. */
+const MIN_BATCHES = 3;
 
 type Engine = 'onnx' | 'onnxruntime raw' | 'tfjs wasm' | 'tfjs cpu';
 
@@ -59,21 +60,36 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
-/**
- * Runs one warm-up batch, then timed batches until MIN_SECONDS: images, wall seconds, and CPU
- * seconds of the whole process (all threads), which other processes' load disturbs far less.
- */
-async function imagesPerSecond(runBatch: () => Promise<unknown>): Promise<{ images: number; seconds: number; cpuSeconds: number }> {
-  await runBatch();
-  let images = 0;
+/** Images, wall seconds and CPU seconds of the whole process (all threads) for some batches. */
+interface Timing {
+  images: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+/** Times one batch into `timing`. */
+async function timeBatch(timing: Timing, runBatch: () => Promise<unknown>): Promise<void> {
   const start = performance.now();
   const cpuStart = process.cpuUsage();
-  do {
-    await runBatch();
-    images += BATCH;
-  } while ((performance.now() - start) / 1000 < MIN_SECONDS);
+  await runBatch();
   const cpu = process.cpuUsage(cpuStart);
-  return { images, seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  timing.seconds += (performance.now() - start) / 1000;
+  timing.cpuSeconds += (cpu.user + cpu.system) / 1e6;
+  timing.images += BATCH;
+}
+
+/**
+ * Runs `warmUp` untimed batches of each, then batches of each in turn until each has run for
+ * MIN_SECONDS and MIN_BATCHES: taking turns batch by batch, engines compared against each other see the same load
+ * from other processes.
+ */
+async function timeInTurns(runners: (() => Promise<unknown>)[], warmUp: number, minBatches = MIN_BATCHES): Promise<Timing[]> {
+  for (const run of runners) for (let i = 0; i < warmUp; i++) await run();
+  const timings = runners.map(() => ({ images: 0, seconds: 0, cpuSeconds: 0 }));
+  do {
+    for (const [i, run] of runners.entries()) await timeBatch(timings[i], run);
+  } while (timings.some((t) => t.seconds < MIN_SECONDS || t.images < minBatches * BATCH));
+  return timings;
 }
 
 /** The pipeline's way through the trunk for raw pixels: TrunkRunner, with an ONNX trunk or not. */
@@ -83,50 +99,59 @@ async function throughRunner(runner: TrunkRunner, pixels: tf.Tensor4D, values?: 
   features.dispose();
 }
 
-async function measure(engine: Engine, model: tf.LayersModel, cacheDir: string, pixelValues: Float32Array, shape: number[]) {
-  switch (engine) {
-    case 'onnx': {
-      // As a run does it: the default backend holds the pixels, the trunk engine is started by
-      // startTrunkEngine with the plan's preprocessing, and TrunkRunner runs each batch.
-      await selectBackend('wasm');
-      const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
-      const runner = new TrunkRunner(model, PREPROCESS, started.onnx);
-      const pixels = tf.tensor4d(pixelValues, [BATCH, ...shape] as [number, number, number, number]);
-      // The pixel tensor and its flat array, as the run's pixel source hands them over.
-      const result = await imagesPerSecond(() => throughRunner(runner, pixels, pixelValues));
-      pixels.dispose();
-      await runner.dispose();
-      return { ...result, detail: `${started.description}, ${availableParallelism()} threads, via TrunkRunner` };
-    }
-    case 'onnxruntime raw': {
-      const { path } = cachedGraph(model, { inputTransform: inputTransformFor(PREPROCESS, shape[2]) }, cacheDir);
-      const { session, provider } = await openOnnxSession(path, ['cpu']);
-      const input = new OnnxTensor('float32', pixelValues, [BATCH, ...shape]);
-      const result = await imagesPerSecond(() => session.run({ [ONNX_INPUT]: input }));
-      await session.release();
-      return { ...result, detail: `${provider}, ${availableParallelism()} threads, InferenceSession.run on the same graph` };
-    }
-    case 'tfjs wasm':
-    case 'tfjs cpu': {
-      const selected = await selectBackend(engine === 'tfjs wasm' ? 'wasm' : 'cpu');
-      const runner = new TrunkRunner(model, PREPROCESS);
-      const pixels = tf.tensor4d(pixelValues, [BATCH, ...shape] as [number, number, number, number]);
-      const result = await imagesPerSecond(() => throughRunner(runner, pixels));
-      pixels.dispose();
-      return { ...result, detail: `${selected.description}, via TrunkRunner` };
-    }
-  }
-}
-
-/** Speed and peak memory of one engine: the best of its rounds, the highest peak. */
-interface Measured {
-  images: number;
-  seconds: number;
-  cpuSeconds: number;
-  /** RSS when the row started, and its high-water mark during the row. */
+interface Measured extends Timing {
+  detail: string;
+  /** RSS when the measurement started, and its high-water mark during it. */
   startMb: number;
   peakMb: number;
-  detail: string;
+}
+
+/** Runs `measure` between an RSS high-water-mark reset and a reading. */
+async function withMemory<T>(measure: () => Promise<T>): Promise<{ result: T; startMb: number; peakMb: number }> {
+  resetPeakRss();
+  const startMb = process.memoryUsage.rss() / 1024 ** 2;
+  const result = await measure();
+  return { result, startMb, peakMb: peakRssMb() };
+}
+
+/**
+ * onnx and raw onnxruntime, in turns on the same graph. onnx goes as a run does: the default
+ * backend (wasm) holds the pixel tensor, startTrunkEngine starts the trunk with the plan's
+ * preprocessing, and TrunkRunner runs each batch, given the pixel tensor and its flat array as the
+ * run's pixel source hands them over. Their memory is measured together (one process, one graph).
+ */
+async function measureOnnx(model: tf.LayersModel, cacheDir: string, values: Float32Array, shape: number[]): Promise<[Measured, Measured]> {
+  await selectBackend('wasm');
+  const { result, startMb, peakMb } = await withMemory(async () => {
+    const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
+    const runner = new TrunkRunner(model, PREPROCESS, started.onnx);
+    const pixels = tf.tensor4d(values, [BATCH, ...shape] as [number, number, number, number]);
+    const { session, provider } = await openOnnxSession(started.onnx!.graphPath, ['cpu']);
+    const input = new OnnxTensor('float32', values, [BATCH, ...shape]);
+    const [onnx, raw] = await timeInTurns([() => throughRunner(runner, pixels, values), () => session.run({ [ONNX_INPUT]: input })], 2);
+    pixels.dispose();
+    await runner.dispose();
+    await session.release();
+    return [
+      { ...onnx, detail: `${started.description}, ${availableParallelism()} threads, via TrunkRunner` },
+      { ...raw, detail: `${provider}, ${availableParallelism()} threads, InferenceSession.run on the same graph` },
+    ];
+  });
+  return [{ ...result[0], startMb, peakMb }, { ...result[1], startMb, peakMb }];
+}
+
+/** tfjs on a backend, through TrunkRunner (preprocessing, then trunk.predict). */
+async function measureTfjs(backend: 'wasm' | 'cpu', model: tf.LayersModel, values: Float32Array, shape: number[]): Promise<Measured> {
+  const selected = await selectBackend(backend);
+  const { result, startMb, peakMb } = await withMemory(async () => {
+    const runner = new TrunkRunner(model, PREPROCESS);
+    const pixels = tf.tensor4d(values, [BATCH, ...shape] as [number, number, number, number]);
+    // Pure-JS tfjs has nothing to warm up and takes many seconds a batch.
+    const [timing] = await timeInTurns([() => throughRunner(runner, pixels)], backend === 'cpu' ? 0 : 1, 1);
+    pixels.dispose();
+    return timing;
+  });
+  return { ...result, detail: `${selected.description}, via TrunkRunner`, startMb, peakMb };
 }
 
 export default async function trunkBenchmark() {
@@ -138,26 +163,16 @@ export default async function trunkBenchmark() {
     await selectBackend('cpu');
     const model = buildBackbone(name, { inputShape: [size, size, 3] });
     const shape = [size, size, 3];
-    const pixels = tf.tidy(() => tf.randomUniform([BATCH, ...shape], 0, 255, 'float32', 1).dataSync() as Float32Array);
+    const values = tf.tidy(() => tf.randomUniform([BATCH, ...shape], 0, 255, 'float32', 1).dataSync() as Float32Array);
     const exportStart = performance.now();
     cachedGraph(model, { inputTransform: inputTransformFor(PREPROCESS, 3) }, cacheDir);
     const exportSeconds = (performance.now() - exportStart) / 1000;
     const results = new Map<Engine, Measured>();
-    // onnxruntime rows alternate over ONNX_ROUNDS rounds so a shared machine's load drifts over
-    // both alike; each keeps its best round.
-    for (let round = 0; round < ONNX_ROUNDS; round++) {
-      for (const engine of engines.filter((e) => round === 0 || e.startsWith('onnx'))) {
-        resetPeakRss();
-        const startMb = process.memoryUsage.rss() / 1024 ** 2;
-        const { images, seconds, cpuSeconds, detail } = await measure(engine, model, cacheDir, pixels, shape);
-        const peakMb = peakRssMb();
-        const best = results.get(engine);
-        if (!best || images / seconds > best.images / best.seconds) {
-          results.set(engine, { images, seconds, cpuSeconds, detail, startMb, peakMb: Math.max(peakMb, best?.peakMb ?? 0) });
-        } else best.peakMb = Math.max(best.peakMb, peakMb);
-      }
+    const [onnx, raw] = await measureOnnx(model, cacheDir, values, shape);
+    results.set('onnx', onnx).set('onnxruntime raw', raw);
+    for (const engine of engines) {
+      if (engine === 'tfjs wasm' || engine === 'tfjs cpu') results.set(engine, await measureTfjs(engine === 'tfjs wasm' ? 'wasm' : 'cpu', model, values, shape));
     }
-    const onnx = results.get('onnx') as Measured;
     for (const engine of engines) {
       const { images, seconds, cpuSeconds, detail, startMb, peakMb } = results.get(engine) as Measured;
       const speed = images / seconds;
