@@ -31,7 +31,8 @@ Options:
                     {runDir, backend, trunk, stages, evaluation, seconds}
   --quiet           print nothing but errors (and the JSON with --json)
   --resume RUN_DIR  continue an interrupted run from its last completed epoch
-                    (its plan, data and options; optimizer moments restart)
+                    (its plan, data, options and optimizer state: the
+                    same final weights as a run never interrupted)
 
 Example:
   tlc run examples/fashion.tl

@@ -1,6 +1,6 @@
 // state.json: where a run stands, written atomically after every epoch (after the model it
 // describes is saved to checkpoints/last), so `tlc run --resume RUN_DIR` continues from the last
-// completed epoch. Optimizer moments are not kept: they restart with the resumed epoch.
+// completed epoch, with the optimizer's state kept beside it (checkpoints/optimizer.bin).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochRecord, StageState } from '../train/stage';

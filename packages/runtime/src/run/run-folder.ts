@@ -15,6 +15,8 @@ export const RUN_FILES = {
   features: 'features',
   best: join('checkpoints', 'best'),
   last: join('checkpoints', 'last'),
+  /** The optimizer's state after the last completed epoch (see train/optimizer-state.ts). */
+  optimizer: join('checkpoints', 'optimizer.bin'),
 } as const;
 
 /** `2026-11-29T10-50-28` (local-time-free, sortable, safe in file names). */

@@ -3,9 +3,10 @@
 //   -> model (zoo backbone + weights + head) -> per stage: freeze, split at the freeze point,
 //      trunk features (cached once, or live with augmentation), train the tail
 //   -> evaluate -> export -> predict -> report.html, with everything under the run folder.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { NamedTensor } from '../train/optimizer';
 import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import { loadModelFromDir, saveModelToDir } from '@tlc/zoo';
 import { describeBackend, selectBackend, type BackendPreference } from '../backend/index';
@@ -27,7 +28,10 @@ import { classWeights } from '../train/class-weights';
 import { installCpuTrainingKernels } from '../train/cpu-kernels';
 import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../train/precise-bn';
 import { runStage, type EpochRecord, type StageState } from '../train/stage';
+import { isOutOfMemory, outOfMemory } from '../train/out-of-memory';
+import { decodeOptimizerState, encodeOptimizerState } from '../train/optimizer-state';
 import { writeJsonAtomic, writeFileAtomic } from './atomic';
+import { InterruptGuard } from './interrupt';
 import { ensureTrainingKernels } from './kernels';
 import { writeMetricsCsv } from './metrics-csv';
 import { pixelSource } from './pixels';
@@ -121,143 +125,156 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
 
   const runDir = options.resume ? resolve(options.resume) : createRunDir(plan.name, options.baseDir, options.out);
   if (!resumed) writeJsonAtomic(join(runDir, RUN_FILES.plan), plan);
+  const guard = new InterruptGuard(runDir);
+  try {
 
-  const assembled = await assembleModel(plan, {
-    baseDir: options.baseDir,
-    onDownload: (received, total) => log.line(`downloading weights: ${(received / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB`),
-  });
-  const { model, backboneLayers } = assembled;
-  if (assembled.weightsNote) log.line(assembled.weightsNote);
-  let backendName: string = backend.name;
+    const assembled = await assembleModel(plan, {
+      baseDir: options.baseDir,
+      onDownload: (received, total) => log.line(`downloading weights: ${(received / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB`),
+    });
+    const { model, backboneLayers } = assembled;
+    if (assembled.weightsNote) log.line(assembled.weightsNote);
+    let backendName: string = backend.name;
 
-  if (resumed) {
-    const last = await weightsFromDir(join(runDir, RUN_FILES.last), model);
-    model.setWeights(last);
-    last.forEach((t) => t.dispose());
-    log.line(`resuming ${runDir}: stage ${plan.stages[resumed.stageIndex]?.name ?? '(done)'} after epoch ${resumed.stage.completedEpochs}`);
-  }
-  const records: EpochRecord[] = resumed ? [...resumed.records] : [];
-  const trunkImages: number[] = resumed ? [...resumed.trunkImages] : [];
-  let trunkDescription = 'none';
-  const saveState = (stageIndex: number, stage: StageState) =>
-    writeRunState(runDir, {
-      version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
-      stageIndex, stage, records, trunkImages,
-    });
-  for (const [index, stage] of plan.stages.entries()) {
-    if (resumed && index < resumed.stageIndex) continue;
-    const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
-    const epochs = options.epochs ?? stage.epochs;
-    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) continue;
-    applyFreeze(model, {
-      frozen: new Set(stage.frozenLayers),
-      backbone: backboneLayers,
-      batchNormInference: stage.batchNormInference,
-    });
-    const split = splitAtFreezePoint(model, new Set(stage.frozenLayers));
-    const switched = await ensureTrainingKernels(split.tail);
-    if (switched) {
-      backendName = switched.backend;
-      log.line(switched.note);
+    if (resumed) {
+      const last = await weightsFromDir(join(runDir, RUN_FILES.last), model);
+      model.setWeights(last);
+      last.forEach((t) => t.dispose());
+      log.line(`resuming ${runDir}: stage ${plan.stages[resumed.stageIndex]?.name ?? '(done)'} after epoch ${resumed.stage.completedEpochs}`);
     }
-    if (tf.getBackend() === 'cpu') installCpuTrainingKernels();
-    const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto', { preprocess: plan.preprocess }) : null;
-    const runner = new TrunkRunner(split.trunk, plan.preprocess, engine?.onnx ?? null);
-    const augmented = data.augment !== null;
-    const cached = !augmented;
-    const cacheBytes = featureBytes(split, loaded.training.size + validationSize, plan.model.inputShape);
-    const onDisk = cached && cacheBytes > (options.memoryCacheBytes ?? MEMORY_CACHE_BYTES);
-    const cacheFile = (which: string) => (onDisk ? join(runDir, RUN_FILES.features, `${index + 1}-${stage.name}-${which}.f32`) : null);
-    trunkDescription = describeTrunk(split, cached);
-    log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
-    if (engine) log.line(`trunk engine: ${engine.description}`);
-    const trainedBn = trainedBatchNorms(split.tail).length;
-    if (trainedBn > 0) log.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
-    if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
-    const train = await featureSource(loaded.training, runner, data, stage, cached, true, cacheFile('train'));
-    if (cached && split.trunk) {
-      const where = onDisk ? `on disk (${(cacheBytes / 2 ** 20).toFixed(0)} MiB under ${RUN_FILES.features}/)` : `in memory (${(cacheBytes / 2 ** 20).toFixed(1)} MiB)`;
-      log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once, features ${where}; later epochs run only the tail`);
-    }
-    const validation = loaded.validation && loaded.validation.size > 0
-      ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false, cacheFile('validation'))
-      : null;
-    const bestDir = join(runDir, RUN_FILES.best);
-    const resumeBest = resumeState && resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json'))
-      ? await weightsFromDir(bestDir, model)
-      : null;
-    const result = await runStage({
-      model, tail: split.tail, head: plan.head, stage, epochs, train, validation,
-      classWeights: classWeights(stage.classWeights, classNames, loaded.training.labels),
-      batchSize: stage.batchSize,
-      onBatch: (p) => log.batch(p),
-      onEpoch: async (record, best, state) => {
-        records.push(record);
-        log.epoch(record, epochs);
-        writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
-        if (best) await saveModelToDir(model, bestDir);
+    const records: EpochRecord[] = resumed ? [...resumed.records] : [];
+    const trunkImages: number[] = resumed ? [...resumed.trunkImages] : [];
+    let trunkDescription = 'none';
+    const saveState = (stageIndex: number, stage: StageState) =>
+      writeRunState(runDir, {
+        version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
+        stageIndex, stage, records, trunkImages,
+      });
+    for (const [index, stage] of plan.stages.entries()) {
+      if (resumed && index < resumed.stageIndex) continue;
+      const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
+      const epochs = options.epochs ?? stage.epochs;
+      if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) continue;
+      applyFreeze(model, {
+        frozen: new Set(stage.frozenLayers),
+        backbone: backboneLayers,
+        batchNormInference: stage.batchNormInference,
+      });
+      const split = splitAtFreezePoint(model, new Set(stage.frozenLayers));
+      const switched = await ensureTrainingKernels(split.tail);
+      if (switched) {
+        backendName = switched.backend;
+        log.line(switched.note);
+      }
+      if (tf.getBackend() === 'cpu') installCpuTrainingKernels();
+      const engine = split.trunk ? await startTrunkEngine(split.trunk, options.trunk ?? 'auto', { preprocess: plan.preprocess }) : null;
+      const runner = new TrunkRunner(split.trunk, plan.preprocess, engine?.onnx ?? null);
+      const augmented = data.augment !== null;
+      const cached = !augmented;
+      const cacheBytes = featureBytes(split, loaded.training.size + validationSize, plan.model.inputShape);
+      const onDisk = cached && cacheBytes > (options.memoryCacheBytes ?? MEMORY_CACHE_BYTES);
+      const cacheFile = (which: string) => (onDisk ? join(runDir, RUN_FILES.features, `${index + 1}-${stage.name}-${which}.f32`) : null);
+      trunkDescription = describeTrunk(split, cached);
+      log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
+      if (engine) log.line(`trunk engine: ${engine.description}`);
+      const trainedBn = trainedBatchNorms(split.tail).length;
+      if (trainedBn > 0) log.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
+      if (split.trunk !== null && augmented) log.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
+      const train = await featureSource(loaded.training, runner, data, stage, cached, true, cacheFile('train'));
+      if (cached && split.trunk) {
+        const where = onDisk ? `on disk (${(cacheBytes / 2 ** 20).toFixed(0)} MiB under ${RUN_FILES.features}/)` : `in memory (${(cacheBytes / 2 ** 20).toFixed(1)} MiB)`;
+        log.line(`feature cache: ${runner.imagesSeen} training images through the trunk once, features ${where}; later epochs run only the tail`);
+      }
+      const validation = loaded.validation && loaded.validation.size > 0
+        ? await featureSource(loaded.validation, runner, data, stage, cached || split.trunk !== null, false, cacheFile('validation'))
+        : null;
+      const bestDir = join(runDir, RUN_FILES.best);
+      const resumeBest = resumeState && resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json'))
+        ? await weightsFromDir(bestDir, model)
+        : null;
+      const resumeOptimizer = resumeState && resumeState.completedEpochs > 0 ? readOptimizerState(runDir, index, resumeState.completedEpochs) : null;
+      if (resumeState && resumeState.completedEpochs > 0 && !resumeOptimizer) log.line(`warning: ${RUN_FILES.optimizer} does not match epoch ${resumeState.completedEpochs}: the optimizer's moments restart`);
+      const result = await runStage({
+        model, tail: split.tail, head: plan.head, stage, epochs, train, validation,
+        classWeights: classWeights(stage.classWeights, classNames, loaded.training.labels),
+        batchSize: stage.batchSize,
+        onBatch: (p) => log.batch(p),
+        // The epoch's files are all written (state.json last) before its line is printed.
+        onEpoch: (record, best, state, optimizer) => guard.whileWriting(async () => {
+          records.push(record);
+          writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
+          if (best) await saveModelToDir(model, bestDir);
+          await saveModelToDir(model, join(runDir, RUN_FILES.last));
+          writeFileAtomic(join(runDir, RUN_FILES.optimizer), encodeOptimizerState({ stage: index, epoch: record.epoch, tensors: optimizer }));
+          saveState(index, state);
+          guard.epochSaved(stage.name, record.epoch);
+          log.epoch(record, epochs);
+        }),
+        ...(resumeState ? { resume: { state: resumeState, best: resumeBest, optimizer: resumeOptimizer } } : {}),
+      });
+      dispose(train);
+      dispose(validation);
+      await runner.dispose();
+      trunkImages[index] = (trunkImages[index] ?? 0) + runner.imagesSeen;
+      // The stage ends with its best weights restored: the next stage (or a resume) starts there.
+      await guard.whileWriting(async () => {
         await saveModelToDir(model, join(runDir, RUN_FILES.last));
-        saveState(index, state);
-      },
-      ...(resumeState ? { resume: { state: resumeState, best: resumeBest } } : {}),
-    });
-    dispose(train);
-    dispose(validation);
-    await runner.dispose();
-    trunkImages[index] = (trunkImages[index] ?? 0) + runner.imagesSeen;
-    // The stage ends with its best weights restored: the next stage (or a resume) starts there.
-    await saveModelToDir(model, join(runDir, RUN_FILES.last));
-    saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
-    if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${result.bestEpoch} restored`);
-  }
-  const stages = plan.stages.map((stage, index) => stageSummary(stage, index, options.epochs ?? stage.epochs, records, trunkImages));
-
-  let evaluation: Evaluation | null = null;
-  if (plan.evaluate) {
-    const dataset = await evaluationSet(plan, loaded, data, options.baseDir, log);
-    const on = plan.evaluate.on === 'validation' ? 'validation' : plan.evaluate.directory ?? '';
-    if (!dataset || dataset.size === 0) {
-      log.line('evaluate: no validation images to evaluate on (the plan has no validation split)');
-    } else {
-      const batchSize = plan.stages[0]?.batchSize ?? data.batchSize;
-      const source = new LiveFeatures(pixelSource(dataset, { batchSize, shuffle: false, seed: data.seed, augment: null }), new TrunkRunner(null, plan.preprocess));
-      const files = dataset.files.map((f) => relative(options.baseDir, f));
-      evaluation = await evaluateModel(model, plan.head, source, files, classNames, on);
-      writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
-      log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}% (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+        saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
+      });
+      if (result.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${result.bestEpoch} restored`);
     }
-  }
+    const stages = plan.stages.map((stage, index) => stageSummary(stage, index, options.epochs ?? stage.epochs, records, trunkImages));
 
-  await exportModel(model, plan, classNames, join(runDir, RUN_FILES.model));
-  let exported: string | null = null;
-  if (plan.export) {
-    exported = resolve(options.baseDir, plan.export.path);
-    await exportModel(model, plan, classNames, exported);
-    log.line(`exported the model to ${exported}`);
-  }
-  if (plan.predict) {
-    const predictions = await predictFiles(model, plan, classNames, [resolve(options.baseDir, plan.predict.directory)]);
-    writeJsonAtomic(join(runDir, RUN_FILES.predictions), predictions);
-    for (const p of predictions) log.line(`predict ${p.file}: ${p.label} (${(Math.max(...Object.values(p.probabilities)) * 100).toFixed(1)}%)`);
-  }
+    let evaluation: Evaluation | null = null;
+    if (plan.evaluate) {
+      const dataset = await evaluationSet(plan, loaded, data, options.baseDir, log);
+      const on = plan.evaluate.on === 'validation' ? 'validation' : plan.evaluate.directory ?? '';
+      if (!dataset || dataset.size === 0) {
+        log.line('evaluate: no validation images to evaluate on (the plan has no validation split)');
+      } else {
+        const batchSize = plan.stages[0]?.batchSize ?? data.batchSize;
+        const source = new LiveFeatures(pixelSource(dataset, { batchSize, shuffle: false, seed: data.seed, augment: null }), new TrunkRunner(null, plan.preprocess));
+        const files = dataset.files.map((f) => relative(options.baseDir, f));
+        evaluation = await evaluateModel(model, plan.head, source, files, classNames, on);
+        writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
+        log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}% (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+      }
+    }
 
-  const seconds = (performance.now() - started) / 1000;
-  const source = options.source ? { file: options.source.file, html: await highlightHtml(options.source.text) } : undefined;
-  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation, source }));
-  const stageLines = stages.map((st) => {
-    const best = records.find((r) => r.stage === st.name && r.epoch === st.bestEpoch);
-    const val = best?.val_accuracy ?? best?.accuracy;
-    return `${st.name} ${st.epochs} epoch${st.epochs === 1 ? '' : 's'} (best ${st.bestEpoch}${val === undefined ? '' : `, accuracy ${(val * 100).toFixed(1)}%`})`;
-  });
-  const evaluated = evaluation ? `; evaluation ${(evaluation.accuracy * 100).toFixed(1)}%` : '';
-  log.line(`summary: ${stageLines.join(', ')}${evaluated}; ${seconds.toFixed(1)} s on ${backendName}`);
-  log.line(`run folder: ${runDir} (report.html, metrics.csv, model/)`);
-  model.dispose();
-  return {
-    runDir, backend: backendName, trunk: trunkDescription, stages,
-    evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
-    exported, seconds,
-  };
+    await guard.whileWriting(() => exportModel(model, plan, classNames, join(runDir, RUN_FILES.model)));
+    let exported: string | null = null;
+    if (plan.export) {
+      const path = resolve(options.baseDir, plan.export.path);
+      exported = path;
+      await guard.whileWriting(() => exportModel(model, plan, classNames, path));
+      log.line(`exported the model to ${exported}`);
+    }
+    if (plan.predict) {
+      const predictions = await predictFiles(model, plan, classNames, [resolve(options.baseDir, plan.predict.directory)]);
+      writeJsonAtomic(join(runDir, RUN_FILES.predictions), predictions);
+      for (const p of predictions) log.line(`predict ${p.file}: ${p.label} (${(Math.max(...Object.values(p.probabilities)) * 100).toFixed(1)}%)`);
+    }
+
+    const seconds = (performance.now() - started) / 1000;
+    const source = options.source ? { file: options.source.file, html: await highlightHtml(options.source.text) } : undefined;
+    writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend: backendName, trunk: trunkDescription, seconds, epochs: records, evaluation, source }));
+    const stageLines = stages.map((st) => {
+      const best = records.find((r) => r.stage === st.name && r.epoch === st.bestEpoch);
+      const val = best?.val_accuracy ?? best?.accuracy;
+      return `${st.name} ${st.epochs} epoch${st.epochs === 1 ? '' : 's'} (best ${st.bestEpoch}${val === undefined ? '' : `, accuracy ${(val * 100).toFixed(1)}%`})`;
+    });
+    const evaluated = evaluation ? `; evaluation ${(evaluation.accuracy * 100).toFixed(1)}%` : '';
+    log.line(`summary: ${stageLines.join(', ')}${evaluated}; ${seconds.toFixed(1)} s on ${backendName}`);
+    log.line(`run folder: ${runDir} (report.html, metrics.csv, model/)`);
+    model.dispose();
+    return {
+      runDir, backend: backendName, trunk: trunkDescription, stages,
+      evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
+      exported, seconds,
+    };
+  } finally {
+    guard.dispose();
+  }
 }
 
 /** The images `evaluate` names: the validation set, or another labelled folder. */
@@ -274,12 +291,32 @@ async function featureSource(
   dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean, cacheFile: string | null,
 ): Promise<FeatureSource> {
   const shuffle = training && data.shuffle;
+  try {
+    return await buildFeatureSource(dataset, runner, data, stage, cache, training, cacheFile, shuffle);
+  } catch (error) {
+    throw isOutOfMemory(error) ? outOfMemory(stage.name, stage.batchSize, error) : error;
+  }
+}
+
+async function buildFeatureSource(
+  dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean, cacheFile: string | null, shuffle: boolean,
+): Promise<FeatureSource> {
   if (!cache) {
     return new LiveFeatures(pixelSource(dataset, { batchSize: stage.batchSize, shuffle, seed: data.seed, augment: training ? data.augment : null }), runner);
   }
   const inOrder = pixelSource(dataset, { batchSize: stage.batchSize, shuffle: false, seed: data.seed, augment: null });
   const options = { batchSize: stage.batchSize, shuffle, seed: data.seed };
   return cacheFile ? DiskCachedFeatures.build(inOrder, runner, cacheFile, options) : CachedFeatures.build(inOrder, runner, options);
+}
+
+/** The optimizer state saved after `epoch` of stage `stage`, or null when there is none for it. */
+function readOptimizerState(runDir: string, stage: number, epoch: number): NamedTensor[] | null {
+  const file = join(runDir, RUN_FILES.optimizer);
+  if (!existsSync(file)) return null;
+  const saved = decodeOptimizerState(readFileSync(file));
+  if (saved && saved.stage === stage && saved.epoch === epoch) return saved.tensors;
+  saved?.tensors.forEach((t) => t.tensor.dispose());
+  return null;
 }
 
 /** A saved model's weights in `model.weights` order, matched by name (saved order may differ). */

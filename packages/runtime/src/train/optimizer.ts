@@ -1,12 +1,32 @@
 // The plan's optimizer as a tfjs optimizer. AdamW is Adam plus Keras's decoupled weight decay:
 // before each Adam step every trained variable shrinks by learningRate * weightDecay * itself.
+// Its state (tfjs's getWeights plus Adam's running bias-correction powers, which setWeights
+// would recompute with pow and so round differently) can be read and restored for --resume.
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerPlan } from '@tlc/plan';
+
+/** One tensor of an optimizer's state, by its name (tfjs's NamedTensor, which tfjs does not export). */
+export interface NamedTensor {
+  name: string;
+  tensor: tf.Tensor;
+}
 
 export interface StageOptimizer {
   /** One step: minimizes `loss` over `variables`; returns the loss value. */
   step(loss: () => tf.Scalar, variables: tf.Variable[]): tf.Scalar;
+  /** Copies of the optimizer's state (the caller disposes them). */
+  state(): Promise<NamedTensor[]>;
+  /** Continues from a state `state()` returned (takes ownership of the tensors). */
+  restore(state: NamedTensor[]): Promise<void>;
   dispose(): void;
+}
+
+/** Adam's running powers of beta1 and beta2, kept as they are rather than recomputed on restore. */
+const RUNNING_POWERS = ['accBeta1', 'accBeta2'] as const;
+
+function runningPowers(optimizer: tf.Optimizer): { name: string; variable: tf.Variable }[] {
+  const fields = optimizer as unknown as Record<string, unknown>;
+  return RUNNING_POWERS.filter((name) => fields[name] instanceof tf.Variable).map((name) => ({ name, variable: fields[name] as tf.Variable }));
 }
 
 function baseOptimizer(plan: OptimizerPlan): tf.Optimizer {
@@ -33,6 +53,20 @@ export function makeOptimizer(plan: OptimizerPlan): StageOptimizer {
         });
       }
       return optimizer.minimize(loss, true, variables) as tf.Scalar;
+    },
+    async state() {
+      const own = (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      const powers = runningPowers(optimizer).map((p) => ({ name: `optimizer/${p.name}`, tensor: p.variable.clone() }));
+      return [...own, ...powers];
+    },
+    async restore(state) {
+      const powers = new Map(state.filter((w) => w.name.startsWith('optimizer/')).map((w) => [w.name.slice('optimizer/'.length), w.tensor]));
+      await optimizer.setWeights(state.filter((w) => !w.name.startsWith('optimizer/')));
+      for (const p of runningPowers(optimizer)) {
+        const saved = powers.get(p.name);
+        if (saved) p.variable.assign(saved);
+      }
+      powers.forEach((t) => t.dispose());
     },
     dispose: () => optimizer.dispose(),
   };

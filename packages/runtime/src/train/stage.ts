@@ -8,7 +8,7 @@ import type { FeatureSource } from '../features/source';
 import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf, type TrackerState } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
-import { makeOptimizer } from './optimizer';
+import { makeOptimizer, type NamedTensor } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
 
@@ -49,13 +49,16 @@ export interface StageRun {
   classWeights: number[] | null;
   batchSize: number;
   onBatch?(progress: BatchProgress): void;
-  /** After each epoch, with whether it is the best so far and the state a resume needs. */
-  onEpoch?(record: EpochRecord, best: boolean, state: StageState): Promise<void> | void;
-  /** Continue a stage a previous run left after `state.completedEpochs` epochs. */
-  resume?: { state: StageState; best: tf.Tensor[] | null };
+  /**
+   * After each epoch, with whether it is the best so far and the state a resume needs: the
+   * stage's progress and the optimizer's state (copies, disposed after the call).
+   */
+  onEpoch?(record: EpochRecord, best: boolean, state: StageState, optimizer: NamedTensor[]): Promise<void> | void;
+  /** Continue a stage a previous run left after `state.completedEpochs` epochs, with its optimizer state when kept. */
+  resume?: { state: StageState; best: tf.Tensor[] | null; optimizer: NamedTensor[] | null };
 }
 
-/** Where a stage stands after an epoch: enough to continue it (optimizer moments restart). */
+/** Where a stage stands after an epoch: with the optimizer's state, enough to continue it exactly. */
 export interface StageState {
   completedEpochs: number;
   checkpoint: TrackerState;
@@ -125,6 +128,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
   if (run.resume) {
     checkpoint.restore(run.resume.state.checkpoint);
     if (early && run.resume.state.early) early.restore(run.resume.state.early);
+    if (run.resume.optimizer) await optimizer.restore(run.resume.optimizer);
   }
   try {
     for (let epoch = (run.resume?.state.completedEpochs ?? 0) + 1; epoch <= epochs; epoch++) {
@@ -185,7 +189,14 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         early.update(epoch, monitoredValue(record, early.monitor));
         stoppedEarly = early.exhausted(stage.earlyStopping.patience) && epoch < epochs;
       }
-      await run.onEpoch?.(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, stopped: stoppedEarly });
+      if (run.onEpoch) {
+        const optimizerState = await optimizer.state();
+        try {
+          await run.onEpoch(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, stopped: stoppedEarly }, optimizerState);
+        } finally {
+          optimizerState.forEach((w) => w.tensor.dispose());
+        }
+      }
       if (stoppedEarly) break;
     }
     if (best) run.model.setWeights(best);
