@@ -137,18 +137,18 @@ describe('resume', () => {
     const frozen = layersUntil(BACKBONE.outputLayer);
     const plan = makePlan({ weights: { source: 'file', path: pretrained, format: 'tfjs' }, frozen, stages: [stage({ frozenLayers: frozen, epochs: 3 })] });
     const out = join(base, 'run-resume');
-    // A crash while epoch 2 is being recorded: state.json still describes epoch 1.
+    // A crash while epoch 2's line is printed: its files (state.json last) are already written.
     const crashing = new RunLog({
       out: { write: (text: string) => { if (text.includes('epoch 2/3')) throw new Error('power cut'); return true; } } as unknown as NodeJS.WritableStream,
     });
     await expect(runPlan(plan, { baseDir: base, out, log: crashing })).rejects.toThrow('power cut');
-    expect(JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')).stage.completedEpochs).toBe(1);
+    expect(JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')).stage.completedEpochs).toBe(2);
 
     const lines: string[] = [];
     const log = new RunLog({ out: { write: (text: string) => lines.push(text) > 0 } as unknown as NodeJS.WritableStream });
     const summary = await runPlan(plan, { baseDir: '/nonexistent', resume: out, log });
-    expect(lines.join('')).toMatch(/resuming .* after epoch 1/);
-    expect(lines.join('')).not.toMatch(/epoch 1\/3/);
+    expect(lines.join('')).toMatch(/resuming .* after epoch 2/);
+    expect(lines.join('')).not.toMatch(/epoch [12]\/3/);
     expect(summary.runDir).toBe(out);
     expect(summary.stages[0].epochs).toBe(3);
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
