@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { initializers, type Initializers } from './kerasInit';
 import { KerasAutoNames } from './kerasAutoNames';
+import { BatchNormalization } from '../layers/BatchNormalization';
 import { CustomScaleLayer } from '../layers/CustomScaleLayer';
 
 type Tensor = tf.SymbolicTensor;
@@ -39,14 +40,12 @@ function conv2dBn(
       name: name ?? names.next('conv2d'),
     })
     .apply(x) as Tensor;
-  x = tf.layers
-    .batchNormalization({
-      axis: 3,
-      scale: false,
-      movingVarianceInitializer: init.one,
-      name: name ? `${name}_bn` : names.next('batch_normalization'),
-    })
-    .apply(x) as Tensor;
+  x = new BatchNormalization({
+    axis: 3,
+    scale: false,
+    movingVarianceInitializer: init.one,
+    name: name ? `${name}_bn` : names.next('batch_normalization'),
+  }).apply(x) as Tensor;
   return tf.layers
     .activation({ activation: 'relu', name: name ? `${name}_ac` : names.next('activation') })
     .apply(x) as Tensor;

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { initializers, type Initializers } from './kerasInit';
 import { KerasAutoNames } from './kerasAutoNames';
+import { BatchNormalization } from '../layers/BatchNormalization';
 
 type Tensor = tf.SymbolicTensor;
 
@@ -36,14 +37,12 @@ function conv2dBn(
       name: names.next('conv2d'),
     })
     .apply(x) as Tensor;
-  x = tf.layers
-    .batchNormalization({
-      axis: 3,
-      scale: false,
-      movingVarianceInitializer: init.one,
-      name: names.next('batch_normalization'),
-    })
-    .apply(x) as Tensor;
+  x = new BatchNormalization({
+    axis: 3,
+    scale: false,
+    movingVarianceInitializer: init.one,
+    name: names.next('batch_normalization'),
+  }).apply(x) as Tensor;
   return tf.layers.activation({ activation: 'relu', name: names.next('activation') }).apply(x) as Tensor;
 }
 

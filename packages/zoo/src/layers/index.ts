@@ -1,7 +1,8 @@
-// Custom tfjs layers the builders need (Keras layers tfjs-layers lacks). Importing this module
-// registers each with tfjs's serialization, so models that use them load again.
+// Custom tfjs layers the builders need (Keras layers tfjs-layers lacks, or gets wrong). Importing this
+// module registers each with tfjs's serialization, so models that use them load again.
 export { Rescaling } from './Rescaling';
 export { Normalization } from './Normalization';
+export { BatchNormalization } from './BatchNormalization';
 export { CustomScaleLayer } from './CustomScaleLayer';
 export { LayerScale } from './LayerScale';
 export { StochasticDepth } from './StochasticDepth';

@@ -1,0 +1,80 @@
+// tfjs's BatchNormalization, made trainable without `scale` or `center` (Keras's `conv2d_bn` in
+// InceptionV3 and InceptionResNetV2 uses scale=False). tfjs-layers 4.22 reads `gamma` and `beta`
+// unconditionally in training mode, so such a layer throws as soon as it trains. This subclass
+// keeps tfjs's weights, names, order and config (beta, moving_mean, moving_variance when
+// scale=False, as Keras stores them) and tfjs's own code path whenever both exist; only training
+// without gamma or beta runs here: batch moments, the affine part that exists, and Keras's moving
+// averages (moving = momentum * moving + (1 - momentum) * batch statistic, batch variance biased).
+// It registers under tfjs's class name 'BatchNormalization', replacing tfjs's class in the
+// serialization map, so code that asks a layer for its class name still sees a BatchNormalization
+// and saved models load back as this class.
+import * as tf from '@tensorflow/tfjs';
+
+export type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
+type TfjsBatchNormalization = ReturnType<typeof tf.layers.batchNormalization>;
+
+/** tfjs-layers does not export its class, only the factory; its serialization map holds it. */
+const TfjsBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap
+  .BatchNormalization[0] as unknown as (new (args?: BatchNormalizationArgs) => TfjsBatchNormalization) & {
+  fromConfig: typeof tf.layers.Layer.fromConfig;
+};
+
+/** The layer's variable called `name` (tfjs keeps its own fields private). */
+function weightNamed(layer: tf.layers.Layer, name: string): tf.LayerVariable | undefined {
+  return layer.weights.find((w) => w.originalName.endsWith(`/${name}`));
+}
+
+export class BatchNormalization extends TfjsBatchNormalization {
+  static className = 'BatchNormalization';
+  private readonly normAxis: number;
+  private readonly decay: number;
+  private readonly fuzz: number;
+  private gammaWeight?: tf.LayerVariable;
+  private betaWeight?: tf.LayerVariable;
+  private movingMeanWeight?: tf.LayerVariable;
+  private movingVarianceWeight?: tf.LayerVariable;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.normAxis = args.axis ?? -1;
+    this.decay = 1 - (args.momentum ?? 0.99);
+    this.fuzz = args.epsilon ?? 1e-3;
+  }
+
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
+    super.build(inputShape);
+    this.gammaWeight = weightNamed(this, 'gamma');
+    this.betaWeight = weightNamed(this, 'beta');
+    this.movingMeanWeight = weightNamed(this, 'moving_mean');
+    this.movingVarianceWeight = weightNamed(this, 'moving_variance');
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { [key: string]: unknown }): tf.Tensor | tf.Tensor[] {
+    const training = kwargs['training'] === true;
+    if (!training || (this.gammaWeight && this.betaWeight)) return super.call(inputs, kwargs);
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const axis = this.normAxis >= 0 ? this.normAxis : this.normAxis + x.rank;
+      const reductionAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+      const broadcastShape = x.shape.map((size, i) => (i === axis ? size : 1));
+      const { mean, variance } = tf.moments(x, reductionAxes);
+      const broadcast = (t: tf.Tensor) => t.reshape(broadcastShape);
+      // Plain arithmetic rather than tf.batchNorm: its gradient fails on an absent scale or offset.
+      let normed = x.sub(broadcast(mean)).mul(broadcast(variance).add(this.fuzz).rsqrt());
+      if (this.gammaWeight) normed = normed.mul(broadcast(this.gammaWeight.read()));
+      if (this.betaWeight) normed = normed.add(broadcast(this.betaWeight.read()));
+      this.updateMovingAverage(this.movingMeanWeight!, mean);
+      this.updateMovingAverage(this.movingVarianceWeight!, variance);
+      return normed;
+    });
+  }
+
+  private updateMovingAverage(variable: tf.LayerVariable, batchValue: tf.Tensor): void {
+    tf.tidy(() => {
+      const current = variable.read();
+      variable.write(current.sub(current.sub(batchValue).mul(this.decay)));
+    });
+  }
+}
+
+tf.serialization.registerClass(BatchNormalization);
