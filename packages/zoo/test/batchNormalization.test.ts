@@ -1,6 +1,6 @@
 // The zoo's BatchNormalization trains without gamma (scale=false, Keras's conv2d_bn) or beta:
-// batch statistics in training mode, Keras's moving averages, Keras's three weights in order,
-// a save/load round trip, and one training step through a randomly initialised InceptionV3.
+// batch statistics in training mode, Keras's moving averages, gradients in both modes, Keras's three
+// weights in order, a save/load round trip, and InceptionV3 at 75x75 from random weights in training.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNormalization } from '../src/layers/index';
@@ -74,6 +74,18 @@ describe('BatchNormalization without scale', () => {
     expectClose(grads[betaName].dataSync(), upstream.sum([0, 1, 2]).dataSync());
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
     tf.dispose([x, upstream, value, ...Object.values(grads)]);
+  });
+
+  it('passes gradients through in inference mode too (a frozen backbone under a trained head)', () => {
+    const layer = new BatchNormalization({ scale: false, movingMeanInitializer: 'ones', movingVarianceInitializer: 'ones' });
+    layer.apply(tf.input({ shape: [3, 3, 4] }));
+    const x = sampleInput();
+    const upstream = tf.randomNormal([2, 3, 3, 4], 0, 1, 'float32', 5);
+    const { value, grad } = tf.valueAndGrad((input: tf.Tensor) => (layer.apply(input, { training: false }) as tf.Tensor).mul(upstream).sum())(x);
+    expectClose(grad.dataSync(), upstream.div(Math.sqrt(1 + 1e-3)).dataSync());
+    const expected = tf.tidy(() => x.sub(1).div(Math.sqrt(1 + 1e-3)).mul(upstream).sum());
+    expect(value.dataSync()[0]).toBeCloseTo(expected.dataSync()[0], 3);
+    tf.dispose([x, upstream, value, grad, expected]);
   });
 
   it('saves and loads back as this class, weights and config intact, and still trains', async () => {

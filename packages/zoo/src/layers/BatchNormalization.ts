@@ -1,10 +1,12 @@
 // tfjs's BatchNormalization, made trainable without `scale` or `center` (Keras's `conv2d_bn` in
 // InceptionV3 and InceptionResNetV2 uses scale=False). tfjs-layers 4.22 reads `gamma` and `beta`
-// unconditionally in training mode, so such a layer throws as soon as it trains. This subclass
+// unconditionally in training mode, so such a layer throws as soon as it trains, and in inference
+// tf.batchNorm's gradient fails without them (a frozen backbone under a trained head). This subclass
 // keeps tfjs's weights, names, order and config (beta, moving_mean, moving_variance when
-// scale=False, as Keras stores them) and tfjs's own code path whenever both exist; only training
-// without gamma or beta runs here: batch moments, the affine part that exists, and Keras's moving
-// averages (moving = momentum * moving + (1 - momentum) * batch statistic, batch variance biased).
+// scale=False, as Keras stores them) and tfjs's own code path whenever both exist; without gamma or
+// beta it normalises here: with the moving statistics in inference; in training with the batch
+// moments, updating Keras's moving averages (moving = momentum * moving + (1 - momentum) * batch
+// statistic, batch variance biased). Only the affine parts that exist are applied.
 // It registers under tfjs's class name 'BatchNormalization', replacing tfjs's class in the
 // serialization map, so code that asks a layer for its class name still sees a BatchNormalization
 // and saved models load back as this class.
@@ -50,22 +52,25 @@ export class BatchNormalization extends TfjsBatchNormalization {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { [key: string]: unknown }): tf.Tensor | tf.Tensor[] {
-    const training = kwargs['training'] === true;
-    if (!training || (this.gammaWeight && this.betaWeight)) return super.call(inputs, kwargs);
+    if (this.gammaWeight && this.betaWeight) return super.call(inputs, kwargs);
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const axis = this.normAxis >= 0 ? this.normAxis : this.normAxis + x.rank;
-      const reductionAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
       const broadcastShape = x.shape.map((size, i) => (i === axis ? size : 1));
-      const { mean, variance } = tf.moments(x, reductionAxes);
       const broadcast = (t: tf.Tensor) => t.reshape(broadcastShape);
       // Plain arithmetic rather than tf.batchNorm: its gradient fails on an absent scale or offset.
-      let normed = x.sub(broadcast(mean)).mul(broadcast(variance).add(this.fuzz).rsqrt());
-      if (this.gammaWeight) normed = normed.mul(broadcast(this.gammaWeight.read()));
-      if (this.betaWeight) normed = normed.add(broadcast(this.betaWeight.read()));
+      const normalise = (mean: tf.Tensor, variance: tf.Tensor): tf.Tensor => {
+        let normed = x.sub(broadcast(mean)).mul(broadcast(variance).add(this.fuzz).rsqrt());
+        if (this.gammaWeight) normed = normed.mul(broadcast(this.gammaWeight.read()));
+        if (this.betaWeight) normed = normed.add(broadcast(this.betaWeight.read()));
+        return normed;
+      };
+      if (kwargs['training'] !== true) return normalise(this.movingMeanWeight!.read(), this.movingVarianceWeight!.read());
+      const reductionAxes = x.shape.map((_, i) => i).filter((i) => i !== axis);
+      const { mean, variance } = tf.moments(x, reductionAxes);
       this.updateMovingAverage(this.movingMeanWeight!, mean);
       this.updateMovingAverage(this.movingVarianceWeight!, variance);
-      return normed;
+      return normalise(mean, variance);
     });
   }
 
