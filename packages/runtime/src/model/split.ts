@@ -1,7 +1,9 @@
 // Splits a functional model at its freeze point into a frozen trunk (input .. cut layer, run
 // forward only) and a trainable tail (cut output .. model output, trained in the custom loop).
 // The tail re-applies the model's own layer objects to a new input, so it shares their weights:
-// training the tail trains the full model.
+// training the tail trains the full model. A global pooling layer right after the frozen layers
+// (a head's `pool avg|max` on a wholly frozen backbone) goes into the trunk too: it has no weights
+// and computes the same in training, so the feature cache holds pooled vectors, not feature maps.
 import * as tf from '@tensorflow/tfjs';
 
 /** The tfjs-layers graph internals the split walks (public fields on Layer and Node). */
@@ -52,13 +54,31 @@ export function singleTensorCutPoints(model: tf.LayersModel): string[] {
   return points;
 }
 
-/** The latest cut point such that every layer up to it is frozen; null if there is none. */
+/** Parameter-free layers that behave the same in training and inference: nothing to train. */
+const GLOBAL_POOLING = new Set(['GlobalAveragePooling2D', 'GlobalMaxPooling2D']);
+
+/** The global pooling that reads `cutLayer`'s output and is itself a cut point, if `layer` is one. */
+function poolsCut(layer: tf.layers.Layer, cutLayer: string, model: tf.LayersModel, points: ReadonlySet<string>): boolean {
+  const cutTensor = ownNode(model.getLayer(cutLayer)).outputTensors[0];
+  const inputs = ownNode(layer).inputTensors;
+  return GLOBAL_POOLING.has(layer.getClassName()) && points.has(layer.name) && inputs.length === 1 && inputs[0].id === cutTensor.id;
+}
+
+/**
+ * The latest cut point such that every layer up to it is frozen, extended through a global
+ * pooling that reads it when the cut ends the frozen layers; null if there is none.
+ */
 export function freezeCutPoint(model: tf.LayersModel, frozen: ReadonlySet<string>): string | null {
   const points = new Set(singleTensorCutPoints(model));
   let cut: string | null = null;
+  let lastFrozen: string | null = null;
   for (const layer of model.layers) {
     if (isInput(layer)) continue;
-    if (!frozen.has(layer.name)) break;
+    if (!frozen.has(layer.name)) {
+      if (cut !== null && cut === lastFrozen && poolsCut(layer, cut, model, points)) cut = layer.name;
+      break;
+    }
+    lastFrozen = layer.name;
     if (points.has(layer.name)) cut = layer.name;
   }
   return cut;

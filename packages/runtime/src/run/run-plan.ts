@@ -100,9 +100,11 @@ function dataPlan(plan: Plan, options: RunOptions): DataPlan {
   };
 }
 
-function describeTrunk(split: SplitModel, cached: boolean): string {
-  if (!split.trunk) return 'none (everything trains)';
-  return `input..${split.cutLayer} (${split.trunk.layers.length - 1} layers, forward only${cached ? ', features cached' : ''})`;
+/** The trunk for the log and report; a trunk that takes the head's pooling names the backbone output too. */
+function describeTrunk(split: SplitModel, cached: boolean, backboneLayers: ReadonlySet<string>, backboneOutput: string): string {
+  if (!split.trunk || split.cutLayer === null) return 'none (everything trains)';
+  const span = backboneLayers.has(split.cutLayer) ? split.cutLayer : `${backboneOutput} + ${split.cutLayer}`;
+  return `input..${span} (${split.trunk.layers.length - 1} layers, forward only${cached ? ', features cached' : ''})`;
 }
 
 export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSummary> {
@@ -174,7 +176,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
       const cacheBytes = featureBytes(split, loaded.training.size + validationSize, plan.model.inputShape);
       const onDisk = cached && cacheBytes > (options.memoryCacheBytes ?? MEMORY_CACHE_BYTES);
       const cacheFile = (which: string) => (onDisk ? join(runDir, RUN_FILES.features, `${index + 1}-${stage.name}-${which}.f32`) : null);
-      trunkDescription = describeTrunk(split, cached);
+      trunkDescription = describeTrunk(split, cached, backboneLayers, plan.model.outputLayer);
       log.line(`stage ${stage.name}: trunk ${trunkDescription}`);
       if (engine) log.line(`trunk engine: ${engine.description}`);
       const trainedBn = trainedBatchNorms(split.tail).length;

@@ -33,6 +33,25 @@ describe('splitAtFreezePoint', () => {
     expect(tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]).toBeLessThan(1e-5);
   });
 
+  it('with the whole backbone frozen, the trunk takes the head\'s global pooling (avg and max); trunk then tail equals the whole model', () => {
+    for (const pool of ['avg', 'max'] as const) {
+      const backbone = buildBackbone('MobileNet', { inputShape: [32, 32, 3], alpha: 0.25 });
+      const last = backbone.getLayer('conv_pw_5_relu').output as tf.SymbolicTensor;
+      const pooling = pool === 'avg' ? tf.layers.globalAveragePooling2d({ name: 'head_pool' }) : tf.layers.globalMaxPooling2d({ name: 'head_pool' });
+      const out = tf.layers.dense({ units: 3, activation: 'softmax', name: 'head_output' }).apply(pooling.apply(last)) as tf.SymbolicTensor;
+      const pooled = tf.model({ inputs: backbone.inputs, outputs: out });
+      const names = pooled.layers.map((l) => l.name);
+      const split = splitAtFreezePoint(pooled, new Set(names.slice(1, names.indexOf('conv_pw_5_relu') + 1)));
+      expect(split.cutLayer).toBe('head_pool');
+      expect(split.trunk!.outputs[0].shape).toEqual([null, last.shape[3]]);
+      expect(split.tail.layers.map((l) => l.name)).toEqual(['head_pool_features', 'head_output']);
+      const x = tf.randomUniform([4, 32, 32, 3]);
+      const whole = pooled.predict(x) as tf.Tensor;
+      const parts = split.tail.predict(split.trunk!.predict(x) as tf.Tensor) as tf.Tensor;
+      expect(tf.max(tf.abs(tf.sub(whole, parts))).dataSync()[0]).toBeLessThan(1e-5);
+    }
+  });
+
   it('in a residual network, cuts before a block whose skip connection would cross the cut', () => {
     const v2 = buildBackbone('MobileNetV2', { inputShape: [32, 32, 3], alpha: 0.35 });
     const names = v2.layers.map((l) => l.name);
