@@ -8,7 +8,7 @@
 // onnx, by the wall clock and per CPU-second of the process (steadier on a shared machine); and
 // the process's RSS at the row's start and its peak during it (Linux: VmHWM reset before it; the
 // two onnxruntime rows share one measurement).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +17,7 @@ import type { PreprocessPlan } from '@tlc/plan';
 import { cachedGraph, inputTransformFor, openOnnxSession, OnnxTensor, ONNX_INPUT, selectBackend, startTrunkEngine } from '@tlc/runtime';
 import { buildBackbone } from '@tlc/zoo';
 import { TrunkRunner } from '../packages/runtime/src/features/trunk';
+import { peakRssMb, resetPeakRss } from './lib/peak-rss';
 
 const BATCH = 32;
 /** Keras's 'tf' preprocessing, which both MobileNetV2 and ResNet50V2 use: x / 127.5 - 1. */
@@ -38,27 +39,6 @@ const CASES: Case[] = [
   { model: 'MobileNetV2', size: 224, engines: ['onnx', 'onnxruntime raw', 'tfjs wasm'] },
   { model: 'ResNet50V2', size: 224, engines: ['onnx', 'onnxruntime raw', 'tfjs wasm'] },
 ];
-
-/** Resets the kernel's RSS high-water mark (Linux); false where that is not possible. */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Peak RSS in MB since the last reset (Linux VmHWM), else the process's lifetime peak. */
-function peakRssMb(): number {
-  try {
-    const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-    if (line) return Number(line.replace(/\D+/g, '')) / 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.resourceUsage().maxRSS / 1024;
-}
 
 /** Images, wall seconds and CPU seconds of the whole process (all threads) for some batches. */
 interface Timing {

@@ -4,7 +4,8 @@
 // ordered small to large for it to mean anything (`perRow` says which one a reading is).
 import { readFileSync, writeFileSync } from 'node:fs';
 
-function resetPeakRss(): boolean {
+/** Resets the kernel's RSS high-water mark (Linux); false where that is not possible. */
+export function resetPeakRss(): boolean {
   try {
     writeFileSync('/proc/self/clear_refs', '5');
     return true;
@@ -13,7 +14,8 @@ function resetPeakRss(): boolean {
   }
 }
 
-function peakRssMb(): number {
+/** Peak RSS in MB since the last reset (Linux VmHWM), else the process's lifetime peak. */
+export function peakRssMb(): number {
   try {
     const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
     if (line) return Number(line.replace(/\D+/g, '')) / 1024;
