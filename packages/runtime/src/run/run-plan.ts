@@ -8,6 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensor } from '../train/optimizer';
 import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
+import { specDataPlan } from '@tlc/plan';
 import { loadModelFromDir, saveModelToDir } from '@tlc/zoo';
 import { describeBackend, selectBackend, type BackendPreference } from '../backend/index';
 import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
@@ -86,18 +87,14 @@ export interface RunSummary {
 
 /** The plan's data statement, or one made from `--data` for a model spec without data. */
 function dataPlan(plan: Plan, options: RunOptions): DataPlan {
-  const [height, width, channels] = plan.model.inputShape;
   const directory = options.data ? resolve(options.data) : plan.data ? resolve(options.baseDir, plan.data.directory) : null;
   if (directory === null) {
     throw new RunError('TL4204', 'the plan has no `data` statement (a model spec): give the image folder with --data DIR');
   }
   if (plan.data) return { ...plan.data, directory };
-  const batchSize = plan.stages[0]?.batchSize ?? 32;
-  return {
-    directory, imageSize: [height, width], colorMode: channels === 1 ? 'grayscale' : 'rgb',
-    validation: { mode: 'split', fraction: 0.2, seed: 42 }, batchSize, shuffle: true, seed: 42,
-    onBadImage: 'fail', maxPixels: 178_956_970, augment: null,
-  };
+  // A model spec: what `data "DIR"` would compile to, batched as its first stage says.
+  const spec = specDataPlan(plan, directory);
+  return { ...spec, batchSize: plan.stages[0]?.batchSize ?? spec.batchSize };
 }
 
 /** The trunk for the log and report; a trunk that takes the head's pooling names the backbone output too. */
