@@ -2,8 +2,9 @@
 // plan names them so weights save and load by name.
 import * as tf from '@tensorflow/tfjs';
 import type { HeadLayerPlan, HeadPlan } from '@tlc/plan';
+import { Dense } from '@tlc/zoo';
 
-type DenseActivation = NonNullable<Parameters<typeof tf.layers.dense>[0]['activation']>;
+type DenseActivation = NonNullable<ConstructorParameters<typeof Dense>[0]['activation']>;
 
 /** tfjs activation identifiers for the plan's activation names. */
 const ACTIVATIONS: Record<string, string> = {
@@ -24,7 +25,7 @@ function headLayer(plan: HeadLayerPlan): tf.layers.Layer {
     case 'batchnorm':
       return tf.layers.batchNormalization({ name: plan.name });
     case 'dense':
-      return tf.layers.dense({
+      return new Dense({
         units: plan.units,
         activation: ACTIVATIONS[plan.activation] as DenseActivation,
         name: plan.name,

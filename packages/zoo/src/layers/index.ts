@@ -3,6 +3,7 @@
 export { Rescaling } from './Rescaling';
 export { Normalization } from './Normalization';
 export { BatchNormalization } from './BatchNormalization';
+export { Dense } from './Dense';
 export { CustomScaleLayer } from './CustomScaleLayer';
 export { LayerScale } from './LayerScale';
 export { StochasticDepth } from './StochasticDepth';
