@@ -1,5 +1,5 @@
 // The WebAssembly backend's training kernels (registerWasmTrainingKernels: Conv2DBackpropFilter and
-// both depthwise gradients it lacked, Conv2DBackpropInput and Tile it replaces) against the pure-JS
+// both depthwise gradients it lacked, Conv2DBackpropInput, Tile and BatchMatMul it replaces) against the pure-JS
 // 'cpu' backend: the same random inputs, the gradients of conv2d / depthwiseConv2d under both
 // backends, over a table of kernel sizes, strides, paddings, odd and even sizes, batches and
 // channel multipliers. Dilated depthwise
@@ -85,7 +85,7 @@ beforeAll(async () => {
 
 describe('registerWasmTrainingKernels', () => {
   it('fills the three missing kernels, replaces the slow two, and is idempotent', () => {
-    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'Tile'];
+    const names = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Conv2DBackpropInput', 'Tile', 'BatchMatMul'];
     const first = names.map((name) => tf.getKernel(name, 'wasm'));
     first.forEach((kernel, i) => expect(kernel, names[i]).toBeDefined());
     registerWasmTrainingKernels();
@@ -110,6 +110,62 @@ describe('registerWasmTrainingKernels', () => {
     }
   });
 
+  it('multiplies matrices like the cpu backend, transposed or not, rewritten or left to the backend', async () => {
+    // [a's shape, b's shape, transposeA, transposeB]: products large enough to be rewritten, in
+    // both orientations of each transposition (so each rewrite is chosen), rank 3 with a batch of
+    // one, and products left to the backend's kernel (a batch of several, small).
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[32, 1280], [32, 4], true, false], // a dense kernel's gradient
+      [[32, 4], [1280, 4], false, true], // a dense input's gradient
+      [[300, 40], [300, 60], true, false],
+      [[40, 300], [60, 300], false, true],
+      [[70, 50], [60, 70], true, true],
+      [[10, 100], [100, 10], true, true],
+      [[50, 70], [70, 60], false, false],
+      [[1, 64, 33], [1, 64, 17], true, false],
+      [[1, 33, 64], [1, 17, 64], false, true],
+      [[3, 20, 30], [3, 20, 10], true, false],
+      [[5, 3], [5, 2], true, false],
+    ];
+    for (const [aShape, bShape, transposeA, transposeB] of cases) {
+      const products: Float32Array[] = [];
+      const shapes: number[][] = [];
+      for (const backend of ['cpu', 'wasm'] as Backend[]) {
+        await tf.setBackend(backend);
+        tf.tidy(() => {
+          const product = tf.matMul(tf.tensor(randomValues(aShape, 21), aShape), tf.tensor(randomValues(bShape, 22), bShape), transposeA, transposeB);
+          products.push(product.dataSync() as Float32Array);
+          shapes.push(product.shape);
+        });
+      }
+      const label = JSON.stringify({ aShape, bShape, transposeA, transposeB });
+      expect(shapes[1], label).toEqual(shapes[0]);
+      expect(relativeError(products[1]!, products[0]!), label).toBeLessThan(1e-6);
+    }
+  });
+
+  it('rewrites a large transposed product into transposes and a plain product, and leaves the rest alone', async () => {
+    await tf.setBackend('wasm');
+    const transpose = tf.getKernel('Transpose', 'wasm')!;
+    let transposes = 0;
+    tf.unregisterKernel('Transpose', 'wasm');
+    tf.registerKernel({ ...transpose, kernelFunc: (args) => (transposes++, transpose.kernelFunc(args)) });
+    try {
+      const count = (aShape: number[], bShape: number[], transposeA: boolean) => {
+        transposes = 0;
+        tf.tidy(() => tf.matMul(tf.ones(aShape), tf.ones(bShape), transposeA, false).dataSync());
+        return transposes;
+      };
+      expect(count([32, 1280], [32, 4], true)).toBeGreaterThan(0);
+      expect(count([32, 1280], [1280, 4], false)).toBe(0);
+      expect(count([3, 20, 30], [3, 20, 10], true)).toBe(0);
+      expect(count([5, 3], [5, 2], true)).toBe(0);
+    } finally {
+      tf.unregisterKernel('Transpose', 'wasm');
+      tf.registerKernel(transpose);
+    }
+  });
+
   it('is done by selectBackend when it starts the wasm backend', async () => {
     tf.unregisterKernel('Conv2DBackpropFilter', 'wasm');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
@@ -128,6 +184,9 @@ describe('registerWasmTrainingKernels', () => {
         const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
           tf.sum(tf.depthwiseConv2d(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'), c as tf.Tensor4D, 2, 'valid'));
         tf.grads(f)([x, w, dw]).forEach((g) => g.dataSync());
+        // Both rewrites of a transposed product.
+        tf.matMul(tf.reshape(x, [24, 24]), tf.reshape(dw, [90, 1]).tile([1, 30]).slice([0, 0], [24, 30]), true, false).dataSync();
+        tf.matMul(tf.ones([30, 200]), tf.ones([8, 200]), false, true).dataSync();
       });
     step();
     const before = tf.memory();

@@ -1,10 +1,12 @@
 // The training kernels of the WebAssembly backend, built from the backend's own native kernels,
 // and the one call that installs them. tfjs-backend-wasm 4.22 lacks the filter gradient of
 // convolutions and both gradients of depthwise convolutions, so training any convolution on
-// 'wasm' fails with "Kernel ... not registered for backend 'wasm'"; two kernels it has are far
+// 'wasm' fails with "Kernel ... not registered for backend 'wasm'"; three kernels it has are far
 // slower than the rest of a training step (Conv2DBackpropInput, plain loops; Tile, as used by the
-// BatchNormalization gradient) and are replaced.
+// BatchNormalization gradient; BatchMatMul with a transposed operand, as every gradient of a
+// matrix product has) and are replaced.
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+import { untransposingBatchMatMulConfig } from './batch-mat-mul';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
@@ -36,4 +38,6 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig);
   const backendTile = getKernel('Tile', 'wasm');
   if (backendTile !== undefined && !installed.has(backendTile.kernelFunc)) replace(broadcastingTileConfig(backendTile));
+  const backendMatMul = getKernel('BatchMatMul', 'wasm');
+  if (backendMatMul !== undefined && !installed.has(backendMatMul.kernelFunc)) replace(untransposingBatchMatMulConfig(backendMatMul));
 }
