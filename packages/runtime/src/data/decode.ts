@@ -90,21 +90,35 @@ function luma(rgb: Uint8Array): Uint8Array {
   return gray;
 }
 
+/**
+ * Why decoding failed, from the header read on its own: unreadable (not an image, truncated),
+ * a declared size over the limit (named), or else the pixels themselves.
+ */
+async function explainFailure(file: string, error: unknown, readHeader: () => Promise<Metadata>, maxPixels: number): Promise<BadImageError> {
+  let header: Metadata;
+  try {
+    header = await readHeader();
+  } catch (headerError) {
+    return new BadImageError(file, headerReason(file, headerError));
+  }
+  try {
+    checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, maxPixels);
+  } catch (sizeError) {
+    return sizeError as BadImageError;
+  }
+  return new BadImageError(file, pixelsReason(error));
+}
+
 /** Decodes `file` to HWC 8-bit pixels of exactly options.height x options.width. */
 export async function decodeImage(file: string, options: DecodeOptions): Promise<Uint8Array> {
   const bytes = await readBytes(file);
   if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
   const open = (limitInputPixels: number | false) => sharp(bytes, { failOn: 'truncated', limitInputPixels, pages: 1, page: 0 });
-  let header: Metadata;
-  try {
-    // The header alone (no pixels decoded), so the declared size can be named in the refusal.
-    header = await open(false).metadata();
-  } catch (error) {
-    throw new BadImageError(file, headerReason(file, error));
-  }
-  checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, options.maxPixels);
   let decoded: { data: Buffer; info: OutputInfo };
   try {
+    // One pipeline: libvips checks the size the header declares against maxPixels before it
+    // decodes a pixel. (Tiny images cost libvips's fixed overhead per pipeline, so the header is
+    // read on its own only to explain a failure.)
     decoded = await open(options.maxPixels)
       .rotate()
       .resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' })
@@ -113,7 +127,7 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw new BadImageError(file, pixelsReason(error));
+    throw await explainFailure(file, error, () => open(false).metadata(), options.maxPixels);
   }
   const { data, info } = decoded;
   if (info.channels !== 3 || info.width !== options.width || info.height !== options.height) {
