@@ -1,6 +1,6 @@
 // Decoding one image file into the pixels a model sees, with sharp, the way Keras's load_img
 // with target_size does it: EXIF orientation applied, resized to exactly height x width
-// (stretched, no crop; bilinear), alpha dropped (not composited, as PIL's convert('RGB')),
+// (stretched, no crop; bilinear: enlargements exactly as PIL's, see upscale.ts), alpha dropped (not composited, as PIL's convert('RGB')),
 // 16-bit and CMYK converted to 8-bit sRGB, the first frame of an animated GIF. Grayscale is
 // computed from the sRGB pixels with PIL's convert('L') formula (ITU-R 601-2 luma, the same
 // integer rounding), so a grayscale image gets exactly the values Keras would give it.
@@ -10,6 +10,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { upscaleBilinear } from './upscale';
 
 export interface DecodeOptions {
   height: number;
@@ -90,49 +91,46 @@ function luma(rgb: Uint8Array): Uint8Array {
   return gray;
 }
 
-/**
- * Why decoding failed, from the header read on its own: unreadable (not an image, truncated),
- * a declared size over the limit (named), or else the pixels themselves.
- */
-async function explainFailure(file: string, error: unknown, readHeader: () => Promise<Metadata>, maxPixels: number): Promise<BadImageError> {
-  let header: Metadata;
-  try {
-    header = await readHeader();
-  } catch (headerError) {
-    return new BadImageError(file, headerReason(file, headerError));
-  }
-  try {
-    checkDeclaredSize(file, header.width, header.pageHeight ?? header.height, maxPixels);
-  } catch (sizeError) {
-    return sizeError as BadImageError;
-  }
-  return new BadImageError(file, pixelsReason(error));
-}
-
 /** Decodes `file` to HWC 8-bit pixels of exactly options.height x options.width. */
 export async function decodeImage(file: string, options: DecodeOptions): Promise<Uint8Array> {
   const bytes = await readBytes(file);
   if (bytes.length === 0) throw new BadImageError(file, 'empty file (0 bytes)');
   const open = (limitInputPixels: number | false) => sharp(bytes, { failOn: 'truncated', limitInputPixels, pages: 1, page: 0 });
+  let header: Metadata;
+  try {
+    // The header alone (no pixels decoded), so the declared size can be named in the refusal.
+    header = await open(false).metadata();
+  } catch (error) {
+    throw new BadImageError(file, headerReason(file, error));
+  }
+  const declaredHeight = header.pageHeight ?? header.height;
+  checkDeclaredSize(file, header.width, declaredHeight, options.maxPixels);
+  // EXIF orientations 5 to 8 turn the image a quarter: its width becomes its height.
+  const quarterTurn = (header.orientation ?? 1) >= 5;
+  const sourceWidth = quarterTurn ? declaredHeight! : header.width!;
+  const sourceHeight = quarterTurn ? header.width! : declaredHeight!;
+  // Enlargements are done by upscaleBilinear (PIL's result, bit for bit); reductions by libvips,
+  // which shrinks a large JPEG while decoding it.
+  const enlarge = sourceWidth <= options.width && sourceHeight <= options.height;
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    // One pipeline: libvips checks the size the header declares against maxPixels before it
-    // decodes a pixel. (Tiny images cost libvips's fixed overhead per pipeline, so the header is
-    // read on its own only to explain a failure.)
-    decoded = await open(options.maxPixels)
-      .rotate()
-      .resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' })
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = open(options.maxPixels).rotate();
+    if (!enlarge) pipeline = pipeline.resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' });
+    decoded = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
-    throw await explainFailure(file, error, () => open(false).metadata(), options.maxPixels);
+    throw new BadImageError(file, pixelsReason(error));
   }
-  const { data, info } = decoded;
-  if (info.channels !== 3 || info.width !== options.width || info.height !== options.height) {
-    throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${options.width}x${options.height}x3`);
+  const { info } = decoded;
+  const expected = enlarge ? { width: sourceWidth, height: sourceHeight } : options;
+  if (info.channels !== 3 || info.width !== expected.width || info.height !== expected.height) {
+    throw new BadImageError(file, `decoded to ${info.width}x${info.height}x${info.channels}, expected ${expected.width}x${expected.height}x3`);
   }
+  if (enlarge) {
+    // Keras's order: to grayscale first (PIL's convert('L')), then resized.
+    const gray = options.colorMode === 'grayscale';
+    return upscaleBilinear(gray ? luma(decoded.data) : decoded.data, info.height, info.width, gray ? 1 : 3, options.height, options.width);
+  }
+  const { data } = decoded;
   if (options.colorMode === 'grayscale') return luma(data);
   // Own the pixels outright: a view into a larger shared buffer would keep all of it alive.
   const ownsBuffer = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;

@@ -46,6 +46,26 @@ describe('decodeImage', () => {
     expectColour(pixels.subarray(7 * 8 * 3), BLUE, 2);
   });
 
+  it('enlarges a small image exactly as PIL does, not as libvips would', async () => {
+    // 4x1 gray 0, 100, 200, 250 to 8x1: PIL's BILINEAR gives 0 25 75 125 175 213 238 250 (see
+    // upscale.test.ts); sharp's linear kernel gives 0 0 50 100 150 200 225 250.
+    const file = await writeFile(path.join(dir, 'row.png'), await sharp(Buffer.from([0, 100, 200, 250]), { raw: { width: 4, height: 1, channels: 1 } }).png().toBuffer());
+    const rgb = await decodeImage(file, { ...RGB_8, height: 1, width: 8 });
+    expect(Array.from(rgb.filter((_, i) => i % 3 === 0))).toEqual([0, 25, 75, 125, 175, 213, 238, 250]);
+    expect(Array.from(await decodeImage(file, { ...RGB_8, height: 1, width: 8, colorMode: 'grayscale' }))).toEqual([0, 25, 75, 125, 175, 213, 238, 250]);
+  });
+
+  it('turns an EXIF-rotated small image before enlarging it', async () => {
+    // Stored 4 wide x 2 tall, left half red; orientation 6 displays it 2 wide x 4 tall, red on top.
+    const png = await twoColour(4, 2, (_, c) => c < 2).png().withMetadata({ orientation: 6 }).toBuffer();
+    expect((await sharp(png).metadata()).orientation).toBe(6);
+    const file = await writeFile(path.join(dir, 'rotated-small.png'), png);
+    const pixels = await decodeImage(file, { ...RGB_8, height: 8, width: 4 });
+    expect(pixels.length).toBe(8 * 4 * 3);
+    expectColour(pixels.subarray(0, 4 * 3), RED, 1);
+    expectColour(pixels.subarray(7 * 4 * 3), BLUE, 1);
+  });
+
   it('applies EXIF orientation 6 (rotate 90 degrees clockwise to display)', async () => {
     // Stored 32 wide x 16 tall, left half red; displayed 16 wide x 32 tall with red on top.
     const jpeg = await twoColour(32, 16, (_, c) => c < 16).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
