@@ -1,5 +1,5 @@
 // The runtime's seeded random numbers: every random choice of a run (validation split, batch
-// order, augmentation) comes from a stream derived from the plan's seed and a position
+// order, augmentation, dropout masks) comes from a stream derived from the plan's seed and a position
 // (epoch, image index …), never from Math.random, so a run repeats exactly and resumes exactly.
 // The generator is mulberry32 (32-bit state, fast, good enough for shuffling and augmentation);
 // stream seeds are derived by hashing (seed, part, part, …) with a murmur3-style finaliser.
@@ -23,6 +23,7 @@ export const STREAMS = {
   validationSplit: 1,
   batchOrder: 2,
   augmentation: 3,
+  dropout: 4,
 } as const;
 
 /** murmur3's 32-bit finaliser: spreads every input bit over the output. */

@@ -2,7 +2,7 @@
 // plan names them so weights save and load by name.
 import * as tf from '@tensorflow/tfjs';
 import type { HeadLayerPlan, HeadPlan } from '@tlc/plan';
-import { Dense } from '@tlc/zoo';
+import { Dense, Dropout } from '@tlc/zoo';
 
 type DenseActivation = NonNullable<ConstructorParameters<typeof Dense>[0]['activation']>;
 
@@ -21,7 +21,7 @@ function headLayer(plan: HeadLayerPlan): tf.layers.Layer {
     case 'flatten':
       return tf.layers.flatten({ name: plan.name });
     case 'dropout':
-      return tf.layers.dropout({ rate: plan.rate, name: plan.name });
+      return new Dropout({ rate: plan.rate, name: plan.name });
     case 'batchnorm':
       return tf.layers.batchNormalization({ name: plan.name });
     case 'dense':

@@ -11,6 +11,7 @@ import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import { specDataPlan } from '@tlc/plan';
 import { loadModelFromDir, saveModelToDir } from '@tlc/zoo';
 import { describeBackend, selectBackend, type BackendPreference } from '../backend/index';
+import { deriveSeed, STREAMS } from '../random';
 import { evaluateModel, type Evaluation } from '../evaluate/evaluate';
 import { exportModel } from '../export/export';
 import { predictFiles } from '../export/predict';
@@ -197,6 +198,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
         model, tail: split.tail, head: plan.head, stage, epochs, train, validation,
         classWeights: classWeights(stage.classWeights, classNames, loaded.training.labels),
         batchSize: stage.batchSize,
+        dropoutSeed: deriveSeed(data.seed, STREAMS.dropout, index),
         onBatch: (p) => log.batch(p),
         // The epoch's files are all written (state.json last) before its line is printed.
         onEpoch: (record, best, state, optimizer) => guard.whileWriting(async () => {

@@ -4,7 +4,9 @@
 // stopping, and the NaN guard. The best weights are restored at the end of the stage.
 import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, StagePlan } from '@tlc/plan';
+import { seedDropoutMasks } from '@tlc/zoo';
 import type { FeatureSource } from '../features/source';
+import { deriveSeed } from '../random';
 import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf, type TrackerState } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
@@ -48,6 +50,11 @@ export interface StageRun {
   validation: FeatureSource | null;
   classWeights: number[] | null;
   batchSize: number;
+  /**
+   * The seed the stage's dropout masks derive from, with the epoch and batch (so a resumed stage
+   * draws the masks the uninterrupted one would); absent: tfjs's unseeded masks.
+   */
+  dropoutSeed?: number;
   onBatch?(progress: BatchProgress): void;
   /**
    * After each epoch, with whether it is the best so far and the state a resume needs: the
@@ -142,6 +149,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         let hits: tf.Tensor | null = null;
         let outputSum: tf.Tensor | null = null;
         const labels = tf.tensor1d(data.labels, 'int32');
+        if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
         const cost = optimizer.step(() => {
           const out = tail.apply(data.x, { training: true }) as tf.Tensor;
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
@@ -170,6 +178,8 @@ export async function runStage(run: StageRun): Promise<StageResult> {
           seconds: (performance.now() - started) / 1000,
         });
       }
+      // Recalibration runs in training mode too: its dropout masks come from the epoch's own seed.
+      if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, 0));
       await recalibrateBatchNorm(tail, run.train);
       const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss) : null;
       const seconds = (performance.now() - started) / 1000;
@@ -204,6 +214,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
   } catch (error) {
     throw isOutOfMemory(error) ? outOfMemory(stage.name, run.batchSize, error) : error;
   } finally {
+    seedDropoutMasks(null);
     best?.forEach((t) => t.dispose());
     weights?.dispose();
     optimizer.dispose();

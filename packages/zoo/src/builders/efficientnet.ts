@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { apply, batchNorm, convKernelInitializer, squeezeExcite } from './efficientnetParts';
 import { correctPad } from './correctPad';
+import { Dropout } from '../layers/Dropout';
 import { Rescaling } from '../layers/Rescaling';
 import { Normalization } from '../layers/Normalization';
 
@@ -108,7 +109,7 @@ function mbConv(
   x = apply(batchNorm(`${name}project_bn`, BN_MOMENTUM, options), x);
   if (args.strides === 1 && args.filtersIn === args.filtersOut) {
     if (dropRate > 0) {
-      x = apply(tf.layers.dropout({ rate: dropRate, noiseShape: [null, 1, 1, 1] as number[], name: `${name}drop` }), x);
+      x = apply(new Dropout({ rate: dropRate, noiseShape: [null, 1, 1, 1] as number[], name: `${name}drop` }), x);
     }
     x = apply(tf.layers.add({ name: `${name}add` }), [x, inputs]);
   }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from './types';
 import { apply, batchNorm, convKernelInitializer, squeezeExcite } from './efficientnetParts';
+import { Dropout } from '../layers/Dropout';
 import { Rescaling } from '../layers/Rescaling';
 import { Normalization } from '../layers/Normalization';
 
@@ -122,7 +123,7 @@ function residual(
 ): tf.SymbolicTensor {
   if (args.strides !== 1 || args.filtersIn !== args.filtersOut) return x;
   if (dropRate) {
-    x = apply(tf.layers.dropout({ rate: dropRate, noiseShape: [null, 1, 1, 1] as number[], name: `${name}drop` }), x);
+    x = apply(new Dropout({ rate: dropRate, noiseShape: [null, 1, 1, 1] as number[], name: `${name}drop` }), x);
   }
   return apply(tf.layers.add({ name: `${name}add` }), [x, inputs]);
 }

@@ -1,7 +1,9 @@
 // Keras's ConvNeXt `StochasticDepth` (drop path): during training it drops each sample's
 // residual branch with probability dropPathRate and scales the kept ones by 1 / (1 - rate);
-// at inference it is the identity.
+// at inference it is the identity. The mask comes from the step's seed when the training loop set
+// one (maskSeed.ts).
 import * as tf from '@tensorflow/tfjs';
+import { maskSeedFor } from './maskSeed';
 
 export interface StochasticDepthArgs {
   /** Probability of dropping the branch, in [0, 1). */
@@ -27,7 +29,7 @@ export class StochasticDepth extends tf.layers.Layer {
     return tf.tidy(() => {
       const keep = 1 - this.dropPathRate;
       const perSample = [x.shape[0], ...x.shape.slice(1).map(() => 1)];
-      const mask = tf.randomUniform(perSample, 0, 1).add(keep).floor();
+      const mask = tf.randomUniform(perSample, 0, 1, 'float32', maskSeedFor(this.name)).add(keep).floor();
       return x.div(keep).mul(mask);
     });
   }

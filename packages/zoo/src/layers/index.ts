@@ -4,6 +4,8 @@ export { Rescaling } from './Rescaling';
 export { Normalization } from './Normalization';
 export { BatchNormalization } from './BatchNormalization';
 export { Dense } from './Dense';
+export { Dropout } from './Dropout';
+export { seedDropoutMasks, maskSeedFor } from './maskSeed';
 export { CustomScaleLayer } from './CustomScaleLayer';
 export { LayerScale } from './LayerScale';
 export { StochasticDepth } from './StochasticDepth';
