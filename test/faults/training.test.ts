@@ -238,9 +238,11 @@ describe('tlc run under faults', () => {
   if (hasResume) {
     it('an interrupted and resumed run ends with the same final weights as an uninterrupted run with the same seed', async () => {
       // Adam (its moments and bias correction must carry over), shuffled batches and augmentation
-      // (their per-epoch draws must repeat), batch norm training (its statistics are weights).
+      // (their per-epoch draws must repeat), batch norm training (its statistics are weights),
+      // dropout in the head (its masks must repeat step for step).
       const source = pipeline('exact', 3).replace('image 32x32 rgb', 'image 32x32 rgb\n  shuffle on seed 5')
-        .replace('use MobileNetV2', 'augment {\n  rotate 10\n  flip horizontal\n  seed 9\n}\nuse MobileNetV2');
+        .replace('use MobileNetV2', 'augment {\n  rotate 10\n  flip horizontal\n  seed 9\n}\nuse MobileNetV2')
+        .replace('head dense 2', 'head {\n  pool avg\n  dropout 0.3\n  dense 2\n}');
       writeFileSync(join(base, 'exact.tl'), source);
       const whole = join(base, 'exact-whole');
       const uninterrupted = spawnSync(process.execPath, [tlc, 'run', 'exact.tl', '--out', whole], { cwd: base, env: env(), encoding: 'utf8', timeout: 300_000 });
