@@ -2,6 +2,7 @@
 // batch statistics in training mode, Keras's moving averages, gradients in both modes, Keras's three
 // weights in order, a save/load round trip, and InceptionV3 at 75x75 from random weights in training.
 import * as tf from '@tensorflow/tfjs';
+import { roundTrip } from './roundTrip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchNormalization } from '../src/layers/index';
 import { buildBackbone } from '../src/builders/index';
@@ -94,12 +95,7 @@ describe('BatchNormalization without scale', () => {
     const model = tf.model({ inputs: input, outputs: output });
     const x = sampleInput();
     tf.dispose(model.apply(x, { training: true }) as tf.Tensor);
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await roundTrip(model);
     const layer = loaded.getLayer('bn');
     expect(layer).toBeInstanceOf(BatchNormalization);
     expect(layer.getConfig()).toMatchObject({ axis: 3, scale: false, center: true, momentum: 0.8 });

@@ -1,6 +1,7 @@
 // ConvNeXt Tiny..XLarge: builders agree with the catalog and with Keras's figures; the model runs
 // and survives a save / load round trip (its custom layers are registered).
 import * as tf from '@tensorflow/tfjs';
+import { roundTrip } from './roundTrip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { findModel, modelLayers } from '../src/catalog/index';
 import { buildBackbone } from '../src/builders/index';
@@ -36,12 +37,7 @@ describe('ConvNeXtTiny with random weights', () => {
     const before = model.predict(pixels) as tf.Tensor;
     expect(before.shape).toEqual([2, 1, 1, 768]);
 
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await roundTrip(model);
     expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
     const after = loaded.predict(pixels) as tf.Tensor;
     expect(after.sub(before).abs().max().arraySync()).toBeLessThan(1e-5);

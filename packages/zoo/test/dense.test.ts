@@ -2,6 +2,7 @@
 // fused and unfused activations) without computing the gradient of its input when nothing needs
 // it; it keeps tfjs's weights and config, and models saved with it load back as it.
 import * as tf from '@tensorflow/tfjs';
+import { roundTrip } from './roundTrip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense } from '../src/layers/index';
 
@@ -95,12 +96,7 @@ describe('Dense', () => {
     expect(layer.getClassName()).toBe('Dense');
     expect(layer.weights.map((w) => w.originalName)).toEqual(['dense/kernel', 'dense/bias']);
     expect(layer.getConfig()).toEqual(oneLayer('tfjs', 'relu').getLayer('dense').getConfig());
-    let saved: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await roundTrip(model);
     expect(loaded.getLayer('dense')).toBeInstanceOf(Dense);
     expectClose((loaded.predict(x) as tf.Tensor).dataSync(), (model.predict(x) as tf.Tensor).dataSync());
   });

@@ -2,6 +2,7 @@
 // and the layer's name (repeatable, different per step and per layer); without it, tfjs's
 // unseeded masks; never in inference; tfjs's config and class name, loading back as itself.
 import * as tf from '@tensorflow/tfjs';
+import { roundTrip } from './roundTrip';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Dropout, seedDropoutMasks, StochasticDepth } from '../src/layers/index';
 
@@ -44,12 +45,7 @@ describe('Dropout', () => {
     const model = tf.model({ inputs: input, outputs: new Dropout({ rate: 0.25, name: 'd' }).apply(input) as tf.SymbolicTensor });
     expect(model.getLayer('d').getClassName()).toBe('Dropout');
     expect(model.getLayer('d').getConfig()).toEqual(tf.layers.dropout({ rate: 0.25, name: 'd' }).getConfig());
-    let saved: tf.io.ModelArtifacts | null = null;
-    await model.save(tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved!));
+    const loaded = await roundTrip(model);
     expect(loaded.getLayer('d')).toBeInstanceOf(Dropout);
   });
 });

@@ -1,5 +1,6 @@
 // Rescaling and Normalization, Keras's preprocessing layers as the zoo's models use them.
 import * as tf from '@tensorflow/tfjs';
+import { roundTrip } from './roundTrip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Normalization, Rescaling } from '../src/layers/index';
 
@@ -7,18 +8,6 @@ beforeAll(() => tf.setBackend('cpu'));
 
 const pixel = (values: number[]) => tf.tensor4d(values, [1, 1, 1, values.length]);
 const values = (t: tf.Tensor) => Array.from(t.dataSync());
-
-/** Saves the model to memory and loads it back through tfjs's serialization registry. */
-async function roundTrip(model: tf.LayersModel): Promise<tf.LayersModel> {
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  return tf.loadLayersModel(tf.io.fromMemory(saved!));
-}
 
 describe('Rescaling', () => {
   it('multiplies by a scale and adds an offset, scalars or one per channel', () => {
