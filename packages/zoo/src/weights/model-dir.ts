@@ -1,9 +1,11 @@
 // Saving and loading whole tfjs layers models as a folder (`model.json` + `weights.bin`), which
-// tfjs in Node cannot do without tfjs-node's `file://` handler. Each file is written to a temp
-// name and renamed into place, weights first, so `model.json` never names incomplete weights.
+// tfjs in Node cannot do without tfjs-node's `file://` handler. Both files are written to hidden
+// temp names (`.weights.bin.….tmp`, visibly unfinished), then renamed into place back to back,
+// weights first, so `model.json` never names incomplete weights and the moment at which the
+// folder holds one new file and one old is as short as two renames.
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from './errors';
 import { readModelJson, readWeightShards } from './tfjs-files';
@@ -27,8 +29,10 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      await writeAtomically(join(target, WEIGHTS_BIN), new Uint8Array(weights));
-      await writeAtomically(join(target, MODEL_JSON), JSON.stringify(modelJson));
+      await writeTogether([
+        [join(target, WEIGHTS_BIN), new Uint8Array(weights)],
+        [join(target, MODEL_JSON), JSON.stringify(modelJson)],
+      ]);
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   });
@@ -49,13 +53,14 @@ export async function loadModelFromDir(dirOrModelJson: string): Promise<tf.Layer
   }
 }
 
-async function writeAtomically(path: string, data: Uint8Array | string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+/** Writes each file to a hidden temp name, then renames them all into place in order. */
+async function writeTogether(files: [path: string, data: Uint8Array | string][]): Promise<void> {
+  const temps = files.map(([path]) => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`));
   try {
-    await writeFile(temp, data);
-    await rename(temp, path);
+    for (const [i, [, data]] of files.entries()) await writeFile(temps[i]!, data);
+    for (const [i, [path]] of files.entries()) await rename(temps[i]!, path);
   } catch (error) {
-    await rm(temp, { force: true });
+    await Promise.all(temps.map((temp) => rm(temp, { force: true })));
     throw error;
   }
 }

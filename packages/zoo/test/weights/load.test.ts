@@ -551,8 +551,16 @@ describe('TensorFlow.js model folders', () => {
     const folderReport = await loadWeights(fromFolder, { path: out });
     expect(folderReport.source).toBe(join(out, 'model.json'));
     expect(folderReport.matched).toEqual(report.matched);
+
+    // Saving over the folder replaces both files and leaves no temp file behind.
+    source.setWeights(source.getWeights().map((w) => w.mul(2)));
+    await saveModelToDir(source, out);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
+    const resaved = await loadModelFromDir(out);
+    expect(Array.from((resaved.predict(input) as tf.Tensor).dataSync())).toEqual(Array.from((source.predict(input) as tf.Tensor).dataSync()));
+    expect(Array.from((resaved.predict(input) as tf.Tensor).dataSync())).not.toEqual(expected);
     tf.dispose(input);
-    [source, loaded, fresh, fromFolder].forEach((m) => m.dispose());
+    [source, loaded, fresh, fromFolder, resaved].forEach((m) => m.dispose());
   });
 
   it('rejects a folder without model.json with a WeightsError', async () => {
