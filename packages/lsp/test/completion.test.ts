@@ -1,0 +1,27 @@
+// complete() on the text before the cursor: what it offers after each keyword, and the same at
+// the end of a very long line (the fuzz suite found it quadratic there: ~0.6 s on 25,000 digits).
+import { describe, expect, it } from 'vitest';
+import { ACTIVATIONS, complete } from '../src/completion';
+
+const labels = (text: string) => complete(text, text.length).map((i) => i.label);
+
+describe('complete', () => {
+  it('offers what may follow the last words of the statement', () => {
+    expect(labels('head {\n  dense 12 ')).toEqual(ACTIVATIONS);
+    expect(labels('use MobileNetV2 weights ')).toEqual(['imagenet', 'none']);
+    expect(labels('use MobileNetV2 freeze ')).toEqual(['all', 'none', 'until']);
+    expect(labels('use MobileNetV2 freeze until ')).toContain('block5');
+    expect(labels('pipeline "a"; use MobileNetV2 weights imagenet; head { pool ')).toEqual(['avg', 'max']);
+    expect(labels('  ')).toContain('pipeline');
+    expect(labels('dense 12 relu ')).toEqual([]);
+  });
+
+  it('gives the same answers at the end of a very long line', () => {
+    const long = `head { ${'dropout 0.1 '.repeat(5000)}`;
+    expect(labels(`${long}dense 12 `)).toEqual(ACTIVATIONS);
+    expect(labels(`${long}pool `)).toEqual(['avg', 'max']);
+    expect(labels(`head { dense ${'9'.repeat(25000)} `)).toEqual(ACTIVATIONS);
+    expect(labels(`head { dense 9 relu ${'9'.repeat(25000)}`)).toEqual([]);
+    expect(labels(`  ${'w'.repeat(25000)}`)).toContain('pipeline');
+  });
+});
