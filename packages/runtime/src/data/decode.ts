@@ -110,7 +110,8 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
   const sourceWidth = quarterTurn ? declaredHeight! : header.width!;
   const sourceHeight = quarterTurn ? header.width! : declaredHeight!;
   // Enlargements are done by upscaleBilinear (PIL's result, bit for bit); reductions by libvips,
-  // which shrinks a large JPEG while decoding it.
+  // which shrinks a large JPEG while decoding it, within a few levels of PIL (measured on a
+  // 500x375 image: to 224x224 at most 3 off, 88% equal; to 96x96 at most 6, 67% equal).
   const enlarge = sourceWidth <= options.width && sourceHeight <= options.height;
   let decoded: { data: Buffer; info: OutputInfo };
   try {
