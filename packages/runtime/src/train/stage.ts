@@ -1,5 +1,6 @@
 // One training stage (train or fine tune) as a custom loop over the trainable tail: per batch,
-// the optimizer minimises the weighted loss over the tail's trainable variables; per epoch,
+// the optimizer minimises the weighted loss over the tail's trainable variables (dropout masks
+// seeded by stage, epoch and batch when the run gives a dropout seed); per epoch,
 // validation, the best checkpoint (kept in memory and handed to onBest for disk), early
 // stopping, and the NaN guard. The best weights are restored at the end of the stage.
 import * as tf from '@tensorflow/tfjs';
