@@ -1,5 +1,6 @@
 // The WebAssembly backend's training kernels (registerWasmTrainingKernels: Conv2DBackpropFilter and
-// both depthwise gradients it lacked, Conv2DBackpropInput, Tile and BatchMatMul it replaces) against the pure-JS
+// both depthwise gradients it lacked, Conv2DBackpropInput, Tile and BatchMatMul it replaces, the
+// ClipByValue gradient it registers) against the pure-JS
 // 'cpu' backend: the same random inputs, the gradients of conv2d / depthwiseConv2d under both
 // backends, over a table of kernel sizes, strides, paddings, odd and even sizes, batches and
 // channel multipliers. Dilated depthwise
@@ -12,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/index';
+import { clipByValueGradConfig } from '../../src/backend/wasm-kernels/clip-gradient';
 import { selectBackend } from '../../src/backend/index';
 import { createRng } from '../../src/random';
 import { buildBackbone } from '@tlc/zoo';
@@ -163,6 +165,26 @@ describe('registerWasmTrainingKernels', () => {
     } finally {
       tf.unregisterKernel('Transpose', 'wasm');
       tf.registerKernel(transpose);
+    }
+  });
+
+  it("registers ClipByValue's gradient, which equals tfjs's where(min <= x <= max, dy, 0) on both backends", async () => {
+    expect(tf.getGradient('ClipByValue')).toBe(clipByValueGradConfig);
+    // Values on both sides of each bound and on the bounds themselves.
+    const xs = [...Array.from(randomValues([200], 31), (v) => v * 8 - 1), 0, 6, -0.000001, 6.000001, -3, 9];
+    const dys = Array.from(randomValues([xs.length], 32));
+    for (const backend of ['cpu', 'wasm'] as Backend[]) {
+      await tf.setBackend(backend);
+      const [ours, theirs] = tf.tidy(() => {
+        const x = tf.tensor1d(xs);
+        const dy = tf.tensor1d(dys);
+        const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.clipByValue(v, 0, 6), dy)))(x);
+        const theirs = tf.where(tf.logicalAnd(tf.greaterEqual(x, 0), tf.lessEqual(x, 6)), dy, tf.zerosLike(dy));
+        // + 0 turns -0 into 0: the one difference in representation.
+        return [Array.from(tf.add(ours, 0).dataSync()), Array.from(theirs.dataSync())];
+      });
+      expect(ours, backend).toEqual(theirs);
+      expect(ours.filter((v) => v === 0).length, backend).toBeGreaterThan(10);
     }
   });
 

@@ -4,9 +4,11 @@
 // 'wasm' fails with "Kernel ... not registered for backend 'wasm'"; three kernels it has are far
 // slower than the rest of a training step (Conv2DBackpropInput, plain loops; Tile, as used by the
 // BatchNormalization gradient; BatchMatMul with a transposed operand, as every gradient of a
-// matrix product has) and are replaced.
-import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
+// matrix product has) and are replaced. One gradient, ClipByValue's, is registered in a form the
+// backend runs fast (clip-gradient.ts; gradients are shared by every backend, and it is exact).
+import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs';
 import { untransposingBatchMatMulConfig } from './batch-mat-mul';
+import { clipByValueGradConfig } from './clip-gradient';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-backprop-filter';
@@ -38,6 +40,7 @@ export function registerWasmTrainingKernels(): void {
   replace(conv2DBackpropInputConfig);
   const backendTile = getKernel('Tile', 'wasm');
   if (backendTile !== undefined && !installed.has(backendTile.kernelFunc)) replace(broadcastingTileConfig(backendTile));
+  registerGradient(clipByValueGradConfig);
   const backendMatMul = getKernel('BatchMatMul', 'wasm');
   if (backendMatMul !== undefined && !installed.has(backendMatMul.kernelFunc)) replace(untransposingBatchMatMulConfig(backendMatMul));
 }
