@@ -11,15 +11,12 @@
 // serialization map, so code that asks a layer for its class name still sees a BatchNormalization
 // and saved models load back as this class.
 import * as tf from '@tensorflow/tfjs';
+import { tfjsLayerClass } from './tfjsLayerClass';
 
 export type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
 type TfjsBatchNormalization = ReturnType<typeof tf.layers.batchNormalization>;
 
-/** tfjs-layers does not export its class, only the factory; its serialization map holds it. */
-const TfjsBatchNormalization = tf.serialization.SerializationMap.getMap().classNameMap
-  .BatchNormalization[0] as unknown as (new (args?: BatchNormalizationArgs) => TfjsBatchNormalization) & {
-  fromConfig: typeof tf.layers.Layer.fromConfig;
-};
+const TfjsBatchNormalization = tfjsLayerClass<BatchNormalizationArgs | undefined, TfjsBatchNormalization>('BatchNormalization');
 
 /** The layer's variable called `name` (tfjs keeps its own fields private). */
 function weightNamed(layer: tf.layers.Layer, name: string): tf.LayerVariable | undefined {

@@ -9,14 +9,12 @@
 // code path. Weights, names, order and config are tfjs's; it registers under tfjs's class name
 // 'Dense', so saved models load back as this class.
 import * as tf from '@tensorflow/tfjs';
+import { tfjsLayerClass } from './tfjsLayerClass';
 
 export type DenseArgs = Parameters<typeof tf.layers.dense>[0];
 type TfjsDense = ReturnType<typeof tf.layers.dense>;
 
-/** tfjs-layers does not export its class, only the factory; its serialization map holds it. */
-const TfjsDense = tf.serialization.SerializationMap.getMap().classNameMap.Dense[0] as unknown as (new (
-  args: DenseArgs,
-) => TfjsDense) & { fromConfig: typeof tf.layers.Layer.fromConfig };
+const TfjsDense = tfjsLayerClass<DenseArgs, TfjsDense>('Dense');
 
 /** The fields of tfjs's Dense this class reads (private in tfjs's typings). */
 interface DenseFields {

@@ -4,15 +4,13 @@
 // Weights (none), config and class name are tfjs's; it registers under tfjs's class name
 // 'Dropout', so saved models load back as this class.
 import * as tf from '@tensorflow/tfjs';
+import { tfjsLayerClass } from './tfjsLayerClass';
 import { maskSeedFor } from './maskSeed';
 
 export type DropoutArgs = Parameters<typeof tf.layers.dropout>[0];
 type TfjsDropout = ReturnType<typeof tf.layers.dropout>;
 
-/** tfjs-layers does not export its class, only the factory; its serialization map holds it. */
-const TfjsDropout = tf.serialization.SerializationMap.getMap().classNameMap.Dropout[0] as unknown as (new (
-  args: DropoutArgs,
-) => TfjsDropout) & { fromConfig: typeof tf.layers.Layer.fromConfig };
+const TfjsDropout = tfjsLayerClass<DropoutArgs, TfjsDropout>('Dropout');
 
 export class Dropout extends TfjsDropout {
   static className = 'Dropout';

@@ -39,6 +39,7 @@ function rewrites(ra: number, ca: number, rb: number, cb: number, transposeA: bo
   const m = transposeA ? ca : ra;
   const n = transposeB ? rb : cb;
   const t = (calls: WasmCalls, x: TensorInfo, rows: number, cols: number) => calls.transpose(calls.reshape(x, [rows, cols]), [1, 0]);
+  // Untransposed, so this kernel hands it straight to the backend's (XNNPACK's) own.
   const product = (calls: WasmCalls, left: TensorInfo, right: TensorInfo, rows: number, inner: number, cols: number) =>
     calls.run('BatchMatMul', { a: calls.reshape(left, [1, rows, inner]), b: calls.reshape(right, [1, inner, cols]) }, { transposeA: false, transposeB: false });
   const k = transposeA ? ra : ca;
