@@ -32,6 +32,14 @@ describe('mobilenet catalog', () => {
     expect(entry.weightsFor({ alpha: 0.35 })).toBeNull();
   });
 
+  it('carries the sha256 of the file shipped with tlc (alpha 0.25, 224), and no hash where none is known', () => {
+    expect(entry.weightsFor({ alpha: 0.25, inputSize: 224 })).toMatchObject({
+      hash: 'dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf',
+      hashAlgorithm: 'sha256',
+    });
+    expect(entry.weightsFor({ alpha: 0.25, inputSize: 128 })).toMatchObject({ hash: null, hashAlgorithm: null });
+  });
+
   it("lists Keras's 86 layers", () => {
     const layers = modelLayers('MobileNet')!;
     expect(layers).toHaveLength(86);

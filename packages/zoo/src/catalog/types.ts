@@ -24,7 +24,8 @@ export interface WeightsFile {
   url: string;
   /**
    * The hash Keras's source gives for the file; null where Keras gives none (MobileNet and
-   * MobileNetV2 download unverified), and then hashAlgorithm is null too.
+   * MobileNetV2 download unverified, but for the MobileNet file shipped with tlc, whose sha256 a
+   * later Keras publishes), and then hashAlgorithm is null too.
    */
   hash: string | null;
   /** Keras's `get_file` takes a 32-hex hash as md5 and a 64-hex hash as sha256. */

@@ -1,5 +1,5 @@
-// `weights imagenet`: the Keras `_notop.h5` file for a backbone, from the cache when it is there
-// and its hash checks out, otherwise downloaded (streamed to a temp file in the cache folder,
+// `weights imagenet`: the Keras `_notop.h5` file for a backbone, shipped with tlc (./shipped) or
+// from the cache when it is there and its hash checks out, otherwise downloaded (streamed to a temp file in the cache folder,
 // hashed on the way, renamed into place only when complete and verified). Any failure leaves
 // nothing in the cache and throws a WeightsError that says how to get the file by hand.
 import { randomBytes } from 'node:crypto';
@@ -10,6 +10,7 @@ import type { WeightsFile } from '../catalog/types';
 import { cacheDir as defaultCacheDir, cachedWeightsPath } from './cache';
 import { WeightsError } from './errors';
 import { hashFile, newHash } from './hash';
+import { shippedWeightsDir, shippedWeightsPath } from './shipped';
 
 export interface EnsureWeightsOptions {
   /** The cache folder (default: `cacheDir()`); the file goes to `<cacheDir>/weights/`. */
@@ -22,6 +23,8 @@ export interface EnsureWeightsOptions {
   onNotice?: (message: string) => void;
   /** Give up when no bytes arrive for this long (default 60 s). */
   idleTimeoutMs?: number;
+  /** The folder of weights files shipped with tlc, looked at first (default: `shippedWeightsDir()`). */
+  shippedDir?: string;
 }
 
 /** Why a download failed, in words, before it is wrapped into the WeightsError for people. */
@@ -31,6 +34,12 @@ class DownloadFailure extends Error {}
 export async function ensureImagenetWeights(file: WeightsFile, options: EnsureWeightsOptions = {}): Promise<string> {
   const target = cachedWeightsPath(file, options.cacheDir ?? defaultCacheDir());
   const notice = options.onNotice ?? ((message: string) => process.stderr.write(`${message}\n`));
+  const shipped = shippedWeightsPath(file, options.shippedDir ?? shippedWeightsDir());
+  if (shipped !== undefined) {
+    const problem = await verifyHash(shipped, file);
+    if (problem === undefined) return shipped;
+    notice(`tlc: the weights file shipped with tlc, ${shipped}, is damaged (${problem}); using the cache or the network instead`);
+  }
   if (existsSync(target)) {
     const problem = await verifyHash(target, file);
     if (problem === undefined) return target;

@@ -1,7 +1,8 @@
 // The ImageNet weights cache against a real local HTTP server (127.0.0.1, port 0): a good file
 // is downloaded, verified and reused without a request; corrupt and truncated transfers leave
 // nothing in the cache; a corrupt cached file is fetched again; a server that is down gives an
-// error naming the URL, the cache path and the `weights "…"` alternative.
+// error naming the URL, the cache path and the `weights "…"` alternative. A file shipped with tlc
+// (packages/zoo/weights/) is used before the cache and the network when its hash checks out.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,8 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findModel } from '../../src/catalog/index';
 import type { WeightsFile } from '../../src/catalog/types';
 import { cacheDir, cachedWeightsPath, ensureImagenetWeights, WeightsError } from '../../src/weights/index';
+import { shippedWeightsDir } from '../../src/weights/shipped';
 
 const GOOD = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 31 + 7) % 251));
 const BAD = Buffer.from(GOOD.map((b, i) => (i === 1234 ? b ^ 0xff : b)));
@@ -123,6 +126,64 @@ describe('ensureImagenetWeights', () => {
     expect(message).toContain(url);
     expect(message).toContain(join(cache, 'weights', 'gone_notop.h5'));
     expect(message).toContain('weights "path/to/file.h5"');
+    expect(cachedFiles()).toEqual([]);
+  });
+});
+
+describe('weights shipped with tlc', () => {
+  const offline: typeof fetch = () => Promise.reject(new TypeError('fetch failed', { cause: { code: 'ENOTFOUND' } }));
+
+  it('uses a shipped file whose hash checks out, before the cache and without a request', async () => {
+    const shipped = mkdtempSync(join(tmpdir(), 'tlc-shipped-'));
+    try {
+      writeFileSync(join(shipped, 'test_weights_notop.h5'), GOOD);
+      const path = await ensureImagenetWeights(file('/good.h5', sha256(GOOD), 'sha256'), { cacheDir: cache, shippedDir: shipped });
+      expect(path).toBe(join(shipped, 'test_weights_notop.h5'));
+      expect(requests).toEqual([]);
+      expect(cachedFiles()).toEqual([]);
+    } finally {
+      rmSync(shipped, { recursive: true, force: true });
+    }
+  });
+
+  it('passes over a damaged shipped file, says so, and downloads into the cache', async () => {
+    const shipped = mkdtempSync(join(tmpdir(), 'tlc-shipped-'));
+    try {
+      writeFileSync(join(shipped, 'test_weights_notop.h5'), BAD);
+      const notices: string[] = [];
+      const weights = file('/good.h5', sha256(GOOD), 'sha256');
+      const path = await ensureImagenetWeights(weights, { cacheDir: cache, shippedDir: shipped, onNotice: (m) => notices.push(m) });
+      expect(path).toBe(cachedWeightsPath(weights, cache));
+      expect(requests).toEqual(['/good.h5']);
+      expect(notices).toEqual([expect.stringContaining(`${join(shipped, 'test_weights_notop.h5')}, is damaged (its sha256 hash is ${sha256(BAD)}`)]);
+    } finally {
+      rmSync(shipped, { recursive: true, force: true });
+    }
+  });
+
+  it('never uses a shipped file the catalog gives no hash for', async () => {
+    const shipped = mkdtempSync(join(tmpdir(), 'tlc-shipped-'));
+    try {
+      writeFileSync(join(shipped, 'test_weights_notop.h5'), BAD);
+      const path = await ensureImagenetWeights(file('/good.h5', null), { cacheDir: cache, shippedDir: shipped });
+      expect(path).toBe(join(cache, 'weights', 'test_weights_notop.h5'));
+      expect(readFileSync(path).equals(GOOD)).toBe(true);
+    } finally {
+      rmSync(shipped, { recursive: true, force: true });
+    }
+  });
+
+  it('MobileNet alpha 0.25 (the 224 file, used for 96x96 too) works offline from the repository, hash-checked', async () => {
+    const weights = findModel('MobileNet')!.weightsFor({ alpha: 0.25, inputSize: 96 })!;
+    expect(weights).toMatchObject({
+      fileName: 'mobilenet_2_5_224_tf_no_top.h5',
+      hash: 'dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf',
+      hashAlgorithm: 'sha256',
+    });
+    const path = await ensureImagenetWeights(weights, { cacheDir: cache, fetch: offline });
+    expect(path).toBe(join(shippedWeightsDir(), 'mobilenet_2_5_224_tf_no_top.h5'));
+    expect(sha256(readFileSync(path))).toBe(weights.hash);
+    expect(existsSync(join(shippedWeightsDir(), 'README.md'))).toBe(true);
     expect(cachedFiles()).toEqual([]);
   });
 });

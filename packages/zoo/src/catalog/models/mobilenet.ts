@@ -25,9 +25,18 @@ const ALPHA_TEXT = new Map<number, string>([
 ]);
 
 /**
+ * The sha256 of the files whose hash is known: the values of the SHA-256 table later Keras
+ * versions publish (Keras's current source passes no hash for MobileNet v1). The 0.25 / 224
+ * file is shipped with tlc (packages/zoo/weights/) and checked against this on every use.
+ */
+const SHA256 = new Map<string, string>([
+  ['mobilenet_2_5_224_tf_no_top.h5', 'dbdb03ee2a22fd895301636cd328b234bb3a9952358f436d82f46b81e0d5b0bf'],
+]);
+
+/**
  * Keras's rule: the size is the rows of a square input in PUBLISHED_SIZES, otherwise 224
  * (non-square and unpublished sizes fall back to the 224 weights, with a warning in Keras).
- * Keras's source gives no hash for these files.
+ * Files without a known hash download unverified, as in Keras.
  */
 function weightsFor(options: { alpha?: number; inputSize?: number }): WeightsFile | null {
   const alphaText = ALPHA_TEXT.get(options.alpha ?? 1.0);
@@ -35,7 +44,8 @@ function weightsFor(options: { alpha?: number; inputSize?: number }): WeightsFil
   const requested = options.inputSize ?? 224;
   const rows = PUBLISHED_SIZES.includes(requested) ? requested : 224;
   const fileName = `mobilenet_${alphaText}_${rows}_tf_no_top.h5`;
-  return { url: BASE_URL + fileName, hash: null, hashAlgorithm: null, fileName };
+  const hash = SHA256.get(fileName) ?? null;
+  return { url: BASE_URL + fileName, hash, hashAlgorithm: hash === null ? null : 'sha256', fileName };
 }
 
 export const MODELS: ModelEntry[] = [
