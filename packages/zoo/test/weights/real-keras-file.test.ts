@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
+import h5wasm, { type Dataset, type File as H5File, type Group } from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBackbone, findModel } from '../../src/index';
 import { ensureImagenetWeights, loadWeights } from '../../src/weights/index';
@@ -26,7 +26,7 @@ const SIZE = REFERENCE.inputSize;
 /** The blocks' depthwise strides, as Keras's MobileNet has them. */
 const STRIDES = [1, 2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 2, 1];
 
-let h5: h5wasm.File;
+let h5: H5File;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   await h5wasm.ready;
