@@ -150,7 +150,11 @@ function stageSettings(t: Tokens, model: string, fineTune: boolean): Arb[] {
   const settings = [
     seq(t.word('epochs'), t.number(whole(1, 30))),
     seq(t.word('batch'), t.number(whole(1, 128))),
-    seq(t.word('optimizer'), t.word(...VALUES.optimizer), optional(seq(t.word('lr'), t.number(learningRate))), optional(seq(t.word('momentum'), t.number(fixed(0, 0.99, 2)))), optional(seq(t.word('decay'), t.number(fc.constantFrom('1e-4', '0.01', '0'))))),
+    // Momentum only where Keras has it (sgd, rmsprop): elsewhere it is TL2026.
+    fc.oneof(
+      seq(t.word('optimizer'), t.word('adam', 'adamw'), optional(seq(t.word('lr'), t.number(learningRate))), optional(seq(t.word('decay'), t.number(fc.constantFrom('1e-4', '0.01', '0'))))),
+      seq(t.word('optimizer'), t.word('sgd', 'rmsprop'), optional(seq(t.word('lr'), t.number(learningRate))), optional(seq(t.word('momentum'), t.number(fixed(0, 0.99, 2)))), optional(seq(t.word('decay'), t.number(fc.constantFrom('1e-4', '0.01', '0'))))),
+    ),
     seq(t.word('loss'), t.word(...VALUES.loss)),
     seq(t.word('early'), t.word('stop'), optional(seq(t.word('patience'), t.number(whole(1, 10)))), optional(seq(t.word('on'), t.word(...VALUES.monitor)))),
     seq(t.word('class'), t.word('weights'), fc.oneof(t.word('balanced'), t.block([seq(fc.constantFrom('cat', 'dog'), t.number(fixed(0.1, 5, 1))), seq(fc.constantFrom('"golden retriever"', 'bird'), t.number(fixed(0.1, 5, 1)))]))),

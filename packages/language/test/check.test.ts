@@ -65,4 +65,19 @@ describe('check', () => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     expect(diagnostics.map((d) => d.code)).toEqual(['TL2014', 'TL2007', 'TL2014']);
   });
+
+  it('lets each optimizer take exactly the settings its Keras 3 class has (TL2026)', () => {
+    const train = (optimizer: string) => codes(`${BASE}train { optimizer ${optimizer} }`);
+    for (const name of ['sgd', 'rmsprop']) {
+      expect(train(`${name} lr 0.01 momentum 0.9 decay 1e-4`), name).toEqual([]);
+    }
+    for (const name of ['adam', 'adamw']) {
+      expect(train(`${name} lr 0.01 decay 1e-4`), name).toEqual([]);
+      expect(train(`${name} lr 0.01 momentum 0.9`), name).toEqual(['TL2026']);
+    }
+    // In `fine tune` too, and pointed at the clause itself.
+    const source = `${BASE}fine tune { optimizer adamw momentum 0.5 }`;
+    const [diagnostic] = analyze(source).diagnostics;
+    expect(source.slice(diagnostic.span.start, diagnostic.span.end)).toBe('momentum 0.5');
+  });
 });

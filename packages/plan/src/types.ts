@@ -149,7 +149,7 @@ export interface OptimizerPlan {
   beta1: number | null;
   beta2: number | null;
   epsilon: number | null;
-  /** adamw: decoupled weight decay. */
+  /** Every optimizer: Keras 3's decoupled `weight_decay` (AdamW's default 0.004; null: none). */
   weightDecay: number | null;
 }
 

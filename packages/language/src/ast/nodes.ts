@@ -265,6 +265,8 @@ export interface OptimizerSetting extends Node<'Optimizer'> {
   lr?: NumberLiteral;
   momentum?: NumberLiteral;
   weightDecay?: NumberLiteral;
+  /** Where each clause is written, from its keyword to its value (`momentum 0.9`). */
+  clauses?: { lr?: { span: Span }; momentum?: { span: Span }; weightDecay?: { span: Span } };
 }
 /** `lr 1e-3` on its own line */
 export interface LearningRateSetting extends Node<'LearningRate'> {

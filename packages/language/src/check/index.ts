@@ -14,6 +14,7 @@ import { imageSizeRule } from './rules/imageSize';
 import { imagenetWeightsRule } from './rules/imagenetWeights';
 import { missingStatementRule } from './rules/missingStatement';
 import { modelAlphaRule } from './rules/modelAlpha';
+import { optimizerClausesRule } from './rules/optimizerClauses';
 import { outputActivationRule } from './rules/outputActivation';
 import { pointAfterCutRule } from './rules/pointAfterCut';
 import { rescaleWithPretrainedRule } from './rules/rescaleWithPretrained';
@@ -46,6 +47,7 @@ export const RULES: readonly Rule[] = [
   outputActivationRule,
   headOutputRule,
   imagenetWeightsRule,
+  optimizerClausesRule,
 ];
 
 /** The meaning diagnostics (TL2xxx) of a parsed program, in source order. */

@@ -40,6 +40,7 @@ export const CODES = {
   TL2023: 'output activation does not fit the number of units',
   TL2024: 'head does not end with a `dense` layer',
   TL2025: 'no ImageNet weights for these options',
+  TL2026: 'a setting the optimizer does not have',
   /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
   TL4001: 'head output size differs from the number of classes',
 } as const;
@@ -240,4 +241,11 @@ export const messages = {
     error('TL2024', 'the head does not end with a `dense` layer', 'end the head with the output layer, e.g. `dense 2 softmax`'),
   noImagenetWeights: (model: string, options: string) =>
     error('TL2025', `Keras publishes no ImageNet weights for ${model}${options}`, 'change the options, or use `weights none`'),
+  optimizerClause: (optimizer: string, clause: string, accepted: readonly string[], owners: readonly string[]) =>
+    error(
+      'TL2026',
+      `\`${optimizer}\` has no \`${clause}\``,
+      `remove \`${clause}\`, or use ${orList(owners)}`,
+      [`\`optimizer ${optimizer}\` takes ${orList(accepted).replace(/ or (?=[^ ]*$)/, ' and ')}`],
+    ),
 } satisfies Record<string, (...args: never[]) => Message>;

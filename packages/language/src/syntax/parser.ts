@@ -696,6 +696,7 @@ export class Parser {
               if (node[field]) this.fail(messages.duplicateClause(token.image, 'optimizer'));
               this.next();
               node[field] = this.expectNumber(token.image);
+              node.clauses = { ...node.clauses, [field]: { span: { start: token.span.start, end: node[field].span.end } } };
             }
           }
         });

@@ -125,5 +125,16 @@ export const VALUES = {
   evaluate: ['validation'],
 } as const satisfies Record<string, readonly string[]>;
 
+/**
+ * The clauses each optimizer takes after its name, as Keras 3's arguments: every optimizer has
+ * a learning rate and a decoupled `weight_decay`; only SGD and RMSprop have a momentum.
+ */
+export const OPTIMIZER_CLAUSES = {
+  adam: ['lr', 'decay'],
+  adamw: ['lr', 'decay'],
+  sgd: ['lr', 'momentum', 'decay'],
+  rmsprop: ['lr', 'momentum', 'decay'],
+} as const satisfies Record<(typeof VALUES.optimizer)[number], readonly string[]>;
+
 /** Constant words that appear as values (for highlighting). */
 export const VALUE_WORDS: readonly string[] = [...new Set<string>(Object.values(VALUES).flat())].sort();

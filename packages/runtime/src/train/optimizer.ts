@@ -1,5 +1,8 @@
-// The plan's optimizer as a tfjs optimizer. AdamW is Adam plus Keras's decoupled weight decay:
-// before each Adam step every trained variable shrinks by learningRate * weightDecay * itself.
+// The plan's optimizer as a tfjs optimizer, with Keras 3's decoupled weight decay for every
+// optimizer (`weight_decay`, which AdamW merely turns on by default): before each step every
+// trained variable shrinks by learningRate * weightDecay * itself, then the optimizer's own update
+// runs on the gradient of the loss alone, taken at the weights before the decay
+// (keras.optimizers.Optimizer.apply: _apply_weight_decay, then the update step).
 // Its state (tfjs's getWeights plus Adam's running bias-correction powers, which setWeights
 // would recompute with pow and so round differently) can be read and restored for --resume.
 import * as tf from '@tensorflow/tfjs';
@@ -44,15 +47,20 @@ function baseOptimizer(plan: OptimizerPlan): tf.Optimizer {
 
 export function makeOptimizer(plan: OptimizerPlan): StageOptimizer {
   const optimizer = baseOptimizer(plan);
-  const decay = plan.name === 'adamw' ? plan.learningRate * (plan.weightDecay ?? 0.004) : 0;
+  // A plan without a weight decay gets Keras's default: 0.004 for AdamW, none otherwise.
+  const decay = plan.learningRate * (plan.weightDecay ?? (plan.name === 'adamw' ? 0.004 : 0));
   return {
     step(loss, variables) {
+      // As Keras: the gradients at the current weights, then the decay, then the update.
+      const { value, grads } = optimizer.computeGradients(loss, variables);
       if (decay > 0) {
         tf.tidy(() => {
           for (const v of variables) v.assign(tf.sub(v, tf.mul(v, decay)));
         });
       }
-      return optimizer.minimize(loss, true, variables) as tf.Scalar;
+      optimizer.applyGradients(variables.filter((v) => grads[v.name]).map((v) => ({ name: v.name, tensor: grads[v.name] })));
+      tf.dispose(grads);
+      return value;
     },
     async state() {
       const own = (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));

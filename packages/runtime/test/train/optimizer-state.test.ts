@@ -13,6 +13,7 @@ const PLANS: OptimizerPlan[] = [
   { name: 'adam', learningRate: 0.01, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null },
   { name: 'adamw', learningRate: 0.01, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: 0.01 },
   { name: 'rmsprop', learningRate: 0.01, momentum: 0.5, beta1: null, beta2: null, epsilon: 1e-7, weightDecay: null },
+  { name: 'sgd', learningRate: 0.05, momentum: 0.5, beta1: null, beta2: null, epsilon: null, weightDecay: 0.1 },
 ];
 
 beforeAll(async () => {
@@ -30,7 +31,7 @@ function train(optimizer: StageOptimizer, w: tf.Variable, steps: number, from: n
 
 describe('optimizer state', () => {
   for (const plan of PLANS) {
-    it(`${plan.name}: a restored optimizer continues exactly as the original`, async () => {
+    it(`${plan.name}${plan.weightDecay ? ` decay ${plan.weightDecay}` : ''}: a restored optimizer continues exactly as the original`, async () => {
       const initial = [[0.5], [-0.25], [0.125]];
       const original = makeOptimizer(plan);
       const w1 = tf.variable(tf.tensor2d(initial));
