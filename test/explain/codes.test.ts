@@ -59,6 +59,13 @@ describe('diagnostic codes and their pages', () => {
     expect(orphans).toEqual([]);
   });
 
+  it('the user docs cite only codes that have a page', () => {
+    const docs = [join(root, 'README.md'), ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => join(root, 'docs', f))];
+    const cited = docs.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bTL\d{4}\b/g)].map(([code]) => `${code} (${file.slice(root.length)})`));
+    expect(cited.length).toBeGreaterThan(10);
+    expect(cited.filter((entry) => explainPage(entry.slice(0, 6)) === undefined)).toEqual([]);
+  });
+
   for (const code of runtimeCodes) {
     it(`${code}: the page says it is reported at run time and its examples compile cleanly`, () => {
       const page = explainPage(code)!;

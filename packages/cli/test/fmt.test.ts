@@ -7,7 +7,17 @@ import { folderWith, runTlc } from './tlc';
 const messy = 'use VGG16   weights imagenet;head dense 2 # two\n';
 const tidy = 'use VGG16 weights imagenet\nhead dense 2  # two\n';
 
+const examples = path.join(import.meta.dirname, '../../../examples');
+
 describe('tlc fmt', () => {
+  it('--check passes on every example the repository ships', async () => {
+    const files = readdirSync(examples).filter((f) => f.endsWith('.tl')).sort();
+    expect(files.length).toBeGreaterThanOrEqual(8);
+    const result = await runTlc(['fmt', '--check', ...files], examples);
+    expect(result.stdout, 'examples `tlc fmt` would change').toBe('');
+    expect(result.status).toBe(0);
+  });
+
   it('prints the formatted text', async () => {
     const dir = folderWith({ 'a.tl': messy });
     const result = await runTlc(['fmt', 'a.tl'], dir);

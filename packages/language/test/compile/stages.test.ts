@@ -66,3 +66,12 @@ describe('fine tune', () => {
     expect(explicit.optimizer.learningRate).toBe(2e-5);
   });
 });
+
+describe('`fine tune` without `train`', () => {
+  it('trains stage 1 with every default first, as fastai\'s fine_tune trains the head before unfreezing', () => {
+    const [train, fineTune] = stagesOf('fine tune { epochs 2 }');
+    expect(train).toEqual(stagesOf('')[0]);
+    expect(train).toMatchObject({ name: 'train', epochs: 10, optimizer: { name: 'adam', learningRate: 1e-3 } });
+    expect(fineTune).toMatchObject({ name: 'fine-tune', epochs: 2, optimizer: { name: 'adam', learningRate: 1e-5 } });
+  });
+});

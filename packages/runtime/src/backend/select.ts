@@ -78,10 +78,10 @@ const ORDER: Record<BackendPreference, BackendName[]> = {
 
 function installHelp(): string {
   return [
+    // pnpm-workspace.yaml already lets both run their install step (it downloads libtensorflow).
     `Install the native backend matching @tensorflow/tfjs ${TFJS_VERSION}, from the repository root:`,
-    `  1. allow its install script (it downloads libtensorflow): add "@tensorflow/tfjs-node-gpu" (or "@tensorflow/tfjs-node") under onlyBuiltDependencies in pnpm-workspace.yaml`,
-    `  2. NVIDIA GPU (CUDA 11.2 and cuDNN 8.1 installed): pnpm --filter @tlc/runtime add @tensorflow/tfjs-node-gpu@${TFJS_VERSION}`,
-    `     CPU only:                                   pnpm --filter @tlc/runtime add @tensorflow/tfjs-node@${TFJS_VERSION}`,
+    `  NVIDIA GPU (CUDA 11.2 and cuDNN 8.1 installed): pnpm --filter @tlc/runtime add @tensorflow/tfjs-node-gpu@${TFJS_VERSION}`,
+    `  CPU only:                                   pnpm --filter @tlc/runtime add @tensorflow/tfjs-node@${TFJS_VERSION}`,
     `Or run with --backend auto (uses WebAssembly here) or --backend wasm.`,
   ].join('\n');
 }
