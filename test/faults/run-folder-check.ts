@@ -2,7 +2,8 @@
 // parses; CSV rows all have the header's columns and the file ends with a newline; a tfjs
 // model.json parses and its weight files hold exactly the bytes its manifest lists; HTML ends
 // with </html>) or visibly temporary (a hidden `.NAME….tmp` / `.part` name that nothing reads
-// as the real file). Returns the problems found (empty when all is well) and what it counted.
+// as the real file, or a hidden `.NAME.PID.HEX.tmp` / `.old` folder a model-folder swap left,
+// which readers never take for the folder itself). Returns the problems found (empty when all is well) and what it counted.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { readOptimizerHeader } from '../../packages/runtime/src/train/optimizer-state';
@@ -17,10 +18,17 @@ export interface FolderCheck {
 
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, string: 0 };
 
-function filesUnder(folder: string): string[] {
+/** A model folder's hidden sibling left by a swap a fault cut short (see zoo's folder-swap.ts). */
+const SWAP_LEFTOVER = /^\..+\.\d+\.[0-9a-f]+\.(tmp|old)$/;
+
+function filesUnder(folder: string, leftovers: string[]): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const full = join(folder, entry.name);
-    return entry.isDirectory() ? filesUnder(full) : [full];
+    if (entry.isDirectory() && SWAP_LEFTOVER.test(entry.name)) {
+      leftovers.push(full);
+      return [];
+    }
+    return entry.isDirectory() ? filesUnder(full, leftovers) : [full];
   });
 }
 
@@ -71,7 +79,9 @@ function checkModelJson(file: string, text: string, seen: Set<string>): string |
 
 export function checkRunFolder(folder: string): FolderCheck {
   const result: FolderCheck = { problems: [], checked: 0, temporary: [] };
-  const files = filesUnder(folder);
+  const leftovers: string[] = [];
+  const files = filesUnder(folder, leftovers);
+  result.temporary.push(...leftovers.map((l) => `${relative(folder, l)}/`));
   const coveredByManifest = new Set<string>();
   // model.json first, so the weight files they list are known.
   const ordered = [...files.filter((f) => basename(f) === 'model.json'), ...files.filter((f) => basename(f) !== 'model.json')];

@@ -1,17 +1,14 @@
-// `export`: the trained model as a tfjs layers model folder (model.json + weights.bin, written
-// atomically by the zoo), with labels.json (class names by output index) and plan.json (the
-// preprocessing and image size `tlc predict` needs).
-import { join } from 'node:path';
+// `export`: the trained model as a tfjs layers model folder (model.json + weights.bin), with
+// labels.json (class names by output index) and plan.json (the preprocessing and image size
+// `tlc predict` needs): the four files replace the folder at once (the zoo's saveModelToDir).
 import type * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import { saveModelToDir } from '@tlc/zoo';
-import { writeJsonAtomic } from '../run/atomic';
 
 export const LABELS_JSON = 'labels.json';
 export const PLAN_JSON = 'plan.json';
 
 export async function exportModel(model: tf.LayersModel, plan: Plan, classNames: string[], dir: string): Promise<void> {
-  await saveModelToDir(model, dir);
-  writeJsonAtomic(join(dir, LABELS_JSON), classNames);
-  writeJsonAtomic(join(dir, PLAN_JSON), plan);
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await saveModelToDir(model, dir, { [LABELS_JSON]: json(classNames), [PLAN_JSON]: json(plan) });
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
-import { loadModelFromDir } from '@tlc/zoo';
+import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
 import { probabilities } from '../train/loss';
@@ -55,13 +55,17 @@ export interface ExportedModel {
   classNames: string[];
 }
 
-/** Loads a folder written by `export` (or a run folder's model/). */
-export async function loadExportedModel(dir: string): Promise<ExportedModel> {
+/**
+ * Loads a folder written by `export` (or a run folder's model/); when an export was killed
+ * between its two renames, the previous export beside it.
+ */
+export async function loadExportedModel(given: string): Promise<ExportedModel> {
+  const dir = modelDirToRead(given);
   const read = async (name: string) => {
     try {
       return JSON.parse(await readFile(join(dir, name), 'utf8'));
     } catch {
-      throw new RunError('TL4202', `${dir} is not an exported tlc model (missing or unreadable ${name}); give the folder \`export\` wrote, or a run folder's model/`);
+      throw new RunError('TL4202', `${given} is not an exported tlc model (missing or unreadable ${name}); give the folder \`export\` wrote, or a run folder's model/`);
     }
   };
   const plan = (await read(PLAN_JSON)) as Plan;

@@ -3,6 +3,7 @@
 // completed epoch, with the optimizer's state kept beside it (checkpoints/optimizer.bin).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recoverFolder } from '@tlc/zoo';
 import type { EpochRecord, StageState } from '../train/stage';
 import { writeJsonAtomic } from './atomic';
 import { RunError } from './errors';
@@ -28,7 +29,15 @@ export function writeRunState(runDir: string, state: RunState): void {
   writeJsonAtomic(join(runDir, RUN_FILES.state), state);
 }
 
-export function readRunState(runDir: string): RunState {
+/**
+ * The state of the run in `runDir`. Checkpoint folders a kill left mid-swap are put back first
+ * (the previous save, whole), and each repair is handed to `onRepair` in words.
+ */
+export function readRunState(runDir: string, onRepair: (note: string) => void = () => {}): RunState {
+  for (const folder of [RUN_FILES.last, RUN_FILES.best, RUN_FILES.model]) {
+    const note = recoverFolder(join(runDir, folder));
+    if (note) onRepair(note);
+  }
   const file = join(runDir, RUN_FILES.state);
   if (!existsSync(file) || !existsSync(join(runDir, RUN_FILES.last, 'model.json'))) {
     throw new RunError('TL4203', `${runDir} has no completed epoch to resume from (no ${RUN_FILES.state} and ${RUN_FILES.last}/): start the run again`);

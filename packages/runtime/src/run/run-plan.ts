@@ -111,7 +111,7 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   const backend = await selectBackend(options.backend ?? 'auto');
   log.line(describeBackend());
 
-  const resumed = options.resume ? readRunState(options.resume) : null;
+  const resumed = options.resume ? readRunState(options.resume, (note) => log.line(`note: ${note}`)) : null;
   if (resumed) {
     options = { ...options, baseDir: resumed.baseDir, data: resumed.data ?? undefined, epochs: resumed.epochs ?? undefined };
   }

@@ -2,7 +2,8 @@
 // from-scratch run, loaded from its model.json and frozen; the head trained on cached trunk
 // features), what the run folder holds, predict
 // and embed with what it exported, and the errors a run must give (head/class mismatch, NaN).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFromDir } from '@tlc/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -143,11 +144,18 @@ describe('resume', () => {
     });
     await expect(runPlan(plan, { baseDir: base, out, log: crashing })).rejects.toThrow('power cut');
     expect(JSON.parse(readFileSync(join(out, 'state.json'), 'utf8')).stage.completedEpochs).toBe(2);
+    // And a kill between the two renames of a later save of checkpoints/last: the folder is set
+    // aside beside the next one; the resume puts it back and says so.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    renameSync(join(out, 'checkpoints', 'last'), join(out, 'checkpoints', `.last.${dead}.0badf00d.old`));
+    cpSync(join(out, 'checkpoints', 'best'), join(out, 'checkpoints', `.last.${dead}.0badf00d.tmp`), { recursive: true });
 
     const lines: string[] = [];
     const log = new RunLog({ out: { write: (text: string) => lines.push(text) > 0 } as unknown as NodeJS.WritableStream });
     const summary = await runPlan(plan, { baseDir: '/nonexistent', resume: out, log });
     expect(lines.join('')).toMatch(/resuming .* after epoch 2/);
+    expect(lines.join('')).toMatch(/note: .*last: a save was interrupted between its two renames; the previous save was put back/);
+    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(['best', 'last', 'optimizer.bin']);
     expect(lines.join('')).not.toMatch(/epoch [12]\/3/);
     expect(summary.runDir).toBe(out);
     expect(summary.stages[0].epochs).toBe(3);

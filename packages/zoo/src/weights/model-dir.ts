@@ -1,24 +1,32 @@
-// Saving and loading whole tfjs layers models as a folder (`model.json` + `weights.bin`), which
-// tfjs in Node cannot do without tfjs-node's `file://` handler. Both files are written to hidden
-// temp names (`.weights.bin.….tmp`, visibly unfinished), then renamed into place back to back,
-// weights first, so `model.json` never names incomplete weights and the moment at which the
-// folder holds one new file and one old is as short as two renames.
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+// Saving and loading whole tfjs layers models as a folder (`model.json` + `weights.bin`, and any
+// files the caller keeps with them, e.g. an export's labels), which tfjs in Node cannot do without
+// tfjs-node's `file://` handler. The whole folder is replaced at once (./folder-swap): written as
+// a hidden sibling, then renamed into place, so a reader or a kill never pairs new weights with
+// an old model.json. Loading reads the previous save when a kill came between the two renames.
+import { existsSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from './errors';
+import { folderToRead, replaceFolder } from './folder-swap';
 import { readModelJson, readWeightShards } from './tfjs-files';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 
-/** Writes `model` to `dir/model.json` and `dir/weights.bin` (the folder is created if needed). */
-export async function saveModelToDir(model: tf.LayersModel, dir: string): Promise<tf.io.SaveResult> {
+/** Files saved with the model, by name: their text or bytes. */
+export type ExtraFiles = Record<string, string | Uint8Array>;
+
+/**
+ * Replaces the folder `dir` with one holding `model.json`, `weights.bin` and `extra`, all at once.
+ * An existing folder that holds anything else is refused (a WeightsError naming it): a save never
+ * deletes files it did not write.
+ */
+export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: ExtraFiles = {}): Promise<tf.io.SaveResult> {
   const target = resolve(dir);
+  assertOnlyModelFiles(target, [MODEL_JSON, WEIGHTS_BIN, ...Object.keys(extra)]);
   return model.save({
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      await mkdir(target, { recursive: true });
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const modelJson: tf.io.ModelJSON = {
         modelTopology: artifacts.modelTopology as tf.io.ModelJSON['modelTopology'],
@@ -29,18 +37,27 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string): Promis
         ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
         ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
       };
-      await writeTogether([
-        [join(target, WEIGHTS_BIN), new Uint8Array(weights)],
-        [join(target, MODEL_JSON), JSON.stringify(modelJson)],
-      ]);
+      await replaceFolder(target, async (staged) => {
+        await writeFile(join(staged, WEIGHTS_BIN), new Uint8Array(weights));
+        await writeFile(join(staged, MODEL_JSON), JSON.stringify(modelJson));
+        for (const [name, data] of Object.entries(extra)) await writeFile(join(staged, name), data);
+      });
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   });
 }
 
+/**
+ * The model folder to read for `dir`: the folder, or the previous save beside it when a save was
+ * killed between its two renames (see ./folder-swap); `dir` itself when there is neither.
+ */
+export function modelDirToRead(dir: string): string {
+  return folderToRead(dir) ?? resolve(dir);
+}
+
 /** Loads a layers model saved as a folder (or given as the path of its model.json). */
 export async function loadModelFromDir(dirOrModelJson: string): Promise<tf.LayersModel> {
-  const path = dirOrModelJson.endsWith('.json') ? resolve(dirOrModelJson) : join(resolve(dirOrModelJson), MODEL_JSON);
+  const path = dirOrModelJson.endsWith('.json') ? resolve(dirOrModelJson) : join(modelDirToRead(dirOrModelJson), MODEL_JSON);
   const json = await readModelJson(path);
   const artifacts = await tf.io.getModelArtifactsForJSON(json, async (manifest) => {
     const { specs, data } = await readWeightShards(path, manifest);
@@ -53,14 +70,20 @@ export async function loadModelFromDir(dirOrModelJson: string): Promise<tf.Layer
   }
 }
 
-/** Writes each file to a hidden temp name, then renames them all into place in order. */
-async function writeTogether(files: [path: string, data: Uint8Array | string][]): Promise<void> {
-  const temps = files.map(([path]) => join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`));
+/** Refuses to replace a folder holding anything a model save does not write. */
+function assertOnlyModelFiles(dir: string, names: string[]): void {
+  if (!existsSync(dir)) return;
+  let entries: string[];
   try {
-    for (const [i, [, data]] of files.entries()) await writeFile(temps[i]!, data);
-    for (const [i, [path]] of files.entries()) await rename(temps[i]!, path);
-  } catch (error) {
-    await Promise.all(temps.map((temp) => rm(temp, { force: true })));
-    throw error;
+    entries = readdirSync(dir);
+  } catch {
+    throw new WeightsError(`cannot save a model to ${dir}: it is not a folder`);
+  }
+  const foreign = entries.filter((entry) => !names.includes(entry));
+  if (foreign.length > 0) {
+    const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+    throw new WeightsError(
+      `cannot save a model to ${dir}: the folder holds files a model save did not write (${shown}), which replacing it would delete; save to a new or empty folder`,
+    );
   }
 }
