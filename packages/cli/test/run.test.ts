@@ -2,7 +2,7 @@
 // a .tl pipeline trained from scratch with --json (the last stdout line is the summary), the
 // exported model used by predict, embed's vectors, a refused plan JSON naming the JSON path, and
 // usage errors.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeImageFolder } from '../../runtime/test/run/fixtures';
@@ -79,6 +79,31 @@ describe('tlc run', () => {
     const without = await runTlc(['run', 'spec.tl', '--quiet'], dir);
     expect(without.status).toBe(1);
     expect(without.stderr).toMatch(/^error\[TL4204\]: .*--data DIR/m);
+  });
+
+  it('never writes into a folder that holds files: --out naming a finished run, an interrupted one or any other file is refused before any decoding (TL4206)', async () => {
+    const files = ['metrics.csv', 'model/weights.bin', 'checkpoints/last/weights.bin', 'plan.json'];
+    const before = files.map((f) => readFileSync(path.join(dir, 'out', f)));
+    const again = await runTlc(['run', 'cli.tl', '--out', 'out'], dir);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/^error\[TL4206\]: --out .*out holds a finished run; a run never writes over another folder's files: give a new folder/m);
+    expect(again.stdout, 'refused before the data is read').not.toMatch(/^data:/m);
+    expect(files.map((f) => readFileSync(path.join(dir, 'out', f)))).toEqual(before);
+
+    mkdirSync(path.join(dir, 'interrupted'));
+    writeFileSync(path.join(dir, 'interrupted', 'state.json'), '{}');
+    const interrupted = await runTlc(['run', 'cli.tl', '--out', 'interrupted'], dir);
+    expect(interrupted.stderr).toMatch(/error\[TL4206\]: .*holds an interrupted run \(continue it with `tlc run --resume .*interrupted`\)/);
+    writeFileSync(path.join(dir, 'a-file'), 'mine');
+    const file = await runTlc(['run', 'cli.tl', '--out', 'a-file'], dir);
+    expect(file.stderr).toMatch(/error\[TL4206\]: --out .*a-file is a file, not a folder/);
+    expect(readFileSync(path.join(dir, 'a-file'), 'utf8')).toBe('mine');
+    expect(readdirSync(path.join(dir, 'interrupted'))).toEqual(['state.json']);
+
+    const usage = await runTlc(['run', '--resume', 'out', '--out', 'elsewhere'], dir);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/--out cannot go with it/);
+    expect((await runTlc(['run', '--help'], dir)).stdout).toMatch(/never overwrites another run/);
   });
 
   it('refuses a plan JSON that fails validation, naming the JSON path', async () => {

@@ -21,7 +21,9 @@ checkpoints/, model/ (the exported model), evaluation.json and report.html.
 Options:
   --data DIR        the image folder (one sub-folder per class); required for a
                     model spec without a data statement, else overrides it
-  --out DIR         the run folder (default runs/<pipeline>/<time>/)
+  --out DIR         the run folder (default runs/<pipeline>/<time>/); it must
+                    not exist or be empty: a run never overwrites another run
+                    (or any file), it stops at once with error TL4206 instead
   --epochs N        train every stage for N epochs instead of the plan's count
   --backend B       auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu: the first
                     that works), tensorflow, wasm or cpu
@@ -70,6 +72,7 @@ export const runCommand: Command = {
     const resume = values.resume;
     if (resume === undefined && args.positionals.length === 0) return usageError(spec, 'missing argument');
     if (resume !== undefined && args.positionals.length > 0) return usageError(spec, '--resume takes the run folder instead of a FILE');
+    if (resume !== undefined && values.out !== undefined) return usageError(spec, '--resume continues in the run folder it names; --out cannot go with it');
     const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.

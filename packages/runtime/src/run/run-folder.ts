@@ -1,7 +1,9 @@
 // The run folder: `runs/<pipeline>/<timestamp>/` under the plan's folder (or --out DIR), and the
-// names of what goes in it.
-import { existsSync, mkdirSync } from 'node:fs';
+// names of what goes in it. A run never writes into a folder that holds anything: not a finished
+// run, not an interrupted one (that one is continued with --resume), not the user's files.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { RunError } from './errors';
 
 export const RUN_FILES = {
   plan: 'plan.json',
@@ -28,14 +30,56 @@ export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'pipeline';
 }
 
-/** Creates the run folder: `out` when given, else `<baseDir>/runs/<pipeline>/<timestamp>`. */
-export function createRunDir(pipeline: string, baseDir: string, out?: string): string {
-  let dir = out ? resolve(out) : join(baseDir, 'runs', safeName(pipeline), timestamp());
-  if (!out) {
-    // Two runs in the same second get distinct folders.
-    for (let n = 2; existsSync(dir); n++) dir = join(baseDir, 'runs', safeName(pipeline), `${timestamp()}-${n}`);
+/**
+ * TL4206 unless `out` is free for a new run: absent, or an empty folder. Says what the folder holds
+ * (a finished run, an interrupted one, other files) and what to do instead.
+ */
+export function assertRunDirFree(out: string): void {
+  const dir = resolve(out);
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) {
+    throw new RunError('TL4206', `--out ${dir} is a file, not a folder: give a new folder for the run`);
   }
-  mkdirSync(join(dir, RUN_FILES.checkpoints), { recursive: true });
-  return dir;
+  if (readdirSync(dir).length === 0) return;
+  const has = (name: string) => existsSync(join(dir, name));
+  const what = has(join(RUN_FILES.model, 'model.json'))
+    ? 'holds a finished run'
+    : has(RUN_FILES.state)
+      ? `holds an interrupted run (continue it with \`tlc run --resume ${dir}\`)`
+      : has(RUN_FILES.plan)
+        ? 'holds a run that stopped before its first epoch completed'
+        : 'is not empty';
+  throw new RunError('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: runs/<pipeline>/<time>/), or remove this one`);
 }
 
+/** Creates the run folder: `out` when given (absent or empty, else TL4206), else `<baseDir>/runs/<pipeline>/<timestamp>`. */
+export function createRunDir(pipeline: string, baseDir: string, out?: string): string {
+  if (out) {
+    const dir = resolve(out);
+    assertRunDirFree(dir);
+    if (!claim(dir)) throw new RunError('TL4206', `--out ${dir} was taken by another run starting at the same moment: give a new folder`);
+    return dir;
+  }
+  const parent = join(baseDir, 'runs', safeName(pipeline));
+  // Two runs in the same second get distinct folders.
+  const stamp = timestamp();
+  for (let n = 1; ; n++) {
+    const dir = join(parent, n === 1 ? stamp : `${stamp}-${n}`);
+    if (!existsSync(dir) && claim(dir)) return dir;
+  }
+}
+
+/**
+ * Makes `dir` (if needed) and then `dir/checkpoints` without `recursive`: of two runs starting in
+ * the same folder at the same moment exactly one gets true.
+ */
+function claim(dir: string): boolean {
+  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(join(dir, RUN_FILES.checkpoints));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}

@@ -42,7 +42,7 @@ import { highlightHtml } from '@tlc/language';
 import { reportHtml } from './report-html';
 import { RunError } from './errors';
 import { readRunState, writeRunState } from './resume';
-import { createRunDir, RUN_FILES } from './run-folder';
+import { assertRunDirFree, createRunDir, RUN_FILES } from './run-folder';
 
 export interface RunOptions {
   /** The folder the plan's relative paths are relative to. */
@@ -115,6 +115,8 @@ export async function runPlan(plan: Plan, options: RunOptions): Promise<RunSumma
   if (resumed) {
     options = { ...options, baseDir: resumed.baseDir, data: resumed.data ?? undefined, epochs: resumed.epochs ?? undefined };
   }
+  // Before any decoding: a run never writes into a folder that holds files (TL4206).
+  if (!options.resume && options.out) assertRunDirFree(options.out);
   const data = dataPlan(plan, options);
   const loaded = await loadData(data, options.baseDir);
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
