@@ -7,9 +7,12 @@ export interface LineColumn {
   column: number;
 }
 
-/** Offsets at which each line starts (`\n`, `\r\n` and a lone `\r` all end a line). */
+/**
+ * Offsets at which each line starts (`\n`, `\r\n` and a lone `\r` all end a line). A UTF-8
+ * byte-order mark is not part of the first line, as no editor shows it: line 1 starts after it.
+ */
 export function lineStarts(source: string): number[] {
-  const starts = [0];
+  const starts = [source.charCodeAt(0) === 0xfeff ? 1 : 0];
   for (let i = 0; i < source.length; i++) {
     const ch = source.charCodeAt(i);
     if (ch === 13 /* \r */) {
