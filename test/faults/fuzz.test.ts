@@ -1,15 +1,17 @@
-// Language fuzz suite: grammar-aware random programs, byte-level mutations of every example and
-// long repeated inputs go through analyze/compile, format and the language server's functions.
-// None may throw or take longer than BOUND_MS on one input; every diagnostic span lies inside the
-// source; a formatted text parses to the same program and formats to itself; a compiled plan
-// passes validatePlan. Seeded (TLC_FUZZ_SEED to replay; the seed is printed). An input that
+// Language fuzz suite: grammar-aware random programs, byte-level mutations of every example,
+// long repeated inputs and hostile ones up to 1 MiB (a million stray characters, a megabyte-long
+// line or word, thousands of nested blocks) go through analyze/compile, both renderers, format
+// and the language server's functions. None may throw or take longer than BOUND_MS on one input;
+// every diagnostic span lies inside the source; the rendered text stays bounded whatever the
+// input (capped diagnostics, cut lines); a formatted text parses to the same program and formats
+// to itself; a compiled plan passes validatePlan. Seeded (TLC_FUZZ_SEED to replay; the seed is printed). An input that
 // never returns is reported by a watchdog thread, which stops the process.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, format, parse, type Diagnostic } from '@tlc/language';
-import { complete, diagnose, hover } from '@tlc/lsp';
+import { compile, format, parse, renderPretty, toJson, type Diagnostic } from '@tlc/language';
+import { complete, diagnose, DIAGNOSTICS_PUBLISHED, hover } from '@tlc/lsp';
 import { planToJson, validatePlan } from '@tlc/plan';
 import { faultCounts } from './counts';
 import { longProgram, mutatedExample, program } from './generators';
@@ -31,6 +33,8 @@ const BOUND_CHARS = 8192;
 /** An input still running after this long is a hang: the watchdog prints it and stops the process. */
 const HANG_MS = 20_000;
 const RUNS = { generated: 6_000, mutated: 4_000, long: 60 };
+/** The most a rendering of one file's diagnostics may take, whatever the file: 50 diagnostics, cut lines. */
+const RENDERED_CHARS = 256 * 1024;
 
 const seed = Number(process.env.TLC_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`fuzz seed ${seed} (replay with TLC_FUZZ_SEED=${seed})`);
@@ -95,6 +99,9 @@ function probe(source: string, cursor: number): void {
 function checkInput(source: string, cursor: number): void {
   const { plan, diagnostics } = timed('compile', source, () => compile(source, { file: 'fuzz.tl' }));
   expectSpansInside(source, diagnostics);
+  const rendered = timed('renderPretty', source, () => renderPretty(diagnostics, source, 'fuzz.tl', { color: true }));
+  if (rendered.length > RENDERED_CHARS) throw new Error(`renderPretty wrote ${rendered.length} characters for ${show(source)}`);
+  expect(timed('toJson', source, () => toJson(diagnostics, source, 'fuzz.tl'))).toHaveLength(diagnostics.length);
   if (plan) {
     outcomes.compiled++;
     const reread = validatePlan(JSON.parse(planToJson(plan)));
@@ -111,7 +118,9 @@ function checkInput(source: string, cursor: number): void {
   }
 
   const document = TextDocument.create('file:///fuzz.tl', 'tl', 1, source);
-  for (const d of timed('diagnose', source, () => diagnose(document))) {
+  const published = timed('diagnose', source, () => diagnose(document));
+  expect(published.length).toBeLessThanOrEqual(DIAGNOSTICS_PUBLISHED);
+  for (const d of published) {
     if (document.offsetAt(d.range.start) > document.offsetAt(d.range.end)) throw new Error(`LSP range ends before it starts: ${JSON.stringify(d.range)}`);
   }
   const offset = Math.floor(cursor * (source.length + 1));
@@ -150,6 +159,26 @@ describe('language fuzz', () => {
       { seed: seed + 2, numRuns: RUNS.long },
     );
   });
+
+  // Hostile inputs of up to 1 MiB: each must be answered like any other, within its (generous)
+  // bound. Those that differ from another only in what repeats are 256 KiB, to keep this fast.
+  const MiB = 1 << 20;
+  const fill = (unit: string, size = MiB) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const HOSTILE: Record<string, string> = {
+    'a million stray characters, one per line': fill('@\n'),
+    'nested blocks on one line (renderPretty threw RangeError at 36 KB)': fill('train { '),
+    'a megabyte-long word': `use ${'x'.repeat(MiB)}\nhead dense 2\n`,
+    'a megabyte-long string': `data "${'a'.repeat(MiB)}"\nuse VGG16\nhead dense 2\n`,
+    'stray characters on one line': fill('@', MiB / 4),
+    'nested blocks, one per line': fill('train {\n', MiB / 4),
+    'unmatched closing braces': fill('}', MiB / 4),
+    'a head statement repeated': fill('head dense 2\n', MiB / 4),
+    'a setting repeated in one block': `use VGG16\nhead dense 2\ntrain {\n${fill('  epochs 3\n', MiB / 4)}}\n`,
+    'a long unterminated string': `data "${'a'.repeat(MiB / 4)}`,
+    'a long number': `use VGG16\nhead dense ${'9'.repeat(MiB / 4)}\n`,
+    'a long comment': `# ${'c'.repeat(MiB / 4)}\nuse VGG16\nhead dense 2\n`,
+  };
+  it.each(Object.keys(HOSTILE))('a hostile input: %s', (name) => probe(HOSTILE[name], 0.5));
 
   // Inputs the fuzzer once failed on, kept so the fix stays proven whatever the seed.
   const FOUND = [

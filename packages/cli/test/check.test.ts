@@ -99,4 +99,22 @@ describe('tlc check', () => {
       else process.env.NO_COLOR = saved;
     }
   });
+
+  it('answers a 1 MiB file of nested blocks (a RangeError before): the first 50 diagnostics and a count of the rest', async () => {
+    const big = folderWith({ 'nested.tl': 'train { '.repeat((1 << 20) / 8) });
+    const checked = await runTlc(['check', 'nested.tl'], big);
+    expect(checked.status).toBe(1);
+    expect(checked.stdout.match(/^error\[/gm)).toHaveLength(50);
+    expect(checked.stdout).toMatch(/… and [\d,]+ more diagnostics not shown \([\d,]+ errors\)/);
+    expect(checked.stdout.length).toBeLessThan(100_000);
+    expect(checked.stderr).toMatch(/^checked 1 file: \d+ errors\n$/);
+    const json = await runTlc(['check', '--format', 'json', 'nested.tl'], big);
+    expect(JSON.parse(json.stdout).length).toBe(Number(/(\d+) errors/.exec(checked.stderr)![1]));
+    for (const command of [['compile', 'nested.tl'], ['fmt', 'nested.tl']]) {
+      const result = await runTlc(command, big);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('more diagnostics not shown');
+      expect(result.stderr.length).toBeLessThan(100_000);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // Diagnostic helpers: did-you-mean, offsets to lines and columns, and the two renderers.
 import { describe, expect, it } from 'vitest';
-import { didYouMean, renderJson, renderPretty, summarize, toJson, toLineColumn, type Diagnostic } from '../src/index';
+import { analyze, didYouMean, renderJson, renderPretty, summarize, toJson, toLineColumn, type Diagnostic } from '../src/index';
 import { editDistance } from '../src/diagnostics/didYouMean';
 
 describe('didYouMean', () => {
@@ -82,5 +82,39 @@ describe('renderers', () => {
   it('summarizes counts by severity', () => {
     expect(summarize([diagnostic, { ...diagnostic, severity: 'error' }, { ...diagnostic, severity: 'error' }])).toBe('2 errors, 1 warning');
     expect(summarize([])).toBe('');
+  });
+
+  it('shows at most `limit` diagnostics and counts the rest by severity', () => {
+    const many = [diagnostic, { ...diagnostic, severity: 'error' as const }, { ...diagnostic, severity: 'error' as const }];
+    const text = renderPretty(many, source, 'a.tl', { color: false, limit: 1 });
+    expect(text.match(/TL2023/g)).toHaveLength(1);
+    expect(text).toMatch(/… and 2 more diagnostics not shown \(2 errors\)/);
+  });
+
+  it('cuts a long line to a window around the span, with the caret still under it', () => {
+    const line = `use ${'x'.repeat(5000)}VGG16${'y'.repeat(5000)}`;
+    const at = line.indexOf('VGG16');
+    const text = renderPretty([{ ...diagnostic, span: { start: at, end: at + 5 } }], line, 'a.tl', { color: false });
+    const [, , , excerpt, carets] = text.split('\n');
+    expect(excerpt.length).toBeLessThan(200);
+    expect(excerpt).toMatch(/^1 \| …x+VGG16y+…$/);
+    expect(excerpt.indexOf('VGG16')).toBe(carets.indexOf('^'));
+    expect(carets).toMatch(/\| +\^{5}$/);
+  });
+
+  it('cuts a message that quotes a huge word', () => {
+    const word = 'x'.repeat(100_000);
+    const text = renderPretty(analyze(`use ${word}\nhead dense 2\n`).diagnostics, `use ${word}\nhead dense 2\n`, 'a.tl');
+    expect(text.length).toBeLessThan(2_000);
+    expect(text).toContain('more characters)');
+  });
+
+  it('renders thousands of diagnostics on one 36 KB line without running out of string (it threw RangeError)', () => {
+    const nested = 'train { '.repeat(4_500);
+    const { diagnostics } = analyze(nested);
+    expect(diagnostics.length).toBeGreaterThan(4_000);
+    const text = renderPretty(diagnostics, nested, 'nested.tl');
+    expect(text.length).toBeLessThan(100_000);
+    expect(text).toContain(`… and ${(diagnostics.length - 50).toLocaleString('en-US')} more diagnostics not shown`);
   });
 });

@@ -1,5 +1,6 @@
 // The checker's diagnostics as LSP diagnostics: 0-based ranges, the code, and the `help:` text as
-// related information pointing at the same place.
+// related information pointing at the same place. At most DIAGNOSTICS_PUBLISHED go to the editor
+// (a file of garbage has hundreds of thousands); the last one then says how many more there are.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { compile, type Diagnostic } from '@tlc/language';
@@ -29,7 +30,32 @@ export function toLspDiagnostic(document: TextDocument, d: Diagnostic): LspDiagn
   };
 }
 
+/** More than this and the editor gets the first ones and a count of the rest. */
+export const DIAGNOSTICS_PUBLISHED = 500;
+/** Messages are cut at this many characters (one may quote a megabyte-long word). */
+const MESSAGE_WIDTH = 400;
+
+function bounded(text: string): string {
+  return text.length <= MESSAGE_WIDTH ? text : `${text.slice(0, MESSAGE_WIDTH)}… (${text.length - MESSAGE_WIDTH} more characters)`;
+}
+
 export function diagnose(document: TextDocument): LspDiagnostic[] {
   // compile, not just analyze, so the editor shows what `tlc check` shows (TL3xxx included).
-  return compile(document.getText()).diagnostics.map((d) => toLspDiagnostic(document, d));
+  const all = compile(document.getText()).diagnostics;
+  const shown = all.length > DIAGNOSTICS_PUBLISHED ? all.slice(0, DIAGNOSTICS_PUBLISHED - 1) : all;
+  const published = shown.map((d) => {
+    const lsp = toLspDiagnostic(document, d);
+    return { ...lsp, message: bounded(lsp.message) };
+  });
+  if (shown.length < all.length) {
+    const first = document.positionAt(all[shown.length].span.start);
+    const rest = all.length - shown.length;
+    published.push({
+      range: { start: first, end: first },
+      severity: DiagnosticSeverity.Information,
+      source: 'tlc',
+      message: `${rest} more problems from here on are not shown; fix the first ones (\`tlc check\` counts them all)`,
+    });
+  }
+  return published;
 }

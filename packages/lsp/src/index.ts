@@ -2,4 +2,4 @@
 export { startServer } from './server';
 export { complete } from './completion';
 export { hover } from './hover';
-export { diagnose, toLspDiagnostic } from './diagnostics';
+export { diagnose, DIAGNOSTICS_PUBLISHED, toLspDiagnostic } from './diagnostics';

@@ -25,6 +25,26 @@ Example:
   minPositionals: 1,
 } as const;
 
+/**
+ * The array as `JSON.stringify(items, null, 2)` prints it, written in pieces: a file of garbage
+ * has a million diagnostics, more than one JavaScript string holds.
+ */
+function writeJsonArray(items: readonly unknown[]): void {
+  if (items.length === 0) {
+    process.stdout.write('[]\n');
+    return;
+  }
+  let chunk = '[\n';
+  items.forEach((item, i) => {
+    chunk += `  ${JSON.stringify(item, null, 2).replace(/\n/g, '\n  ')}${i + 1 < items.length ? ',' : ''}\n`;
+    if (chunk.length > 1 << 20) {
+      process.stdout.write(chunk);
+      chunk = '';
+    }
+  });
+  process.stdout.write(`${chunk}]\n`);
+}
+
 export const checkCommand: Command = {
   name: 'check',
   summary: 'check .tl files and report every problem',
@@ -49,13 +69,14 @@ export const checkCommand: Command = {
       }
       // compile, not just analyze: lowering to a plan finds the TL3xxx problems too.
       const { diagnostics } = compile(source, { file });
-      all.push(...diagnostics);
-      if (format === 'json') json.push(...toJson(diagnostics, source, file));
+      // Not push(...list): a file of garbage has more diagnostics than a call takes arguments.
+      for (const d of diagnostics) all.push(d);
+      if (format === 'json') for (const entry of toJson(diagnostics, source, file)) json.push(entry);
       else if (diagnostics.length > 0) {
         process.stdout.write(`${renderPretty(diagnostics, source, file, { color: useColor(process.stdout) })}\n`);
       }
     }
-    if (format === 'json') process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    if (format === 'json') writeJsonArray(json);
     else {
       const files = `${args.positionals.length} file${args.positionals.length === 1 ? '' : 's'}`;
       process.stderr.write(`checked ${files}: ${summarize(all) || 'no problems'}\n`);

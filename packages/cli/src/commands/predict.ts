@@ -37,7 +37,7 @@ export const predictCommand: Command = {
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(predictions)}\n`);
       } else {
-        const width = Math.max(...predictions.map((p) => p.file.length));
+        const width = predictions.reduce((most, p) => Math.max(most, p.file.length), 0);
         for (const p of predictions) {
           process.stdout.write(`${p.file.padEnd(width)}  ${p.label}  ${(p.probabilities[p.label] * 100).toFixed(1)}%\n`);
         }

@@ -54,12 +54,14 @@ const keyword = (setting: { kind: string; span: Span }) => ({
 
 export const duplicateSettingRule: Rule = ({ program }) => {
   const diagnostics: Diagnostic[] = [];
+  // Not push(...list): a block of a hundred thousand repeated settings overflows the call stack.
+  const add = (list: Diagnostic[]) => list.forEach((d) => diagnostics.push(d));
   for (const statement of program.statements) {
-    if (statement.kind === 'Data') diagnostics.push(...duplicates(statement.settings.map(keyword), 'data'));
-    if (statement.kind === 'Augment') diagnostics.push(...duplicates(statement.settings.map(keyword), 'augment'));
+    if (statement.kind === 'Data') add(duplicates(statement.settings.map(keyword), 'data'));
+    if (statement.kind === 'Augment') add(duplicates(statement.settings.map(keyword), 'augment'));
     if (statement.kind !== 'Stage') continue;
     const block = statement.stage === 'train' ? 'train' : 'fine tune';
-    diagnostics.push(...duplicates(statement.settings.map(keyword), block));
+    add(duplicates(statement.settings.map(keyword), block));
     for (const setting of statement.settings) {
       if (setting.kind !== 'ClassWeights') continue;
       const names = setting.entries.flatMap((entry) =>
@@ -71,7 +73,7 @@ export const duplicateSettingRule: Rule = ({ program }) => {
             }]
           : [],
       );
-      diagnostics.push(...duplicates(names, 'class weights'));
+      add(duplicates(names, 'class weights'));
     }
   }
   return diagnostics;
