@@ -8,6 +8,7 @@ import { compileCommand } from './compile';
 import { runCommand } from './run';
 import { predictCommand } from './predict';
 import { embedCommand } from './embed';
+import { weightsCommand } from './weights';
 
 export interface Command {
   name: string;
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   embedCommand,
   fmtCommand,
   modelsCommand,
+  weightsCommand,
   explainCommand,
   lspCommand,
 ];

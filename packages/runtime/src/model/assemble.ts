@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Plan } from '@tlc/plan';
-import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights } from '@tlc/zoo';
+import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights, wrongModelWeightsFile, type WeightsReport } from '@tlc/zoo';
 import { headClassMismatch } from '../run/errors';
 import { applyHead } from './head';
 import { seedInitialWeights } from './seeded-init';
@@ -64,7 +64,18 @@ export async function buildPlanBackbone(plan: Plan, options: AssembleOptions): P
   }
   const match = weights.source === 'imagenet' ? findModel(spec.architecture)?.weightsMatch : undefined; // Keras's old files load by order
   const report = await loadWeights(backbone, { path, format }, { ...(firstConv ? { firstConv } : {}), match });
+  if (weights.source === 'imagenet') requireEveryLayer(report, `${spec.architecture}${spec.alpha !== null ? ` alpha ${spec.alpha}` : ''}`);
   return { backbone, weightsNote: formatWeightsReport(report) };
+}
+
+/**
+ * TL4402 unless the ImageNet file gave every layer of the backbone its weights (but the first
+ * convolution that `adapt skip` re-initialises): the catalog's file is the model's own, so a
+ * layer left out means another model's file under its name (one Keras publishes no hash for).
+ */
+function requireEveryLayer(report: WeightsReport, model: string): void {
+  const missed = report.skipped.filter(({ layer }) => !(report.adapted?.method === 'skip' && layer === report.adapted.layer));
+  if (missed.length > 0) throw wrongModelWeightsFile(report.source, model, missed.map(({ layer, reason }) => `layer ${layer}: ${reason}`));
 }
 
 /** Backbone + head as one model. */

@@ -176,8 +176,9 @@ function unavailableMessage(file: WeightsFile, target: string, reason: string): 
   return [
     `cannot download the ImageNet weights file ${file.fileName}: ${reason}.`,
     `  url: ${file.url}`,
-    '  To work offline, download it by hand and place it at:',
-    `    ${target}`,
+    '  To work offline, download it by hand (on any machine) and add it to the cache, which checks it first:',
+    `    tlc weights add path/to/${file.fileName}`,
+    `  (that copies it to ${target}; see \`tlc weights --help\`),`,
     '  or load weights from a local file instead: weights "path/to/file.h5"',
   ].join('\n');
 }

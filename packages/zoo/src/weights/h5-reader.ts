@@ -8,7 +8,7 @@
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
-import { WeightsError } from './errors';
+import { damagedWeightsFile, WeightsError } from './errors';
 import type { FileLayer, FileWeight, WeightsSource } from './source';
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -18,7 +18,12 @@ export async function openKerasH5(path: string): Promise<WeightsSource> {
   const absolute = resolve(path);
   checkIsHdf5(absolute);
   await h5wasm.ready;
-  const file = new h5wasm.File(absolute, 'r');
+  let file: InstanceType<typeof h5wasm.File>;
+  try {
+    file = new h5wasm.File(absolute, 'r');
+  } catch (error) {
+    throw damagedWeightsFile(`${absolute} is an HDF5 file that cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
   try {
     const source = readLayout(file, absolute);
     return { ...source, close: () => file.close() };
@@ -38,16 +43,42 @@ function checkIsHdf5(path: string): void {
     const head = Buffer.alloc(HDF5_SIGNATURE.length);
     for (let offset = 0; offset + head.length <= size; offset = offset === 0 ? 512 : offset * 2) {
       readSync(fd, head, 0, head.length, offset);
-      if (head.equals(HDF5_SIGNATURE)) return;
+      if (!head.equals(HDF5_SIGNATURE)) continue;
+      const end = declaredEnd(fd, offset);
+      if (end !== undefined && size < end) {
+        throw damagedWeightsFile(`${path} is truncated: it has ${size} bytes, its HDF5 header says ${end} (an interrupted download or copy)`);
+      }
+      return;
     }
   } finally {
     closeSync(fd);
   }
-  throw new WeightsError(
+  throw damagedWeightsFile(
     isZip(path)
       ? `${path} is a Keras 3 .keras archive (a zip); tlc reads the weights file inside it: unzip it and use model.weights.h5`
       : `${path} is not an HDF5 file (expected Keras weights in .h5 format)`,
   );
+}
+
+/**
+ * The file size the HDF5 superblock at `offset` declares (base address + end-of-file address),
+ * or undefined when the superblock is of a version this does not know or cut short itself.
+ */
+function declaredEnd(fd: number, offset: number): number | undefined {
+  const block = Buffer.alloc(96);
+  const read = readSync(fd, block, 0, block.length, offset);
+  const version = block[8];
+  // Versions 0 and 1: sizes at 13 and 14; base address at 24 (v0) or 28 (v1), then the free-space,
+  // end-of-file and driver addresses. Versions 2 and 3: sizes at 9 and 10; base address at 12,
+  // then the extension and end-of-file addresses.
+  const sizeOfOffsets = version <= 1 ? block[13] : block[9];
+  const base = version === 0 ? 24 : version === 1 ? 28 : version <= 3 ? 12 : undefined;
+  if (base === undefined || ![4, 8].includes(sizeOfOffsets)) return undefined;
+  const eofAt = base + 2 * sizeOfOffsets;
+  if (eofAt + sizeOfOffsets > read) return undefined;
+  const address = (at: number) => (sizeOfOffsets === 8 ? Number(block.readBigUInt64LE(at)) : block.readUInt32LE(at));
+  // The base address is absolute (0, or the user block's size); the others are relative to it.
+  return address(base) + address(eofAt);
 }
 
 function isZip(path: string): boolean {
@@ -69,7 +100,7 @@ function readLayout(file: Group, path: string): Omit<WeightsSource, 'close'> {
   }
   const keras3Root = ['layers', '_layers', '_layer_checkpoint_dependencies'].find((k) => keys.includes(k));
   if (keras3Root) return { naming: 'class-order', layers: keras3Layers(file.get(keras3Root) as Group, path) };
-  throw new WeightsError(
+  throw damagedWeightsFile(
     `${path} is an HDF5 file but not Keras weights (no \`layer_names\` attribute, no \`model_weights\` or \`layers\` group)`,
   );
 }
@@ -90,7 +121,7 @@ function keras2Layers(group: Group, path: string): FileLayer[] {
         weights: weightNames.map((weightName) => {
           const dataset = layerGroup.get(weightName);
           if (!(dataset instanceof h5wasm.Dataset)) {
-            throw new WeightsError(`${path}: layer \`${name}\` lists weight \`${weightName}\` but the file has no such dataset`);
+            throw damagedWeightsFile(`${path}: layer \`${name}\` lists weight \`${weightName}\` but the file has no such dataset`);
           }
           return datasetWeight(weightName, dataset, path);
         }),

@@ -3,7 +3,7 @@
 // terminal progress bar other packages may reuse.
 export { cacheDir, cachedWeightsPath } from './cache';
 export { ensureImagenetWeights, type EnsureWeightsOptions } from './download';
-export { WeightsError } from './errors';
+export { damagedWeightsFile, unknownWeightsFile, WeightsError, wrongModelWeightsFile } from './errors';
 export { adaptKernelToGrayscale, type GrayscaleAdaptation } from './grayscale';
 export { loadWeights, type LoadWeightsOptions, type WeightsSourceSpec } from './load';
 export { recoverFolder } from './folder-swap';
@@ -11,3 +11,7 @@ export { loadModelFromDir, modelDirToRead, saveModelToDir, type ExtraFiles } fro
 export type { WeightsMatch } from './pairing';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress';
 export { formatWeightsReport, type WeightsReport } from './report';
+export { identifyWeightsFile, type IdentifiedWeightsFile } from './identify';
+export { describeUser, knownWeightsFiles, type KnownWeightsFile } from './known-files';
+export { addWeightsFile, listWeightsFiles, type AddedWeightsFile, type ListedWeightsFile } from './manage';
+export { shippedWeightsDir } from './shipped';

@@ -8,7 +8,7 @@ import type { WeightsFile } from '../catalog/types';
 
 /** The folder of shipped weights files: packages/zoo/weights/. */
 export function shippedWeightsDir(): string {
-  return fileURLToPath(new URL('../../weights/', import.meta.url));
+  return fileURLToPath(new URL('../../weights', import.meta.url));
 }
 
 /** The shipped copy of a weights file, when there is one (not yet verified). */
