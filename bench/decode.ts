@@ -11,7 +11,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DataPlan } from '@tlc/plan';
-import { loadData, pixelSource, selectBackend, startTrunkEngine, TrunkRunner, type LoadedData } from '@tlc/runtime';
+import { loadData, pixelSource, selectBackend, startTrunkRuntime, TrunkRunner, type LoadedData } from '@tlc/runtime';
 import { buildBackbone } from '@tlc/zoo';
 import { BATCH, EXAMPLES_DIR, fashionPlan } from './lib/fashion-plan';
 import { withPeakRss } from './lib/peak-rss';
@@ -53,7 +53,7 @@ async function trunkRow(loaded: LoadedData, size: number, cacheDir: string): Pro
   const plan = fashionPlan({ alpha: 1, freeze: 'all', epochs: 1 });
   const model = buildBackbone('MobileNetV2', { inputShape: [size, size, 3] });
   const { result, peakMb } = await withPeakRss(async () => {
-    const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: plan.preprocess });
+    const started = await startTrunkRuntime(model, 'onnx', { cacheDir, preprocess: plan.preprocess });
     const runner = new TrunkRunner(model, plan.preprocess, started.onnx);
     let batches = 0;
     let start = 0;

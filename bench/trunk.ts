@@ -1,5 +1,5 @@
 // Benchmark: frozen-trunk features per engine, images per second, on the same random raw pixels
-// (batch 32, Keras 'tf' preprocessing): onnx (startTrunkEngine + TrunkRunner, the path a run takes,
+// (batch 32, Keras 'tf' preprocessing): onnx (startTrunkRuntime + TrunkRunner, the path a run takes,
 // preprocessing folded into the graph), raw onnxruntime (InferenceSession.run on the same cached
 // graph with the same session options), tfjs on WebAssembly and pure-JS tfjs ('cpu', only at the
 // small size: it is slow), both through TrunkRunner. MobileNetV2 at 96 and 224, ResNet50V2 at 224.
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessPlan } from '@tlc/plan';
-import { cachedGraph, inputTransformFor, openOnnxSession, OnnxTensor, ONNX_INPUT, selectBackend, startTrunkEngine } from '@tlc/runtime';
+import { cachedGraph, inputTransformFor, openOnnxSession, OnnxTensor, ONNX_INPUT, selectBackend, startTrunkRuntime } from '@tlc/runtime';
 import { buildBackbone } from '@tlc/zoo';
 import { TrunkRunner } from '../packages/runtime/src/features/trunk';
 import { peakRssMb, resetPeakRss } from './lib/peak-rss';
@@ -96,14 +96,14 @@ async function withMemory<T>(measure: () => Promise<T>): Promise<{ result: T; st
 
 /**
  * onnx and raw onnxruntime, in turns on the same graph. onnx goes as a run does: the default
- * backend (wasm) holds the pixel tensor, startTrunkEngine starts the trunk with the plan's
+ * backend (wasm) holds the pixel tensor, startTrunkRuntime starts the trunk with the plan's
  * preprocessing, and TrunkRunner runs each batch, given the pixel tensor and its flat array as the
  * run's pixel source hands them over. Their memory is measured together (one process, one graph).
  */
 async function measureOnnx(model: tf.LayersModel, cacheDir: string, values: Float32Array, shape: number[]): Promise<[Measured, Measured]> {
   await selectBackend('wasm');
   const { result, startMb, peakMb } = await withMemory(async () => {
-    const started = await startTrunkEngine(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
+    const started = await startTrunkRuntime(model, 'onnx', { cacheDir, preprocess: PREPROCESS });
     const runner = new TrunkRunner(model, PREPROCESS, started.onnx);
     const pixels = tf.tensor4d(values, [BATCH, ...shape] as [number, number, number, number]);
     const { session, provider } = await openOnnxSession(started.onnx!.graphPath, ['cpu']);

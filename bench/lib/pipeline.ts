@@ -1,14 +1,14 @@
 // The pieces runPlan puts together for one training stage, composed here so a benchmark can time
 // them apart: decoded data, the model assembled and frozen as the stage says, split at the freeze
-// point, the tail's training kernels ensured, and the trunk started on the engine a run uses by
+// point, the tail's training kernels ensured, and the trunk started on the runtime a run uses by
 // default (onnxruntime; its graph exported into a temporary folder, not the user's cache).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
-import { applyFreeze, assembleModel, loadData, selectBackend, splitAtFreezePoint, startTrunkEngine, TrunkRunner, type LoadedData } from '@tlc/runtime';
-import { ensureTrainingKernels } from '../../packages/runtime/src/run/kernels';
+import { applyFreeze, assembleModel, loadData, selectBackend, splitAtFreezePoint, startTrunkRuntime, TrunkRunner, type LoadedData } from '@tlc/runtime';
+import { ensureTrainingKernels } from '../../packages/runtime/src/engines/tfjs/kernels';
 import { EXAMPLES_DIR } from './fashion-plan';
 
 export interface StagePieces {
@@ -31,7 +31,7 @@ export async function stagePieces(plan: Plan): Promise<StagePieces> {
   const split = splitAtFreezePoint(model, new Set(stage.frozenLayers));
   await ensureTrainingKernels(split.tail);
   const cacheDir = mkdtempSync(join(tmpdir(), 'tlc-bench-onnx-'));
-  const started = await startTrunkEngine(split.trunk!, 'onnx', { cacheDir, preprocess: plan.preprocess });
+  const started = await startTrunkRuntime(split.trunk!, 'onnx', { cacheDir, preprocess: plan.preprocess });
   return {
     data,
     model,

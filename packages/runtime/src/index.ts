@@ -1,6 +1,7 @@
-// @tlc/runtime: executes a validated plan on TensorFlow.js — backend selection, the data
-// pipeline and augmentation, model assembly, freezing and the trunk/tail split, training stages,
-// the feature cache, evaluation, export, predict, embed and run folders.
+// @tlc/runtime: executes a validated plan — backend selection, the data pipeline and
+// augmentation, model assembly, the run in phases (run/run-plan.ts), the training engines behind
+// one interface (engine/engine.ts; tfjs in engines/tfjs/: freezing and the trunk/tail split,
+// training stages, the feature cache), evaluation, export, predict, embed and run folders.
 export * from './backend/index';
 export * from './onnx/index';
 export * from './random';
@@ -16,7 +17,9 @@ export { RunLog, type RunLogOptions } from './run/progress';
 export { RunError } from './run/errors';
 export { RUN_FILES } from './run/run-folder';
 export { TrainingDiverged } from './train/diverged';
-export { runStage, type EpochRecord, type StageRun, type StageResult } from './train/stage';
+export { runStage, type StageRun } from './train/stage';
+export type { TrainingEngine, StageJob, StageEvents, StageOutcome, StageResume, EpochCheckpoint, EpochRecord, BatchProgress, StageState, StageResult } from './engine/engine';
+export { tfjsEngine } from './engines/tfjs/index';
 export { CachedFeatures } from './features/cache';
 export { LiveFeatures } from './features/live';
 export { TrunkRunner } from './features/trunk';

@@ -1,7 +1,7 @@
 // `tlc run FILE.tl|plan.json`: trains, evaluates and exports what the plan says, into a run
 // folder. Progress on the terminal; with --json the last stdout line is one JSON summary.
 import path from 'node:path';
-import type { BackendPreference, TrunkEngine } from '@tlc/runtime';
+import type { BackendPreference, TrunkRuntime } from '@tlc/runtime';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
 import { loadPlanFile, reportRunError } from '../plan-file';
 import type { Command } from './registry';
@@ -27,7 +27,7 @@ Options:
   --epochs N        train every stage for N epochs instead of the plan's count
   --backend B       auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu: the first
                     that works), tensorflow, wasm or cpu
-  --trunk T         the engine of the frozen trunk: auto (default: onnxruntime
+  --trunk T         what runs the frozen trunk: auto (default: onnxruntime
                     when it loads, else the tfjs backend), onnx or tfjs
   --json            progress to stderr; the last stdout line is one JSON object
                     {runDir, backend, trunk, stages, evaluation, seconds}
@@ -85,7 +85,7 @@ export const runCommand: Command = {
         out: values.out,
         epochs,
         backend: (values.backend ?? 'auto') as BackendPreference,
-        trunk: (values.trunk ?? 'auto') as TrunkEngine,
+        trunk: (values.trunk ?? 'auto') as TrunkRuntime,
         log,
         resume,
         source: loaded.source,

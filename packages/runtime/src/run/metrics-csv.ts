@@ -1,5 +1,5 @@
 // metrics.csv: one row per epoch of every stage, rewritten (atomically) after each epoch.
-import type { EpochRecord } from '../train/stage';
+import type { EpochRecord } from '../engine/engine';
 import { writeFileAtomic } from './atomic';
 
 const COLUMNS = ['stage', 'epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds', 'images_per_second'] as const;

@@ -2,7 +2,7 @@
 // (batches, loss, accuracy, images/s, time left; only on a terminal), one line per epoch, and
 // a summary. Lines go to stdout, or to stderr under --json (stdout is then the JSON alone);
 // --quiet silences everything but errors.
-import type { BatchProgress, EpochRecord } from '../train/stage';
+import type { BatchProgress, EpochRecord } from '../engine/engine';
 
 export interface RunLogOptions {
   quiet?: boolean;

@@ -2,7 +2,7 @@
 // and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files,
 // and the pipeline's `.tl` source highlighted with the editor grammar (when the run came from one).
 import type { Evaluation } from '../evaluate/evaluate';
-import type { EpochRecord } from '../train/stage';
+import type { EpochRecord } from '../engine/engine';
 
 export interface ReportInput {
   pipeline: string;

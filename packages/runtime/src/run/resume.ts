@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recoverFolder } from '@tlc/zoo';
-import type { EpochRecord, StageState } from '../train/stage';
+import type { EpochRecord, StageState } from '../engine/engine';
 import { writeJsonAtomic } from './atomic';
 import { RunError } from './errors';
 import { RUN_FILES } from './run-folder';

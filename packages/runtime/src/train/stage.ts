@@ -1,43 +1,21 @@
-// One training stage (train or fine tune) as a custom loop over the trainable tail: per batch,
-// the optimizer minimises the weighted loss over the tail's trainable variables (dropout masks
-// seeded by stage, epoch and batch when the run gives a dropout seed); per epoch,
-// validation, the best checkpoint (kept in memory and handed to onBest for disk), early
-// stopping, and the NaN guard. The best weights are restored at the end of the stage.
+// The tfjs engine's training loop for one stage (train or fine tune), over the trainable tail
+// (engines/tfjs/train-stage.ts prepares it): per batch, the optimizer minimises the weighted loss
+// over the tail's trainable variables (dropout masks seeded by stage, epoch and batch when the run
+// gives a dropout seed); per epoch, validation, the best checkpoint (kept in memory and handed to
+// onEpoch for disk), early stopping, and the NaN guard. The best weights are restored at the end
+// of the stage.
 import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, StagePlan } from '@tlc/plan';
 import { seedDropoutMasks } from '@tlc/zoo';
+import type { BatchProgress, EpochRecord, StageResult, StageState } from '../engine/engine';
 import type { FeatureSource } from '../features/source';
 import { deriveSeed } from '../random';
 import { TrainingDiverged } from './diverged';
-import { MetricTracker, modeOf, type TrackerState } from './early-stopping';
+import { MetricTracker, modeOf } from './early-stopping';
 import { probabilities, stageLoss } from './loss';
 import { makeOptimizer, type NamedTensor } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
-
-export interface EpochRecord {
-  stage: string;
-  /** 1-based within the stage. */
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  val_loss: number | null;
-  val_accuracy: number | null;
-  seconds: number;
-  imagesPerSecond: number;
-}
-
-export interface BatchProgress {
-  stage: string;
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  loss: number;
-  accuracy: number;
-  images: number;
-  seconds: number;
-}
 
 export interface StageRun {
   /** The full model (weights shared with tail): what checkpoints save. */
@@ -64,20 +42,6 @@ export interface StageRun {
   onEpoch?(record: EpochRecord, best: boolean, state: StageState, optimizer: NamedTensor[]): Promise<void> | void;
   /** Continue a stage a previous run left after `state.completedEpochs` epochs, with its optimizer state when kept. */
   resume?: { state: StageState; best: tf.Tensor[] | null; optimizer: NamedTensor[] | null };
-}
-
-/** Where a stage stands after an epoch: with the optimizer's state, enough to continue it exactly. */
-export interface StageState {
-  completedEpochs: number;
-  checkpoint: TrackerState;
-  early: TrackerState | null;
-  stopped: boolean;
-}
-
-export interface StageResult {
-  epochs: EpochRecord[];
-  stoppedEarly: boolean;
-  bestEpoch: number;
 }
 
 type Snapshot = tf.Tensor[];

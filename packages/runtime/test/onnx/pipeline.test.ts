@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildBackbone, saveModelToDir } from '@tlc/zoo';
-import { createOnnxTrunk, RunLog, runPlan, selectBackend, type RunSummary, type TrunkEngine } from '../../src/index';
+import { createOnnxTrunk, RunLog, runPlan, selectBackend, type RunSummary, type TrunkRuntime } from '../../src/index';
 import { TrunkRunner } from '../../src/features/trunk';
 import type { PreprocessPlan } from '@tlc/plan';
 import { BACKBONE, layersUntil, makePlan, SIZE, stage, tempDir, writeImageFolder } from '../run/fixtures';
@@ -65,7 +65,7 @@ describe('TrunkRunner', () => {
   }
 });
 
-async function run(trunk: TrunkEngine): Promise<{ summary: RunSummary; lines: string }> {
+async function run(trunk: TrunkRuntime): Promise<{ summary: RunSummary; lines: string }> {
   const frozen = layersUntil(BACKBONE.outputLayer);
   const plan = makePlan({
     weights: { source: 'file', path: 'weights/model.json', format: 'tfjs' },

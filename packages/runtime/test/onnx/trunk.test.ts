@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildBackbone } from '@tlc/zoo';
-import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx, pruneGraphCache, startTrunkEngine } from '../../src/onnx/index';
+import { createOnnxTrunk, cudaProviderInstalled, exportToOnnx, pruneGraphCache, startTrunkRuntime } from '../../src/onnx/index';
 import { randomizeWeights } from './random-weights';
 
 let dir: string;
@@ -123,7 +123,7 @@ describe('what the export refuses, in words', () => {
   });
 });
 
-describe('choosing the trunk engine (--trunk)', () => {
+describe('choosing the trunk runtime (--trunk)', () => {
   function unsupported(): tf.LayersModel {
     const input = tf.input({ shape: [8, 8, 3] });
     const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(input) as tf.SymbolicTensor;
@@ -132,22 +132,22 @@ describe('choosing the trunk engine (--trunk)', () => {
 
   it('auto and onnx put an exportable trunk on onnxruntime; tfjs leaves it on the backend', async () => {
     const model = smallModel();
-    for (const engine of ['auto', 'onnx'] as const) {
-      const started = await startTrunkEngine(model, engine, { cacheDir: dir });
+    for (const runtime of ['auto', 'onnx'] as const) {
+      const started = await startTrunkRuntime(model, runtime, { cacheDir: dir });
       expect(started.onnx).not.toBeNull();
       expect(started.description).toMatch(/^onnxruntime \((cpu|cuda) provider, graph (exported|cached)\)$/);
       await started.onnx!.dispose();
     }
-    expect(await startTrunkEngine(model, 'tfjs', { cacheDir: dir })).toEqual({ onnx: null, description: 'tfjs (cpu)' });
+    expect(await startTrunkRuntime(model, 'tfjs', { cacheDir: dir })).toEqual({ onnx: null, description: 'tfjs (cpu)' });
     model.dispose();
   });
 
   it('auto falls back to tfjs and says why; onnx refuses with TL4310', async () => {
     const model = unsupported();
-    const fallback = await startTrunkEngine(model, 'auto', { cacheDir: dir });
+    const fallback = await startTrunkRuntime(model, 'auto', { cacheDir: dir });
     expect(fallback.onnx).toBeNull();
     expect(fallback.description).toBe('tfjs (cpu); onnxruntime not used: layer `up` (UpSampling2D) cannot be exported to ONNX');
-    await expect(startTrunkEngine(model, 'onnx', { cacheDir: dir })).rejects.toMatchObject({
+    await expect(startTrunkRuntime(model, 'onnx', { cacheDir: dir })).rejects.toMatchObject({
       code: 'TL4310',
       message: expect.stringContaining('the frozen trunk cannot run on onnxruntime: layer `up` (UpSampling2D) cannot be exported to ONNX'),
     });

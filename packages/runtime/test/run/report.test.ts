@@ -2,7 +2,7 @@
 import { highlightHtml } from '@tlc/language';
 import { describe, expect, it } from 'vitest';
 import { reportHtml } from '../../src/run/report-html';
-import type { EpochRecord } from '../../src/train/stage';
+import type { EpochRecord } from '../../src/engine/engine';
 
 const epochs: EpochRecord[] = [
   { stage: 'train', epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: 0.8, val_accuracy: 0.7, seconds: 1, imagesPerSecond: 10 },

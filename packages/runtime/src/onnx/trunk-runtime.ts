@@ -1,4 +1,4 @@
-// Which engine runs a run's frozen trunk: `--trunk auto|onnx|tfjs`. auto (the default) puts the
+// What runs a run's frozen trunk (its trunk runtime): `--trunk auto|onnx|tfjs`. auto (the default) puts the
 // trunk on onnxruntime when it loads and exports, else leaves it on the tfjs backend and says why;
 // onnx insists (a clear error when it cannot); tfjs never tries. The description is the line the
 // run prints.
@@ -7,8 +7,8 @@ import type { PreprocessPlan } from '@tlc/plan';
 import { RunError } from '../run/errors';
 import { createOnnxTrunk, type OnnxTrunk } from './session';
 
-export type TrunkEngine = 'auto' | 'onnx' | 'tfjs';
-export const TRUNK_ENGINES: readonly TrunkEngine[] = ['auto', 'onnx', 'tfjs'];
+export type TrunkRuntime = 'auto' | 'onnx' | 'tfjs';
+export const TRUNK_RUNTIMES: readonly TrunkRuntime[] = ['auto', 'onnx', 'tfjs'];
 
 export interface StartedTrunk {
   /** The onnxruntime trunk, or null when the trunk stays on tfjs. */
@@ -17,20 +17,20 @@ export interface StartedTrunk {
   description: string;
 }
 
-/** Starts `trunk` on the engine `engine` asks for (see the header). */
-export async function startTrunkEngine(
+/** Starts `trunk` on the runtime `runtime` asks for (see the header). */
+export async function startTrunkRuntime(
   trunk: tf.LayersModel,
-  engine: TrunkEngine,
+  runtime: TrunkRuntime,
   options: { cacheDir?: string; preprocess?: PreprocessPlan } = {},
 ): Promise<StartedTrunk> {
   const onTfjs = `tfjs (${tf.getBackend()})`;
-  if (engine === 'tfjs') return { onnx: null, description: onTfjs };
+  if (runtime === 'tfjs') return { onnx: null, description: onTfjs };
   try {
     const onnx = await createOnnxTrunk(trunk, { cacheDir: options.cacheDir, preprocess: options.preprocess });
     return { onnx, description: `onnxruntime (${onnx.provider} provider, graph ${onnx.exported ? 'exported' : 'cached'})` };
   } catch (error) {
     const reason = (error as Error).message;
-    if (engine === 'onnx') {
+    if (runtime === 'onnx') {
       throw new RunError('TL4310', `the frozen trunk cannot run on onnxruntime: ${reason}\nRun with --trunk auto to fall back to tfjs.`);
     }
     return { onnx: null, description: `${onTfjs}; onnxruntime not used: ${reason}` };

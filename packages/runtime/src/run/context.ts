@@ -1,0 +1,36 @@
+// What a run's phases share: the plan, the options it runs with (a resumed run's own), where
+// it prints, its folder, and the guard that holds a signal back while the folder is written.
+import type { Plan } from '@tlc/plan';
+import type { BackendPreference } from '../backend/index';
+import type { TrunkRuntime } from '../onnx/trunk-runtime';
+import type { InterruptGuard } from './interrupt';
+import type { RunLog } from './progress';
+
+export interface RunOptions {
+  /** The folder the plan's relative paths are relative to. */
+  baseDir: string;
+  /** `--data DIR`: the training folder (required when the plan has no data). */
+  data?: string;
+  /** `--out DIR`: the run folder. */
+  out?: string;
+  /** `--epochs N`: overrides every stage's epoch count. */
+  epochs?: number;
+  backend?: BackendPreference;
+  /** `--trunk auto|onnx|tfjs`: what runs the frozen trunk (default auto: onnxruntime when it loads). */
+  trunk?: TrunkRuntime;
+  log?: RunLog;
+  /** Continue the run in this folder from its last completed epoch (`--resume RUN_DIR`). */
+  resume?: string;
+  /** Feature caches larger than this go to disk under the run folder (default 1 GiB). */
+  memoryCacheBytes?: number;
+  /** The `.tl` source the plan came from, shown (highlighted) in report.html; never executed. */
+  source?: { file: string; text: string };
+}
+
+export interface RunContext {
+  plan: Plan;
+  options: RunOptions;
+  log: RunLog;
+  runDir: string;
+  guard: InterruptGuard;
+}

@@ -1,0 +1,88 @@
+// Phase 5, stages: each stage of the plan trained by the engine, from where a resumed run left
+// off. After every epoch the run folder is brought up to date before the epoch's line is printed:
+// metrics.csv, checkpoints/best (when the epoch is the best so far) and checkpoints/last, the
+// optimizer's state, and state.json last; a stage ends with its best weights restored and saved
+// as checkpoints/last, where the next stage (or a resume) starts.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveModelToDir } from '@tlc/zoo';
+import type { EpochRecord, StageResume, StageState, TrainingEngine } from '../../engine/engine';
+import { writeFileAtomic } from '../atomic';
+import { readOptimizerFile, weightsFromDir } from '../checkpoints';
+import type { RunContext } from '../context';
+import { writeMetricsCsv } from '../metrics-csv';
+import { writeRunState, type RunState } from '../resume';
+import { RUN_FILES } from '../run-folder';
+import type { RunData } from './data';
+import type { RunModel } from './model';
+
+export interface TrainedStages {
+  /** Every epoch of every stage, a resumed run's earlier ones included. */
+  records: EpochRecord[];
+  /** Images through the frozen trunk, per stage index. */
+  trunkImages: number[];
+  /** The last stage's trunk ('none' when no stage ran). */
+  trunk: string;
+  /** The backend an engine moved the run to, if it did. */
+  backend: string | null;
+}
+
+export async function trainStages(engine: TrainingEngine, run: RunContext, data: RunData, { model, backboneLayers }: RunModel, resumed: RunState | null): Promise<TrainedStages> {
+  const { plan, options, log, runDir, guard } = run;
+  const trained: TrainedStages = {
+    records: resumed ? [...resumed.records] : [],
+    trunkImages: resumed ? [...resumed.trunkImages] : [],
+    trunk: 'none',
+    backend: null,
+  };
+  const { records, trunkImages } = trained;
+  const saveState = (stageIndex: number, stage: StageState) =>
+    writeRunState(runDir, {
+      version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
+      stageIndex, stage, records, trunkImages,
+    });
+  const bestDir = join(runDir, RUN_FILES.best);
+  for (const [index, stage] of plan.stages.entries()) {
+    if (resumed && index < resumed.stageIndex) continue;
+    const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
+    const epochs = options.epochs ?? stage.epochs;
+    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) continue;
+    const resume: StageResume | null = resumeState && {
+      state: resumeState,
+      best: resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json')) ? () => weightsFromDir(bestDir, model) : null,
+      optimizer: resumeState.completedEpochs > 0 ? readOptimizerFile(runDir) : null,
+    };
+    const outcome = await engine.trainStage(
+      {
+        plan, index, stage, epochs, model, backboneLayers,
+        data: { plan: data.plan, classes: data.loaded.classes, training: data.loaded.training, validation: data.loaded.validation },
+        runDir, trunk: options.trunk ?? 'auto', memoryCacheBytes: options.memoryCacheBytes, resume,
+      },
+      {
+        line: (text) => log.line(text),
+        batch: (progress) => log.batch(progress),
+        // The epoch's files are all written (state.json last) before its line is printed.
+        epoch: ({ record, best, state, optimizer }) => guard.whileWriting(async () => {
+          records.push(record);
+          writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
+          if (best) await saveModelToDir(model, bestDir);
+          await saveModelToDir(model, join(runDir, RUN_FILES.last));
+          writeFileAtomic(join(runDir, RUN_FILES.optimizer), optimizer);
+          saveState(index, state);
+          guard.epochSaved(stage.name, record.epoch);
+          log.epoch(record, epochs);
+        }),
+      },
+    );
+    trained.trunk = outcome.trunk;
+    if (outcome.backend) trained.backend = outcome.backend;
+    trunkImages[index] = (trunkImages[index] ?? 0) + outcome.trunkImages;
+    // The stage ends with its best weights restored: the next stage (or a resume) starts there.
+    await guard.whileWriting(async () => {
+      await saveModelToDir(model, join(runDir, RUN_FILES.last));
+      saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
+    });
+    if (outcome.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${outcome.bestEpoch} restored`);
+  }
+  return trained;
+}
