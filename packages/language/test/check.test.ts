@@ -80,4 +80,24 @@ describe('check', () => {
     const [diagnostic] = analyze(source).diagnostics;
     expect(source.slice(diagnostic.span.start, diagnostic.span.end)).toBe('momentum 0.5');
   });
+
+  it('warns about `normalize` constants only where they differ from the weights\' own (TL2027)', () => {
+    const with_ = (model: string, normalize: string, extra = '') =>
+      codes(`${extra}use ${model} weights imagenet freeze all\npreprocess normalize ${normalize}\nhead dense 2`);
+    const torch = 'mean [0.485, 0.456, 0.406] std [0.229, 0.224, 0.225]';
+    expect(with_('VGG16', torch)).toEqual(['TL2027']);
+    expect(with_('DenseNet121', torch)).toEqual([]);
+    // tf's x / 127.5 - 1, written as a normalisation of 0..1 pixels, and as one value for all.
+    expect(with_('ResNet50V2', 'mean [0.5, 0.5, 0.5] std [0.5, 0.5, 0.5]')).toEqual([]);
+    expect(with_('ResNet50V2', 'mean [0.5] std [0.5]')).toEqual([]);
+    expect(with_('ResNet50V2', torch)).toEqual(['TL2027']);
+    // caffe's constants in RGB order are still not caffe: the first convolution reads BGR.
+    expect(with_('VGG16', 'mean [123.68, 116.779, 103.939] std [1]')).toEqual(['TL2027']);
+    // Grayscale compares the averaged constants the compiler uses.
+    expect(with_('DenseNet121', 'mean [0.449] std [0.226]', 'data "d" { image 224x224 grayscale }\n')).toEqual(['TL2008']);
+    // Random weights have no preprocessing of their own; a file gets an info.
+    expect(codes(`use VGG16 weights none\npreprocess normalize ${torch}\nhead dense 2`)).toEqual([]);
+    const file = analyze(`use VGG16 weights "w.h5" freeze all\npreprocess normalize ${torch}\nhead dense 2`).diagnostics;
+    expect(file.map((d) => [d.code, d.severity])).toEqual([['TL2027', 'info']]);
+  });
 });

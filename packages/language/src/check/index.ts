@@ -14,6 +14,7 @@ import { imageSizeRule } from './rules/imageSize';
 import { imagenetWeightsRule } from './rules/imagenetWeights';
 import { missingStatementRule } from './rules/missingStatement';
 import { modelAlphaRule } from './rules/modelAlpha';
+import { normalizeWithPretrainedRule } from './rules/normalizeWithPretrained';
 import { optimizerClausesRule } from './rules/optimizerClauses';
 import { outputActivationRule } from './rules/outputActivation';
 import { pointAfterCutRule } from './rules/pointAfterCut';
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   duplicateStatementRule,
   duplicateSettingRule,
   rescaleWithPretrainedRule,
+  normalizeWithPretrainedRule,
   freezeRandomWeightsRule,
   grayscaleWithRgbWeightsRule,
   imageSizeRule,

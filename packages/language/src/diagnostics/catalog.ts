@@ -41,6 +41,7 @@ export const CODES = {
   TL2024: 'head does not end with a `dense` layer',
   TL2025: 'no ImageNet weights for these options',
   TL2026: 'a setting the optimizer does not have',
+  TL2027: '`normalize` constants differ from the weights\' own preprocessing',
   /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
   TL4001: 'head output size differs from the number of classes',
 } as const;
@@ -247,5 +248,14 @@ export const messages = {
       `\`${optimizer}\` has no \`${clause}\``,
       `remove \`${clause}\`, or use ${orList(owners)}`,
       [`\`optimizer ${optimizer}\` takes ${orList(accepted).replace(/ or (?=[^ ]*$)/, ' and ')}`],
+    ),
+  normalizeWithPretrained: (model: string, native: string, described: string, file: string | undefined) =>
+    (file === undefined ? warning : info)(
+      'TL2027',
+      file === undefined
+        ? `\`preprocess normalize\` differs from the preprocessing ${model}'s ImageNet weights were trained on (${native})`
+        : `\`preprocess normalize\` differs from ${model}'s own preprocessing (${native}): if "${file}" holds its ImageNet weights, its filters expect that`,
+      'use `preprocess native`, which is exactly the preprocessing those weights were trained on',
+      [`${model}'s own preprocessing is ${described}`],
     ),
 } satisfies Record<string, (...args: never[]) => Message>;
