@@ -63,7 +63,11 @@ export function makeOptimizer(plan: OptimizerPlan): StageOptimizer {
       return value;
     },
     async state() {
-      const own = (await optimizer.getWeights()).map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      const weights = await optimizer.getWeights();
+      const own = weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+      // getWeights() makes a new scalar for the iteration count beside the optimizer's own
+      // variables: freed here, else every epoch (each saves this state) leaks one tensor.
+      tf.dispose(weights.filter((w) => !(w.tensor instanceof tf.Variable)).map((w) => w.tensor));
       const powers = runningPowers(optimizer).map((p) => ({ name: `optimizer/${p.name}`, tensor: p.variable.clone() }));
       return [...own, ...powers];
     },
