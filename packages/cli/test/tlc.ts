@@ -16,9 +16,9 @@ export interface TlcResult {
   stderr: string;
 }
 
-/** Runs `tlc ARGS…` through the real binary in `cwd`, without colour. */
-export function spawnTlc(args: string[], cwd: string): TlcResult {
-  const result = spawnSync(process.execPath, [tlc, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+/** Runs `tlc ARGS…` through the real binary in `cwd`, without colour, with `env` added. */
+export function spawnTlc(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): TlcResult {
+  const result = spawnSync(process.execPath, [tlc, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -32,16 +32,20 @@ export const embedCommand: Command = {
     const [file, ...images] = args.positionals;
     const loaded = loadPlanFile('embed', file);
     if (!loaded.ok) return loaded.exitCode;
+    let release = (): void => {};
     try {
       // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-      const { embedFiles, selectBackend } = await import('@tlc/runtime');
+      const { embedFiles, selectBackend, releaseBackend } = await import('@tlc/runtime');
       await selectBackend('auto');
+      release = releaseBackend;
       const embeddings = await embedFiles(loaded.plan, loaded.baseDir, images);
       if (args.values.json) process.stdout.write(`${JSON.stringify(embeddings)}\n`);
       else for (const e of embeddings) process.stdout.write(`${e.file}\t${e.features.map((v) => v.toPrecision(5)).join(' ')}\n`);
       return 0;
     } catch (error) {
       return reportRunError('embed', error);
+    } finally {
+      release();
     }
   },
 };

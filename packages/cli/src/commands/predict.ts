@@ -28,10 +28,12 @@ export const predictCommand: Command = {
     const args = parseCommandArgs(argv, spec);
     if (!args.ok) return args.exitCode;
     const [dir, ...images] = args.positionals;
+    let release = (): void => {};
     try {
       // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-      const { loadExportedModel, predictFiles, selectBackend } = await import('@tlc/runtime');
+      const { loadExportedModel, predictFiles, selectBackend, releaseBackend } = await import('@tlc/runtime');
       await selectBackend('auto');
+      release = releaseBackend;
       const { model, plan, classNames } = await loadExportedModel(dir);
       const predictions = await predictFiles(model, plan, classNames, images);
       if (args.values.json) {
@@ -45,6 +47,8 @@ export const predictCommand: Command = {
       return 0;
     } catch (error) {
       return reportRunError('predict', error);
+    } finally {
+      release();
     }
   },
 };

@@ -6,12 +6,12 @@ import { checkChoice, parseCommandArgs, usageError } from '../args';
 import { loadPlanFile, reportRunError } from '../plan-file';
 import type { Command } from './registry';
 
-const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 const TRUNKS = ['auto', 'onnx', 'tfjs'] as const;
 
 const spec = {
   name: 'run',
-  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|wasm|cpu] [--trunk auto|onnx|tfjs] [--json] [--quiet] | tlc run --resume RUN_DIR',
+  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--json] [--quiet] | tlc run --resume RUN_DIR',
   help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
 fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
 Paths in the plan are relative to the file's folder. Everything the run makes goes to
@@ -25,8 +25,9 @@ Options:
                     not exist or be empty: a run never overwrites another run
                     (or any file), it stops at once with error TL4206 instead
   --epochs N        train every stage for N epochs instead of the plan's count
-  --backend B       auto (default: tfjs-node-gpu, tfjs-node, wasm, cpu: the first
-                    that works), tensorflow, wasm or cpu
+  --backend B       auto (default: tfjs-node-gpu, webgpu on a hardware adapter,
+                    tfjs-node, wasm, cpu: the first that works), tensorflow,
+                    webgpu (any adapter, a software one included), wasm or cpu
   --trunk T         what runs the frozen trunk: auto (default: onnxruntime
                     when it loads, else the tfjs backend), onnx or tfjs
   --json            progress to stderr; the last stdout line is one JSON object
@@ -76,7 +77,7 @@ export const runCommand: Command = {
     const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-    const { RunLog, runPlan } = await import('@tlc/runtime');
+    const { RunLog, runPlan, releaseBackend } = await import('@tlc/runtime');
     const log = new RunLog({ quiet: values.quiet, json: values.json });
     try {
       const summary = await runPlan(loaded.plan, {
@@ -97,6 +98,8 @@ export const runCommand: Command = {
       return 0;
     } catch (error) {
       return reportRunError('run', error);
+    } finally {
+      releaseBackend();
     }
   },
 };

@@ -1,6 +1,7 @@
 // Choosing the TensorFlow.js backend a run uses. `auto` takes the fastest one that works here:
-// @tensorflow/tfjs-node-gpu when installed and a GPU is visible, else @tensorflow/tfjs-node,
-// else WebAssembly, else pure JavaScript. Every skipped candidate is recorded with the reason,
+// @tensorflow/tfjs-node-gpu when installed and a GPU is visible, else WebGPU on a real
+// (hardware) adapter, else @tensorflow/tfjs-node, else WebAssembly, else pure JavaScript. A
+// fallback (software) WebGPU adapter is never chosen by `auto`: only `--backend webgpu` uses it. Every skipped candidate is recorded with the reason,
 // so the run can say why it is not on the GPU. An explicit request that cannot be met fails
 // with instructions instead of silently running elsewhere.
 import * as tf from '@tensorflow/tfjs';
@@ -8,9 +9,13 @@ import { BackendError } from './errors';
 import { probeGpu } from './gpu';
 import { importOptional, isInstalled, tfjsPackage } from './optional-module';
 import { startWasm } from './wasm';
+import { releaseWebGpu, startWebGpu } from './webgpu';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** The backends that run on a GPU (the trunk then goes to a GPU provider too, `batch auto` probes). */
+export const GPU_BACKENDS: readonly BackendName[] = ['tensorflow-gpu', 'webgpu'];
 
 export interface SelectedBackend {
   name: BackendName;
@@ -56,22 +61,29 @@ async function tryWasm(): Promise<Attempt> {
   return wasm.ok ? { ok: true, description: wasm.detail } : { ok: false, reason: wasm.detail };
 }
 
+async function tryWebGpu(allowFallback: boolean): Promise<Attempt> {
+  const webgpu = await startWebGpu(allowFallback);
+  return webgpu.ok ? { ok: true, description: webgpu.detail } : { ok: false, reason: webgpu.detail };
+}
+
 async function tryCpu(): Promise<Attempt> {
   return (await tf.setBackend('cpu'))
     ? { ok: true, description: 'pure JavaScript (slowest; install a native backend or use wasm)' }
     : { ok: false, reason: 'the pure JavaScript backend failed to initialise' };
 }
 
-const CANDIDATES: Record<BackendName, () => Promise<Attempt>> = {
+const CANDIDATES: Record<BackendName, (preference: BackendPreference) => Promise<Attempt>> = {
   'tensorflow-gpu': tryGpu,
+  webgpu: (preference) => tryWebGpu(preference === 'webgpu'),
   tensorflow: tryNode,
   wasm: tryWasm,
   cpu: tryCpu,
 };
 
 const ORDER: Record<BackendPreference, BackendName[]> = {
-  auto: ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'],
+  auto: ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'],
   tensorflow: ['tensorflow-gpu', 'tensorflow'],
+  webgpu: ['webgpu'],
   wasm: ['wasm'],
   cpu: ['cpu'],
 };
@@ -90,7 +102,7 @@ function installHelp(): string {
 export async function selectBackend(preference: BackendPreference): Promise<SelectedBackend> {
   const tried: SelectedBackend['tried'] = [];
   for (const name of ORDER[preference]) {
-    const attempt = await CANDIDATES[name]();
+    const attempt = await CANDIDATES[name](preference);
     if (attempt.ok) {
       selected = { name, description: attempt.description, tried };
       return selected;
@@ -105,6 +117,20 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
     throw new BackendError('TL4302', `error[TL4302]: no TensorFlow.js backend could be started:\n${reasons}`);
   }
   throw new BackendError('TL4301', `error[TL4301]: the ${preference} backend could not be started:\n${reasons}\nRun with --backend auto to fall back to another backend.`);
+}
+
+/** The backend selectBackend() started, or null before any. */
+export function selectedBackend(): SelectedBackend | null {
+  return selected;
+}
+
+/**
+ * Frees what the backend holds outside the JavaScript heap that would keep the process alive
+ * (dawn.node's GPU instance): called when a command is done with TensorFlow.js.
+ */
+export function releaseBackend(): void {
+  releaseWebGpu();
+  selected = null;
 }
 
 /** One line for the start of a run: the backend in use and, briefly, why not a faster one. */

@@ -5,6 +5,7 @@
 // its tests) know the feature cache did its job.
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessPlan } from '@tlc/plan';
+import { prefetchForSyncReads } from '../backend/sync-reads';
 import { preprocess } from '../model/preprocess';
 import type { OnnxTrunk } from '../onnx/session';
 
@@ -30,7 +31,7 @@ export class TrunkRunner {
     if (trunk) this.imagesSeen += pixels.shape[0];
     if (trunk && this.onnx) {
       const batch = pixels.shape[0];
-      const features = await this.onnx.run(values && this.onnx.preprocesses ? values : this.onnxInput(pixels), batch);
+      const features = await this.onnx.run(values && this.onnx.preprocesses ? values : await this.onnxInput(pixels), batch);
       return tf.tensor(features, [batch, ...this.onnx.outputShape]);
     }
     return tf.tidy(() => {
@@ -40,9 +41,10 @@ export class TrunkRunner {
   }
 
   /** The ONNX trunk's input read from the pixel tensor: raw, or preprocessed on tfjs first. */
-  private onnxInput(pixels: tf.Tensor4D): Float32Array {
+  private async onnxInput(pixels: tf.Tensor4D): Promise<Float32Array> {
     const input = this.onnx?.preprocesses ? pixels : tf.tidy(() => preprocess(pixels, this.preprocessing));
     // dataSync: one copy out of the backend; the async read costs more per batch on wasm.
+    await prefetchForSyncReads([input]);
     const data = input.dataSync();
     if (input !== pixels) input.dispose();
     return data instanceof Float32Array ? data : Float32Array.from(data);

@@ -35,6 +35,9 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, source: Featur
   if (layers.length === 0) return;
   const moments = new Map<tf.layers.Layer, Moments>();
   const calls = new Map<tf.layers.Layer, tf.layers.Layer['call']>();
+  // Each call's moments are kept and read after the batch: a layer's call is synchronous, and
+  // WebGPU in Node can only read asynchronously.
+  let pending: { layer: tf.layers.Layer; mean: tf.Tensor; variance: tf.Tensor; n: number }[] = [];
   for (const layer of layers) {
     const call = layer.call;
     calls.set(layer, call);
@@ -42,16 +45,7 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, source: Featur
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const axes = x.shape.slice(0, -1).map((_, i) => i);
       const { mean, variance } = tf.moments(x, axes);
-      const m = mean.dataSync();
-      const v = variance.dataSync();
-      const n = x.size / m.length;
-      const acc = moments.get(layer) ?? { count: 0, mean: new Float64Array(m.length), square: new Float64Array(m.length) };
-      for (let c = 0; c < m.length; c++) {
-        acc.mean[c] += m[c] * n;
-        acc.square[c] += (v[c] + m[c] * m[c]) * n;
-      }
-      acc.count += n;
-      moments.set(layer, acc);
+      pending.push({ layer, mean: tf.keep(mean), variance: tf.keep(variance), n: x.size / mean.size });
       return call.call(layer, inputs, kwargs);
     };
   }
@@ -61,10 +55,27 @@ export async function recalibrateBatchNorm(model: tf.LayersModel, source: Featur
       tf.tidy(() => void model.apply(batch.x, { training: true }));
       seen += batch.labels.length;
       batch.x.dispose();
+      const batchMoments = pending;
+      pending = [];
+      try {
+        for (const { layer, mean, variance, n } of batchMoments) {
+          const [m, v] = await Promise.all([mean.data(), variance.data()]);
+          const acc = moments.get(layer) ?? { count: 0, mean: new Float64Array(m.length), square: new Float64Array(m.length) };
+          for (let c = 0; c < m.length; c++) {
+            acc.mean[c] += m[c] * n;
+            acc.square[c] += (v[c] + m[c] * m[c]) * n;
+          }
+          acc.count += n;
+          moments.set(layer, acc);
+        }
+      } finally {
+        tf.dispose(batchMoments.flatMap((p) => [p.mean, p.variance]));
+      }
       if (seen >= maxImages) break;
     }
   } finally {
     for (const [layer, call] of calls) layer.call = call;
+    tf.dispose(pending.flatMap((p) => [p.mean, p.variance]));
   }
   for (const [layer, acc] of moments) {
     const mean = Array.from(acc.mean, (s) => s / acc.count);

@@ -16,6 +16,7 @@ import { probabilities, stageLoss } from './loss';
 import { makeOptimizer, type NamedTensor } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
+import { prefetchForSyncReads } from '../backend/sync-reads';
 
 export interface StageRun {
   /** The full model (weights shared with tail): what checkpoints save. */
@@ -68,14 +69,17 @@ export async function evaluateSource(
   let correct = 0;
   let count = 0;
   for await (const batch of source.batches(0)) {
-    const [l, c] = tf.tidy(() => {
+    const [lossTensor, hitsTensor] = tf.tidy(() => {
       const out = tail.predict(batch.x) as tf.Tensor;
       const labels = tf.tensor1d(batch.labels, 'int32');
       const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null), batch.labels.length);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32'));
-      return [batchLoss.dataSync()[0], hits.dataSync()[0]];
+      return [batchLoss, hits];
     });
     batch.x.dispose();
+    // Read asynchronously: WebGPU in Node has no synchronous reads.
+    const [l, c] = (await Promise.all([lossTensor.data(), hitsTensor.data()])).map((values) => values[0]!);
+    tf.dispose([lossTensor, hitsTensor]);
     lossSum += l;
     correct += c;
     count += batch.labels.length;
@@ -166,6 +170,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
       }
       if (run.onEpoch) {
         const optimizerState = await optimizer.state();
+        await prefetchForSyncReads(optimizerState.map((w) => w.tensor));
         try {
           await run.onEpoch(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, stopped: stoppedEarly }, optimizerState);
         } finally {

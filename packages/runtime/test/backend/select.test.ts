@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { BackendError, describeBackend, selectBackend } from '../../src/backend/index';
+import { webgpuAdapter } from './webgpu-adapter';
 
 const require = createRequire(import.meta.url);
 const installed = (name: string): boolean => {
@@ -16,7 +17,8 @@ const installed = (name: string): boolean => {
     return false;
   }
 };
-const nativeInstalled = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu');
+// A native package, or a hardware WebGPU adapter (a real GPU's Vulkan driver), makes auto pick it instead of wasm.
+const fasterThanWasmHere = installed('@tensorflow/tfjs-node') || installed('@tensorflow/tfjs-node-gpu') || (webgpuAdapter !== undefined && !webgpuAdapter.fallback);
 
 async function matMulResult(): Promise<number[]> {
   const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]));
@@ -24,13 +26,15 @@ async function matMulResult(): Promise<number[]> {
 }
 
 describe('selectBackend', () => {
-  it.skipIf(nativeInstalled)('auto falls back to WebAssembly and records why the native backends were not used', async () => {
+  it.skipIf(fasterThanWasmHere)('auto falls back to WebAssembly and records why the native backends were not used', async () => {
     const backend = await selectBackend('auto');
     expect(backend.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
-    expect(backend.tried.map((t) => t.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    // webgpu: no adapter, or only a fallback (software) one here, which auto never takes.
+    expect(backend.tried.map((t) => t.name)).toEqual(['tensorflow-gpu', 'webgpu', 'tensorflow']);
     expect(backend.tried[0]!.reason).toContain('@tensorflow/tfjs-node-gpu is not installed');
-    expect(backend.tried[1]!.reason).toContain('@tensorflow/tfjs-node is not installed');
+    expect(backend.tried[1]!.reason).toMatch(/no WebGPU adapter|fallback \(software\)/);
+    expect(backend.tried[2]!.reason).toContain('@tensorflow/tfjs-node is not installed');
     expect(backend.description).toMatch(/WebAssembly/);
     expect(await matMulResult()).toEqual([19, 22, 43, 50]);
     const line = describeBackend();
@@ -39,7 +43,7 @@ describe('selectBackend', () => {
     expect(line).toContain('tfjs-node is not installed');
   });
 
-  it.skipIf(nativeInstalled)('an explicit tensorflow request fails with install instructions matching tfjs', async () => {
+  it.skipIf(fasterThanWasmHere)('an explicit tensorflow request fails with install instructions matching tfjs', async () => {
     const error = await selectBackend('tensorflow').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BackendError);
     const message = (error as BackendError).message;
@@ -52,7 +56,7 @@ describe('selectBackend', () => {
     expect(message).toContain('--backend auto');
   });
 
-  it.runIf(nativeInstalled)('an explicit tensorflow request starts the native backend where it is installed', async () => {
+  it.runIf(fasterThanWasmHere)('an explicit tensorflow request starts the native backend where it is installed', async () => {
     const backend = await selectBackend('tensorflow');
     expect(['tensorflow', 'tensorflow-gpu']).toContain(backend.name);
     expect(tf.getBackend()).toBe('tensorflow');
