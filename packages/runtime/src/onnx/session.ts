@@ -1,6 +1,8 @@
 // The frozen trunk on onnxruntime-node: the cached ONNX graph of a tfjs model (or its trunk up to
-// a layer) in an InferenceSession, on the CUDA provider when its library is installed (else, or
-// when it fails to start, on the CPU provider with one intra-op thread per core, not spinning).
+// a layer) in an InferenceSession, on the CUDA provider when its library is installed; when the
+// run's backend is on a GPU, then on the WebGPU provider onnxruntime-node bundles (Dawn, as the
+// webgpu backend); else, or when neither starts, on the CPU provider with one intra-op thread per
+// core, not spinning.
 // Takes and gives flat NHWC float32 batches, as tfjs holds them.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,18 +11,20 @@ import { dirname, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { PreprocessPlan } from '@tlc/plan';
+import { GPU_BACKENDS, selectedBackend } from '../backend/select';
+import { prefetchForSyncReads } from '../backend/sync-reads';
 import { cachedGraph, defaultGraphCacheDir } from './cache';
 import { exportTarget, ONNX_INPUT, ONNX_OUTPUT } from './export';
 import { inputTransformFor } from './preprocess';
 
-export type OnnxProvider = 'cuda' | 'cpu';
+export type OnnxProvider = 'cuda' | 'webgpu' | 'cpu';
 
 export interface OnnxTrunkOptions {
   /** End the trunk at this layer instead of the model's output. */
   outputLayer?: string;
   /** Where exported graphs are cached (default `$TLC_HOME/onnx` or `~/.cache/tlc/onnx`). */
   cacheDir?: string;
-  /** Providers to try in order (default: CUDA when installed, then CPU). */
+  /** Providers to try in order (default: CUDA when installed, WebGPU with a GPU backend, then CPU). */
   providers?: OnnxProvider[];
   /** The run's preprocessing, folded into the graph: run() then takes raw 0..255 pixels. */
   preprocess?: PreprocessPlan;
@@ -51,8 +55,10 @@ export function cudaProviderInstalled(): boolean {
   return existsSync(join(binaryDir, 'libonnxruntime_providers_cuda.so'));
 }
 
-function defaultProviders(): OnnxProvider[] {
-  return cudaProviderInstalled() ? ['cuda', 'cpu'] : ['cpu'];
+/** cuda when installed, webgpu when the run's backend is on a GPU, then cpu. */
+export function defaultProviders(): OnnxProvider[] {
+  const onGpu = GPU_BACKENDS.includes(selectedBackend()?.name ?? 'cpu');
+  return [...(cudaProviderInstalled() ? ['cuda' as const] : []), ...(onGpu ? ['webgpu' as const] : []), 'cpu'];
 }
 
 /** An InferenceSession on the first provider in `providers` that starts, with one intra-op thread per core. */
@@ -86,6 +92,8 @@ export async function createOnnxTrunk(model: tf.LayersModel, options: OnnxTrunkO
   };
   const target = exportTarget(model, exportOptions);
   const outputShape = target.shape.slice(1) as number[];
+  // The graph's cache key and export read the weights synchronously.
+  await prefetchForSyncReads(model.weights.map((w) => w.read()));
   const { path, exported } = cachedGraph(model, exportOptions, options.cacheDir ?? defaultGraphCacheDir());
   const { session, provider } = await openOnnxSession(path, options.providers ?? defaultProviders());
   const imageSize = inputShape.reduce((a, b) => a * b, 1);
