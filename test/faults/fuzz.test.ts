@@ -4,13 +4,14 @@
 // and the language server's functions. None may throw or take longer than BOUND_MS on one input;
 // every diagnostic span lies inside the source; the rendered text stays bounded whatever the
 // input (capped diagnostics, cut lines); a formatted text parses to the same program and formats
-// to itself; a compiled plan passes validatePlan. Seeded (TLC_FUZZ_SEED to replay; the seed is printed). An input that
-// never returns is reported by a watchdog thread, which stops the process.
+// to itself; a compiled plan passes validatePlan and checkPlan (the run-time check agrees with
+// the compiler). Seeded (TLC_FUZZ_SEED to replay; the seed is printed). An input that never
+// returns is reported by a watchdog thread, which stops the process.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile, format, parse, renderPretty, toJson, type Diagnostic } from '@tlc/language';
+import { checkPlan, compile, format, parse, renderPretty, toJson, type Diagnostic } from '@tlc/language';
 import { complete, diagnose, DIAGNOSTICS_PUBLISHED, hover } from '@tlc/lsp';
 import { planToJson, validatePlan } from '@tlc/plan';
 import { faultCounts } from './counts';
@@ -106,6 +107,9 @@ function checkInput(source: string, cursor: number): void {
     outcomes.compiled++;
     const reread = validatePlan(JSON.parse(planToJson(plan)));
     if (!reread.ok) throw new Error(`compiled plan fails validatePlan: ${JSON.stringify(reread.errors)} for ${show(source)}`);
+    // The run-time plan check agrees with the compiler: a plan tlc writes has nothing to report.
+    const problems = checkPlan(reread.plan);
+    if (problems.length > 0) throw new Error(`checkPlan finds ${JSON.stringify(problems)} in the plan compiled from ${show(source)}`);
   }
 
   const formatted = timed('format', source, () => format(source));

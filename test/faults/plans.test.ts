@@ -1,16 +1,18 @@
 // Fault suite, plans from elsewhere: a plan file is JSON a person may have edited, an older tlc
 // may meet a newer plan, and the files a plan names may be gone. validatePlan must never throw
 // and must point at the offending value by JSON path, for hand edits and for thousands of
-// random ones; `tlc run plan.json` must refuse each bad plan with a message naming the JSON
-// path (or the missing file) and exit 1, never a stack trace.
+// random ones; checkPlan must find the edits the schema cannot see (a layer the model does not
+// have, an output layer the cut contradicts, constants that are not their mode's) by JSON path
+// and code; `tlc run plan.json`, `tlc run --resume` and `tlc predict` must refuse each bad plan
+// with a message naming the JSON path (or the missing file) and exit 1, never a stack trace.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compile } from '@tlc/language';
+import { checkPlan, compile } from '@tlc/language';
 import { formatPlanError, planToJson, validatePlan, type Plan } from '@tlc/plan';
 import { COMMANDS } from '../../packages/cli/src/commands/registry';
 import { BLUE, RED, writeSolidImage } from '../../packages/runtime/test/data/fixtures';
@@ -64,6 +66,44 @@ function resolve(document: Json, pointer: string): Json | undefined {
   return node;
 }
 
+/** A pretrained, cut, partly frozen model with two stages: what hand edits of the zoo's names break. */
+const PRETRAINED_SOURCE = `pipeline "pretrained"
+data "photos" {
+  image 96x96 rgb
+  validation 25% seed 1
+  batch 4
+}
+use MobileNetV2 alpha 0.35 weights imagenet freeze until block3 cut after block5
+preprocess native
+head dense 2
+train {
+  epochs 1
+}
+fine tune {
+  epochs 1
+  unfreeze from block3
+}
+`;
+
+function pretrainedPlan(): Record<string, Json> {
+  const { plan, diagnostics } = compile(PRETRAINED_SOURCE, { file: 'pretrained.tl' });
+  if (!plan) throw new Error(`the pretrained plan does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
+  return JSON.parse(planToJson(plan)) as Record<string, Json>;
+}
+
+/** The pretrained plan with each JSON Pointer set to its value. */
+function pretrained(edits: Record<string, Json>): Record<string, Json> {
+  const copy = pretrainedPlan();
+  for (const [pointer, value] of Object.entries(edits)) {
+    const keys = pointer.split('/').slice(1);
+    const last = keys.pop()!;
+    let node = copy as Json;
+    for (const key of keys) node = (node as Record<string, Json>)[key]!;
+    (node as Record<string, Json>)[last] = value;
+  }
+  return copy;
+}
+
 /** `batchSize` spelt `batchsize`. */
 function withTypo(): Record<string, Json> {
   const plan = edited('/data/batchSize', undefined);
@@ -97,6 +137,57 @@ describe('validatePlan on plans edited by hand', () => {
   }
 });
 
+/**
+ * Hand edits the schema accepts but that would run another model than the plan says: the code
+ * and JSON path checkPlan must report, and words the message must contain.
+ */
+const ZOO_EDITS: { what: string; plan: () => Record<string, Json>; code: string; path: string; says: RegExp }[] = [
+  { what: 'a frozen layer the model does not have', plan: () => pretrained({ '/stages/1/frozenLayers/2': 'bn_conv1' }), code: 'TL3102', path: '/stages/1/frozenLayers/2', says: /no layer "bn_conv1".*did you mean "bn_Conv1"/ },
+  { what: 'an outputLayer that contradicts cutAfter', plan: () => pretrained({ '/model/outputLayer': 'out_relu' }), code: 'TL3103', path: '/model/outputLayer', says: /cutAfter ends the backbone at "block_15_add"/ },
+  { what: 'a cut at a block the model does not have', plan: () => pretrained({ '/model/cutAfter/block': 'block9' }), code: 'TL3102', path: '/model/cutAfter/block', says: /no block "block9"/ },
+  { what: 'a block that ends at another layer', plan: () => pretrained({ '/model/cutAfter/layer': 'block_12_add', '/model/outputLayer': 'block_12_add' }), code: 'TL3103', path: '/model/cutAfter/layer', says: /block5 ends at "block_15_add"/ },
+  { what: 'a freeze point the model does not have', plan: () => pretrained({ '/model/freeze/until/layer': 'block_5_addd' }), code: 'TL3102', path: '/model/freeze/until/layer', says: /no layer "block_5_addd"/ },
+  { what: 'a freeze point moved without its layer list', plan: () => pretrained({ '/model/freeze/until': { block: 'block2', layer: 'block_2_add' } }), code: 'TL3103', path: '/model/freeze/layers', says: /freezes "input_1" … "block_2_add"/ },
+  { what: 'stage 1 frozen layers edited without the model section', plan: () => pretrained({ '/stages/0/frozenLayers': ['input_1', 'Conv1'] }), code: 'TL3103', path: '/stages/0/frozenLayers', says: /\/model\/freeze\/layers lists/ },
+  { what: 'a model the zoo does not have', plan: () => pretrained({ '/model/architecture': 'MobileNetV3' }), code: 'TL3102', path: '/model/architecture', says: /no model "MobileNetV3".*did you mean/ },
+  { what: 'a family that is not the model\'s', plan: () => pretrained({ '/model/family': 'mobilenet' }), code: 'TL3102', path: '/model/family', says: /"mobilenet_v2"/ },
+  { what: 'a width multiplier the model does not have', plan: () => pretrained({ '/model/alpha': 0.3 }), code: 'TL3102', path: '/model/alpha', says: /0\.35/ },
+  { what: 'ImageNet weights from another file', plan: () => pretrained({ '/model/weights/url': 'https://example.invalid/other.h5' }), code: 'TL3102', path: '/model/weights/url', says: /zoo's ImageNet file/ },
+  { what: 'native preprocessing of another model', plan: () => pretrained({ '/preprocess/mode': 'caffe' }), code: 'TL3104', path: '/preprocess/mode', says: /MobileNetV2's own preprocessing is "tf"/ },
+  { what: 'constants that are not the mode\'s', plan: () => pretrained({ '/preprocess/mean': [0.485, 0.456, 0.406] }), code: 'TL3104', path: '/preprocess/mean', says: /"tf" preprocessing uses \[1,1,1\]/ },
+  { what: 'two mean values for three channels', plan: () => edited('/preprocess/mean', [0, 0]) as Record<string, Json>, code: 'TL3104', path: '/preprocess/mean', says: /2 values but the images have 3 channels/ },
+  { what: 'an input smaller than the model takes', plan: () => pretrained({ '/model/inputShape': [16, 16, 3], '/data/imageSize': [16, 16] }), code: 'TL3105', path: '/model/inputShape', says: /smallest input, 32x32/ },
+  { what: 'images of another size than the input', plan: () => pretrained({ '/data/imageSize': [128, 128] }), code: 'TL3103', path: '/data/imageSize', says: /inputShape takes 96x96/ },
+  { what: 'an output size that is not the last layer\'s', plan: () => pretrained({ '/head/outputUnits': 3 }), code: 'TL3103', path: '/head/outputUnits', says: /has 2 units/ },
+  { what: 'a linear output on a softmax layer', plan: () => pretrained({ '/head/outputActivation': 'linear' }), code: 'TL3103', path: '/head/outputActivation', says: /applies "softmax"/ },
+  { what: 'a head layer named like a backbone layer', plan: () => pretrained({ '/head/layers/0/name': 'Conv1' }), code: 'TL3103', path: '/head/layers/0/name', says: /MobileNetV2 layer/ },
+  { what: 'a checkpoint keeping the highest loss', plan: () => pretrained({ '/stages/0/checkpoint/mode': 'max' }), code: 'TL3103', path: '/stages/0/checkpoint/mode', says: /"min"/ },
+  { what: 'a checkpoint on a metric nothing records', plan: () => pretrained({ '/stages/0/checkpoint/monitor': 'val_auc' }), code: 'TL3103', path: '/stages/0/checkpoint/monitor', says: /records only/ },
+  { what: 'stages in the wrong order', plan: () => pretrained({ '/stages/0/name': 'fine-tune', '/stages/1/name': 'train' }), code: 'TL3103', path: '/stages/0/name', says: /stage 1 is "train"/ },
+  { what: 'a grayscale adaptation on RGB images', plan: () => pretrained({ '/model/firstConvAdapt': { layer: 'Conv1', method: 'sum' } }), code: 'TL3103', path: '/model/firstConvAdapt', says: /must be null/ },
+];
+
+describe('checkPlan on hand edits the schema accepts', () => {
+  it('finds nothing in the plans the compiler writes', () => {
+    expect(checkPlan(basePlan())).toEqual([]);
+    expect(checkPlan(pretrainedPlan() as unknown as Plan)).toEqual([]);
+  });
+
+  for (const edit of ZOO_EDITS) {
+    it(`${edit.what}: ${edit.code} at ${edit.path}`, () => {
+      const document = edit.plan();
+      counts.faultsInjected++;
+      const valid = validatePlan(document);
+      expect(valid.ok, JSON.stringify(valid)).toBe(true);
+      const problems = checkPlan(document as unknown as Plan);
+      const problem = problems.find((p) => p.path === edit.path && p.code === edit.code);
+      expect(problem, JSON.stringify(problems)).toBeDefined();
+      expect(problem!.message).toMatch(edit.says);
+      for (const p of problems) expect(resolve(document as Json, p.path), `${p.path} leads nowhere`).not.toBeUndefined();
+    });
+  }
+});
+
 /** A random edit anywhere in the plan: delete a key, or put a value of another type there. */
 const randomEdit = fc.tuple(
   fc.nat(),
@@ -123,7 +214,7 @@ function pointers(node: Json, prefix = ''): string[] {
 }
 
 describe('validatePlan on random edits', () => {
-  it('never throws, and every error names a path whose parent is in the document (2,000 edits)', () => {
+  it('never throws, and every error names a path whose parent is in the document; checkPlan neither on what passes (2,000 edits)', () => {
     const plan = basePlan() as unknown as Json;
     const all = pointers(plan);
     const seed = Number(process.env.TLC_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -145,7 +236,13 @@ describe('validatePlan on random edits', () => {
         }
         counts.inputsFuzzed++;
         const result = validatePlan(document);
-        if (result.ok) return;
+        if (result.ok) {
+          // What the schema accepts, checkPlan takes without throwing, naming paths in the document.
+          for (const problem of checkPlan(result.plan)) {
+            if (resolve(document, problem.path) === undefined) throw new Error(`checkPlan path ${problem.path} leads nowhere: ${problem.message}`);
+          }
+          return;
+        }
         for (const error of result.errors) {
           const parent = error.path.split('/').slice(0, -1).join('/');
           if (error.path !== '' && resolve(document, parent) === undefined) {
@@ -194,6 +291,30 @@ describe('tlc run on plans from elsewhere', () => {
       expectNoStackTrace(output);
     });
   }
+
+  const RUN_EDITS = ['a frozen layer the model does not have', 'an outputLayer that contradicts cutAfter', 'constants that are not the mode\'s'];
+  for (const edit of ZOO_EDITS.filter((e) => RUN_EDITS.includes(e.what))) {
+    it(`${edit.what}: exit 1, error[${edit.code}] names ${edit.path}`, () => {
+      const { status, output } = tlcRun(edit.what.replace(/\W+/g, '-'), edit.plan());
+      expect(output).toContain(`error[${edit.code}]`);
+      expect(output).toContain(edit.path);
+      expect(status, output).toBe(1);
+      expectNoStackTrace(output);
+    });
+  }
+
+  it('--resume of a run folder whose plan.json was edited by hand: refused the same way, before anything runs', () => {
+    const runDir = join(folder, 'edited-run');
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(runDir, 'plan.json'), JSON.stringify(pretrained({ '/model/outputLayer': 'out_relu' }), null, 2));
+    const result = spawnSync(process.execPath, [tlc, 'run', '--resume', runDir], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NO_COLOR: '1', TLC_HOME: join(folder, 'home') } });
+    counts.faultsInjected++;
+    const output = `${result.stdout}${result.stderr}`;
+    expect(output).toContain('error[TL3103]');
+    expect(output).toContain('/model/outputLayer');
+    expect(result.status, output).toBe(1);
+    expectNoStackTrace(output);
+  });
 
   it('a file that is not JSON: exit 1, says so', () => {
     const { status, output } = tlcRun('not-json', '{ "version": 1, "name": ');

@@ -1,9 +1,10 @@
 // The plan a `tlc run` or `tlc embed` call names: a `.tl` source compiled in memory (its
 // diagnostics printed; paths relative to the source's folder), or a plan JSON validated with
-// validatePlan (refused with the JSON path of every error; paths relative to the plan's folder).
+// validatePlan and then checked against the zoo and itself with checkPlan (refused with the JSON
+// path of every problem; paths relative to the plan's folder).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { compile, renderPretty } from '@tlc/language';
+import { checkPlan, compile, PLAN_CHECK_CODES, renderPretty, type PlanProblem } from '@tlc/language';
 import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
 
 export type LoadedPlan =
@@ -34,6 +35,7 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
       process.stderr.write(`error[TL3101]: ${file} is not a plan this tlc can run:\n${lines}\n`);
       return { ok: false, exitCode: 1 };
     }
+    if (!reportPlanProblems(file, checkPlan(result.plan))) return { ok: false, exitCode: 1 };
     return { ok: true, plan: result.plan, baseDir };
   }
   const { plan, diagnostics: all } = compile(text, { file });
@@ -44,6 +46,20 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
   }
   if (!plan) return { ok: false, exitCode: 1 };
   return { ok: true, plan, baseDir, source: { file: path.basename(file), text } };
+}
+
+/**
+ * Prints what checkPlan found, one `error[CODE]` per code with the JSON path of each problem
+ * under it; true when there is nothing to print.
+ */
+export function reportPlanProblems(file: string, problems: readonly PlanProblem[]): boolean {
+  const codes = [...new Set(problems.map((p) => p.code))].sort();
+  for (const code of codes) {
+    const lines = problems.filter((p) => p.code === code).map((p) => `  ${p.path}: ${p.message}`);
+    process.stderr.write(`error[${code}]: ${file}: ${PLAN_CHECK_CODES[code]}:\n${lines.join('\n')}\n`);
+  }
+  if (codes.length > 0) process.stderr.write(`recompile the plan from its source, or correct the values named (\`tlc explain ${codes[0]}\`)\n`);
+  return codes.length === 0;
 }
 
 /** Prints an error a run raised for people (never a stack trace, unless TLC_DEBUG is set). */

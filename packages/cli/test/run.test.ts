@@ -2,7 +2,7 @@
 // a .tl pipeline trained from scratch with --json (the last stdout line is the summary), the
 // exported model used by predict, embed's vectors, a refused plan JSON naming the JSON path, and
 // usage errors.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeImageFolder } from '../../runtime/test/run/fixtures';
@@ -63,6 +63,29 @@ describe('tlc run', () => {
     expect(['disc', 'stripes']).toContain(predictions[0].label);
   });
 
+  it('predict refuses a model folder whose plan.json was edited by hand or whose files disagree, saying what is wrong', async () => {
+    const copy = (name: string) => {
+      cpSync(path.join(dir, 'model'), path.join(dir, name), { recursive: true });
+      return path.join(dir, name);
+    };
+    const plan = JSON.parse(readFileSync(path.join(dir, 'model', 'plan.json'), 'utf8'));
+    writeFileSync(path.join(copy('edited'), 'plan.json'), JSON.stringify({ ...plan, preprocess: { ...plan.preprocess, mean: [0.5] } }));
+    writeFileSync(path.join(copy('three-labels'), 'labels.json'), JSON.stringify(['disc', 'stripes', 'dots']));
+    rmSync(path.join(copy('no-plan'), 'plan.json'));
+    const cases: [string, RegExp][] = [
+      ['edited', /^error\[TL3104\]: .*plan\.json: preprocessing constants that do not match their mode:\n {2}\/preprocess\/mean: is \[0\.5\] but "rescale" preprocessing uses \[0\]/],
+      ['three-labels', /^error\[TL4202\]: three-labels's labels\.json names 3 classes but its plan's head outputs 2/],
+      ['no-plan', /^error\[TL4202\]: no-plan is not an exported tlc model: it has no plan\.json/],
+      [path.join('model', 'model.json'), /^error\[TL4202\]: .*model\.json is a file, not a model folder/],
+    ];
+    for (const [folder, says] of cases) {
+      const result = await runTlc(['predict', folder, 'data/disc'], dir);
+      expect(result.stderr).toMatch(says);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toBe('');
+    }
+  });
+
   it('embed prints one pooled feature vector per image (--json)', async () => {
     const result = await runTlc(['embed', 'cli.tl', 'data/disc/disc-0.png', '--json'], dir);
     expect(result.status).toBe(0);
@@ -116,7 +139,7 @@ describe('tlc run', () => {
   it('reports a missing model folder for predict without a stack trace', async () => {
     const result = await runTlc(['predict', 'nowhere', 'data/disc'], dir);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/not an exported tlc model/);
+    expect(result.stderr).toMatch(/^error\[TL4202\]: the model folder nowhere does not exist; give the folder `export` wrote/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -4,6 +4,7 @@
 //   analyze  parse + check, diagnostics in source order
 //   format   source -> canonical text                      (format/)
 //   render   diagnostics -> rustc-style text or JSON       (diagnostics/)
+//   checkPlan  a plan from a file against the zoo and itself (plan-check/)
 export type * from './ast/nodes';
 export type { Diagnostic, Label, Severity } from './diagnostics/types';
 export { parse, type ParseResult } from './syntax/index';
@@ -19,3 +20,4 @@ export { compile, COMPILE_CODES, compileMessages, type CompileOptions, type Comp
 export { format, type FormatResult } from './format/index';
 export { explainPage, listCodes, pageExamples, type CodeSummary } from './diagnostics/explain';
 export { highlightAnsi, highlightHtml } from './highlight/index';
+export { checkPlan, PLAN_CHECK_CODES, type PlanCheckCode, type PlanProblem } from './plan-check/index';

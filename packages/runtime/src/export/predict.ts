@@ -1,9 +1,10 @@
 // `predict`: class probabilities for new images with a trained model (in memory after a run,
 // or loaded from an exported folder: model.json + labels.json + plan.json).
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Plan } from '@tlc/plan';
+import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
+import { checkPlan, PLAN_CHECK_CODES } from '@tlc/language';
 import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
@@ -60,16 +61,52 @@ export interface ExportedModel {
  * between its two renames, the previous export beside it.
  */
 export async function loadExportedModel(given: string): Promise<ExportedModel> {
+  const where = `give the folder \`export\` wrote, or a run folder's model/`;
+  const info = await stat(given).catch(() => null);
+  if (!info) throw new RunError('TL4202', `the model folder ${given} does not exist; ${where}`);
+  if (!info.isDirectory()) throw new RunError('TL4202', `${given} is a file, not a model folder; ${where}`);
   const dir = modelDirToRead(given);
   const read = async (name: string) => {
+    let text: string;
     try {
-      return JSON.parse(await readFile(join(dir, name), 'utf8'));
+      text = await readFile(join(dir, name), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'it has no' : code === 'EACCES' || code === 'EPERM' ? 'permission denied reading its' : `cannot read its (${code})`;
+      throw new RunError('TL4202', `${given} is not an exported tlc model: ${why} ${name}; ${where}`);
+    }
+    try {
+      return JSON.parse(text) as unknown;
     } catch {
-      throw new RunError('TL4202', `${given} is not an exported tlc model (missing or unreadable ${name}); give the folder \`export\` wrote, or a run folder's model/`);
+      throw new RunError('TL4202', `${given} is not an exported tlc model: its ${name} is ${text.trim() === '' ? 'empty' : 'not valid JSON'}; ${where}`);
     }
   };
-  const plan = (await read(PLAN_JSON)) as Plan;
-  const classNames = (await read(LABELS_JSON)) as string[];
+  const plan = checkedPlan(await read(PLAN_JSON), join(given, PLAN_JSON));
+  const classNames = await read(LABELS_JSON);
+  if (!Array.isArray(classNames) || classNames.length < 2 || !classNames.every((c) => typeof c === 'string')) {
+    throw new RunError('TL4202', `${given}'s ${LABELS_JSON} is not a list of two or more class names; ${where}`);
+  }
+  const outputs = plan.head.outputUnits === 1 ? 2 : plan.head.outputUnits;
+  if (classNames.length !== outputs) {
+    throw new RunError('TL4202', `${given}'s ${LABELS_JSON} names ${classNames.length} classes but its plan's head outputs ${outputs}: the two files are from different models`);
+  }
   const model = await loadModelFromDir(dir);
-  return { model, plan, classNames };
+  const input = model.inputs[0].shape.slice(1).join('x');
+  if (input !== plan.model.inputShape.join('x')) {
+    model.dispose();
+    throw new RunError('TL4202', `${given}'s model.json takes ${input} inputs but its plan.json says ${plan.model.inputShape.join('x')}: the two files are from different models`);
+  }
+  return { model, plan, classNames: classNames as string[] };
+}
+
+/** The plan of a model folder, refused (TL3101, or checkPlan's code) unless this tlc can run it as it says. */
+function checkedPlan(value: unknown, file: string): Plan {
+  const valid = validatePlan(value);
+  if (!valid.ok) throw new RunError('TL3101', `${file} is not a plan this tlc can run:\n${valid.errors.map((e) => `  ${formatPlanError(e)}`).join('\n')}`);
+  const problems = checkPlan(valid.plan);
+  if (problems.length > 0) {
+    const code = problems[0].code;
+    throw new RunError(code, `${file}: ${PLAN_CHECK_CODES[code]}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+  }
+  return valid.plan;
 }

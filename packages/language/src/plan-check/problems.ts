@@ -1,0 +1,43 @@
+// What checkPlan reports: each problem names the JSON path (a JSON Pointer, as validatePlan's
+// errors do) of the value at fault and carries one of these codes. Reported at run time, by
+// `tlc run plan.json`, `tlc run --resume`, `tlc embed plan.json` and `tlc predict`, before
+// anything runs.
+
+/** Every code checkPlan reports, with a one-line title (the `tlc explain` page's). */
+export const PLAN_CHECK_CODES = {
+  TL3102: 'a plan names what its model does not have',
+  TL3103: 'parts of a plan contradict each other',
+  TL3104: 'preprocessing constants that do not match their mode',
+  TL3105: 'an input shape the model cannot take',
+} as const;
+
+export type PlanCheckCode = keyof typeof PLAN_CHECK_CODES;
+
+export interface PlanProblem {
+  code: PlanCheckCode;
+  /** JSON Pointer of the offending value: `/model/freeze/layers/3`. */
+  path: string;
+  message: string;
+}
+
+/** The problems found so far, in the order found. */
+export class Problems {
+  readonly list: PlanProblem[] = [];
+
+  add(code: PlanCheckCode, path: string, message: string): void {
+    this.list.push({ code, path, message });
+  }
+}
+
+/** `"a", "b", "c" … "z" (26 layers)`: a layer list short enough to print. */
+export function layerList(layers: readonly string[]): string {
+  if (layers.length === 0) return 'no layers';
+  const quoted = (l: string) => JSON.stringify(l);
+  if (layers.length <= 4) return layers.map(quoted).join(', ');
+  return `${quoted(layers[0])} … ${quoted(layers[layers.length - 1])} (${layers.length} layers)`;
+}
+
+/** `.` then a "did you mean" when one word is close. */
+export function suggestion(close: string | undefined): string {
+  return close === undefined ? '' : `; did you mean ${JSON.stringify(close)}?`;
+}

@@ -1,0 +1,82 @@
+// The other sections of a plan against each other: the head's summary against its layers, the
+// data's image size against the model's input, the stages' order and checkpoints against the
+// metrics the runtime computes, and `evaluate` against itself.
+import type { Plan } from '@tlc/plan';
+import type { Backbone } from './model';
+import type { Problems } from './problems';
+
+/** The values an epoch records and a checkpoint or early stop can watch. */
+const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'];
+/** The metrics the runtime computes (besides the loss). */
+const METRICS = ['accuracy'];
+const STAGE_ORDER = ['train', 'fine-tune'];
+
+export function checkHead(plan: Plan, backbone: Backbone | undefined, problems: Problems): void {
+  const { layers, outputUnits, outputActivation } = plan.head;
+  const last = layers[layers.length - 1];
+  const lastPath = `/head/layers/${layers.length - 1}`;
+  if (last.type !== 'dense') {
+    problems.add('TL3103', `${lastPath}/type`, `is ${JSON.stringify(last.type)} but a head ends with its output layer, a "dense" one`);
+  } else {
+    if (last.units !== outputUnits) {
+      problems.add('TL3103', '/head/outputUnits', `is ${outputUnits} but the last layer (${lastPath}) has ${last.units} units`);
+    }
+    const activation = last.activation === 'softmax' || last.activation === 'sigmoid' ? last.activation : 'linear';
+    if (activation !== outputActivation) {
+      problems.add('TL3103', '/head/outputActivation', `is ${JSON.stringify(outputActivation)} but the last layer (${lastPath}) applies ${JSON.stringify(last.activation)}: probabilities would be computed from the wrong outputs`);
+    }
+  }
+  const firstDense = layers.findIndex((l) => l.type === 'dense');
+  const firstVector = layers.findIndex((l) => l.type === 'pool' || l.type === 'flatten');
+  if (firstDense >= 0 && (firstVector < 0 || firstVector > firstDense)) {
+    problems.add('TL3103', `/head/layers/${firstDense}`, 'a "dense" layer before any "pool" or "flatten" would see the feature map, not a vector per image');
+  }
+  const names = new Map<string, number>();
+  layers.forEach((layer, i) => {
+    if (names.has(layer.name)) problems.add('TL3103', `/head/layers/${i}/name`, `${JSON.stringify(layer.name)} is also the name of /head/layers/${names.get(layer.name)}`);
+    else if (backbone?.layers?.includes(layer.name)) problems.add('TL3103', `/head/layers/${i}/name`, `${JSON.stringify(layer.name)} is the name of a ${backbone.entry.name} layer`);
+    names.set(layer.name, i);
+  });
+}
+
+export function checkData(plan: Plan, problems: Problems): void {
+  const data = plan.data;
+  if (!data) return;
+  const [height, width, channels] = plan.model.inputShape;
+  if (data.imageSize[0] !== height || data.imageSize[1] !== width) {
+    problems.add('TL3103', '/data/imageSize', `is ${data.imageSize[1]}x${data.imageSize[0]} (width x height) but /model/inputShape takes ${width}x${height}`);
+  }
+  const colorMode = channels === 1 ? 'grayscale' : 'rgb';
+  if (data.colorMode !== colorMode) {
+    problems.add('TL3103', '/data/colorMode', `is ${JSON.stringify(data.colorMode)} but /model/inputShape has ${channels} channel${channels === 1 ? '' : 's'} ("${colorMode}")`);
+  }
+}
+
+export function checkStages(plan: Plan, problems: Problems): void {
+  plan.stages.forEach((stage, i) => {
+    const path = `/stages/${i}`;
+    if (stage.name !== STAGE_ORDER[i]) {
+      problems.add('TL3103', `${path}/name`, `is ${JSON.stringify(stage.name)} but stage ${i + 1} is ${JSON.stringify(STAGE_ORDER[i])} (a plan trains "train", then optionally "fine-tune")`);
+    }
+    const { monitor, mode } = stage.checkpoint;
+    if (!MONITORS.includes(monitor)) {
+      problems.add('TL3103', `${path}/checkpoint/monitor`, `is ${JSON.stringify(monitor)} but an epoch records only ${MONITORS.map((m) => JSON.stringify(m)).join(', ')}`);
+    } else {
+      const expected = monitor.endsWith('loss') ? 'min' : 'max';
+      if (mode !== expected) problems.add('TL3103', `${path}/checkpoint/mode`, `is ${JSON.stringify(mode)} but the best ${monitor} is the ${expected === 'min' ? 'lowest' : 'highest'}: "${expected}"`);
+    }
+    stage.metrics.forEach((metric, j) => {
+      if (!METRICS.includes(metric)) problems.add('TL3103', `${path}/metrics/${j}`, `is ${JSON.stringify(metric)} but tlc computes only ${METRICS.map((m) => JSON.stringify(m)).join(', ')} (and the loss)`);
+    });
+  });
+}
+
+export function checkEvaluate(plan: Plan, problems: Problems): void {
+  const evaluate = plan.evaluate;
+  if (!evaluate) return;
+  if (evaluate.on === 'directory' && evaluate.directory === null) {
+    problems.add('TL3103', '/evaluate/directory', 'is null but /evaluate/on is "directory": name the folder to evaluate on');
+  } else if (evaluate.on === 'validation' && evaluate.directory !== null) {
+    problems.add('TL3103', '/evaluate/directory', 'must be null when /evaluate/on is "validation" (the folder would be ignored)');
+  }
+}
