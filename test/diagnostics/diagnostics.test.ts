@@ -1,19 +1,25 @@
 // Golden diagnostics: each test/diagnostics/NAME.tl checked and rendered (no colour) must equal
-// NAME.diagnostics.txt. Together the cases cover every code `tlc check` can report.
+// NAME.diagnostics.txt. Together the cases cover every code `tlc check` can report. The cases in
+// files/ are checked with a view of the disk (files/ holds the folders and files they name).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { analyze, CODES, renderPretty } from '../../packages/language/src/index';
+import { analyze, CODES, nodeFiles, renderPretty } from '../../packages/language/src/index';
 import { expectGolden, UPDATE_GOLDEN } from './golden';
 
 const folder = new URL('./', import.meta.url);
-const cases = readdirSync(folder).filter((f) => f.endsWith('.tl')).sort();
+/** Cases checked against the file system, as `tlc check` does: paths resolve against files/. */
+const withFiles = new URL('files/', folder);
+const cases = [
+  ...readdirSync(folder).filter((f) => f.endsWith('.tl')).sort(),
+  ...readdirSync(withFiles).filter((f) => f.endsWith('.tl')).sort().map((f) => `files/${f}`),
+];
 const seen = new Set<string>();
 
 describe('diagnostics goldens', () => {
   for (const name of cases) {
     it(name, () => {
       const source = readFileSync(new URL(name, folder), 'utf8');
-      const { diagnostics } = analyze(source);
+      const { diagnostics } = analyze(source, name.startsWith('files/') ? { files: nodeFiles(withFiles.pathname) } : {});
       for (const d of diagnostics) seen.add(d.code);
       const rendered = diagnostics.length === 0 ? '(no diagnostics)\n' : renderPretty(diagnostics, source, name, { color: false });
       expectGolden(new URL(name.replace(/\.tl$/, '.diagnostics.txt'), folder).pathname, rendered);

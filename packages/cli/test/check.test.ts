@@ -1,4 +1,6 @@
 // `tlc check`: exit codes 0 / 1 / 2 (once through the real binary), rustc-style and JSON output.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useColor } from '../src/color';
 import { folderWith, runTlc, spawnTlc } from './tlc';
@@ -116,5 +118,21 @@ describe('tlc check', () => {
       expect(result.stderr).toContain('more diagnostics not shown');
       expect(result.stderr.length).toBeLessThan(100_000);
     }
+  });
+
+  it('reports folders and weights files that are not there, relative to the .tl file, wherever it is run from', async () => {
+    const dir = folderWith({});
+    mkdirSync(path.join(dir, 'pipelines', 'data', 'pets', 'cat'), { recursive: true });
+    mkdirSync(path.join(dir, 'pipelines', 'data', 'pets', 'dog'));
+    writeFileSync(path.join(dir, 'pipelines', 'pets.tl'), 'data "data/pets"\nuse VGG16 weights "vgg16.h5" freeze all\npreprocess native\nhead dense 2\nevaluate "data/test"\n');
+    const result = await runTlc(['check', 'pipelines/pets.tl'], dir);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toContain('error[TL2029]: weights file "vgg16.h5" does not exist');
+    expect(result.stdout).toContain('error[TL2028]: evaluation folder "data/test" does not exist');
+    expect(result.stdout).not.toContain('data folder');
+    expect(result.stderr).toBe('checked 1 file: 2 errors\n');
+    writeFileSync(path.join(dir, 'pipelines', 'vgg16.h5'), '');
+    mkdirSync(path.join(dir, 'pipelines', 'data', 'test'));
+    expect((await runTlc(['check', 'pets.tl'], path.join(dir, 'pipelines'))).status).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // syntax errors, "missing `use`/`head`" is left out: the statement is most likely the one that
 // did not parse, and the syntax error already says so.
 import type { Program } from './ast/nodes';
-import { check } from './check/index';
+import { check, type CheckOptions } from './check/index';
 import type { Diagnostic } from './diagnostics/types';
 import { parse } from './syntax/index';
 
@@ -13,10 +13,10 @@ export interface AnalyzeResult {
   diagnostics: Diagnostic[];
 }
 
-export function analyze(source: string): AnalyzeResult {
+export function analyze(source: string, options: CheckOptions = {}): AnalyzeResult {
   const parsed = parse(source);
   const syntaxErrors = parsed.diagnostics.some((d) => d.severity === 'error');
-  const meaning = check(parsed.program).filter((d) => !(syntaxErrors && CASCADING.has(d.code)));
+  const meaning = check(parsed.program, options).filter((d) => !(syntaxErrors && CASCADING.has(d.code)));
   const diagnostics = [...parsed.diagnostics, ...meaning].sort((a, b) => a.span.start - b.span.start);
   return { program: parsed.program, diagnostics };
 }

@@ -8,7 +8,8 @@
 export type * from './ast/nodes';
 export type { Diagnostic, Label, Severity } from './diagnostics/types';
 export { parse, type ParseResult } from './syntax/index';
-export { check } from './check/index';
+export { check, type CheckOptions } from './check/index';
+export { nodeFiles, type FileSystemView } from './check/files';
 export { analyze, type AnalyzeResult } from './analyze';
 export { KEYWORDS, STATEMENT_KEYWORDS, BLOCK_SETTINGS, VALUES, VALUE_WORDS } from './syntax/tokens';
 export { CODES, messages, type Code, type Message } from './diagnostics/catalog';

@@ -12,6 +12,8 @@ const NOT_FROM_SOURCE: Record<string, string> = {
   TL3001: 'needs a checkout whose generated layer list is missing',
   TL3002: 'needs a layer list that disagrees with the catalog',
   TL3006: 'an internal error no source is known to trigger',
+  TL2028: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
+  TL2029: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
   TL4001: 'reported by the runtime, which counts the class folders',
 };
 

@@ -3,7 +3,9 @@
 // (a file of garbage has hundreds of thousands); the last one then says how many more there are.
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { compile, type Diagnostic } from '@tlc/language';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compile, nodeFiles, type Diagnostic, type FileSystemView } from '@tlc/language';
 
 const SEVERITY: Record<Diagnostic['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -39,9 +41,23 @@ function bounded(text: string): string {
   return text.length <= MESSAGE_WIDTH ? text : `${text.slice(0, MESSAGE_WIDTH)}… (${text.length - MESSAGE_WIDTH} more characters)`;
 }
 
+/**
+ * The file system seen from a document's folder, for the path rules (TL2028, TL2029): only for a
+ * document saved on disk (`file:` URI); an unsaved buffer has no folder to resolve paths against.
+ */
+export function filesOf(uri: string): FileSystemView | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return nodeFiles(dirname(fileURLToPath(uri)));
+  } catch {
+    return undefined;
+  }
+}
+
 export function diagnose(document: TextDocument): LspDiagnostic[] {
   // compile, not just analyze, so the editor shows what `tlc check` shows (TL3xxx included).
-  const all = compile(document.getText()).diagnostics;
+  const files = filesOf(document.uri);
+  const all = compile(document.getText(), files ? { files } : {}).diagnostics;
   const shown = all.length > DIAGNOSTICS_PUBLISHED ? all.slice(0, DIAGNOSTICS_PUBLISHED - 1) : all;
   const published = shown.map((d) => {
     const lsp = toLspDiagnostic(document, d);

@@ -1,6 +1,9 @@
 // End to end: start `tlc lsp --stdio` as a child process and speak LSP to it over JSON-RPC.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 
@@ -111,6 +114,26 @@ describe('tlc lsp --stdio', () => {
     expect(edits).toHaveLength(1);
     expect(edits[0].newText).not.toBe(fixed);
     expect(edits[0].newText).toContain('use ResNet50V2');
+  });
+
+  it('reports a missing data folder relative to a saved document, and nothing for an unsaved one', async () => {
+    /** The next diagnostics published for `target` (opening a document may publish twice). */
+    const diagnosticsFor = async (target: string): Promise<PublishedDiagnostics> => {
+      for (;;) {
+        const p = await nextDiagnostics();
+        if (p.uri === target) return p;
+      }
+    };
+    const folder = mkdtempSync(join(tmpdir(), 'tlc-lsp-'));
+    mkdirSync(join(folder, 'present'));
+    const text = 'data "missing"\nuse VGG16 weights imagenet freeze all\npreprocess native\nhead dense 2\nevaluate "present"\n';
+    const saved = pathToFileURL(join(folder, 'pets.tl')).href;
+    let diagnostics = diagnosticsFor(saved);
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: saved, languageId: 'tl', version: 1, text } });
+    expect((await diagnostics).diagnostics.map((d) => [d.code, d.range.start])).toEqual([['TL2028', { line: 0, character: 5 }]]);
+    diagnostics = diagnosticsFor('untitled:Untitled-1');
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: 'untitled:Untitled-1', languageId: 'tl', version: 1, text } });
+    expect((await diagnostics).diagnostics).toEqual([]);
   });
 
   it('shuts down and exits cleanly', async () => {

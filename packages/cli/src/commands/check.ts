@@ -2,7 +2,8 @@
 // diagnostic. Exit 0 when clean or only warnings/notes, 1 on any error (or an unreadable
 // file), 2 on bad arguments.
 import { readFileSync } from 'node:fs';
-import { compile, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
+import { dirname, resolve } from 'node:path';
+import { compile, nodeFiles, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
 import { checkChoice, parseCommandArgs } from '../args';
 import { useColor } from '../color';
 import type { Command } from './registry';
@@ -10,8 +11,9 @@ import type { Command } from './registry';
 const spec = {
   name: 'check',
   usage: 'tlc check FILE… [--format pretty|json]',
-  help: `Checks .tl files: syntax, model names, freeze points, image sizes, value ranges and
-the rest of the language's rules. Prints each problem with its code, place and a fix
+  help: `Checks .tl files: syntax, model names, freeze points, image sizes, value ranges,
+the folders and weights file the pipeline reads (relative to the file) and the rest of
+the language's rules. Prints each problem with its code, place and a fix
 where one is known (\`tlc explain CODE\` says more). Exits 1 when there is an error.
 
 Options:
@@ -68,7 +70,8 @@ export const checkCommand: Command = {
         continue;
       }
       // compile, not just analyze: lowering to a plan finds the TL3xxx problems too.
-      const { diagnostics } = compile(source, { file });
+      // With the disk seen from the file's folder: missing data folders and weights files too.
+      const { diagnostics } = compile(source, { file, files: nodeFiles(dirname(resolve(file))) });
       // Not push(...list): a file of garbage has more diagnostics than a call takes arguments.
       for (const d of diagnostics) all.push(d);
       if (format === 'json') for (const entry of toJson(diagnostics, source, file)) json.push(entry);

@@ -14,6 +14,7 @@ import type {
   Statement,
   UseStatement,
 } from '../ast/nodes';
+import type { FileSystemView } from './files';
 
 export interface CheckContext {
   program: Program;
@@ -35,6 +36,8 @@ export interface CheckContext {
   weightsFromFile: boolean;
   /** Whether stage 1 freezes part or all of the backbone (explicitly or by default). */
   frozen: boolean;
+  /** The file system seen from the .tl file's folder, when the caller knows it. */
+  files?: FileSystemView;
 }
 
 /** Where a freeze point sits in the backbone, comparable only with points of the same scale. */
@@ -47,7 +50,7 @@ function first<K extends Statement['kind']>(program: Program, kind: K): Extract<
   return program.statements.find((s) => s.kind === kind) as Extract<Statement, { kind: K }> | undefined;
 }
 
-export function createContext(program: Program): CheckContext {
+export function createContext(program: Program, files?: FileSystemView): CheckContext {
   const use = first(program, 'Use');
   const model = use?.model ? findModel(use.model.name) : undefined;
   const data = first(program, 'Data');
@@ -72,6 +75,7 @@ export function createContext(program: Program): CheckContext {
     // Without `freeze`, pretrained weights make a feature extractor (Keras's transfer-learning
     // recipe, and the compiler's default); random weights train everything.
     frozen: freezeMode === 'all' || freezeMode === 'until' || (freezeMode === undefined && !use?.freeze && pretrained),
+    ...(files ? { files } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Program } from '../ast/nodes';
 import type { Diagnostic } from '../diagnostics/types';
 import { createContext } from './context';
+import type { FileSystemView } from './files';
 import { augmentWithFrozenBackboneRule } from './rules/augmentWithFrozenBackbone';
 import { duplicateSettingRule } from './rules/duplicateSetting';
 import { duplicateStatementRule } from './rules/duplicateStatement';
@@ -13,6 +14,7 @@ import { headOutputRule } from './rules/headOutput';
 import { imageSizeRule } from './rules/imageSize';
 import { imagenetWeightsRule } from './rules/imagenetWeights';
 import { missingStatementRule } from './rules/missingStatement';
+import { missingPathsRule } from './rules/missingPaths';
 import { modelAlphaRule } from './rules/modelAlpha';
 import { normalizeWithPretrainedRule } from './rules/normalizeWithPretrained';
 import { optimizerClausesRule } from './rules/optimizerClauses';
@@ -50,10 +52,19 @@ export const RULES: readonly Rule[] = [
   headOutputRule,
   imagenetWeightsRule,
   optimizerClausesRule,
+  missingPathsRule,
 ];
 
+export interface CheckOptions {
+  /**
+   * The file system seen from the .tl file's folder: with it, paths that do not exist are
+   * reported (TL2028, TL2029). Without it the checker reads nothing but the program.
+   */
+  files?: FileSystemView;
+}
+
 /** The meaning diagnostics (TL2xxx) of a parsed program, in source order. */
-export function check(program: Program): Diagnostic[] {
-  const context = createContext(program);
+export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {
+  const context = createContext(program, options.files);
   return RULES.flatMap((rule) => rule(context)).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }

@@ -12,6 +12,7 @@ import type { Plan } from '@tlc/plan';
 import { formatPlanError, validatePlan } from '@tlc/plan';
 import type { Diagnostic } from '../diagnostics/types';
 import { analyze } from '../analyze';
+import type { FileSystemView } from '../check/files';
 import { lowerProgram } from './lower';
 import { compileMessages } from './messages';
 import { CompileProblem } from './problem';
@@ -19,6 +20,11 @@ import { CompileProblem } from './problem';
 export interface CompileOptions {
   /** The source file's path: names the pipeline by default and goes into the plan's `source`. */
   file?: string;
+  /**
+   * The file system seen from the source's folder (`nodeFiles(dirname(file))`): `tlc check` and
+   * the language server pass it so that missing folders and weights files are reported.
+   */
+  files?: FileSystemView;
 }
 
 export interface CompileResult {
@@ -31,7 +37,7 @@ export interface CompileResult {
 const UNNAMED_PIPELINE = 'pipeline';
 
 export function compile(source: string, options: CompileOptions = {}): CompileResult {
-  const { program, diagnostics } = analyze(source);
+  const { program, diagnostics } = analyze(source, options.files ? { files: options.files } : {});
   if (diagnostics.some((d) => d.severity === 'error')) return { plan: null, diagnostics };
 
   const file = options.file === undefined ? undefined : path.basename(options.file);

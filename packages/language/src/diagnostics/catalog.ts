@@ -42,6 +42,8 @@ export const CODES = {
   TL2025: 'no ImageNet weights for these options',
   TL2026: 'a setting the optimizer does not have',
   TL2027: '`normalize` constants differ from the weights\' own preprocessing',
+  TL2028: 'a folder the pipeline reads does not exist',
+  TL2029: 'the weights file does not exist',
   /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
   TL4001: 'head output size differs from the number of classes',
 } as const;
@@ -257,5 +259,27 @@ export const messages = {
         : `\`preprocess normalize\` differs from ${model}'s own preprocessing (${native}): if "${file}" holds its ImageNet weights, its filters expect that`,
       'use `preprocess native`, which is exactly the preprocessing those weights were trained on',
       [`${model}'s own preprocessing is ${described}`],
+    ),
+  missingFolder: (role: string, path: string, isFile: boolean, byClass: boolean) =>
+    error(
+      'TL2028',
+      isFile ? `${role} "${path}" is a file, not a folder` : `${role} "${path}" does not exist`,
+      `${isFile ? 'give the folder that holds' : 'create it with'} ${byClass ? 'one sub-folder of images per class' : 'the images'}, or correct the path`,
+      ["paths are relative to the .tl file's folder"],
+    ),
+  missingWeightsFile: (path: string, isFolder: boolean, mayBeExported: boolean) =>
+    (mayBeExported ? warning : error)(
+      'TL2029',
+      isFolder
+        ? `weights file "${path}" is a folder`
+        : mayBeExported
+          ? `weights file "${path}" does not exist yet`
+          : `weights file "${path}" does not exist`,
+      isFolder
+        ? `name the file inside it: "${path.replace(/[\\/]+$/, '')}/model.json" for a model tlc exported`
+        : mayBeExported
+          ? 'run the pipeline whose `export` writes it first'
+          : 'put the Keras `.h5` file there, correct the path, or use `weights imagenet`',
+      ["paths are relative to the .tl file's folder"],
     ),
 } satisfies Record<string, (...args: never[]) => Message>;
