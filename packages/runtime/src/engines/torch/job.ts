@@ -1,0 +1,111 @@
+// A torch job folder: everything the trainer needs, self-contained so it can be copied to a
+// cluster: job.json (the plan, resolved stages, file lists), model.py (generated from the
+// assembled tfjs model), weights.safetensors (its current weights in PyTorch layouts), the
+// tlc_torch package, weights.json (the map back to tfjs names) and launch.sh.
+import { cpSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { Plan } from '@tlc/plan';
+import type { LoadedData } from '../../data/load';
+import { classWeights } from '../../train/class-weights';
+import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
+import { RunError } from '../../run/errors';
+import { generateTorchModule, type TorchWeight } from './generate';
+import { PYTHON_DIR } from './python';
+import { torchWeightsOf } from './weights';
+
+export type TorchDevice = 'cpu' | 'cuda';
+
+export const JOB_FILES = {
+  job: 'job.json',
+  model: 'model.py',
+  weights: 'weights.safetensors',
+  map: 'weights.json',
+  launch: 'launch.sh',
+  package: 'tlc_torch',
+  trained: 'trained.safetensors',
+  checkpoint: 'checkpoint.pt',
+} as const;
+
+export interface JobOptions {
+  plan: Plan;
+  model: tf.LayersModel;
+  backboneLayers: ReadonlySet<string>;
+  data: LoadedData;
+  /** Per-stage epoch override (`--epochs`). */
+  epochs?: number;
+  device: TorchDevice;
+  /** Processes per node the launch script starts by default. */
+  nproc: number;
+  /** Continue from the folder's checkpoint.pt. */
+  resume?: boolean;
+}
+
+export interface WrittenJob {
+  dir: string;
+  weights: TorchWeight[];
+}
+
+/** The trainer's command line, run from the job folder. */
+export function trainerArgs(nproc: number, extra: string[] = []): string[] {
+  // --redirects 2 --tee 2: Python 3.11 breaks the launcher's default (no redirects); stderr is
+  // kept per worker and echoed, stdout (the progress lines) passes straight through.
+  return ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node', String(nproc), ...extra, '-m', 'tlc_torch.trainer', '.'];
+}
+
+function checkSupported(plan: Plan): void {
+  if (plan.data?.augment) {
+    throw new RunError('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`');
+  }
+}
+
+export function writeJob(dir: string, options: JobOptions): WrittenJob {
+  const { plan, model, data } = options;
+  checkSupported(plan);
+  mkdirSync(dir, { recursive: true });
+  const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
+  const [height, width, channels] = generated.inputShape;
+  const list = (d: LoadedData['training']) => ({ files: [...d.files], labels: Array.from(d.labels) });
+  const job = {
+    version: 1,
+    name: plan.name,
+    device: options.device,
+    image: [height, width, channels],
+    preprocess: plan.preprocess,
+    head: { outputUnits: plan.head.outputUnits, outputActivation: plan.head.outputActivation },
+    backboneLayers: [...options.backboneLayers],
+    classes: data.classes,
+    seed: plan.data?.seed ?? 42,
+    shuffle: plan.data?.shuffle ?? true,
+    resume: options.resume ?? false,
+    stages: plan.stages.map((stage) => ({
+      ...stage,
+      epochs: options.epochs ?? stage.epochs,
+      classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
+    })),
+    train: list(data.training),
+    validation: data.validation && data.validation.size > 0 ? list(data.validation) : null,
+  };
+  writeJsonAtomic(join(dir, JOB_FILES.job), job);
+  writeFileAtomic(join(dir, JOB_FILES.model), generated.source);
+  writeFileAtomic(join(dir, JOB_FILES.weights), torchWeightsOf(model, generated.weights));
+  writeJsonAtomic(join(dir, JOB_FILES.map), generated.weights);
+  cpSync(join(PYTHON_DIR, JOB_FILES.package), join(dir, JOB_FILES.package), { recursive: true, filter: (f) => !f.includes('__pycache__') });
+  const launch = [
+    '#!/usr/bin/env bash',
+    `# Trains the tlc pipeline "${plan.name}" with PyTorch. One node: ./launch.sh [processes per node]`,
+    '# Several nodes: set NNODES, NODE_RANK and MASTER (host:port of node 0) on each node.',
+    'set -euo pipefail',
+    'cd "$(dirname "$0")"',
+    `NPROC=\${1:-${options.nproc}}`,
+    'PYTHON=${PYTHON:-python3}',
+    'if [ -n "${NNODES:-}" ]; then',
+    `  exec "$PYTHON" -m torch.distributed.run --redirects 2 --tee 2 --nnodes "$NNODES" --node_rank "$NODE_RANK" --rdzv_backend c10d --rdzv_endpoint "$MASTER" --nproc_per_node "$NPROC" -m tlc_torch.trainer .`,
+    'fi',
+    `exec "$PYTHON" ${trainerArgs(0).join(' ').replace('--nproc_per_node 0', '--nproc_per_node "$NPROC"')}`,
+    '',
+  ].join('\n');
+  writeFileSync(join(dir, JOB_FILES.launch), launch);
+  chmodSync(join(dir, JOB_FILES.launch), 0o755);
+  return { dir, weights: generated.weights };
+}

@@ -1,0 +1,76 @@
+// Runs a job folder's trainer under `python3 -m torch.distributed.run` on this machine and reads
+// its progress lines (`@tlc {json}` on stdout) back as the runtime's epoch records; the worker's
+// other output is kept for the error message when it fails.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { BatchProgress, EpochRecord } from '../../train/stage';
+import { RunError } from '../../run/errors';
+import { findTorchPython, pythonEnv } from './python';
+import { trainerArgs } from './job';
+
+export interface TrainerEvents {
+  onBatch?(progress: BatchProgress): void;
+  onEpoch?(record: EpochRecord, best: boolean): void;
+  onStage?(stage: string, stoppedEarly: boolean, bestEpoch: number): void;
+}
+
+export interface LaunchOptions extends TrainerEvents {
+  nproc: number;
+  /** Threads per process (default: the machine's cores shared out). */
+  threads?: number;
+  /** Stops the trainer (SIGINT to the launcher, which stops its workers). */
+  signal?: AbortSignal;
+}
+
+const TAIL_LINES = 40;
+
+/** Runs the trainer in `dir` to the end; throws TL4322 with the workers' last output when it fails. */
+export async function launchTrainer(dir: string, options: LaunchOptions): Promise<void> {
+  const { python } = findTorchPython();
+  const env = pythonEnv({
+    ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}),
+    PYTHONUNBUFFERED: '1',
+  });
+  // The job folder's own copy of tlc_torch comes first on the path.
+  env.PYTHONPATH = `${dir}:${env.PYTHONPATH ?? ''}`;
+  const child = spawn(python, trainerArgs(options.nproc, ['--master_port', String(await freePort())]), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > TAIL_LINES) tail.shift();
+  };
+  const onAbort = () => child.kill('SIGINT');
+  options.signal?.addEventListener('abort', onAbort);
+  createInterface({ input: child.stderr! }).on('line', keep);
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    const at = line.indexOf('@tlc ');
+    if (at < 0) return keep(line);
+    const event = JSON.parse(line.slice(at + 5)) as Record<string, unknown>;
+    if (event.event === 'batch') options.onBatch?.(event as unknown as BatchProgress);
+    else if (event.event === 'epoch') options.onEpoch?.(event.record as EpochRecord, event.best as boolean);
+    else if (event.event === 'stage') options.onStage?.(event.stage as string, event.stoppedEarly as boolean, event.bestEpoch as number);
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve(status));
+  });
+  options.signal?.removeEventListener('abort', onAbort);
+  if (code !== 0) {
+    const why = tail.filter((l) => l.trim() !== '').slice(-15).join('\n');
+    throw new RunError('TL4322', `the torch trainer failed (exit ${code}); the job folder ${dir} keeps its checkpoint, so --resume continues it:\n${why}`);
+  }
+}
+
+/** A free TCP port for the rendezvous (several runs on one machine must not collide). */
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 29500));
+    });
+  });
+}

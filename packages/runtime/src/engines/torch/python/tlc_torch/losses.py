@@ -1,0 +1,31 @@
+"""The stage's loss and accuracy as the tfjs runtime computes them (train/loss.ts): probabilities
+from the head's output (softmax/sigmoid when the head is linear; one sigmoid unit becomes two
+columns), clipped to [1e-7, 1 - 1e-7], cross-entropy per sample, times its class weight, averaged."""
+import torch
+
+EPSILON = 1e-7
+
+
+def probabilities(output, head):
+    p = output
+    if head["outputActivation"] == "linear":
+        p = torch.sigmoid(p) if head["outputUnits"] == 1 else torch.softmax(p, dim=1)
+    if head["outputUnits"] == 1:
+        p = torch.cat([1 - p, p], dim=1)
+    return p
+
+
+def stage_loss(output, labels, head, loss, class_weights=None):
+    p = torch.clamp(probabilities(output, head), EPSILON, 1 - EPSILON)
+    onehot = torch.nn.functional.one_hot(labels.long(), p.shape[1]).to(p.dtype)
+    if loss == "binary_crossentropy" and head["outputUnits"] != 1:
+        per_sample = -(onehot * torch.log(p) + (1 - onehot) * torch.log(1 - p)).mean(dim=1)
+    else:
+        per_sample = -(onehot * torch.log(p)).sum(dim=1)
+    if class_weights is not None:
+        per_sample = per_sample * class_weights.to(p.device)[labels.long()]
+    return per_sample.mean()
+
+
+def hits(output, labels, head):
+    return (probabilities(output, head).argmax(dim=1) == labels).sum()

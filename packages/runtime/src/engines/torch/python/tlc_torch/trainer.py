@@ -1,0 +1,320 @@
+"""Executes a plan's training stages under torch.distributed.run (or alone): the tfjs runtime's
+training loop (train/stage.ts) in PyTorch, data parallel.
+
+python3 -m torch.distributed.run --nproc-per-node N -m tlc_torch.trainer JOB_DIR
+
+JOB_DIR holds job.json (the plan, the file lists, resolved stages), model.py (generated) and
+weights.safetensors (the starting weights). Per stage: the plan's frozen layers get no gradient and
+their BatchNormalization (or every backbone one, with batchNormInference) runs in eval mode; the
+optimizer has Keras's defaults; each epoch the shards of a seeded DistributedSampler are trained
+(DDP averages the gradients, so N processes with batch B/N each take the steps one process with
+batch B takes), trained BatchNormalization statistics are recomputed on 512 training images
+(precise BN, as the tfjs runtime does), rank 0 validates, and the best weights (by the plan's
+checkpoint monitor) are restored at the end of the stage. Rank 0 alone writes: after every epoch
+an atomic checkpoint (model, optimizer, stage, epoch, trackers, best weights) that --resume
+continues from, and at the end trained.safetensors. Progress goes to stdout as lines
+`@tlc {json}` that tlc reads back."""
+import copy
+import json
+import math
+import os
+import sys
+import time
+
+import torch
+import torch.distributed as dist
+
+from . import safetensors
+from .data import ImageFiles, Preprocess
+from .layers import module_key
+from .losses import hits, stage_loss
+from .model import build
+from .optimizers import make_optimizer
+
+PRECISE_BN_IMAGES = 512
+CHECKPOINT = "checkpoint.pt"
+TRAINED = "trained.safetensors"
+
+
+def emit(event, **fields):
+    print("@tlc " + json.dumps({"event": event, **fields}), flush=True)
+
+
+class Tracker:
+    """The tfjs runtime's MetricTracker: best value (by mode, beyond min_delta), epoch, patience."""
+
+    def __init__(self, monitor, mode, min_delta=0.0, state=None):
+        self.monitor, self.mode, self.min_delta = monitor, mode, min_delta
+        self.best, self.best_epoch, self.waited = None, -1, 0
+        if state:
+            self.best, self.best_epoch, self.waited = state["best"], state["bestEpoch"], state["waited"]
+
+    def update(self, epoch, value):
+        if self.best is None:
+            better = True
+        elif self.mode == "min":
+            better = value < self.best - self.min_delta
+        else:
+            better = value > self.best + self.min_delta
+        if better:
+            self.best, self.best_epoch, self.waited = value, epoch, 0
+        else:
+            self.waited += 1
+        return better
+
+    def state(self):
+        return {"best": self.best, "bestEpoch": self.best_epoch, "waited": self.waited}
+
+
+def monitored(record, monitor):
+    value = record.get(monitor)
+    return record[monitor[4:]] if value is None and monitor.startswith("val_") else value
+
+
+class Context:
+    """Rank, world size, device and the process group."""
+
+    def __init__(self, device):
+        self.world = int(os.environ.get("WORLD_SIZE", "1"))
+        self.rank = int(os.environ.get("RANK", "0"))
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        self.distributed = self.world > 1
+        if device == "cuda":
+            torch.cuda.set_device(local)
+            self.device = torch.device("cuda", local)
+        else:
+            self.device = torch.device("cpu")
+        if self.distributed:
+            dist.init_process_group("nccl" if device == "cuda" else "gloo")
+
+    def all_sum(self, values):
+        t = torch.tensor(values, dtype=torch.float64, device=self.device if self.device.type == "cuda" else "cpu")
+        if self.distributed:
+            dist.all_reduce(t)
+        return t.tolist()
+
+    def broadcast(self, value):
+        if not self.distributed:
+            return value
+        box = [value]
+        dist.broadcast_object_list(box, src=0)
+        return box[0]
+
+
+def batchnorm_layers(model):
+    from .layers import BatchNorm
+
+    return {name for name, m in model.layers.items() if isinstance(m, BatchNorm)}
+
+
+def configure_stage(model, stage, backbone):
+    """Freezing by Keras layer name; the BatchNormalization layers that stay in eval mode."""
+    frozen = {module_key(n) for n in stage["frozenLayers"]}
+    for name, module in model.layers.items():
+        for p in module.parameters():
+            p.requires_grad_(name not in frozen)
+    return {n for n in batchnorm_layers(model) if n in frozen or (stage["batchNormInference"] and n in backbone)}
+
+
+def set_train_mode(model, eval_bn):
+    model.train()
+    for name in eval_bn:
+        model.layers[name].eval()
+
+
+@torch.no_grad()
+def precise_batchnorm(model, ctx, loader, eval_bn, preprocess, limit):
+    """The tfjs runtime's recalibration: trained BN layers' moving statistics become the mean and
+    (biased) variance of their inputs over the first `limit` training images, in training mode."""
+    trained = sorted(batchnorm_layers(model) - eval_bn)
+    if not trained:
+        return
+    sums = {n: None for n in trained}
+    hooks = []
+    for name in trained:
+        def hook(_m, inputs, name=name):
+            x = inputs[0].to(torch.float64)
+            dims = [0, 2, 3] if x.dim() == 4 else [0]
+            n = x.numel() / x.shape[1]
+            mean = x.mean(dim=dims)
+            square = (x * x).mean(dim=dims)
+            acc = sums[name]
+            sums[name] = (n, mean * n, square * n) if acc is None else (acc[0] + n, acc[1] + mean * n, acc[2] + square * n)
+
+        hooks.append(model.layers[name].register_forward_pre_hook(hook))
+    set_train_mode(model, eval_bn)
+    seen = 0
+    try:
+        for pixels, _labels in loader:
+            model(preprocess(pixels.to(ctx.device)))
+            seen += pixels.shape[0] * ctx.world
+            if seen >= limit:
+                break
+    finally:
+        for h in hooks:
+            h.remove()
+    for name in trained:
+        acc = sums[name]
+        channels = model.layers[name].running_mean.numel()
+        flat = [0.0] + [0.0] * (2 * channels) if acc is None else [acc[0]] + acc[1].tolist() + acc[2].tolist()
+        total = ctx.all_sum(flat)
+        count = max(total[0], 1.0)
+        mean = torch.tensor(total[1 : 1 + channels], dtype=torch.float64) / count
+        variance = torch.clamp(torch.tensor(total[1 + channels :], dtype=torch.float64) / count - mean * mean, min=0)
+        layer = model.layers[name]
+        layer.running_mean.copy_(mean.to(layer.running_mean))
+        layer.running_var.copy_(variance.to(layer.running_var))
+
+
+@torch.no_grad()
+def evaluate(model, ctx, dataset, batch_size, preprocess, head, loss, eval_bn):
+    model.eval()
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False)
+    loss_sum = correct = count = 0.0
+    for pixels, labels in loader:
+        labels = labels.to(ctx.device)
+        out = model(preprocess(pixels.to(ctx.device)))
+        loss_sum += float(stage_loss(out, labels, head, loss)) * labels.shape[0]
+        correct += float(hits(out, labels, head))
+        count += labels.shape[0]
+    return {"loss": loss_sum / max(count, 1), "accuracy": correct / max(count, 1)}
+
+
+def atomic_save(obj, path):
+    temp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
+    with open(temp, "wb") as f:
+        torch.save(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temp, path)
+
+
+def run(job_dir, out_dir):
+    with open(os.path.join(job_dir, "job.json")) as f:
+        job = json.load(f)
+    ctx = Context(job.get("device", "cpu"))
+    threads = job.get("threadsPerProcess")
+    if threads:
+        torch.set_num_threads(threads)
+    model = build(os.path.join(job_dir, "model.py"), os.path.join(job_dir, "weights.safetensors")).to(ctx.device)
+    height, width, channels = job["image"]
+    preprocess = Preprocess(job["preprocess"], channels)
+    head = job["head"]
+    backbone = {module_key(n) for n in job["backboneLayers"]}
+    train_set = ImageFiles(job["train"]["files"], job["train"]["labels"], height, width, channels)
+    val_set = ImageFiles(job["validation"]["files"], job["validation"]["labels"], height, width, channels) if job.get("validation") else None
+    seed = int(job["seed"])
+
+    checkpoint_path = os.path.join(out_dir, CHECKPOINT)
+    resume = torch.load(checkpoint_path, map_location="cpu") if job.get("resume") and os.path.exists(checkpoint_path) else None
+    if resume:
+        model.load_state_dict(resume["model"])
+
+    for index, stage in enumerate(job["stages"]):
+        if resume and index < resume["stage"]:
+            continue
+        state = resume if resume and index == resume["stage"] else None
+        epochs = stage["epochs"]
+        if state and (state["stopped"] or state["completedEpochs"] >= epochs):
+            continue
+        eval_bn = configure_stage(model, stage, backbone)
+        params = [p for p in model.parameters() if p.requires_grad]
+        optimizer = make_optimizer(stage["optimizer"], params)
+        if state and state.get("optimizer"):
+            optimizer.load_state_dict(state["optimizer"])
+        trained = model
+        if ctx.distributed:
+            trained = torch.nn.parallel.DistributedDataParallel(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
+        batch = stage["batchSize"]
+        if batch % ctx.world != 0:
+            raise SystemExit(f"stage {stage['name']}: batch {batch} does not split evenly over {ctx.world} processes")
+        sampler = torch.utils.data.distributed.DistributedSampler(
+            train_set, num_replicas=ctx.world, rank=ctx.rank, shuffle=job.get("shuffle", True), seed=seed + index, drop_last=False
+        )
+        loader = torch.utils.data.DataLoader(train_set, batch_size=batch // ctx.world, sampler=sampler)
+        weights = torch.tensor(stage["classWeights"], dtype=torch.float32) if stage.get("classWeights") else None
+        checkpoint = Tracker(stage["checkpoint"]["monitor"], stage["checkpoint"]["mode"], 0.0, state and state["checkpoint"])
+        early_plan = stage.get("earlyStopping")
+        early = None
+        if early_plan:
+            mode = "min" if early_plan["monitor"].endswith("loss") else "max"
+            early = Tracker(early_plan["monitor"], mode, early_plan.get("minDelta") or 0.0, state and state["early"])
+        best = state["best"] if state else None
+        stopped = False
+        batches = math.ceil(len(train_set) / batch)
+        for epoch in range((state["completedEpochs"] if state else 0) + 1, epochs + 1):
+            started = time.perf_counter()
+            sampler.set_epoch(epoch)
+            torch.manual_seed(seed * 1000003 + index * 1009 + epoch * 101 + ctx.rank)  # dropout masks
+            set_train_mode(model, eval_bn)
+            loss_sum = correct = seen = 0.0
+            for step, (pixels, labels) in enumerate(loader, 1):
+                x = preprocess(pixels.to(ctx.device))
+                labels = labels.to(ctx.device)
+                out = trained(x)
+                loss = stage_loss(out, labels, head, stage["loss"], weights)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                value = float(loss)
+                if not math.isfinite(value):
+                    raise SystemExit(f"training diverged in stage {stage['name']}, epoch {epoch}, batch {step}: the loss is {value}; lower the learning rate")
+                loss_sum += value * labels.shape[0]
+                correct += float(hits(out.detach(), labels, head))
+                seen += labels.shape[0]
+                if ctx.rank == 0:
+                    emit("batch", stage=stage["name"], epoch=epoch, epochs=epochs, batch=step, batches=batches,
+                         loss=loss_sum / seen, accuracy=correct / seen, images=seen * ctx.world, seconds=time.perf_counter() - started)
+            loss_sum, correct, seen = ctx.all_sum([loss_sum, correct, seen])
+            precise_batchnorm(model, ctx, loader, eval_bn, preprocess, PRECISE_BN_IMAGES)
+            val = None
+            if val_set is not None and len(val_set) > 0:
+                val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn) if ctx.rank == 0 else None
+                val = ctx.broadcast(val)
+            seconds = time.perf_counter() - started
+            record = {
+                "stage": stage["name"], "epoch": epoch,
+                "loss": loss_sum / max(seen, 1), "accuracy": correct / max(seen, 1),
+                "val_loss": val["loss"] if val else None, "val_accuracy": val["accuracy"] if val else None,
+                "seconds": seconds, "imagesPerSecond": seen / seconds,
+            }
+            is_best = checkpoint.update(epoch, monitored(record, checkpoint.monitor))
+            if is_best:
+                best = copy.deepcopy(model.state_dict())
+            if early:
+                early.update(epoch, monitored(record, early.monitor))
+                stopped = early.waited >= early_plan["patience"] and epoch < epochs
+            if ctx.rank == 0:
+                atomic_save({
+                    "stage": index, "completedEpochs": epoch, "stopped": stopped,
+                    "checkpoint": checkpoint.state(), "early": early.state() if early else None,
+                    "model": model.state_dict(), "optimizer": optimizer.state_dict(), "best": best,
+                }, checkpoint_path)
+                emit("epoch", record=record, best=is_best)
+            if stopped:
+                break
+        if best is not None:
+            model.load_state_dict(best)
+        if ctx.rank == 0:
+            atomic_save({
+                "stage": index + 1, "completedEpochs": 0, "stopped": False, "checkpoint": None, "early": None,
+                "model": model.state_dict(), "optimizer": None, "best": None,
+            }, checkpoint_path)
+            emit("stage", stage=stage["name"], stoppedEarly=stopped, bestEpoch=checkpoint.best_epoch)
+        resume = None
+    if ctx.rank == 0:
+        safetensors.save(model.state_dict(), os.path.join(out_dir, TRAINED), {"producer": "tlc_torch.trainer"})
+        emit("done")
+    if ctx.distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+
+
+def main(argv):
+    job_dir = argv[0]
+    out_dir = argv[1] if len(argv) > 1 else job_dir
+    run(job_dir, out_dir)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
