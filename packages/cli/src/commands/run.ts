@@ -8,10 +8,12 @@ import type { Command } from './registry';
 
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 const TRUNKS = ['auto', 'onnx', 'tfjs'] as const;
+const ENGINES = ['auto', 'tfjs', 'torch'] as const;
+const DEVICES = ['cpu', 'cuda'] as const;
 
 const spec = {
   name: 'run',
-  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--json] [--quiet] | tlc run --resume RUN_DIR',
+  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--engine auto|tfjs|torch [--nproc N] [--device cpu|cuda] [--emit DIR]] [--json] [--quiet] | tlc run --resume RUN_DIR',
   help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
 fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
 Paths in the plan are relative to the file's folder. Everything the run makes goes to
@@ -30,6 +32,15 @@ Options:
                     webgpu (any adapter, a software one included), wasm or cpu
   --trunk T         what runs the frozen trunk: auto (default: onnxruntime
                     when it loads, else the tfjs backend), onnx or tfjs
+  --engine E        who trains: auto or tfjs (default: TensorFlow.js, the reference),
+                    or torch: PyTorch under torch.distributed.run (python3 with
+                    torch 1.13+); evaluation, export and the report stay the same
+  --nproc N         torch: training processes on this machine (default 1); the
+                    stage's batch is split over them (data parallel)
+  --device D        torch: cpu (default, gloo) or cuda (nccl)
+  --emit DIR        torch: write a self-contained job folder to DIR (generated
+                    model, weights, file lists, trainer, launch.sh) for a cluster,
+                    print the multi-node and SLURM commands, and stop
   --json            progress to stderr; the last stdout line is one JSON object
                     {runDir, backend, trunk, stages, evaluation, seconds}
   --quiet           print nothing but errors (and the JSON with --json)
@@ -47,6 +58,10 @@ Example:
     epochs: { type: 'string' },
     backend: { type: 'string' },
     trunk: { type: 'string' },
+    engine: { type: 'string' },
+    nproc: { type: 'string' },
+    device: { type: 'string' },
+    emit: { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
     resume: { type: 'string' },
@@ -65,6 +80,19 @@ export const runCommand: Command = {
     if (bad !== undefined) return bad;
     const badTrunk = checkChoice(spec, 'trunk', values.trunk, TRUNKS);
     if (badTrunk !== undefined) return badTrunk;
+    const badEngine = checkChoice(spec, 'engine', values.engine, ENGINES);
+    if (badEngine !== undefined) return badEngine;
+    const badDevice = checkChoice(spec, 'device', values.device, DEVICES);
+    if (badDevice !== undefined) return badDevice;
+    const torch = values.engine === 'torch';
+    if (!torch && (values.nproc !== undefined || values.device !== undefined || values.emit !== undefined)) {
+      return usageError(spec, '--nproc, --device and --emit are options of --engine torch');
+    }
+    let nproc = 1;
+    if (values.nproc !== undefined) {
+      nproc = Number(values.nproc);
+      if (!Number.isInteger(nproc) || nproc < 1) return usageError(spec, `--nproc must be a whole number of at least 1 (got \`${values.nproc}\`)`);
+    }
     let epochs: number | undefined;
     if (values.epochs !== undefined) {
       epochs = Number(values.epochs);
@@ -77,9 +105,13 @@ export const runCommand: Command = {
     const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-    const { RunLog, runPlan, releaseBackend } = await import('@tlc/runtime');
+    const { RunLog, runPlan, releaseBackend, emitTorchJob } = await import('@tlc/runtime');
     const log = new RunLog({ quiet: values.quiet, json: values.json });
     try {
+      if (values.emit !== undefined) {
+        await emitTorchJob(loaded.plan, { baseDir: loaded.baseDir, data: values.data, epochs, nproc, device: (values.device ?? 'cpu') as 'cpu' | 'cuda', dir: path.resolve(values.emit), log });
+        return 0;
+      }
       const summary = await runPlan(loaded.plan, {
         baseDir: loaded.baseDir,
         data: values.data,
@@ -87,6 +119,9 @@ export const runCommand: Command = {
         epochs,
         backend: (values.backend ?? 'auto') as BackendPreference,
         trunk: (values.trunk ?? 'auto') as TrunkRuntime,
+        engine: torch ? 'torch' : 'tfjs',
+        nproc,
+        device: (values.device ?? 'cpu') as 'cpu' | 'cuda',
         log,
         resume,
         source: loaded.source,

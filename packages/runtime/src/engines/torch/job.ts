@@ -3,7 +3,7 @@
 // assembled tfjs model), weights.safetensors (its current weights in PyTorch layouts), the
 // tlc_torch package, weights.json (the map back to tfjs names) and launch.sh.
 import { cpSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import type { LoadedData } from '../../data/load';
@@ -39,6 +39,8 @@ export interface JobOptions {
   nproc: number;
   /** Continue from the folder's checkpoint.pt. */
   resume?: boolean;
+  /** The folder image paths are written relative to (the trainer reads TLC_DATA_ROOT instead when set). */
+  dataRoot: string;
 }
 
 export interface WrittenJob {
@@ -65,7 +67,7 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
-  const list = (d: LoadedData['training']) => ({ files: [...d.files], labels: Array.from(d.labels) });
+  const list = (d: LoadedData['training']) => ({ files: d.files.map((f) => relative(options.dataRoot, f)), labels: Array.from(d.labels) });
   const job = {
     version: 1,
     name: plan.name,
@@ -75,6 +77,7 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     head: { outputUnits: plan.head.outputUnits, outputActivation: plan.head.outputActivation },
     backboneLayers: [...options.backboneLayers],
     classes: data.classes,
+    dataRoot: options.dataRoot,
     seed: plan.data?.seed ?? 42,
     shuffle: plan.data?.shuffle ?? true,
     resume: options.resume ?? false,

@@ -54,8 +54,10 @@ export function decodeSafetensors(bytes: Uint8Array): Map<string, NamedArray> {
     if (entry.dtype !== 'F32') throw new Error(`tensor ${name} is ${entry.dtype}; only F32 is read`);
     const [begin, end] = entry.data_offsets;
     if (base + end > bytes.length || end - begin !== entry.shape.reduce((a, b) => a * b, 1) * 4) throw new Error(`tensor ${name}: bad byte range`);
-    // Copy: the file's offsets need not be 4-byte aligned.
-    const data = new Float32Array(bytes.slice(base + begin, base + end).buffer);
+    // A copy: the file's offsets need not be 4-byte aligned (and a Buffer's slice is a view).
+    const copy = new Uint8Array(end - begin);
+    copy.set(bytes.subarray(base + begin, base + end));
+    const data = new Float32Array(copy.buffer);
     tensors.set(name, { name, shape: entry.shape, data });
   }
   return tensors;

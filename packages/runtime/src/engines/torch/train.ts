@@ -23,6 +23,8 @@ export interface TorchTrainOptions {
   model: tf.LayersModel;
   backboneLayers: ReadonlySet<string>;
   data: LoadedData;
+  /** The data folder (image paths in the job are relative to it). */
+  dataRoot: string;
   runDir: string;
   epochs?: number;
   nproc: number;

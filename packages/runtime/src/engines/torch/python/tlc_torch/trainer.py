@@ -34,6 +34,7 @@ from .optimizers import make_optimizer
 PRECISE_BN_IMAGES = 512
 CHECKPOINT = "checkpoint.pt"
 TRAINED = "trained.safetensors"
+METRICS = "epochs.jsonl"
 
 
 def emit(event, **fields):
@@ -201,8 +202,10 @@ def run(job_dir, out_dir):
     preprocess = Preprocess(job["preprocess"], channels)
     head = job["head"]
     backbone = {module_key(n) for n in job["backboneLayers"]}
-    train_set = ImageFiles(job["train"]["files"], job["train"]["labels"], height, width, channels)
-    val_set = ImageFiles(job["validation"]["files"], job["validation"]["labels"], height, width, channels) if job.get("validation") else None
+    root = os.environ.get("TLC_DATA_ROOT") or job["dataRoot"]
+    files = lambda part: [os.path.join(root, f) for f in part["files"]]
+    train_set = ImageFiles(files(job["train"]), job["train"]["labels"], height, width, channels)
+    val_set = ImageFiles(files(job["validation"]), job["validation"]["labels"], height, width, channels) if job.get("validation") else None
     seed = int(job["seed"])
 
     checkpoint_path = os.path.join(out_dir, CHECKPOINT)
@@ -290,6 +293,8 @@ def run(job_dir, out_dir):
                     "checkpoint": checkpoint.state(), "early": early.state() if early else None,
                     "model": model.state_dict(), "optimizer": optimizer.state_dict(), "best": best,
                 }, checkpoint_path)
+                with open(os.path.join(out_dir, METRICS), "a") as f:
+                    f.write(json.dumps({"record": record, "best": is_best}) + "\n")
                 emit("epoch", record=record, best=is_best)
             if stopped:
                 break
