@@ -123,7 +123,16 @@ class BatchNorm(nn.Module):
         self.eps, self.momentum = eps, momentum
 
     def forward(self, x):
-        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, self.training, self.momentum, self.eps)
+        if not self.training:
+            return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
+        # As Keras/tfjs: the moving variance follows the biased batch variance (PyTorch's own
+        # update uses the unbiased one).
+        dims = [0, 2, 3] if x.dim() == 4 else [0]
+        with torch.no_grad():
+            variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
+            self.running_mean.sub_((self.running_mean - mean) * self.momentum)
+            self.running_var.sub_((self.running_var - variance) * self.momentum)
+        return F.batch_norm(x, None, None, self.weight, self.bias, True, 0.0, self.eps)
 
 
 class LayerNorm(nn.Module):
