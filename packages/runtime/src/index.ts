@@ -34,4 +34,4 @@ export { embedFiles, type Embedding } from './export/embed';
 export { exportModel } from './export/export';
 export { classificationMetrics, type Metrics, type ClassReport } from './evaluate/metrics';
 export type { Evaluation, Misclassified } from './evaluate/evaluate';
-export { emitTorchJob } from './engines/torch/emit';
+export { emitTorchJob, torchAvailable } from './engines/torch/index';

@@ -23,6 +23,12 @@ export interface RunOptions {
   resume?: string;
   /** Feature caches larger than this go to disk under the run folder (default 1 GiB). */
   memoryCacheBytes?: number;
+  /** `--engine`: what trains the stages (default tfjs, the reference; torch: PyTorch under torchrun). */
+  engine?: 'tfjs' | 'torch';
+  /** `--nproc N`: the torch engine's processes on this machine (default 1). */
+  nproc?: number;
+  /** `--device cpu|cuda`: the torch engine's device (default cpu). */
+  device?: 'cpu' | 'cuda';
   /** The `.tl` source the plan came from, shown (highlighted) in report.html; never executed. */
   source?: { file: string; text: string };
 }

@@ -14,7 +14,9 @@
 //
 // Everything but phase 5's engine is engine-independent.
 import type { Plan } from '@tlc/plan';
+import type { TrainingEngine } from '../engine/engine';
 import { tfjsEngine } from '../engines/tfjs/index';
+import { findTorchPython, torchEngine } from '../engines/torch/index';
 import type { RunOptions } from './context';
 import { InterruptGuard } from './interrupt';
 import { startBackend } from './phases/backend';
@@ -33,6 +35,8 @@ export type { RunSummary, StageSummary } from './phases/report';
 export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSummary> {
   const started = performance.now();
   const log = runOptions.log ?? new RunLog();
+  // The torch engine's TL4320 (no PyTorch) before any work.
+  if (runOptions.engine === 'torch') findTorchPython();
   // 1 backend
   const backend = await startBackend(runOptions.backend, log);
   // 2 data (the run folder checked first: a resumed run's options say which data; --out must be free)
@@ -46,7 +50,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     // 4 model
     const model = await buildModel(run, resumed);
     // 5 stages
-    const trained = await trainStages(tfjsEngine, run, data, model, resumed);
+    const trained = await trainStages(engineFor(options), run, data, model, resumed);
     // 6 evaluate
     const evaluation = await evaluateRun(run, model.model, data);
     // 7 export (+ predict)
@@ -58,4 +62,9 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
   } finally {
     guard.dispose();
   }
+}
+
+/** The engine `--engine` names: tfjs unless torch is asked for (auto never picks torch). */
+function engineFor(options: RunOptions): TrainingEngine {
+  return options.engine === 'torch' ? torchEngine({ nproc: options.nproc ?? 1, device: options.device ?? 'cpu' }) : tfjsEngine;
 }

@@ -4,10 +4,9 @@ import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '@tlc/plan';
 import { selectBackend } from '../../backend/index';
-import { loadData } from '../../data/load';
-import { assembleModel, checkHeadFitsClasses } from '../../model/assemble';
+import { assembleModel } from '../../model/assemble';
 import type { RunLog } from '../../run/progress';
-import { dataPlan } from '../../run/run-plan';
+import { loadRunData } from '../../run/phases/data';
 import { JOB_FILES, writeJob, type TorchDevice } from './job';
 
 export interface EmitOptions {
@@ -38,12 +37,10 @@ export function slurmScript(name: string, nodes: number, nproc: number, device: 
 
 export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<void> {
   await selectBackend('auto');
-  const data = dataPlan(plan, options);
-  const loaded = await loadData(data, options.baseDir);
-  checkHeadFitsClasses(plan, loaded.classes);
+  const { plan: data, loaded } = await loadRunData(plan, { baseDir: options.baseDir, data: options.data }, options.log);
   const { model, backboneLayers } = await assembleModel(plan, { baseDir: options.baseDir });
   try {
-    writeJob(options.dir, { plan, model, backboneLayers, data: loaded, epochs: options.epochs, device: options.device, nproc: options.nproc, dataRoot: data.directory });
+    writeJob(options.dir, { plan, model, backboneLayers, dataPlan: data, data: loaded, epochs: options.epochs, device: options.device, nproc: options.nproc, handBack: false });
   } finally {
     model.dispose();
   }
@@ -57,5 +54,5 @@ export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<vo
   log.line('several nodes:  on node R of M (R = 0 .. M-1), with HOST:PORT reachable on node 0:');
   log.line(`  python3 -m torch.distributed.run --nnodes M --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:PORT --nproc_per_node ${options.nproc} -m tlc_torch.trainer .`);
   log.line(`SLURM:          sbatch ${join(options.dir, 'slurm.sh')}   (2 nodes; edit --nodes)`);
-  log.line(`afterwards the folder holds ${JOB_FILES.trained} and epochs.jsonl`);
+  log.line(`afterwards the folder holds ${JOB_FILES.trained} (the trained weights, PyTorch state_dict keys) and ${JOB_FILES.epochs}; a rerun of ${JOB_FILES.launch} continues from ${JOB_FILES.checkpoint}`);
 }

@@ -5,8 +5,9 @@
 import { cpSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { Plan } from '@tlc/plan';
-import type { LoadedData } from '../../data/load';
+import type { DataPlan, Plan } from '@tlc/plan';
+import type { ImageDataset } from '../../data/dataset';
+import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
 import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
 import { RunError } from '../../run/errors';
@@ -25,22 +26,33 @@ export const JOB_FILES = {
   package: 'tlc_torch',
   trained: 'trained.safetensors',
   checkpoint: 'checkpoint.pt',
+  epochs: 'epochs.jsonl',
+  resumeOptimizer: 'resume-optimizer.pt',
+  resumeBest: 'resume-best.safetensors',
 } as const;
 
 export interface JobOptions {
   plan: Plan;
   model: tf.LayersModel;
   backboneLayers: ReadonlySet<string>;
-  data: LoadedData;
+  /** The data statement (directory absolute: image paths are written relative to it; the trainer reads TLC_DATA_ROOT instead when set). */
+  dataPlan: DataPlan;
+  data: { classes: string[]; training: ImageDataset; validation: ImageDataset | null };
+  /** The plan's stages this job trains, by index (default: all). */
+  stages?: number[];
   /** Per-stage epoch override (`--epochs`). */
   epochs?: number;
   device: TorchDevice;
   /** Processes per node the launch script starts by default. */
   nproc: number;
-  /** Continue from the folder's checkpoint.pt. */
-  resume?: boolean;
-  /** The folder image paths are written relative to (the trainer reads TLC_DATA_ROOT instead when set). */
-  dataRoot: string;
+  /**
+   * Inside a tlc run: the trainer hands every epoch's weights and optimizer state back (files
+   * epoch-S-E.safetensors and optimizer-S-E.pt) for the run's own checkpoints. Otherwise (an
+   * emitted job) it keeps checkpoint.pt, which a rerun of launch.sh continues from.
+   */
+  handBack: boolean;
+  /** Continue the (one) stage from this state; its optimizer and best weights as files beside. */
+  resume?: StageState | null;
 }
 
 export interface WrittenJob {
@@ -55,19 +67,21 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
   return ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node', String(nproc), ...extra, '-m', 'tlc_torch.trainer', '.'];
 }
 
-function checkSupported(plan: Plan): void {
-  if (plan.data?.augment) {
+function checkSupported(data: DataPlan): void {
+  if (data.augment) {
     throw new RunError('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`');
   }
 }
 
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
-  checkSupported(plan);
+  checkSupported(options.dataPlan);
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
-  const list = (d: LoadedData['training']) => ({ files: d.files.map((f) => relative(options.dataRoot, f)), labels: Array.from(d.labels) });
+  const dataRoot = options.dataPlan.directory;
+  const list = (d: ImageDataset) => ({ files: d.files.map((f) => relative(dataRoot, f)), labels: Array.from(d.labels) });
+  const indices = options.stages ?? plan.stages.map((_, i) => i);
   const job = {
     version: 1,
     name: plan.name,
@@ -77,15 +91,20 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     head: { outputUnits: plan.head.outputUnits, outputActivation: plan.head.outputActivation },
     backboneLayers: [...options.backboneLayers],
     classes: data.classes,
-    dataRoot: options.dataRoot,
-    seed: plan.data?.seed ?? 42,
-    shuffle: plan.data?.shuffle ?? true,
-    resume: options.resume ?? false,
-    stages: plan.stages.map((stage) => ({
-      ...stage,
-      epochs: options.epochs ?? stage.epochs,
-      classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
-    })),
+    dataRoot,
+    seed: options.dataPlan.seed,
+    shuffle: options.dataPlan.shuffle,
+    handBack: options.handBack,
+    resume: options.resume ?? null,
+    stages: indices.map((index) => {
+      const stage = plan.stages[index];
+      return {
+        ...stage,
+        index,
+        epochs: options.epochs ?? stage.epochs,
+        classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
+      };
+    }),
     train: list(data.training),
     validation: data.validation && data.validation.size > 0 ? list(data.validation) : null,
   };

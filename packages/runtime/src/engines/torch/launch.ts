@@ -3,14 +3,23 @@
 // other output is kept for the error message when it fails.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { BatchProgress, EpochRecord } from '../../train/stage';
+import type { BatchProgress, EpochRecord, StageState } from '../../engine/engine';
 import { RunError } from '../../run/errors';
 import { findTorchPython, pythonEnv } from './python';
 import { trainerArgs } from './job';
 
+/** An epoch as the trainer reports it: its files (inside the job folder) hold its weights and optimizer state. */
+export interface TrainerEpoch {
+  record: EpochRecord;
+  best: boolean;
+  state: StageState;
+  weights: string;
+  optimizer: string;
+}
+
 export interface TrainerEvents {
   onBatch?(progress: BatchProgress): void;
-  onEpoch?(record: EpochRecord, best: boolean): void;
+  onEpoch?(epoch: TrainerEpoch): void;
   onStage?(stage: string, stoppedEarly: boolean, bestEpoch: number): void;
 }
 
@@ -48,7 +57,7 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
     if (at < 0) return keep(line);
     const event = JSON.parse(line.slice(at + 5)) as Record<string, unknown>;
     if (event.event === 'batch') options.onBatch?.(event as unknown as BatchProgress);
-    else if (event.event === 'epoch') options.onEpoch?.(event.record as EpochRecord, event.best as boolean);
+    else if (event.event === 'epoch') options.onEpoch?.(event as unknown as TrainerEpoch);
     else if (event.event === 'stage') options.onStage?.(event.stage as string, event.stoppedEarly as boolean, event.bestEpoch as number);
   });
   const code = await new Promise<number | null>((resolve, reject) => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RunLog, runPlan, predictFiles, loadExportedModel } from '../../../src/index';
 import { decodeSafetensors } from '../../../src/engines/torch/safetensors';
 import { JOB_FILES } from '../../../src/engines/torch/job';
-import { TORCH_DIR } from '../../../src/engines/torch/train';
+import { stageDir } from '../../../src/engines/torch/index';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch } from './torch-env';
 
@@ -32,7 +32,7 @@ const plan = () => makePlan({
 });
 
 function trained(runDir: string) {
-  return decodeSafetensors(new Uint8Array(readFileSync(join(runDir, TORCH_DIR, JOB_FILES.trained))));
+  return decodeSafetensors(new Uint8Array(readFileSync(join(stageDir(runDir, 0, 'train'), JOB_FILES.trained))));
 }
 
 describeTorch('the torch engine under torch.distributed.run', () => {
@@ -57,7 +57,7 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     }
 
     // The epochs came back as the run's own lines and metrics.csv rows.
-    expect(lines.join('')).toMatch(/torch engine: PyTorch .*2 processes on cpu \(gloo/);
+    expect(lines.join('')).toMatch(/stage train: PyTorch .* trains the whole model, 2 processes on cpu \(gloo/);
     expect(lines.join('')).toMatch(/train epoch 2\/2 {2}loss/);
     expect(two.stages[0].epochs).toBe(2);
     const csv = readFileSync(join(two.runDir, 'metrics.csv'), 'utf8').trim().split('\n');

@@ -35,6 +35,8 @@ PRECISE_BN_IMAGES = 512
 CHECKPOINT = "checkpoint.pt"
 TRAINED = "trained.safetensors"
 METRICS = "epochs.jsonl"
+RESUME_OPTIMIZER = "resume-optimizer.pt"
+RESUME_BEST = "resume-best.safetensors"
 
 
 def emit(event, **fields):
@@ -209,11 +211,24 @@ def run(job_dir, out_dir):
     seed = int(job["seed"])
 
     checkpoint_path = os.path.join(out_dir, CHECKPOINT)
-    resume = torch.load(checkpoint_path, map_location="cpu") if job.get("resume") and os.path.exists(checkpoint_path) else None
-    if resume:
+    hand_back = job.get("handBack", False)
+    # Where to start: a tlc run's resume state (with the optimizer and best weights beside it), or
+    # an emitted job's own checkpoint.pt from an earlier launch.
+    resume = None
+    if job.get("resume"):
+        resume = dict(job["resume"], stage=job["stages"][0]["index"], optimizer=None, best=None)
+        optimizer_file = os.path.join(out_dir, RESUME_OPTIMIZER)
+        if os.path.exists(optimizer_file):
+            resume["optimizer"] = torch.load(optimizer_file, map_location="cpu")
+        best_file = os.path.join(out_dir, RESUME_BEST)
+        if os.path.exists(best_file):
+            resume["best"] = safetensors.load(best_file)
+    elif not hand_back and os.path.exists(checkpoint_path):
+        resume = torch.load(checkpoint_path, map_location="cpu")
         model.load_state_dict(resume["model"])
 
-    for index, stage in enumerate(job["stages"]):
+    for stage in job["stages"]:
+        index = stage["index"]
         if resume and index < resume["stage"]:
             continue
         state = resume if resume and index == resume["stage"] else None
@@ -236,12 +251,12 @@ def run(job_dir, out_dir):
         )
         loader = torch.utils.data.DataLoader(train_set, batch_size=batch // ctx.world, sampler=sampler)
         weights = torch.tensor(stage["classWeights"], dtype=torch.float32) if stage.get("classWeights") else None
-        checkpoint = Tracker(stage["checkpoint"]["monitor"], stage["checkpoint"]["mode"], 0.0, state and state["checkpoint"])
+        checkpoint = Tracker(stage["checkpoint"]["monitor"], stage["checkpoint"]["mode"], 0.0, state and state.get("checkpoint"))
         early_plan = stage.get("earlyStopping")
         early = None
         if early_plan:
             mode = "min" if early_plan["monitor"].endswith("loss") else "max"
-            early = Tracker(early_plan["monitor"], mode, early_plan.get("minDelta") or 0.0, state and state["early"])
+            early = Tracker(early_plan["monitor"], mode, early_plan.get("minDelta") or 0.0, state and state.get("early"))
         best = state["best"] if state else None
         stopped = False
         batches = math.ceil(len(train_set) / batch)
@@ -288,23 +303,28 @@ def run(job_dir, out_dir):
                 early.update(epoch, monitored(record, early.monitor))
                 stopped = early.waited >= early_plan["patience"] and epoch < epochs
             if ctx.rank == 0:
-                atomic_save({
-                    "stage": index, "completedEpochs": epoch, "stopped": stopped,
-                    "checkpoint": checkpoint.state(), "early": early.state() if early else None,
-                    "model": model.state_dict(), "optimizer": optimizer.state_dict(), "best": best,
-                }, checkpoint_path)
+                stage_state = {"completedEpochs": epoch, "checkpoint": checkpoint.state(), "early": early.state() if early else None, "stopped": stopped}
+                files = {}
+                if hand_back:
+                    # This epoch's weights and optimizer state, for the run's own checkpoints.
+                    files = {"weights": f"epoch-{index + 1}-{epoch}.safetensors", "optimizer": f"optimizer-{index + 1}-{epoch}.pt"}
+                    safetensors.save(model.state_dict(), os.path.join(out_dir, files["weights"]))
+                    atomic_save(optimizer.state_dict(), os.path.join(out_dir, files["optimizer"]))
+                else:
+                    atomic_save(dict(stage_state, stage=index, model=model.state_dict(), optimizer=optimizer.state_dict(), best=best), checkpoint_path)
                 with open(os.path.join(out_dir, METRICS), "a") as f:
                     f.write(json.dumps({"record": record, "best": is_best}) + "\n")
-                emit("epoch", record=record, best=is_best)
+                emit("epoch", record=record, best=is_best, state=stage_state, **files)
             if stopped:
                 break
         if best is not None:
             model.load_state_dict(best)
         if ctx.rank == 0:
-            atomic_save({
-                "stage": index + 1, "completedEpochs": 0, "stopped": False, "checkpoint": None, "early": None,
-                "model": model.state_dict(), "optimizer": None, "best": None,
-            }, checkpoint_path)
+            if not hand_back:
+                atomic_save({
+                    "stage": index + 1, "completedEpochs": 0, "stopped": False, "checkpoint": None, "early": None,
+                    "model": model.state_dict(), "optimizer": None, "best": None,
+                }, checkpoint_path)
             emit("stage", stage=stage["name"], stoppedEarly=stopped, bestEpoch=checkpoint.best_epoch)
         resume = None
     if ctx.rank == 0:
