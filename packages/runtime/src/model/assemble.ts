@@ -62,20 +62,28 @@ export async function buildPlanBackbone(plan: Plan, options: AssembleOptions): P
     path = isAbsolute(weights.path) ? weights.path : resolve(options.baseDir, weights.path);
     format = weights.format;
   }
-  const match = weights.source === 'imagenet' ? findModel(spec.architecture)?.weightsMatch : undefined; // Keras's old files load by order
+  // Families whose Keras files carry automatic names older than the builder's load by order, as
+  // Keras loads an .h5 file: ImageNet files and the user's own (.h5, or a model.json converted
+  // from an old Keras, paired in its modelTopology's order).
+  const match = findModel(spec.architecture)?.weightsMatch;
   const report = await loadWeights(backbone, { path, format }, { ...(firstConv ? { firstConv } : {}), match });
   if (weights.source === 'imagenet') requireEveryLayer(report, `${spec.architecture}${spec.alpha !== null ? ` alpha ${spec.alpha}` : ''}`);
   return { backbone, weightsNote: formatWeightsReport(report) };
 }
 
 /**
- * TL4402 unless the ImageNet file gave every layer of the backbone its weights (but the first
- * convolution that `adapt skip` re-initialises): the catalog's file is the model's own, so a
- * layer left out means another model's file under its name (one Keras publishes no hash for).
+ * TL4402 unless the ImageNet file gave every weight of the backbone its value, once (but the
+ * first convolution that `adapt skip` re-initialises): the catalog's file is the model's own, so
+ * a weight left out means another model's file under its name (one Keras publishes no hash for).
  */
 function requireEveryLayer(report: WeightsReport, model: string): void {
   const missed = report.skipped.filter(({ layer }) => !(report.adapted?.method === 'skip' && layer === report.adapted.layer));
-  if (missed.length > 0) throw wrongModelWeightsFile(report.source, model, missed.map(({ layer, reason }) => `layer ${layer}: ${reason}`));
+  const problems = [
+    ...missed.map(({ layer, reason }) => `layer ${layer}: ${reason}`),
+    ...report.unassigned.filter((w) => !missed.some(({ layer }) => w.startsWith(`${layer}/`))).map((w) => `weight ${w}: not set from the file`),
+    ...report.assignedTwice.map((w) => `weight ${w}: set more than once`),
+  ];
+  if (problems.length > 0) throw wrongModelWeightsFile(report.source, model, problems);
 }
 
 /** Backbone + head as one model. */

@@ -41,3 +41,17 @@ export function unknownWeightsFile(path: string, suggestion: string | undefined)
     'TL4403',
   );
 }
+
+/**
+ * TL4404: pairing a file's layers with the model's by order (the catalog's `weightsMatch` for
+ * files whose automatic layer names predate the model's) meets a pair it cannot be sure of: a
+ * shape or weight count that differs, a model layer with no file layer left, a file layer whose
+ * place in the order is unknown. Nothing is loaded.
+ */
+export function unpairableWeights(source: string, layer: string, detail: string): WeightsError {
+  return new WeightsError(
+    `cannot pair the weights of ${source} with the model's layers by order: layer ${layer}: ${detail}\n` +
+      "  The file's layers must come in the model's order (Keras's model.layers; a model.json's modelTopology); nothing was loaded.",
+    'TL4404',
+  );
+}

@@ -52,13 +52,18 @@ async function layerProblems(path: string, known: KnownWeightsFile): Promise<str
   const size = Math.ceil(Math.max(entry.minInputSize, 32) / entry.inputSizeMultiple) * entry.inputSizeMultiple;
   const model = buildBackbone(user.model, { inputShape: [size, size, 3], ...(user.alpha !== undefined ? { alpha: user.alpha } : {}), init: 'zeros' });
   try {
-    const report = await loadWeights(model, { path, format: 'h5' }, { match: entry.weightsMatch ?? 'name' }).catch((error: unknown) => {
-      if (error instanceof WeightsError && error.code === undefined) throw damagedWeightsFile(error.message);
-      throw error;
-    });
+    let report;
+    try {
+      report = await loadWeights(model, { path, format: 'h5' }, { match: entry.weightsMatch ?? 'name' });
+    } catch (error) {
+      if (!(error instanceof WeightsError)) throw error;
+      if (error.code === 'TL4404') return [error.message.split('\n')[0]]; // layers out of the model's order
+      throw error.code === undefined ? damagedWeightsFile(error.message) : error;
+    }
     return [
       ...report.skipped.map(({ layer, reason }) => `layer ${layer}: ${reason}`),
       ...report.unused.map((layer) => `the file's layer ${layer} is not in the model`),
+      ...report.assignedTwice.map((weight) => `weight ${weight} set more than once`),
     ];
   } finally {
     model.dispose();

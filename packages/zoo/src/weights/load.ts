@@ -5,8 +5,10 @@
 // beta, moving mean, moving variance; depthwise, pointwise, bias), after checking counts and shapes. For a grayscale model with RGB weights, the first
 // convolution is adapted (./grayscale; `adapt skip` re-initialises it) and per-channel
 // statistics of in-model preprocessing before it become their mean (one value, as the language
-// brief asks). Layers that do not fit keep their initial weights and are reported, never a
-// crash; the caller decides whether a report with nothing matched is fatal.
+// brief asks). Matched by name, layers that do not fit keep their initial weights and are
+// reported, never a crash; matched by order, a pair in doubt stops the load (TL4404, ./pairing).
+// Every weight is counted: the report names those no file value reached and any set twice. The
+// caller decides whether a report with layers left out is fatal (`weights imagenet`: TL4402).
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,7 +16,7 @@ import type { GrayscaleAdaptation } from './grayscale';
 import { adaptKernelToGrayscale } from './grayscale';
 import { openKerasH5 } from './h5-reader';
 import { MODEL_JSON } from './model-dir';
-import { pairLayers, weightUnits, type WeightsMatch } from './pairing';
+import { alignByName, pairLayers, weightUnits, type WeightsMatch } from './pairing';
 import type { WeightsReport } from './report';
 import { shortWeightName, type FileLayer, type FileWeight, type WeightsSource } from './source';
 import { openTfjsModel } from './tfjs-reader';
@@ -59,8 +61,12 @@ export async function loadWeights(
 
 function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: string, options: LoadWeightsOptions): WeightsReport {
   const match = options.match ?? 'name';
-  const report: WeightsReport = { source: sourcePath, match, matched: [], skipped: [], unused: [] };
-  const pairs = pairLayers(model, file, match);
+  const report: WeightsReport = { source: sourcePath, match, matched: [], skipped: [], unused: [], unassigned: [], assignedTwice: [] };
+  // Every weight set from the file, and every file weight used, counted: each exactly once.
+  const assigned = new Map<ModelWeight, number>();
+  const given = new Map<FileWeight, number>();
+  const reinitialised = new Set<ModelWeight>();
+  const pairs = pairLayers(model, file, match, sourcePath);
   const used = new Set<FileLayer>();
   const firstConv = options.firstConv ? weightUnits(model, () => false).find((l) => l.name === options.firstConv!.layer) : undefined;
   const firstConvUnit = firstConv ? pairs.findIndex(({ unit }) => unit === firstConv || unit.weights.includes(firstConv.weights[0])) : -1;
@@ -121,12 +127,23 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
       });
       unit.setWeights(tensors);
     });
+    values.forEach((v, i) => {
+      if (v === undefined) return void reinitialised.add(modelWeights[i]);
+      assigned.set(modelWeights[i], (assigned.get(modelWeights[i]) ?? 0) + 1);
+      given.set(fileWeights[i], (given.get(fileWeights[i]) ?? 0) + 1);
+    });
     if (grayscale && options.firstConv!.method === 'sum') report.adapted = { layer: firstConv!.name, method: 'sum' };
     if (averaged.some(Boolean)) (report.averagedForGrayscale ??= []).push(unit.name);
     if (unit !== firstConv || reinitialise.length === 0) report.matched.push(unit.name);
   });
 
   report.unused = file.layers.filter((layer) => layer.weights.length > 0 && !used.has(layer)).map((layer) => layer.name);
+  const modelWeights = [...new Set(model.weights)];
+  report.unassigned = modelWeights.filter((w) => !assigned.has(w) && !reinitialised.has(w)).map((w) => w.originalName);
+  report.assignedTwice = [
+    ...modelWeights.filter((w) => (assigned.get(w) ?? 0) > 1).map((w) => w.originalName),
+    ...[...given].filter(([, n]) => n > 1).map(([w]) => `${w.name} (in the file)`),
+  ];
   return report;
 }
 
@@ -137,19 +154,6 @@ function applyWeights(model: tf.LayersModel, file: WeightsSource, sourcePath: st
  */
 function freshWeight(shape: number[], isKernel: boolean): tf.Tensor {
   return isKernel ? tf.initializers.glorotUniform({}).apply(shape) : tf.zeros(shape);
-}
-
-/**
- * The file's weights in the model layer's order: reordered by short name (`kernel`, `gamma`, …)
- * when both sides name the same set, else as the file has them (old Keras files name weights
- * differently, Keras 3 numbers them).
- */
-function alignByName(fileWeights: FileWeight[], modelWeights: ModelWeight[]): FileWeight[] {
-  const byName = new Map(fileWeights.map((w) => [shortWeightName(w.name), w]));
-  const modelNames = modelWeights.map((w) => shortWeightName(w.originalName));
-  if (byName.size !== fileWeights.length || modelNames.length !== fileWeights.length) return fileWeights;
-  if (!modelNames.every((name) => byName.has(name))) return fileWeights;
-  return modelNames.map((name) => byName.get(name)!);
 }
 
 function isRgbToGray(fileShape: number[], modelShape: tf.Shape): boolean {

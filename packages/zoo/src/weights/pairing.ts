@@ -3,9 +3,13 @@
 // file's layers that have weights, in file order, zipped with the model's layers that have
 // weights in `model.layers` order, as Keras's `load_weights_from_hdf5_group` does; for the
 // `_notop.h5` files whose automatic names predate the model's (InceptionV3's `conv2d_1` is the
-// model's `conv2d`), where matching by name would put weights one layer off.
+// model's `conv2d`), where matching by name would put weights one layer off. The file's order is
+// its layers' (`layer_names`, a model.json's `modelTopology`), never a weights manifest's, and
+// every pair must agree in weight count and shapes: the first that does not stops the load
+// (TL4404), since every later pair would be in doubt too.
 import * as tf from '@tensorflow/tfjs';
-import type { FileLayer, WeightsSource } from './source';
+import { unpairableWeights } from './errors';
+import { shortWeightName, type FileLayer, type FileWeight, type WeightsSource } from './source';
 
 export type WeightsMatch = 'name' | 'order';
 
@@ -14,9 +18,10 @@ type ModelLayer = tf.layers.Layer;
 /** A model layer with weights (or a nested model taken as one), and its file layer or why none. */
 export type LayerPair = { unit: ModelLayer; fileLayer: FileLayer } | { unit: ModelLayer; missing: string };
 
-export function pairLayers(model: tf.LayersModel, file: WeightsSource, match: WeightsMatch): LayerPair[] {
+/** Pairs each model layer with weights with its file layer; `source` names the file in errors. */
+export function pairLayers(model: tf.LayersModel, file: WeightsSource, match: WeightsMatch, source: string): LayerPair[] {
   // Keras 3 files are keyed by class and rank, which is an order already (their HDF5 keys are sorted).
-  if (match === 'order' && file.naming === 'layer-name') return pairByOrder(model, file);
+  if (match === 'order' && file.naming === 'layer-name') return pairByOrder(model, file, source);
   const fileLayers = new Map(file.layers.map((layer) => [layer.name, layer]));
   const units = weightUnits(model, (name) => file.naming === 'layer-name' && fileLayers.has(name));
   const keys = layerKeys(units, file.naming);
@@ -30,17 +35,57 @@ export function pairLayers(model: tf.LayersModel, file: WeightsSource, match: We
 }
 
 /**
- * The n-th weighted model layer takes the n-th weighted file layer. When the counts differ the
- * file is not this architecture's (or not in its order): nothing is paired, and each layer says so.
+ * The n-th weighted model layer takes the n-th weighted file layer. The file may have more layers
+ * after the model's (the rest of a backbone the model is cut from, a head): they stay unused.
+ * Any doubt (see the header) throws TL4404 naming the model layer.
  */
-function pairByOrder(model: tf.LayersModel, file: WeightsSource): LayerPair[] {
+function pairByOrder(model: tf.LayersModel, file: WeightsSource, source: string): LayerPair[] {
   const units = model.layers.filter((layer) => layer.weights.length > 0);
   const fileLayers = file.layers.filter((layer) => layer.weights.length > 0);
-  if (units.length !== fileLayers.length) {
-    const missing = `matching by order, but the file has ${fileLayers.length} layers with weights and the model ${units.length}`;
-    return units.map((unit) => ({ unit, missing }));
-  }
-  return units.map((unit, i) => ({ unit, fileLayer: fileLayers[i] }));
+  const unordered = new Set(file.unordered ?? []);
+  return units.map((unit, i): LayerPair => {
+    const fileLayer = fileLayers[i];
+    if (!fileLayer) {
+      throw unpairableWeights(source, unit.name, `the file has only ${fileLayers.length} layers with weights, the model ${units.length} (it is not this architecture, or cut shorter)`);
+    }
+    const paired = `paired by order with the file's \`${fileLayer.name}\``;
+    if (unordered.has(fileLayer.name)) {
+      throw unpairableWeights(source, unit.name, `${paired}, a layer the file's modelTopology does not list, so its place in the order is unknown`);
+    }
+    const fileWeights = alignByName(fileLayer.weights, unit.weights);
+    if (fileWeights.length !== unit.weights.length) {
+      const count = (n: number) => `${n} weight${n === 1 ? '' : 's'}`;
+      throw unpairableWeights(source, unit.name, `${paired}, which has ${count(fileWeights.length)} (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}) where the model layer has ${unit.weights.length} (${unit.weights.map((w) => shortWeightName(w.originalName)).join(', ')})`);
+    }
+    const differs = unit.weights.findIndex((w, k) => !compatibleShapes(fileWeights[k].shape, w.shape));
+    if (differs >= 0) {
+      const w = unit.weights[differs];
+      throw unpairableWeights(source, unit.name, `${paired}, whose ${shortWeightName(w.originalName)} is [${fileWeights[differs].shape.join(', ')}] where the model's is [${w.shape.join(', ')}]`);
+    }
+    return { unit, fileLayer };
+  });
+}
+
+/**
+ * Shapes a pair may have: equal, or RGB weights for a grayscale model (a kernel [kh, kw, 3, out]
+ * for [kh, kw, 1, out], per-channel statistics [3] for [1]), which loading adapts.
+ */
+function compatibleShapes(file: number[], model: tf.Shape): boolean {
+  if (file.length !== model.length) return false;
+  return file.every((n, i) => n === model[i] || (n === 3 && model[i] === 1 && (file.length === 1 || i === 2)));
+}
+
+/**
+ * The file's weights in the model layer's order: reordered by short name (`kernel`, `gamma`, …)
+ * when both sides name the same set, else as the file has them (old Keras files name weights
+ * differently, Keras 3 numbers them).
+ */
+export function alignByName(fileWeights: FileWeight[], modelWeights: tf.LayerVariable[]): FileWeight[] {
+  const byName = new Map(fileWeights.map((w) => [shortWeightName(w.name), w]));
+  const modelNames = modelWeights.map((w) => shortWeightName(w.originalName));
+  if (byName.size !== fileWeights.length || modelNames.length !== fileWeights.length) return fileWeights;
+  if (!modelNames.every((name) => byName.has(name))) return fileWeights;
+  return modelNames.map((name) => byName.get(name)!);
 }
 
 /**

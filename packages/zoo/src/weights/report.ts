@@ -13,6 +13,14 @@ export interface WeightsReport {
   skipped: { layer: string; reason: string }[];
   /** File layers (with weights) that no model layer matched. */
   unused: string[];
+  /**
+   * Every weight of the model counted after the load: those that kept their initial values (no
+   * file value given: their layer skipped; `adapt skip`'s fresh ones not counted), by name
+   * (`conv1/kernel`) ...
+   */
+  unassigned: string[];
+  /** ... and those set more than once, or file weights given to more than one (always a fault). */
+  assignedTwice: string[];
   /** The first convolution adapted from RGB weights to a grayscale input. */
   adapted?: { layer: string; method: GrayscaleAdaptation };
   /**
@@ -45,6 +53,14 @@ export function formatWeightsReport(report: WeightsReport): string {
     lines.push(`  skipped ${report.skipped.length} layer${report.skipped.length === 1 ? '' : 's'} (initial weights kept):`);
     for (const { layer, reason } of report.skipped.slice(0, LIST_LIMIT)) lines.push(`    ${layer}: ${reason}`);
     if (report.skipped.length > LIST_LIMIT) lines.push(`    … and ${report.skipped.length - LIST_LIMIT} more`);
+  }
+  if (report.unassigned.length > 0) {
+    const shown = report.unassigned.slice(0, LIST_LIMIT).join(', ');
+    const more = report.unassigned.length > LIST_LIMIT ? `, … (${report.unassigned.length - LIST_LIMIT} more)` : '';
+    lines.push(`  ${report.unassigned.length} weight${report.unassigned.length === 1 ? '' : 's'} of the model kept ${report.unassigned.length === 1 ? 'its' : 'their'} initial values (${shown}${more})`);
+  }
+  if (report.assignedTwice.length > 0) {
+    lines.push(`  set more than once (a fault in tlc, please report it): ${report.assignedTwice.slice(0, LIST_LIMIT).join(', ')}`);
   }
   if (report.unused.length > 0) {
     const shown = report.unused.slice(0, LIST_LIMIT).join(', ');

@@ -21,7 +21,10 @@ export interface WeightsSource {
    * (`conv2d`, `conv2d_1`, …).
    */
   naming: 'layer-name' | 'class-order';
+  /** In the model's layer order (Keras 2 `layer_names`, a tfjs `modelTopology`). */
   layers: FileLayer[];
+  /** Layers whose place in that order the file does not say (tfjs weights of no topology layer). */
+  unordered?: string[];
   close(): void;
 }
 

@@ -1,6 +1,10 @@
 // Weights from a TensorFlow.js layers model (`weights "model.json"`), grouped by layer so they
 // match by layer name like Keras .h5 files do. A weight belongs to the longest layer name it
-// starts with (`conv1_bn/gamma` -> `conv1_bn`).
+// starts with (`conv1_bn/gamma` -> `conv1_bn`). The layers come in the order of the file's
+// `modelTopology` (Keras's `model.layers` order), not of the weights manifest, which the converter
+// sorts by weight name (`batch_normalization_1`, `batch_normalization_10`, …): pairing by order
+// needs the former. A weight of no layer of the topology has no place in that order and is listed
+// in `unordered`.
 import * as tf from '@tensorflow/tfjs';
 import { WeightsError } from './errors';
 import type { FileLayer, WeightsSource } from './source';
@@ -15,7 +19,8 @@ export async function openTfjsModel(path: string): Promise<WeightsSource> {
   } catch (error) {
     throw new WeightsError(`cannot decode the weights of ${path} (${error instanceof Error ? error.message : String(error)})`);
   }
-  const layerNames = topologyLayerNames(json.modelTopology).sort((a, b) => b.length - a.length);
+  const topology = topologyLayerNames(json.modelTopology);
+  const layerNames = [...topology].sort((a, b) => b.length - a.length);
   const layers = new Map<string, FileLayer>();
   for (const spec of specs) {
     const tensor = tensors[spec.name];
@@ -26,5 +31,9 @@ export async function openTfjsModel(path: string): Promise<WeightsSource> {
     if (!layers.has(layerName)) layers.set(layerName, { name: layerName, weights: [] });
     layers.get(layerName)!.weights.push({ name: spec.name, shape: spec.shape, read: () => values });
   }
-  return { naming: 'layer-name', layers: [...layers.values()], close: () => {} };
+  const rank = new Map(topology.map((name, i) => [name, i]));
+  const place = (layer: FileLayer) => rank.get(layer.name) ?? topology.length;
+  const ordered = [...layers.values()].sort((a, b) => place(a) - place(b)); // stable: unplaced keep manifest order
+  const unordered = ordered.filter((layer) => !rank.has(layer.name)).map((layer) => layer.name);
+  return { naming: 'layer-name', layers: ordered, ...(unordered.length > 0 ? { unordered } : {}), close: () => {} };
 }

@@ -275,31 +275,47 @@ describe('matching by order (old Keras files whose automatic names predate the m
     byOrder.dispose();
   });
 
-  it('reports a shape mismatch for its layer, naming the file layer it was paired with, and loads the rest', async () => {
+  /** The values of every weight of the model, to show that a refused load changed nothing. */
+  const allValues = (model: tf.LayersModel) => model.weights.map((w) => Array.from(w.read().dataSync()));
+
+  it('stops at a pair whose shapes differ (TL4404), naming both layers, and loads nothing', async () => {
     const file = join(dir, 'keras1-fc7.h5');
     await writeKeras2H5(file, keras1(kerasLayers({ fcUnits: 7 }).filter((l) => l.name !== 'predictions')));
     const model = buildModel(3);
-    const fcBefore = model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()));
-    const report = await loadWeights(model, { path: file }, { match: 'order' });
-    expect(report.matched).toEqual(['conv1_conv', 'conv1_bn', 'dw', 'sep']);
-    expect(report.skipped).toEqual([
-      { layer: 'fc', reason: "shape mismatch: kernel is [6, 7] in the file, [6, 5] in the model (paired by order with the file's `dense_1`)" },
-    ]);
-    expect(model.getLayer('fc').getWeights().map((t) => Array.from(t.dataSync()))).toEqual(fcBefore);
+    const before = allValues(model);
+    const error = await loadWeights(model, { path: file }, { match: 'order' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WeightsError);
+    expect((error as WeightsError).code).toBe('TL4404');
+    expect((error as Error).message).toContain(
+      `cannot pair the weights of ${file} with the model's layers by order: layer fc: paired by order with the file's \`dense_1\`, whose kernel is [6, 7] where the model's is [6, 5]`,
+    );
+    expect(allValues(model)).toEqual(before);
     model.dispose();
   });
 
-  it('loads nothing when the file has another number of layers with weights, and says so per layer', async () => {
+  it('stops when the file has fewer layers with weights than the model (TL4404), naming the first left over', async () => {
+    const file = join(dir, 'keras1-short.h5');
+    await writeKeras2H5(file, keras1(kerasLayers().filter((l) => l.name !== 'predictions' && l.name !== 'fc')));
+    const model = buildModel(3);
+    const error = await loadWeights(model, { path: file }, { match: 'order' }).catch((e: unknown) => e);
+    expect((error as WeightsError).code).toBe('TL4404');
+    expect((error as Error).message).toContain('layer fc: the file has only 4 layers with weights, the model 5');
+    model.dispose();
+  });
+
+  it("pairs the model's layers with the first of a file that has more (a head after the backbone), the rest unused", async () => {
     const file = join(dir, 'keras1-extra.h5');
     const layers = keras1(kerasLayers());
     await writeKeras2H5(file, layers);
     const model = buildModel(3);
     const report = await loadWeights(model, { path: file }, { match: 'order' });
-    expect(report.matched).toEqual([]);
-    const reason = 'matching by order, but the file has 6 layers with weights and the model 5';
-    expect(report.skipped).toEqual(WEIGHTED.map((layer) => ({ layer, reason })));
-    expect(report.unused).toEqual(layers.filter((l) => l.weights.length > 0).map((l) => l.name));
-    expect(formatWeightsReport(report)).toContain(`no layer of the model matched a layer of ${file} by order`);
+    expect(report.matched).toEqual(WEIGHTED);
+    expect(report.skipped).toEqual([]);
+    expect(report.unused).toEqual(['dense_2']);
+    expect(report.unassigned).toEqual([]);
+    expect(report.assignedTwice).toEqual([]);
+    const fileWeighted = layers.filter((l) => l.weights.length > 0);
+    WEIGHTED.forEach((name, i) => expectSameValues(model, name, fileWeighted[i]));
     model.dispose();
   });
 

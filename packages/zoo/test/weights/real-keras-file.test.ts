@@ -134,6 +134,8 @@ describe('the real Keras MobileNet alpha 0.25 file (Keras 2.0.4)', () => {
     const report = await loadWeights(model, { path: FILE }, { match: findModel('MobileNet')!.weightsMatch });
     expect(report.skipped).toEqual([]);
     expect(report.unused).toEqual([]);
+    expect(report.unassigned).toEqual([]);
+    expect(report.assignedTwice).toEqual([]);
     expect(report.matched).toHaveLength(54);
     // Each model weight has the bytes of exactly one dataset, and each dataset went to one weight.
     const datasets = fileDatasets();
