@@ -21,7 +21,7 @@ Options:
                          {code, severity, message, file, range, help}
 
 Example:
-  tlc check examples/cats-vs-dogs.tl
+  tlc check examples/fine-tune.tl
   tlc check --format json pipelines/*.tl`,
   options: { format: { type: 'string' } },
   minPositionals: 1,
