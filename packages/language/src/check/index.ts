@@ -24,6 +24,7 @@ import { rescaleWithPretrainedRule } from './rules/rescaleWithPretrained';
 import type { Rule } from './rules/types';
 import { unfreezeNothingRule } from './rules/unfreezeNothing';
 import { unfreezeOutsideFineTuneRule } from './rules/unfreezeOutsideFineTune';
+import { unknownClassWeightRule } from './rules/unknownClassWeight';
 import { unknownModelRule } from './rules/unknownModel';
 import { unknownPointRule } from './rules/unknownPoint';
 import { unknownValueRule } from './rules/unknownValue';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   imagenetWeightsRule,
   optimizerClausesRule,
   missingPathsRule,
+  unknownClassWeightRule,
 ];
 
 export interface CheckOptions {

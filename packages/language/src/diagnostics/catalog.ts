@@ -44,6 +44,7 @@ export const CODES = {
   TL2027: '`normalize` constants differ from the weights\' own preprocessing',
   TL2028: 'a folder the pipeline reads does not exist',
   TL2029: 'the weights file does not exist',
+  TL2030: '`class weights` names a class the data does not have',
   /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
   TL4001: 'head output size differs from the number of classes',
 } as const;
@@ -281,5 +282,12 @@ export const messages = {
           ? 'run the pipeline whose `export` writes it first'
           : 'put the Keras `.h5` file there, correct the path, or use `weights imagenet`',
       ["paths are relative to the .tl file's folder"],
+    ),
+  unknownClassWeight: (name: string, folder: string, classes: readonly string[], suggestion: string | undefined) =>
+    error(
+      'TL2030',
+      `\`class weights\` names \`${name}\`, which is not a class of "${folder}"`,
+      suggest(suggestion) ?? 'name a class folder of the data, or remove the weight',
+      [`the classes are the sub-folders of the data folder: ${classes.length > 12 ? `${classes.slice(0, 12).join(', ')} … (${classes.length})` : classes.join(', ')}`],
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

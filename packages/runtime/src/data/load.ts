@@ -25,6 +25,8 @@ export interface LoadedData {
 export interface LoadOptions {
   /** Called as images are decoded, over training and validation together. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with the class folders once they are scanned, before any image is decoded; may throw. */
+  onClasses?: (classes: string[]) => void;
   concurrency?: number;
 }
 
@@ -69,6 +71,7 @@ function assertFitsInMemory(count: number, decode: DecodeOptions): void {
 /** Scans, splits, decodes and checks the data a plan names; paths are relative to `baseDir`. */
 export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
   const scanned = await scanImageFolder(path.resolve(baseDir, plan.directory));
+  options.onClasses?.(scanned.classes);
   const warnings = [...scanned.warnings];
   let training: ImageItem[] = scanned.items;
   let validation: ImageItem[] = [];

@@ -1,11 +1,12 @@
 // Phase 2, data: the plan's data statement (or `--data DIR` for a model spec) scanned, split and
-// decoded, every bad image found before any training; the head checked against the classes
-// found (TL4001).
+// decoded, every bad image found before any training; the head (TL4001) and the class weights
+// (TL2030) checked against the classes found, before any decoding.
 import { resolve } from 'node:path';
 import type { DataPlan, Plan } from '@tlc/plan';
 import { specDataPlan } from '@tlc/plan';
 import { loadData, type LoadedData } from '../../data/load';
 import { checkHeadFitsClasses } from '../../model/assemble';
+import { checkClassWeightNames } from '../../train/class-weights';
 import type { RunOptions } from '../context';
 import { RunError } from '../errors';
 import type { RunLog } from '../progress';
@@ -18,9 +19,13 @@ export interface RunData {
 
 export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog): Promise<RunData> {
   const data = dataPlan(plan, options);
-  const loaded = await loadData(data, options.baseDir);
+  // The head and the class weights against the class folders, before decoding a single image.
+  const onClasses = (classes: string[]) => {
+    checkHeadFitsClasses(plan, classes);
+    checkClassWeightNames(plan.stages, classes);
+  };
+  const loaded = await loadData(data, options.baseDir, { onClasses });
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
-  checkHeadFitsClasses(plan, loaded.classes);
   log.line(`data: ${loaded.training.size} training images, ${loaded.validation?.size ?? 0} validation images, classes ${loaded.classes.join(', ')}`);
   return { plan: data, loaded };
 }
