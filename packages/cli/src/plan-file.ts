@@ -4,8 +4,9 @@
 // path of every problem; paths relative to the plan's folder).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkPlan, compile, PLAN_CHECK_CODES, renderPretty, type PlanProblem } from '@tlc/language';
-import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
+import { checkPlan, compile, planProblemsMessage, renderPretty, type PlanProblem } from '@tlc/language';
+import { planMessages, validatePlan, type Plan } from '@tlc/plan';
+import { renderCodedPretty } from './report-error';
 
 export type LoadedPlan =
   | { ok: true; plan: Plan; baseDir: string; /** The `.tl` text, when the plan was compiled from one. */ source?: { file: string; text: string } }
@@ -31,8 +32,7 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
     }
     const result = validatePlan(value);
     if (!result.ok) {
-      const lines = result.errors.map((e) => `  ${formatPlanError(e)}`).join('\n');
-      process.stderr.write(`error[TL3101]: ${file} is not a plan this tlc can run:\n${lines}\n`);
+      process.stderr.write(renderCodedPretty(planMessages.notRunnable(file, result.errors)));
       return { ok: false, exitCode: 1 };
     }
     if (!reportPlanProblems(file, checkPlan(result.plan))) return { ok: false, exitCode: 1 };
@@ -54,22 +54,7 @@ export function loadPlanFile(command: string, file: string, quiet = false): Load
  */
 export function reportPlanProblems(file: string, problems: readonly PlanProblem[]): boolean {
   const codes = [...new Set(problems.map((p) => p.code))].sort();
-  for (const code of codes) {
-    const lines = problems.filter((p) => p.code === code).map((p) => `  ${p.path}: ${p.message}`);
-    process.stderr.write(`error[${code}]: ${file}: ${PLAN_CHECK_CODES[code]}:\n${lines.join('\n')}\n`);
-  }
+  for (const code of codes) process.stderr.write(renderCodedPretty(planProblemsMessage(file, code, problems.filter((p) => p.code === code))));
   if (codes.length > 0) process.stderr.write(`recompile the plan from its source, or correct the values named (\`tlc explain ${codes[0]}\`)\n`);
   return codes.length === 0;
-}
-
-/** Prints an error a run raised for people (never a stack trace, unless TLC_DEBUG is set). */
-export function reportRunError(command: string, error: unknown): number {
-  if (process.env.TLC_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  const e = error as { code?: unknown; message?: unknown };
-  const message = error instanceof Error ? error.message : String(error);
-  if (message.startsWith('error[')) process.stderr.write(`${message}\n`);
-  else if (typeof e.code === 'string' && /^TL\d{4}$/.test(e.code)) process.stderr.write(`error[${e.code}]: ${message}\n`);
-  else if (error instanceof Error && error.name !== 'Error' && error.name !== 'TypeError' && error.name !== 'RangeError') process.stderr.write(`tlc ${command}: ${message}\n`);
-  else process.stderr.write(`tlc ${command}: internal error: ${message}\n(run with TLC_DEBUG=1 for details)\n`);
-  return 1;
 }

@@ -102,6 +102,9 @@ describe('tlc run', () => {
     const without = await runTlc(['run', 'spec.tl', '--quiet'], dir);
     expect(without.status).toBe(1);
     expect(without.stderr).toMatch(/^error\[TL4204\]: .*--data DIR/m);
+    const json = await runTlc(['run', 'spec.tl', '--json', '--quiet'], dir);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout.trim().split('\n').pop()!)).toEqual({ error: { code: 'TL4204', message: expect.stringContaining('--data DIR') } });
   });
 
   it('never writes into a folder that holds files: --out naming a finished run, an interrupted one or any other file is refused before any decoding (TL4206)', async () => {

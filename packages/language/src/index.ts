@@ -21,4 +21,4 @@ export { compile, COMPILE_CODES, compileMessages, type CompileOptions, type Comp
 export { format, type FormatResult } from './format/index';
 export { explainPage, listCodes, pageExamples, type CodeSummary } from './diagnostics/explain';
 export { highlightAnsi, highlightHtml } from './highlight/index';
-export { checkPlan, PLAN_CHECK_CODES, type PlanCheckCode, type PlanProblem } from './plan-check/index';
+export { checkPlan, PLAN_CHECK_CODES, planProblemsMessage, type PlanCheckCode, type PlanProblem } from './plan-check/index';

@@ -15,7 +15,6 @@ const NOT_FROM_SOURCE: Record<string, string> = {
   TL2028: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
   TL2029: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
   TL2030: 'needs the data folder on disk (test/diagnostics/files has goldens; the runtime reports it too)',
-  TL4001: 'reported by the runtime, which counts the class folders',
 };
 
 function codesOf(source: string, code: string): string[] {

@@ -3,6 +3,7 @@
 export * from './types';
 export { PLAN_SCHEMA } from './schema';
 export { validatePlan, formatPlanError, type PlanError, type PlanValidation } from './validate';
+export { PLAN_CODES, planMessages, type PlanCode, type PlanMessage } from './messages';
 export { rebasePlanPaths } from './paths';
 export { planToJson } from './json';
 export { DATA_DEFAULTS, specDataPlan } from './data-defaults';

@@ -9,12 +9,11 @@ export { scanImageFolder, type ImageItem, type ScannedFolder } from './data/scan
 export { splitValidation } from './data/split';
 export { checkImages, applyBadImagePolicy } from './data/check';
 export { decodeImage, BadImageError } from './data/decode';
-export { DataError, DATA_ERROR_CODES } from './data/errors';
+export { RunError, RUNTIME_CODES, runtimeMessages, type RuntimeCode, type RuntimeMessage } from './messages';
 export { loadData, type LoadedData } from './data/load';
 
 export { runPlan, type RunOptions, type RunSummary, type StageSummary } from './run/run-plan';
 export { RunLog, type RunLogOptions } from './run/progress';
-export { RunError } from './run/errors';
 export { RUN_FILES } from './run/run-folder';
 export { TrainingDiverged } from './train/diverged';
 export { runStage, type StageRun } from './train/stage';

@@ -2,7 +2,8 @@
 // feature-extractor strategy, for use outside tlc), with the plan's backbone, weights and
 // preprocessing.
 import { parseCommandArgs } from '../args';
-import { loadPlanFile, reportRunError } from '../plan-file';
+import { loadPlanFile } from '../plan-file';
+import { reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const spec = {
@@ -43,7 +44,7 @@ export const embedCommand: Command = {
       else for (const e of embeddings) process.stdout.write(`${e.file}\t${e.features.map((v) => v.toPrecision(5)).join(' ')}\n`);
       return 0;
     } catch (error) {
-      return reportRunError('embed', error);
+      return reportRunError('embed', error, { json: args.values.json });
     } finally {
       release();
     }

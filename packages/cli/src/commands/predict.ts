@@ -1,7 +1,7 @@
 // `tlc predict MODEL_DIR IMAGE_OR_DIR…`: labels and probabilities for new images with a model
 // `tlc run` exported (model.json, weights.bin, labels.json, plan.json).
 import { parseCommandArgs } from '../args';
-import { reportRunError } from '../plan-file';
+import { reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const spec = {
@@ -46,7 +46,7 @@ export const predictCommand: Command = {
       }
       return 0;
     } catch (error) {
-      return reportRunError('predict', error);
+      return reportRunError('predict', error, { json: args.values.json });
     } finally {
       release();
     }

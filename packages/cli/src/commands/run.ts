@@ -1,9 +1,11 @@
 // `tlc run FILE.tl|plan.json`: trains, evaluates and exports what the plan says, into a run
 // folder. Progress on the terminal; with --json the last stdout line is one JSON summary.
 import path from 'node:path';
+import { highlightHtml } from '@tlc/language';
 import type { BackendPreference, TrunkRuntime } from '@tlc/runtime';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
-import { loadPlanFile, reportRunError } from '../plan-file';
+import { loadPlanFile } from '../plan-file';
+import { reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -42,7 +44,8 @@ Options:
                     model, weights, file lists, trainer, launch.sh) for a cluster,
                     print the multi-node and SLURM commands, and stop
   --json            progress to stderr; the last stdout line is one JSON object
-                    {runDir, backend, trunk, stages, evaluation, seconds}
+                    {runDir, backend, trunk, stages, evaluation, seconds}, or
+                    {error: {code, message, help}} when the run fails
   --quiet           print nothing but errors (and the JSON with --json)
   --resume RUN_DIR  continue an interrupted run from its last completed epoch
                     (its plan, data, options and optimizer state: the
@@ -124,7 +127,8 @@ export const runCommand: Command = {
         device: (values.device ?? 'cpu') as 'cpu' | 'cuda',
         log,
         resume,
-        source: loaded.source,
+        // report.html shows the source highlighted by the editor grammar.
+        source: loaded.source && { file: loaded.source.file, html: await highlightHtml(loaded.source.text) },
       });
       if (values.json) {
         const { exported: _exported, ...rest } = summary;
@@ -132,7 +136,7 @@ export const runCommand: Command = {
       }
       return 0;
     } catch (error) {
-      return reportRunError('run', error);
+      return reportRunError('run', error, { json: values.json });
     } finally {
       releaseBackend();
     }

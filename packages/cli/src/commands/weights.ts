@@ -3,7 +3,7 @@
 // against the zoo's catalog (its hash, or its layer names and shapes where Keras publishes no
 // hash) and copies it into the cache; `list` shows the shipped files and the cache, each checked.
 import { parseCommandArgs, usageError } from '../args';
-import { reportRunError } from '../plan-file';
+import { reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const spec = {

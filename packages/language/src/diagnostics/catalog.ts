@@ -1,7 +1,8 @@
 // Every diagnostic the language reports, as one catalog: each code has a title (for
 // `tlc explain`) and each message is a function here, so the parser and the checker never spell
 // a message themselves and tests compare against the catalog, not against copied text.
-// Codes are stable and never reused: TL1xxx syntax, TL2xxx meaning, TL4xxx run time.
+// Codes are stable and never reused: TL1xxx syntax, TL2xxx meaning (TL3xxx the compiler's,
+// compile/messages.ts; TL4xxx run time, the runtime's catalog).
 import type { Span } from '../ast/nodes';
 import type { Diagnostic, Label, Severity } from './types';
 
@@ -45,8 +46,6 @@ export const CODES = {
   TL2028: 'a folder the pipeline reads does not exist',
   TL2029: 'the weights file does not exist',
   TL2030: '`class weights` names a class the data does not have',
-  /** Reserved here for its explanation page; the runtime reports it (it counts the class folders). */
-  TL4001: 'head output size differs from the number of classes',
 } as const;
 
 export type Code = keyof typeof CODES;

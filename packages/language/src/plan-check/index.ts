@@ -13,7 +13,7 @@ import { checkPreprocess } from './preprocess';
 import { Problems, type PlanProblem } from './problems';
 import { checkData, checkEvaluate, checkHead, checkStages } from './sections';
 
-export { PLAN_CHECK_CODES, type PlanCheckCode, type PlanProblem } from './problems';
+export { PLAN_CHECK_CODES, planProblemsMessage, type PlanCheckCode, type PlanProblem } from './problems';
 
 export function checkPlan(plan: Plan): PlanProblem[] {
   const problems = new Problems();

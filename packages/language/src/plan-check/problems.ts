@@ -20,6 +20,11 @@ export interface PlanProblem {
   message: string;
 }
 
+/** The error for `code`'s problems in `file`: the code's title, then each problem's JSON path and message. */
+export function planProblemsMessage(file: string, code: PlanCheckCode, problems: readonly PlanProblem[]): { code: PlanCheckCode; message: string } {
+  return { code, message: `${file}: ${PLAN_CHECK_CODES[code]}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}` };
+}
+
 /** The problems found so far, in the order found. */
 export class Problems {
   readonly list: PlanProblem[] = [];

@@ -5,7 +5,7 @@
 // so the run can say why it is not on the GPU. An explicit request that cannot be met fails
 // with instructions instead of silently running elsewhere.
 import * as tf from '@tensorflow/tfjs';
-import { BackendError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { probeGpu } from './gpu';
 import { importOptional, isInstalled, tfjsPackage } from './optional-module';
 import { startWasm } from './wasm';
@@ -111,12 +111,12 @@ export async function selectBackend(preference: BackendPreference): Promise<Sele
   }
   const reasons = tried.map((t) => `  - ${t.name}: ${t.reason}`).join('\n');
   if (preference === 'tensorflow') {
-    throw new BackendError('TL4301', `error[TL4301]: the tensorflow backend is not available:\n${reasons}\n${installHelp()}`);
+    throw new RunError(runtimeMessages.backendNotInstalled('tensorflow', reasons, installHelp()));
   }
   if (preference === 'auto') {
-    throw new BackendError('TL4302', `error[TL4302]: no TensorFlow.js backend could be started:\n${reasons}`);
+    throw new RunError(runtimeMessages.noBackend(reasons));
   }
-  throw new BackendError('TL4301', `error[TL4301]: the ${preference} backend could not be started:\n${reasons}\nRun with --backend auto to fall back to another backend.`);
+  throw new RunError(runtimeMessages.backendFailed(preference, reasons));
 }
 
 /** The backend selectBackend() started, or null before any. */

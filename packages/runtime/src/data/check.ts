@@ -1,8 +1,8 @@
 // Decoding every image of a set once, before training, so bad files are found up front: the
 // pixels of the good ones are kept (they become the in-memory dataset) and every bad one is
-// listed with its reason. `on bad image fail` turns any bad file into one DataError listing
+// listed with its reason. `on bad image fail` turns any bad file into one RunError (TL4108) listing
 // them all; `skip` goes on and returns a warning with the count and the first few.
-import { DATA_ERROR_CODES, DataError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { decodeImage, BadImageError, type DecodeOptions } from './decode';
 
 export interface BadImage {
@@ -55,18 +55,14 @@ export async function checkImages<T extends { file: string }>(items: readonly T[
 const WARNING_EXAMPLES = 5;
 
 /**
- * Applies `on bad image`: with `fail`, throws a DataError naming every bad file and why;
+ * Applies `on bad image`: with `fail`, throws a RunError (TL4108) naming every bad file and why;
  * with `skip`, returns the warning to print (null when nothing was bad).
  */
 export function applyBadImagePolicy(bad: readonly BadImage[], total: number, policy: 'fail' | 'skip'): string | null {
   if (bad.length === 0) return null;
   const line = (b: BadImage) => `  ${b.file}: ${b.reason}`;
   if (policy === 'fail') {
-    throw new DataError(
-      DATA_ERROR_CODES.badImages,
-      `${bad.length} of ${total} image files cannot be used (on bad image fail):\n${bad.map(line).join('\n')}\n` +
-        `Fix or remove them, or write \`on bad image skip\` in the data statement to train without them.`,
-    );
+    throw new RunError(runtimeMessages.badImages(bad.length, total, bad.map(line)));
   }
   const shown = bad.slice(0, WARNING_EXAMPLES).map(line).join('\n');
   const more = bad.length > WARNING_EXAMPLES ? `\n  … and ${bad.length - WARNING_EXAMPLES} more` : '';

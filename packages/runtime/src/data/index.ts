@@ -14,5 +14,3 @@ export { checkImages, applyBadImagePolicy } from './check';
 export type { BadImage, CheckedImages, CheckOptions } from './check';
 export { ImageDataset } from './dataset';
 export type { Batch, BatchOptions, DatasetContents } from './dataset';
-export { DataError, DATA_ERROR_CODES } from './errors';
-export type { DataErrorCode } from './errors';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
 import { applyBadImagePolicy, checkImages, type CheckedImages } from './check';
 import { channelsOf, type DecodeOptions } from './decode';
-import { DATA_ERROR_CODES, DataError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { ImageDataset } from './dataset';
 import { scanImageFolder, type ImageItem } from './scan';
 import { splitValidation } from './split';
@@ -48,7 +48,7 @@ function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: st
   const counts = dataset.classCounts();
   const emptied = classes.filter((_, label) => counts[label] === 0);
   if (emptied.length > 0) {
-    throw new DataError(DATA_ERROR_CODES.emptyClass, `after skipping bad images, the ${role} has no usable image of ${emptied.join(', ')}`);
+    throw new RunError(runtimeMessages.classesEmptiedBySkipping(role, emptied));
   }
 }
 
@@ -61,10 +61,7 @@ function assertFitsInMemory(count: number, decode: DecodeOptions): void {
   const bytes = count * decode.height * decode.width * channelsOf(decode.colorMode);
   if (bytes > MEMORY_SHARE * totalMemory) {
     const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    throw new DataError(
-      DATA_ERROR_CODES.tooLargeForMemory,
-      `${count} images of ${decode.height}x${decode.width} ${decode.colorMode} need ${gib(bytes)} in memory, more than ${Math.round(MEMORY_SHARE * 100)}% of this machine's ${gib(totalMemory)}; use a smaller image size or fewer images`,
-    );
+    throw new RunError(runtimeMessages.tooLargeForMemory(count, `${decode.height}x${decode.width} ${decode.colorMode}`, gib(bytes), Math.round(MEMORY_SHARE * 100), gib(totalMemory)));
   }
 }
 

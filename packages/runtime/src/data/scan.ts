@@ -1,12 +1,12 @@
 // Reading a class-per-folder image collection (Keras's flow_from_directory): each visible
 // sub-folder of the data folder is a class, class names are the folder names in sorted order
 // (label i = i-th name), and the images are every image file inside a class folder, nested
-// folders included. Everything that would make training meaningless is a DataError here,
+// folders included. Everything that would make training meaningless is a RunError (TL41xx) here,
 // before any image is decoded: a missing folder, no class folders, a single class, an empty
 // class, no images, a class folder that is not a plain name inside the data folder.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DATA_ERROR_CODES, DataError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { IMAGE_EXTENSIONS, isImageFileName } from './extensions';
 import { assertFolder, byCodePoint, listImageFiles } from './walk';
 
@@ -49,7 +49,7 @@ const isInside = (parent: string, child: string): boolean => child.startsWith(pa
  */
 export async function assertSafeClassFolder(root: string, name: string): Promise<string> {
   const refuse = (why: string): never => {
-    throw new DataError(DATA_ERROR_CODES.unsafeClassName, `refusing the class folder "${name}" in ${root}: ${why}`);
+    throw new RunError(runtimeMessages.unsafeClassFolder(name, root, why));
   };
   if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) refuse('a class folder must be a plain folder name inside the data folder');
   const folder = path.resolve(root, name);
@@ -77,25 +77,21 @@ async function classFolderNames(root: string): Promise<{ names: string[]; looseI
 
 function checkClasses(root: string, role: string, classes: string[], looseImages: number, expected: readonly string[] | undefined): void {
   if (classes.length === 0) {
-    const loose = looseImages > 0 ? ` (found ${looseImages} image${looseImages === 1 ? '' : 's'} directly inside it: move them into one folder per class)` : '';
-    throw new DataError(DATA_ERROR_CODES.noClassFolders, `the ${role} ${root} has no class folders${loose}; put the images of each class in a sub-folder named after the class`);
+    throw new RunError(runtimeMessages.noClassFolders(role, root, looseImages));
   }
   if (expected !== undefined) {
     const missing = expected.filter((name) => !classes.includes(name));
     const extra = classes.filter((name) => !expected.includes(name));
     if (missing.length > 0 || extra.length > 0) {
       const parts = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `not in training: ${extra.join(', ')}` : ''].filter(Boolean);
-      throw new DataError(
-        DATA_ERROR_CODES.classMismatch,
-        `the ${role} ${root} must have the training classes (${expected.join(', ')}); ${parts.join('; ')}`,
-      );
+      throw new RunError(runtimeMessages.classMismatch(role, root, expected, parts));
     }
   } else if (classes.length === 1) {
-    throw new DataError(DATA_ERROR_CODES.singleClass, `the ${role} ${root} has a single class folder (${classes[0]}); classification needs at least two, one sub-folder per class`);
+    throw new RunError(runtimeMessages.singleClass(role, root, classes[0]));
   }
 }
 
-/** Scans a class-per-folder collection; throws DataError for every unusable layout. */
+/** Scans a class-per-folder collection; throws a RunError for every unusable layout. */
 export async function scanImageFolder(dir: string, options: ScanOptions = {}): Promise<ScannedFolder> {
   const role = options.role ?? 'data folder';
   const root = path.resolve(dir);
@@ -113,10 +109,10 @@ export async function scanImageFolder(dir: string, options: ScanOptions = {}): P
     for (const listed of files) items.push({ file: listed.file, relativePath: `${className}/${listed.relativePath}`, label, className });
   }
   if (items.length === 0) {
-    throw new DataError(DATA_ERROR_CODES.noImages, `the ${role} ${root} has no images in any of its class folders (${classes.join(', ')}); image files end in ${IMAGE_EXTENSIONS.join(' ')}`);
+    throw new RunError(runtimeMessages.noImages(role, root, classes, IMAGE_EXTENSIONS));
   }
   if (empty.length > 0) {
-    throw new DataError(DATA_ERROR_CODES.emptyClass, `in the ${role} ${root}, ${empty.length === 1 ? 'the class folder' : 'these class folders'} ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no images`);
+    throw new RunError(runtimeMessages.emptyClasses(role, root, empty));
   }
   return { root, classes, items, warnings };
 }

@@ -3,7 +3,7 @@
 // Per class, round(fraction x count) images go to validation, at least one when the class has
 // two or more and never all of them; a class with a single image stays in training (warned).
 import { createRng, STREAMS } from '../random';
-import { DATA_ERROR_CODES, DataError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import type { ImageItem } from './scan';
 
 export interface ValidationSplit {
@@ -14,7 +14,7 @@ export interface ValidationSplit {
 
 export function splitValidation(items: readonly ImageItem[], fraction: number, seed: number): ValidationSplit {
   if (!(fraction > 0 && fraction < 1)) {
-    throw new DataError(DATA_ERROR_CODES.badSplit, `the validation fraction must be between 0 and 1 (exclusive), got ${fraction}`);
+    throw new RunError(runtimeMessages.validationFraction(fraction));
   }
   const byLabel = new Map<number, number[]>();
   items.forEach((item, index) => {
@@ -32,7 +32,7 @@ export function splitValidation(items: readonly ImageItem[], fraction: number, s
     for (const index of order.slice(0, wanted)) held.add(index);
   }
   if (held.size === 0) {
-    throw new DataError(DATA_ERROR_CODES.badSplit, `too few images to hold out a validation set (${items.length} images); add images or use a separate validation folder`);
+    throw new RunError(runtimeMessages.tooFewToSplit(items.length));
   }
   return {
     training: items.filter((_, index) => !held.has(index)),

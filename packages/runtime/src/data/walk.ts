@@ -5,7 +5,7 @@
 import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { DATA_ERROR_CODES, DataError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { isImageFileName } from './extensions';
 
 export interface ListedFile {
@@ -21,7 +21,7 @@ async function readFolder(folder: string): Promise<Dirent[]> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'not a folder' : (error as Error).message;
-    throw new DataError(DATA_ERROR_CODES.folderMissing, `cannot read the folder ${folder}: ${why}`);
+    throw new RunError(runtimeMessages.folderUnreadable(folder, why));
   }
 }
 
@@ -68,9 +68,9 @@ export async function assertFolder(folder: string, what: string): Promise<void> 
   try {
     stats = await fs.stat(folder);
   } catch {
-    throw new DataError(DATA_ERROR_CODES.folderMissing, `the ${what} does not exist: ${folder}`);
+    throw new RunError(runtimeMessages.folderMissing(what, folder));
   }
-  if (!stats.isDirectory()) throw new DataError(DATA_ERROR_CODES.folderMissing, `the ${what} is not a folder: ${folder}`);
+  if (!stats.isDirectory()) throw new RunError(runtimeMessages.notAFolder(what, folder));
 }
 
 /** Every image file under `folder`, sorted; problems that were skipped go to `warnings`. */

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { decodeImage } from '../data/decode';
 import { listImageFiles } from '../data/walk';
-import { RunError } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 
 export interface ImageShape {
   height: number;
@@ -19,11 +19,11 @@ export async function listInputImages(paths: string[]): Promise<string[]> {
   for (const path of paths) {
     const full = resolve(path);
     const info = await stat(full).catch(() => null);
-    if (!info) throw new RunError('TL4201', `no such file or folder: ${path}`);
+    if (!info) throw new RunError(runtimeMessages.noSuchPath(path));
     if (info.isDirectory()) files.push(...(await listImageFiles(full)).map((f) => f.file));
     else files.push(full);
   }
-  if (files.length === 0) throw new RunError('TL4201', `no image files in ${paths.join(', ')}`);
+  if (files.length === 0) throw new RunError(runtimeMessages.noImageFiles(paths));
   return files;
 }
 

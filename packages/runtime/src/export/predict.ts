@@ -3,13 +3,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { formatPlanError, validatePlan, type Plan } from '@tlc/plan';
-import { checkPlan, PLAN_CHECK_CODES } from '@tlc/language';
+import { planMessages, validatePlan, type Plan } from '@tlc/plan';
+import { checkPlan, planProblemsMessage } from '@tlc/language';
 import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
 import { probabilities } from '../train/loss';
-import { RunError } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { decodeBatch, listInputImages, type ImageShape } from './images';
 
@@ -61,10 +61,9 @@ export interface ExportedModel {
  * between its two renames, the previous export beside it.
  */
 export async function loadExportedModel(given: string): Promise<ExportedModel> {
-  const where = `give the folder \`export\` wrote, or a run folder's model/`;
   const info = await stat(given).catch(() => null);
-  if (!info) throw new RunError('TL4202', `the model folder ${given} does not exist; ${where}`);
-  if (!info.isDirectory()) throw new RunError('TL4202', `${given} is a file, not a model folder; ${where}`);
+  if (!info) throw new RunError(runtimeMessages.modelFolderMissing(given));
+  if (!info.isDirectory()) throw new RunError(runtimeMessages.modelFolderIsAFile(given));
   const dir = modelDirToRead(given);
   const read = async (name: string) => {
     let text: string;
@@ -73,28 +72,28 @@ export async function loadExportedModel(given: string): Promise<ExportedModel> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'it has no' : code === 'EACCES' || code === 'EPERM' ? 'permission denied reading its' : `cannot read its (${code})`;
-      throw new RunError('TL4202', `${given} is not an exported tlc model: ${why} ${name}; ${where}`);
+      throw new RunError(runtimeMessages.modelFileUnreadable(given, why, name));
     }
     try {
       return JSON.parse(text) as unknown;
     } catch {
-      throw new RunError('TL4202', `${given} is not an exported tlc model: its ${name} is ${text.trim() === '' ? 'empty' : 'not valid JSON'}; ${where}`);
+      throw new RunError(runtimeMessages.modelFileNotJson(given, name, text.trim() === ''));
     }
   };
   const plan = checkedPlan(await read(PLAN_JSON), join(given, PLAN_JSON));
   const classNames = await read(LABELS_JSON);
   if (!Array.isArray(classNames) || classNames.length < 2 || !classNames.every((c) => typeof c === 'string')) {
-    throw new RunError('TL4202', `${given}'s ${LABELS_JSON} is not a list of two or more class names; ${where}`);
+    throw new RunError(runtimeMessages.labelsNotAList(given, LABELS_JSON));
   }
   const outputs = plan.head.outputUnits === 1 ? 2 : plan.head.outputUnits;
   if (classNames.length !== outputs) {
-    throw new RunError('TL4202', `${given}'s ${LABELS_JSON} names ${classNames.length} classes but its plan's head outputs ${outputs}: the two files are from different models`);
+    throw new RunError(runtimeMessages.labelsDisagreeWithHead(given, LABELS_JSON, classNames.length, outputs));
   }
   const model = await loadModelFromDir(dir);
   const input = model.inputs[0].shape.slice(1).join('x');
   if (input !== plan.model.inputShape.join('x')) {
     model.dispose();
-    throw new RunError('TL4202', `${given}'s model.json takes ${input} inputs but its plan.json says ${plan.model.inputShape.join('x')}: the two files are from different models`);
+    throw new RunError(runtimeMessages.inputDisagreesWithPlan(given, input, plan.model.inputShape.join('x')));
   }
   return { model, plan, classNames: classNames as string[] };
 }
@@ -102,11 +101,8 @@ export async function loadExportedModel(given: string): Promise<ExportedModel> {
 /** The plan of a model folder, refused (TL3101, or checkPlan's code) unless this tlc can run it as it says. */
 function checkedPlan(value: unknown, file: string): Plan {
   const valid = validatePlan(value);
-  if (!valid.ok) throw new RunError('TL3101', `${file} is not a plan this tlc can run:\n${valid.errors.map((e) => `  ${formatPlanError(e)}`).join('\n')}`);
+  if (!valid.ok) throw new RunError(planMessages.notRunnable(file, valid.errors));
   const problems = checkPlan(valid.plan);
-  if (problems.length > 0) {
-    const code = problems[0].code;
-    throw new RunError(code, `${file}: ${PLAN_CHECK_CODES[code]}:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-  }
+  if (problems.length > 0) throw new RunError(planProblemsMessage(file, problems[0].code, problems));
   return valid.plan;
 }

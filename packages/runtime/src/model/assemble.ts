@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Plan } from '@tlc/plan';
 import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights, wrongModelWeightsFile, type WeightsReport } from '@tlc/zoo';
-import { headClassMismatch } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 import { applyHead } from './head';
 import { seedInitialWeights } from './seeded-init';
 
@@ -32,7 +32,7 @@ export function checkHeadFitsClasses(plan: Plan, classNames: string[]): void {
   const units = plan.head.outputUnits;
   const classes = classNames.length;
   const fits = units === classes || (units === 1 && classes === 2 && plan.head.outputActivation !== 'softmax');
-  if (!fits) throw headClassMismatch(units, classes, classNames);
+  if (!fits) throw new RunError(runtimeMessages.headClassMismatch(units, classes, classNames));
 }
 
 /** The backbone alone, cut at plan.model.outputLayer, with its weights loaded as the plan says. */

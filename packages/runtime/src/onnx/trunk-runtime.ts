@@ -4,7 +4,7 @@
 // run prints.
 import * as tf from '@tensorflow/tfjs';
 import type { PreprocessPlan } from '@tlc/plan';
-import { RunError } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 import { createOnnxTrunk, type OnnxTrunk } from './session';
 
 export type TrunkRuntime = 'auto' | 'onnx' | 'tfjs';
@@ -31,7 +31,7 @@ export async function startTrunkRuntime(
   } catch (error) {
     const reason = (error as Error).message;
     if (runtime === 'onnx') {
-      throw new RunError('TL4310', `the frozen trunk cannot run on onnxruntime: ${reason}\nRun with --trunk auto to fall back to tfjs.`);
+      throw new RunError(runtimeMessages.trunkNotOnOnnx(reason));
     }
     return { onnx: null, description: `${onTfjs}; onnxruntime not used: ${reason}` };
   }

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadModelFromDir } from '@tlc/zoo';
-import { RunError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { RUN_FILES } from './run-folder';
 
 /** A saved model's weights in `model.weights` order, matched by name (saved order may differ). */
@@ -15,7 +15,7 @@ export async function weightsFromDir(dir: string, model: tf.LayersModel): Promis
   try {
     return model.weights.map((w) => {
       const value = byName.get(w.originalName);
-      if (!value) throw new RunError('TL4203', `the checkpoint in ${dir} has no weight ${w.originalName}: it belongs to another model`);
+      if (!value) throw new RunError(runtimeMessages.checkpointOfAnotherModel(dir, w.originalName));
       return tf.keep(value.clone());
     });
   } finally {

@@ -29,8 +29,8 @@ export interface RunOptions {
   nproc?: number;
   /** `--device cpu|cuda`: the torch engine's device (default cpu). */
   device?: 'cpu' | 'cuda';
-  /** The `.tl` source the plan came from, shown (highlighted) in report.html; never executed. */
-  source?: { file: string; text: string };
+  /** The `.tl` source the plan came from, highlighted as HTML (by the CLI), shown in report.html. */
+  source?: { file: string; html: string };
 }
 
 export interface RunContext {

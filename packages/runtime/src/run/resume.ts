@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { recoverFolder } from '@tlc/zoo';
 import type { EpochRecord, StageState } from '../engine/engine';
 import { writeJsonAtomic } from './atomic';
-import { RunError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 import { RUN_FILES } from './run-folder';
 
 export interface RunState {
@@ -40,9 +40,9 @@ export function readRunState(runDir: string, onRepair: (note: string) => void = 
   }
   const file = join(runDir, RUN_FILES.state);
   if (!existsSync(file) || !existsSync(join(runDir, RUN_FILES.last, 'model.json'))) {
-    throw new RunError('TL4203', `${runDir} has no completed epoch to resume from (no ${RUN_FILES.state} and ${RUN_FILES.last}/): start the run again`);
+    throw new RunError(runtimeMessages.nothingToResume(runDir, RUN_FILES.state, RUN_FILES.last));
   }
   const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
-  if (state.version !== 1) throw new RunError('TL4203', `${file} was written by another version of tlc`);
+  if (state.version !== 1) throw new RunError(runtimeMessages.stateOfAnotherVersion(file));
   return state;
 }

@@ -3,7 +3,7 @@
 // run, not an interrupted one (that one is continued with --resume), not the user's files.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { RunError } from './errors';
+import { RunError, runtimeMessages } from '../messages';
 
 export const RUN_FILES = {
   plan: 'plan.json',
@@ -38,7 +38,7 @@ export function assertRunDirFree(out: string): void {
   const dir = resolve(out);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) {
-    throw new RunError('TL4206', `--out ${dir} is a file, not a folder: give a new folder for the run`);
+    throw new RunError(runtimeMessages.runFolderIsAFile(dir));
   }
   if (readdirSync(dir).length === 0) return;
   const has = (name: string) => existsSync(join(dir, name));
@@ -49,7 +49,7 @@ export function assertRunDirFree(out: string): void {
       : has(RUN_FILES.plan)
         ? 'holds a run that stopped before its first epoch completed'
         : 'is not empty';
-  throw new RunError('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: runs/<pipeline>/<time>/), or remove this one`);
+  throw new RunError(runtimeMessages.runFolderNotFree(dir, what));
 }
 
 /** Creates the run folder: `out` when given (absent or empty, else TL4206), else `<baseDir>/runs/<pipeline>/<timestamp>`. */
@@ -57,7 +57,7 @@ export function createRunDir(pipeline: string, baseDir: string, out?: string): s
   if (out) {
     const dir = resolve(out);
     assertRunDirFree(dir);
-    if (!claim(dir)) throw new RunError('TL4206', `--out ${dir} was taken by another run starting at the same moment: give a new folder`);
+    if (!claim(dir)) throw new RunError(runtimeMessages.runFolderTaken(dir));
     return dir;
   }
   const parent = join(baseDir, 'runs', safeName(pipeline));

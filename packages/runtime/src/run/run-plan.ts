@@ -56,7 +56,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     // 7 export (+ predict)
     const exported = await exportRun(run, model.model, data.loaded.classes);
     // 8 report
-    const summary = await reportRun(run, { started, backend: trained.backend ?? backend, trained, evaluation, exported });
+    const summary = reportRun(run, { started, backend: trained.backend ?? backend, trained, evaluation, exported });
     model.model.dispose();
     return summary;
   } finally {

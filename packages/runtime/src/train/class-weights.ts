@@ -2,7 +2,7 @@
 // total / (classes * count)), or manual weights by class name (classes not named weigh 1).
 import { didYouMean } from '@tlc/language';
 import type { StagePlan } from '@tlc/plan';
-import { RunError } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 
 /**
  * TL2030 at run time (`tlc check` reports it when it can see the data folder): manual weights
@@ -18,10 +18,7 @@ export function checkClassWeightNames(stages: readonly Pick<StagePlan, 'name' | 
       const suggestion = didYouMean(name, classNames);
       return `\`${name}\`${suggestion === undefined ? '' : ` (did you mean \`${suggestion}\`?)`}`;
     });
-    throw new RunError(
-      'TL2030',
-      `\`class weights\` in stage \`${stage.name}\` name${unknown.length === 1 ? 's' : ''} ${named.join(', ')}, not a class of the data; the classes are ${classNames.join(', ')}`,
-    );
+    throw new RunError(runtimeMessages.classWeightsNotClasses(stage.name, named, classNames));
   }
 }
 

@@ -1,7 +1,7 @@
 // Running out of memory during training (GPU, WebAssembly heap or JavaScript): recognised by the
 // messages TensorFlow, tfjs-backend-wasm and V8 give, and turned into a message for people that
 // names the batch size and suggests a smaller one.
-import { RunError } from '../run/errors';
+import { RunError, runtimeMessages } from '../messages';
 
 const OUT_OF_MEMORY = [
   /\bOOM\b/,
@@ -22,8 +22,5 @@ export function isOutOfMemory(error: unknown): boolean {
 /** TL4205: the stage ran out of memory at this batch size. */
 export function outOfMemory(stage: string, batchSize: number, error: unknown): RunError {
   const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-  const advice = batchSize > 1
-    ? `Try \`batch ${Math.floor(batchSize / 2)}\`, a smaller image size, or freeze more of the backbone.`
-    : 'Batch 1 is the smallest: use a smaller image size or model, or freeze more of the backbone.';
-  return new RunError('TL4205', `out of memory in stage \`${stage}\` with batch ${batchSize} (${detail}). ${advice}`);
+  return new RunError(runtimeMessages.outOfMemory(stage, batchSize, detail));
 }

@@ -5,7 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { applyBadImagePolicy, BadImageError, checkImages, DataError, decodeImage, type DecodeOptions } from '../../src/data/index';
+import { applyBadImagePolicy, BadImageError, checkImages, decodeImage, type DecodeOptions } from '../../src/data/index';
+import { RunError } from '../../src/messages';
 import { BLUE, bmp, channelMeans, isRoot, pngDeclaring, RED, solid, tempFolder, truncatedJpeg, twoColour, writeFile, writeSolidImage } from './fixtures';
 
 const RGB_8: DecodeOptions = { height: 8, width: 8, colorMode: 'rgb', maxPixels: 1_000_000 };
@@ -205,10 +206,10 @@ describe('checkImages and the bad image policy', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(DataError);
-    expect((error as DataError).code).toBe('TL4108');
-    for (const bad of checked.bad) expect((error as DataError).message).toContain(`${bad.file}: ${bad.reason}`);
-    expect((error as DataError).message).toContain('3 of 6 image files cannot be used');
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as RunError).code).toBe('TL4108');
+    for (const bad of checked.bad) expect((error as RunError).message).toContain(`${bad.file}: ${bad.reason}`);
+    expect((error as RunError).message).toContain('3 of 6 image files cannot be used');
 
     const warning = applyBadImagePolicy(checked.bad, files.length, 'skip');
     expect(warning).toMatch(/^skipped 3 of 6 image files/);

@@ -5,7 +5,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
 import { describe, expect, it } from 'vitest';
-import { DataError, loadData, loadLabelledFolder } from '../../src/data/index';
+import { loadData, loadLabelledFolder } from '../../src/data/index';
+import { RunError } from '../../src/messages';
 import { BLUE, channelMeans, RED, tempFolder, truncatedJpeg, writeFile, writeSolidImage } from './fixtures';
 
 const PLAN: DataPlan = {
@@ -73,10 +74,10 @@ describe('loadData', () => {
     const empty = await writeFile(path.join(base, 'train', 'red', 'empty.png'), '');
     const cut = await writeFile(path.join(base, 'train', 'blue', 'cut.jpg'), await truncatedJpeg());
     const error = await loadData(PLAN, base).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DataError);
-    expect((error as DataError).code).toBe('TL4108');
-    expect((error as DataError).message).toContain(`${empty}: empty file (0 bytes)`);
-    expect((error as DataError).message).toContain(`${cut}: truncated or corrupt image data`);
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as RunError).code).toBe('TL4108');
+    expect((error as RunError).message).toContain(`${empty}: empty file (0 bytes)`);
+    expect((error as RunError).message).toContain(`${cut}: truncated or corrupt image data`);
 
     const data = await loadData({ ...PLAN, onBadImage: 'skip' }, base);
     expect(data.training.size + data.validation!.size).toBe(8);
@@ -89,8 +90,8 @@ describe('loadData', () => {
     await classFolders(base, 'train', 2);
     // 4 images of 100000 x 100000 x 3 bytes: 120 GB, far beyond 60% of any machine this runs on.
     const error = await loadData({ ...PLAN, imageSize: [100_000, 100_000] }, base).catch((e: unknown) => e);
-    expect((error as DataError).code).toBe('TL4110');
-    expect((error as DataError).message).toMatch(/^error\[TL4110\]: 4 images of 100000x100000 rgb need 111\.8 GiB in memory/);
+    expect((error as RunError).code).toBe('TL4110');
+    expect((error as RunError).message).toMatch(/^4 images of 100000x100000 rgb need 111\.8 GiB in memory/);
   });
 
   it('refuses a class that skipping bad files left without images', async () => {
@@ -98,8 +99,8 @@ describe('loadData', () => {
     await classFolders(base, 'train', 2);
     for (const file of await fs.readdir(path.join(base, 'train', 'red'))) await fs.writeFile(path.join(base, 'train', 'red', file), 'broken');
     const error = await loadData({ ...PLAN, onBadImage: 'skip', validation: { mode: 'none' } }, base).catch((e: unknown) => e);
-    expect((error as DataError).code).toBe('TL4104');
-    expect((error as DataError).message).toContain('no usable image of red');
+    expect((error as RunError).code).toBe('TL4104');
+    expect((error as RunError).message).toContain('no usable image of red');
   });
 });
 

@@ -3,13 +3,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertSafeClassFolder, DataError, listImageFiles, scanImageFolder } from '../../src/data/index';
+import { assertSafeClassFolder, listImageFiles, scanImageFolder } from '../../src/data/index';
+import { RunError } from '../../src/messages';
 import { RED, tempFolder, writeFile, writeSolidImage } from './fixtures';
 
-async function scanError(dir: string, options?: Parameters<typeof scanImageFolder>[1]): Promise<DataError> {
+async function scanError(dir: string, options?: Parameters<typeof scanImageFolder>[1]): Promise<RunError> {
   const error = await scanImageFolder(dir, options).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(DataError);
-  return error as DataError;
+  expect(error).toBeInstanceOf(RunError);
+  return error as RunError;
 }
 
 describe('scanImageFolder', () => {
@@ -74,8 +75,8 @@ describe('scanImageFolder', () => {
     const root = await tempFolder();
     for (const name of ['..', '.', '../elsewhere', 'a/b', 'a\\b', '']) {
       const error = await assertSafeClassFolder(root, name).catch((e: unknown) => e);
-      expect(error, name).toBeInstanceOf(DataError);
-      expect((error as DataError).code).toBe('TL4106');
+      expect(error, name).toBeInstanceOf(RunError);
+      expect((error as RunError).code).toBe('TL4106');
     }
     await fs.mkdir(path.join(root, 'cats'));
     expect(await assertSafeClassFolder(root, 'cats')).toBe(path.join(root, 'cats'));
@@ -86,7 +87,7 @@ describe('scanImageFolder', () => {
     const missing = path.join(root, 'nope');
     const error = await scanError(missing);
     expect(error.code).toBe('TL4101');
-    expect(error.message).toBe(`error[TL4101]: the data folder does not exist: ${missing}`);
+    expect(error.message).toBe(`the data folder does not exist: ${missing}`);
     const file = await writeFile(path.join(root, 'file.txt'), 'x');
     expect((await scanError(file)).message).toContain(`the data folder is not a folder: ${file}`);
   });
@@ -150,6 +151,6 @@ describe('listImageFiles', () => {
     await writeFile(path.join(root, 'a.txt'), 'no');
     expect((await listImageFiles(root)).map((f) => f.relativePath)).toEqual(['in/a.jpg', 'z.png']);
     const error = await listImageFiles(path.join(root, 'gone')).catch((e: unknown) => e);
-    expect((error as DataError).code).toBe('TL4101');
+    expect((error as RunError).code).toBe('TL4101');
   });
 });

@@ -1,6 +1,7 @@
 // splitValidation: stratified per class, seeded and repeatable, disjoint and complete.
 import { describe, expect, it } from 'vitest';
-import { DataError, splitValidation, type ImageItem } from '../../src/data/index';
+import { splitValidation, type ImageItem } from '../../src/data/index';
+import { RunError } from '../../src/messages';
 
 function items(counts: Record<string, number>): ImageItem[] {
   return Object.entries(counts).flatMap(([className, count], label) =>
@@ -52,8 +53,8 @@ describe('splitValidation', () => {
           return e;
         }
       })();
-      expect(error, String(fraction)).toBeInstanceOf(DataError);
-      expect((error as DataError).code).toBe('TL4109');
+      expect(error, String(fraction)).toBeInstanceOf(RunError);
+      expect((error as RunError).code).toBe('TL4109');
     }
     expect(() => splitValidation(items({ a: 1, b: 1 }), 0.5, 1)).toThrow(/too few images to hold out a validation set/);
   });

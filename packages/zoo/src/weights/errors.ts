@@ -1,11 +1,23 @@
 // The one error type the weights code throws for people: a download that failed, a file that
 // cannot be read, a file that is not the one the catalog names. Its message is complete and meant
 // to be printed as is (no stack trace); a `code` (TL44xx, each with a `tlc explain` page) where
-// the problem is one a user can name and fix. The coded errors are made by the functions below.
+// the problem is one a user can name and fix. The coded errors are made by the functions below,
+// and their codes listed in WEIGHTS_CODES (the catalog `tlc explain` pages are checked against).
+
+/** Every code the weights code defines, with a one-line title. */
+export const WEIGHTS_CODES = {
+  TL4401: 'a weights file that is damaged or not Keras weights',
+  TL4402: 'the weights file of another model',
+  TL4403: 'a weights file the catalog does not know',
+  TL4404: 'weights that cannot be paired with the model\'s layers by order',
+} as const;
+
+export type WeightsCode = keyof typeof WEIGHTS_CODES;
+
 export class WeightsError extends Error {
   constructor(
     message: string,
-    readonly code?: string,
+    readonly code?: WeightsCode,
   ) {
     super(message);
     this.name = 'WeightsError';

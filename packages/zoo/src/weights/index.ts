@@ -3,7 +3,7 @@
 // terminal progress bar other packages may reuse.
 export { cacheDir, cachedWeightsPath } from './cache';
 export { ensureImagenetWeights, type EnsureWeightsOptions } from './download';
-export { damagedWeightsFile, unknownWeightsFile, WeightsError, wrongModelWeightsFile } from './errors';
+export { damagedWeightsFile, unknownWeightsFile, WEIGHTS_CODES, WeightsError, wrongModelWeightsFile, type WeightsCode } from './errors';
 export { adaptKernelToGrayscale, type GrayscaleAdaptation } from './grayscale';
 export { loadWeights, type LoadWeightsOptions, type WeightsSourceSpec } from './load';
 export { recoverFolder } from './folder-swap';

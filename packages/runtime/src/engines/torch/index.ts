@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { EpochRecord, StageEvents, StageJob, StageOutcome, StageState, TrainingEngine } from '../../engine/engine';
-import { RunError } from '../../run/errors';
+import { RunError, runtimeMessages } from '../../messages';
 import { JOB_FILES, writeJob, type TorchDevice } from './job';
 import { launchTrainer } from './launch';
 import { findTorchPython } from './python';
@@ -46,7 +46,7 @@ export function stageDir(runDir: string, index: number, stage: string): string {
 async function trainStage(options: TorchEngineOptions, job: StageJob, events: StageEvents): Promise<StageOutcome> {
   const torch = findTorchPython();
   if (options.device === 'cuda' && !torch.cuda) {
-    throw new RunError('TL4320', `--device cuda: PyTorch ${torch.torchVersion} (${torch.python}) sees no CUDA GPU; run with --device cpu, or install a CUDA build of PyTorch`);
+    throw new RunError(runtimeMessages.noCudaForTorch(torch.torchVersion, torch.python));
   }
   const { model, index, stage } = job;
   const dir = stageDir(job.runDir, index, stage.name);
@@ -87,7 +87,7 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
   }).finally(() => chain);
   await chain;
   const trained = join(dir, JOB_FILES.trained);
-  if (!existsSync(trained) || !outcome) throw new RunError('TL4322', `the torch trainer ended without its trained weights (${trained})`);
+  if (!existsSync(trained) || !outcome) throw new RunError(runtimeMessages.torchLeftNoWeights(trained));
   loadTorchWeights(model, written.weights, readFileSync(trained));
   const result = outcome as { stoppedEarly: boolean; bestEpoch: number };
   return {

@@ -10,7 +10,7 @@ import type { ImageDataset } from '../../data/dataset';
 import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
 import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
-import { RunError } from '../../run/errors';
+import { RunError, runtimeMessages } from '../../messages';
 import { generateTorchModule, type TorchWeight } from './generate';
 import { PYTHON_DIR } from './python';
 import { torchWeightsOf } from './weights';
@@ -69,7 +69,7 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
 
 function checkSupported(data: DataPlan): void {
   if (data.augment) {
-    throw new RunError('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`');
+    throw new RunError(runtimeMessages.torchCannotAugment());
   }
 }
 

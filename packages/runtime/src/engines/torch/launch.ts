@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { BatchProgress, EpochRecord, StageState } from '../../engine/engine';
-import { RunError } from '../../run/errors';
+import { RunError, runtimeMessages } from '../../messages';
 import { findTorchPython, pythonEnv } from './python';
 import { trainerArgs } from './job';
 
@@ -67,7 +67,7 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
   options.signal?.removeEventListener('abort', onAbort);
   if (code !== 0) {
     const why = tail.filter((l) => l.trim() !== '').slice(-15).join('\n');
-    throw new RunError('TL4322', `the torch trainer failed (exit ${code}); the job folder ${dir} keeps its checkpoint, so --resume continues it:\n${why}`);
+    throw new RunError(runtimeMessages.torchTrainerFailed(code, dir, why));
   }
 }
 

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RunError } from '../../run/errors';
+import { RunError, runtimeMessages } from '../../messages';
 
 /** The oldest torch the trainer supports (Debian 12's python3-torch). */
 export const MIN_TORCH = [1, 13] as const;
@@ -61,7 +61,7 @@ export function findTorchPython(): TorchPython {
     found = { python, torchVersion: result.version, cuda: result.cuda };
     return found;
   }
-  throw new RunError('TL4320', `the torch engine needs Python 3 with PyTorch ${MIN_TORCH.join('.')} or newer:\n  ${failures.join('\n  ')}\n${INSTALL_HELP}`);
+  throw new RunError(runtimeMessages.noTorch(MIN_TORCH.join('.'), failures, INSTALL_HELP));
 }
 
 /** Whether a supported torch is importable (no error). */

@@ -8,7 +8,7 @@ import { loadData, type LoadedData } from '../../data/load';
 import { checkHeadFitsClasses } from '../../model/assemble';
 import { checkClassWeightNames } from '../../train/class-weights';
 import type { RunOptions } from '../context';
-import { RunError } from '../errors';
+import { RunError, runtimeMessages } from '../../messages';
 import type { RunLog } from '../progress';
 
 export interface RunData {
@@ -34,7 +34,7 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
 function dataPlan(plan: Plan, options: RunOptions): DataPlan {
   const directory = options.data ? resolve(options.data) : plan.data ? resolve(options.baseDir, plan.data.directory) : null;
   if (directory === null) {
-    throw new RunError('TL4204', 'the plan has no `data` statement (a model spec): give the image folder with --data DIR');
+    throw new RunError(runtimeMessages.specWithoutData());
   }
   if (plan.data) return { ...plan.data, directory };
   // A model spec: what `data "DIR"` would compile to, batched as its first stage says.

@@ -1,7 +1,6 @@
 // Phase 8, report: report.html (the source, every epoch, the evaluation), the summary line, and
 // the run's summary for the caller (`tlc run --json` prints it).
 import { join } from 'node:path';
-import { highlightHtml } from '@tlc/language';
 import type { StagePlan } from '@tlc/plan';
 import type { EpochRecord } from '../../engine/engine';
 import type { Evaluation } from '../../evaluate/evaluate';
@@ -41,14 +40,13 @@ export interface RunOutcome {
   exported: string | null;
 }
 
-export async function reportRun(run: RunContext, outcome: RunOutcome): Promise<RunSummary> {
+export function reportRun(run: RunContext, outcome: RunOutcome): RunSummary {
   const { plan, options, log, runDir } = run;
   const { backend, trained, evaluation, exported } = outcome;
   const { records, trunkImages } = trained;
   const stages = plan.stages.map((stage, index) => stageSummary(stage, index, options.epochs ?? stage.epochs, records, trunkImages));
   const seconds = (performance.now() - outcome.started) / 1000;
-  const source = options.source ? { file: options.source.file, html: await highlightHtml(options.source.text) } : undefined;
-  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend, trunk: trained.trunk, seconds, epochs: records, evaluation, source }));
+  writeFileAtomic(join(runDir, RUN_FILES.report), reportHtml({ pipeline: plan.name, backend, trunk: trained.trunk, seconds, epochs: records, evaluation, source: options.source }));
   const stageLines = stages.map((st) => {
     const best = records.find((r) => r.stage === st.name && r.epoch === st.bestEpoch);
     const val = best?.val_accuracy ?? best?.accuracy;

@@ -1,0 +1,173 @@
+// Every error the runtime reports for people (TL4xxx), as one catalog shaped like the compiler's
+// (../../language/src/compile/messages.ts): each code has a title (its `tlc explain` page has the
+// same one) and each message is a function here, so no other file spells a code or a message,
+// and tests compare against the catalog. A message is data, `{code, message, help}`, carried by
+// one error class, RunError; the CLI renders it (`error[CODE]: message`, then `help: …`, or JSON).
+// Codes are stable and never reused: TL40xx the plan against the data, TL41xx data, TL42xx runs,
+// predict and embed, TL43xx backends, the trunk runtime and the torch engine. (The zoo's weights errors, TL44xx,
+// have their catalog beside them in @tlc/zoo.)
+import type { Code as LanguageCode, PlanCheckCode } from '@tlc/language';
+import type { PlanCode } from '@tlc/plan';
+
+/** Every code the runtime defines, with a one-line title. */
+export const RUNTIME_CODES = {
+  TL4001: 'head output size differs from the number of classes',
+  TL4101: 'the data folder does not exist',
+  TL4102: 'no class folders in the data folder',
+  TL4103: 'only one class folder',
+  TL4104: 'an empty class folder',
+  TL4105: 'no images at all',
+  TL4106: 'a class folder name tlc refuses',
+  TL4107: 'validation classes differ from training classes',
+  TL4108: 'unreadable images',
+  TL4109: 'the validation split leaves a class without images',
+  TL4110: 'the decoded images would not fit in memory',
+  TL4201: 'nothing to predict or embed',
+  TL4202: 'not an exported tlc model',
+  TL4203: 'nothing to resume',
+  TL4204: 'a model spec run without data',
+  TL4205: 'out of memory while training',
+  TL4206: 'the run folder is not free',
+  TL4301: 'the requested backend is not available',
+  TL4302: 'no backend could start',
+  TL4310: 'the frozen trunk cannot run on onnxruntime',
+  TL4320: 'the torch engine needs PyTorch',
+  TL4321: 'the plan asks for something the torch engine does not do yet',
+  TL4322: 'the torch trainer failed',
+} as const;
+
+export type RuntimeCode = keyof typeof RUNTIME_CODES;
+
+/** A run-time error as data: the CLI prints it, pretty or as JSON. */
+export interface RuntimeMessage {
+  code: RuntimeCode;
+  message: string;
+  /** What to do about it, when the message does not already say. */
+  help?: string;
+}
+
+/**
+ * What a RunError carries: a runtime message, or the plan's own (TL3101 from @tlc/plan's catalog,
+ * TL3102–TL3105 from the language's plan check) when a plan read at run time is refused, or a
+ * language code the runtime reports when only the data can tell (TL2030).
+ */
+export interface RunErrorMessage {
+  code: RuntimeCode | PlanCode | PlanCheckCode | LanguageCode;
+  message: string;
+  /** What to do about it, when the message does not already say. */
+  help?: string;
+}
+
+/** The one error the runtime throws for people: a catalog message, never printed with a stack. */
+export class RunError extends Error implements RunErrorMessage {
+  readonly code: RunErrorMessage['code'];
+  readonly help?: string;
+
+  constructor(message: RunErrorMessage) {
+    super(message.message);
+    this.name = 'RunError';
+    this.code = message.code;
+    if (message.help !== undefined) this.help = message.help;
+  }
+}
+
+const error = (code: RuntimeCode, message: string, help?: string): RuntimeMessage => ({ code, message, ...(help !== undefined ? { help } : {}) });
+const MODEL_FOLDER = "give the folder `export` wrote, or a run folder's model/";
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export const runtimeMessages = {
+  // TL40xx: the plan against the data.
+  headClassMismatch: (units: number, classes: number, classNames: string[]) =>
+    error(
+      'TL4001',
+      `the head's output layer has ${plural(units, 'unit')} but the data has ${plural(classes, 'class folder')} ` +
+        `(${classNames.join(', ')}); make the last dense layer ${classes === 2 ? '2 (or 1 with a sigmoid output)' : String(classes)} units`,
+    ),
+
+  // TL2030, the language's code, reported here when `tlc check` could not see the data folder.
+  classWeightsNotClasses: (stage: string, named: string[], classNames: readonly string[]): RunErrorMessage => ({
+    code: 'TL2030',
+    message: `\`class weights\` in stage \`${stage}\` name${named.length === 1 ? 's' : ''} ${named.join(', ')}, not a class of the data; the classes are ${classNames.join(', ')}`,
+  }),
+
+  // TL41xx: the data.
+  folderUnreadable: (folder: string, why: string) => error('TL4101', `cannot read the folder ${folder}: ${why}`),
+  folderMissing: (what: string, folder: string) => error('TL4101', `the ${what} does not exist: ${folder}`),
+  notAFolder: (what: string, folder: string) => error('TL4101', `the ${what} is not a folder: ${folder}`),
+  noClassFolders: (role: string, root: string, looseImages: number) =>
+    error(
+      'TL4102',
+      `the ${role} ${root} has no class folders` +
+        `${looseImages > 0 ? ` (found ${plural(looseImages, 'image')} directly inside it: move them into one folder per class)` : ''}` +
+        '; put the images of each class in a sub-folder named after the class',
+    ),
+  singleClass: (role: string, root: string, className: string) =>
+    error('TL4103', `the ${role} ${root} has a single class folder (${className}); classification needs at least two, one sub-folder per class`),
+  emptyClasses: (role: string, root: string, empty: string[]) =>
+    error('TL4104', `in the ${role} ${root}, ${empty.length === 1 ? 'the class folder' : 'these class folders'} ${empty.join(', ')} ${empty.length === 1 ? 'has' : 'have'} no images`),
+  classesEmptiedBySkipping: (role: string, emptied: string[]) =>
+    error('TL4104', `after skipping bad images, the ${role} has no usable image of ${emptied.join(', ')}`),
+  noImages: (role: string, root: string, classes: string[], extensions: readonly string[]) =>
+    error('TL4105', `the ${role} ${root} has no images in any of its class folders (${classes.join(', ')}); image files end in ${extensions.join(' ')}`),
+  unsafeClassFolder: (name: string, root: string, why: string) => error('TL4106', `refusing the class folder "${name}" in ${root}: ${why}`),
+  classMismatch: (role: string, root: string, expected: readonly string[], differences: string[]) =>
+    error('TL4107', `the ${role} ${root} must have the training classes (${expected.join(', ')}); ${differences.join('; ')}`),
+  badImages: (count: number, total: number, lines: string[]) =>
+    error(
+      'TL4108',
+      `${count} of ${total} image files cannot be used (on bad image fail):\n${lines.join('\n')}`,
+      'Fix or remove them, or write `on bad image skip` in the data statement to train without them.',
+    ),
+  validationFraction: (fraction: number) => error('TL4109', `the validation fraction must be between 0 and 1 (exclusive), got ${fraction}`),
+  tooFewToSplit: (images: number) =>
+    error('TL4109', `too few images to hold out a validation set (${images} images); add images or use a separate validation folder`),
+  tooLargeForMemory: (count: number, size: string, need: string, share: number, memory: string) =>
+    error('TL4110', `${count} images of ${size} need ${need} in memory, more than ${share}% of this machine's ${memory}; use a smaller image size or fewer images`),
+
+  // TL42xx: runs, predict and embed.
+  noSuchPath: (path: string) => error('TL4201', `no such file or folder: ${path}`),
+  noImageFiles: (paths: string[]) => error('TL4201', `no image files in ${paths.join(', ')}`),
+  modelFolderMissing: (given: string) => error('TL4202', `the model folder ${given} does not exist; ${MODEL_FOLDER}`),
+  modelFolderIsAFile: (given: string) => error('TL4202', `${given} is a file, not a model folder; ${MODEL_FOLDER}`),
+  modelFileUnreadable: (given: string, why: string, file: string) => error('TL4202', `${given} is not an exported tlc model: ${why} ${file}; ${MODEL_FOLDER}`),
+  modelFileNotJson: (given: string, file: string, empty: boolean) =>
+    error('TL4202', `${given} is not an exported tlc model: its ${file} is ${empty ? 'empty' : 'not valid JSON'}; ${MODEL_FOLDER}`),
+  labelsNotAList: (given: string, file: string) => error('TL4202', `${given}'s ${file} is not a list of two or more class names; ${MODEL_FOLDER}`),
+  labelsDisagreeWithHead: (given: string, file: string, classes: number, outputs: number) =>
+    error('TL4202', `${given}'s ${file} names ${classes} classes but its plan's head outputs ${outputs}: the two files are from different models`),
+  inputDisagreesWithPlan: (given: string, input: string, planned: string) =>
+    error('TL4202', `${given}'s model.json takes ${input} inputs but its plan.json says ${planned}: the two files are from different models`),
+  nothingToResume: (runDir: string, state: string, last: string) =>
+    error('TL4203', `${runDir} has no completed epoch to resume from (no ${state} and ${last}/): start the run again`),
+  stateOfAnotherVersion: (file: string) => error('TL4203', `${file} was written by another version of tlc`),
+  checkpointOfAnotherModel: (dir: string, weight: string) => error('TL4203', `the checkpoint in ${dir} has no weight ${weight}: it belongs to another model`),
+  specWithoutData: () => error('TL4204', 'the plan has no `data` statement (a model spec): give the image folder with --data DIR'),
+  outOfMemory: (stage: string, batchSize: number, detail: string) =>
+    error(
+      'TL4205',
+      `out of memory in stage \`${stage}\` with batch ${batchSize} (${detail}). ` +
+        (batchSize > 1
+          ? `Try \`batch ${Math.floor(batchSize / 2)}\`, a smaller image size, or freeze more of the backbone.`
+          : 'Batch 1 is the smallest: use a smaller image size or model, or freeze more of the backbone.'),
+    ),
+  runFolderIsAFile: (dir: string) => error('TL4206', `--out ${dir} is a file, not a folder: give a new folder for the run`),
+  runFolderNotFree: (dir: string, what: string) =>
+    error('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: runs/<pipeline>/<time>/), or remove this one`),
+  runFolderTaken: (dir: string) => error('TL4206', `--out ${dir} was taken by another run starting at the same moment: give a new folder`),
+
+  // TL43xx: backends and the trunk runtime.
+  backendNotInstalled: (backend: string, reasons: string, install: string) => error('TL4301', `the ${backend} backend is not available:\n${reasons}`, install),
+  backendFailed: (backend: string, reasons: string) =>
+    error('TL4301', `the ${backend} backend could not be started:\n${reasons}`, 'Run with --backend auto to fall back to another backend.'),
+  noBackend: (reasons: string) => error('TL4302', `no TensorFlow.js backend could be started:\n${reasons}`),
+  trunkNotOnOnnx: (reason: string) => error('TL4310', `the frozen trunk cannot run on onnxruntime: ${reason}`, 'Run with --trunk auto to fall back to tfjs.'),
+  noTorch: (minimum: string, failures: string[], install: string) =>
+    error('TL4320', `the torch engine needs Python 3 with PyTorch ${minimum} or newer:\n  ${failures.join('\n  ')}`, install),
+  noCudaForTorch: (torchVersion: string, python: string) =>
+    error('TL4320', `--device cuda: PyTorch ${torchVersion} (${python}) sees no CUDA GPU; run with --device cpu, or install a CUDA build of PyTorch`),
+  torchCannotAugment: () =>
+    error('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`'),
+  torchTrainerFailed: (code: number | null, dir: string, why: string) =>
+    error('TL4322', `the torch trainer failed (exit ${code}); the job folder ${dir} keeps its checkpoint, so --resume continues it:\n${why}`),
+  torchLeftNoWeights: (trained: string) => error('TL4322', `the torch trainer ended without its trained weights (${trained})`),
+};
