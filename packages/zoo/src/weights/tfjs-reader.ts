@@ -24,7 +24,7 @@ export async function openTfjsModel(path: string): Promise<WeightsSource> {
   const layers = new Map<string, FileLayer>();
   for (const spec of specs) {
     const tensor = tensors[spec.name];
-    const values = Float32Array.from(tensor.dataSync() as ArrayLike<number>);
+    const values = new Float32Array(tensor.dataSync() as ArrayLike<number>); // a native copy: Float32Array.from iterates element by element
     tensor.dispose();
     const layerName =
       layerNames.find((name) => spec.name.startsWith(`${name}/`)) ?? spec.name.slice(0, Math.max(0, spec.name.lastIndexOf('/')));
