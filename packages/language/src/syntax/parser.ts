@@ -9,6 +9,11 @@
 // parsing resumes at the next newline, `;` or `}` (a block met on the way is skipped whole).
 // A block whose `}` is missing ends at the next top-level statement keyword, so a forgotten
 // brace does not turn the rest of the file into errors.
+//
+// The grammar is written over the parser of each rule (as graphql-js does): `"word"` is a
+// keyword, Identifier / String / Number / Percent / Size / Fraction / Range / NumberList are
+// tokens or literals, `X?` optional, `X*` any number, `X+` one or more, `|` a choice. Statements
+// and the settings of a `{ … }` block end at a newline or `;`.
 import type * as Ast from '../ast/nodes';
 import type { Span } from '../ast/nodes';
 import { at, messages, orList, type Message } from '../diagnostics/catalog';
@@ -254,6 +259,7 @@ export class Parser {
 
   // ---------------------------------------------------------------- program
 
+  /** program = statement*     (a stray `}` is reported and skipped) */
   parseProgram(comments: Ast.Comment[], length: number): Ast.Program {
     const statements: Ast.Statement[] = [];
     for (;;) {
@@ -270,10 +276,13 @@ export class Parser {
     return { kind: 'Program', statements, comments, span: { start: 0, end: length } };
   }
 
+  /**
+   * statement = pipeline | data | augment | use | preprocess | head | stage | evaluate | export
+   *           | predict
+   * Only dispatches on the leading keyword (consumed here); each parser below builds its node.
+   */
   private statement(statements: Ast.Statement[]): void {
     const keyword = this.peek();
-    const start = keyword.span.start;
-    const span = (): Span => ({ start, end: keyword.span.end });
     if (keyword.kind !== 'Identifier' || !STATEMENT_WORDS.includes(keyword.image)) {
       const failure = keyword.kind === 'Identifier'
         ? messages.unknownStatement(keyword.image, didYouMean(keyword.image, STATEMENT_SUGGESTIONS), blockOwning(keyword.image))
@@ -283,95 +292,95 @@ export class Parser {
       return;
     }
     this.next();
+    const span = { ...keyword.span };
     switch (keyword.image) {
-      case 'pipeline': {
-        const node: Ast.PipelineStatement = { kind: 'Pipeline', span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          node.name = this.expectString('a pipeline name in quotes', 'pipeline');
-          this.endOfItem('`pipeline`');
-        });
-        return;
-      }
-      case 'data': {
-        const node: Ast.DataStatement = { kind: 'Data', settings: [], span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          if (this.peek().kind === 'String') node.directory = this.string(this.next());
-          if (this.peek().kind === 'LCurly') {
-            if (!this.block('data', (word) => this.dataSetting(word, node.settings))) return;
-          } else if (node.directory === undefined) this.failExpected('a folder in quotes or a `{` block', 'data');
-          this.endOfItem('`data`');
-        });
-        return;
-      }
-      case 'augment': {
-        const node: Ast.AugmentStatement = { kind: 'Augment', settings: [], span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          if (this.peek().kind !== 'LCurly') this.failExpected('`{`', 'augment');
-          if (this.block('augment', (word) => this.augmentSetting(word, node.settings))) this.endOfItem('`augment`');
-        });
-        return;
-      }
-      case 'use': {
-        const node: Ast.UseStatement = { kind: 'Use', span: span() };
-        statements.push(node);
-        this.item(node, () => this.useStatement(node));
-        return;
-      }
-      case 'preprocess': {
-        const node: Ast.PreprocessStatement = { kind: 'Preprocess', span: span() };
-        statements.push(node);
-        this.item(node, () => this.preprocessStatement(node));
-        return;
-      }
-      case 'head': {
-        const node: Ast.HeadStatement = { kind: 'Head', form: 'shorthand', sizes: [], layers: [], span: span() };
-        statements.push(node);
-        this.item(node, () => this.headStatement(node));
-        return;
-      }
+      case 'pipeline':
+        return this.pipelineStatement(statements, span);
+      case 'data':
+        return this.dataStatement(statements, span);
+      case 'augment':
+        return this.augmentStatement(statements, span);
+      case 'use':
+        return this.useStatement(statements, span);
+      case 'preprocess':
+        return this.preprocessStatement(statements, span);
+      case 'head':
+        return this.headStatement(statements, span);
       case 'train':
-      case 'fine': {
-        const stage = keyword.image === 'train' ? 'train' : 'fineTune';
-        const node: Ast.StageStatement = { kind: 'Stage', stage, settings: [], span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          if (stage === 'fineTune') this.expectWord('tune', 'fine');
-          const name = stage === 'train' ? 'train' : 'fine tune';
-          if (this.peek().kind !== 'LCurly') this.failExpected('`{`', name);
-          if (this.block(name, (word) => this.stageSetting(word, node.settings))) this.endOfItem(`\`${name}\``);
-        });
-        return;
-      }
-      case 'evaluate': {
-        const node: Ast.EvaluateStatement = { kind: 'Evaluate', span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          const token = this.peek();
-          if (token.kind === 'Identifier') node.target = this.identifier(this.next());
-          else if (token.kind === 'String') node.target = this.string(this.next());
-          this.endOfItem('`evaluate`');
-        });
-        return;
-      }
+      case 'fine':
+        return this.stageStatement(statements, span, keyword.image === 'train' ? 'train' : 'fineTune');
+      case 'evaluate':
+        return this.evaluateStatement(statements, span);
       case 'export':
-      case 'predict': {
-        const node: Ast.ExportStatement | Ast.PredictStatement =
-          keyword.image === 'export' ? { kind: 'Export', span: span() } : { kind: 'Predict', span: span() };
-        statements.push(node);
-        this.item(node, () => {
-          node.path = this.expectString('a path in quotes', keyword.image);
-          this.endOfItem(`\`${keyword.image}\``);
-        });
-        return;
-      }
+      case 'predict':
+        return this.outputStatement(statements, span, keyword.image);
     }
   }
 
+  /** Adds a statement node (its keyword already consumed) to the program and parses the rest. */
+  private begin<N extends Ast.Statement>(statements: Ast.Statement[], node: N, body: (node: N) => void): void {
+    statements.push(node);
+    this.item(node, () => body(node));
+  }
+
+  /** pipeline = "pipeline" String */
+  private pipelineStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Pipeline', span } as Ast.PipelineStatement, (node) => {
+      node.name = this.expectString('a pipeline name in quotes', 'pipeline');
+      this.endOfItem('`pipeline`');
+    });
+  }
+
+  /** data = "data" String ( "{" dataSetting* "}" )?  |  "data" "{" dataSetting* "}" */
+  private dataStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Data', settings: [], span } as Ast.DataStatement, (node) => {
+      if (this.peek().kind === 'String') node.directory = this.string(this.next());
+      if (this.peek().kind === 'LCurly') {
+        if (!this.block('data', (word) => this.dataSetting(word, node.settings))) return;
+      } else if (node.directory === undefined) this.failExpected('a folder in quotes or a `{` block', 'data');
+      this.endOfItem('`data`');
+    });
+  }
+
+  /** augment = "augment" "{" augmentSetting* "}" */
+  private augmentStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Augment', settings: [], span } as Ast.AugmentStatement, (node) => {
+      if (this.peek().kind !== 'LCurly') this.failExpected('`{`', 'augment');
+      if (this.block('augment', (word) => this.augmentSetting(word, node.settings))) this.endOfItem('`augment`');
+    });
+  }
+
+  /** stage = "train" "{" stageSetting* "}"  |  "fine" "tune" "{" stageSetting* "}" */
+  private stageStatement(statements: Ast.Statement[], span: Span, stage: Ast.StageStatement['stage']): void {
+    this.begin(statements, { kind: 'Stage', stage, settings: [], span } as Ast.StageStatement, (node) => {
+      if (stage === 'fineTune') this.expectWord('tune', 'fine');
+      const name = stage === 'train' ? 'train' : 'fine tune';
+      if (this.peek().kind !== 'LCurly') this.failExpected('`{`', name);
+      if (this.block(name, (word) => this.stageSetting(word, node.settings))) this.endOfItem(`\`${name}\``);
+    });
+  }
+
+  /** evaluate = "evaluate" ( Identifier | String )?      (`validation`, or a test folder) */
+  private evaluateStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Evaluate', span } as Ast.EvaluateStatement, (node) => {
+      const token = this.peek();
+      if (token.kind === 'Identifier') node.target = this.identifier(this.next());
+      else if (token.kind === 'String') node.target = this.string(this.next());
+      this.endOfItem('`evaluate`');
+    });
+  }
+
+  /** export = "export" String;  predict = "predict" String */
+  private outputStatement(statements: Ast.Statement[], span: Span, keyword: 'export' | 'predict'): void {
+    const node: Ast.ExportStatement | Ast.PredictStatement = keyword === 'export' ? { kind: 'Export', span } : { kind: 'Predict', span };
+    this.begin(statements, node, (n) => {
+      n.path = this.expectString('a path in quotes', keyword);
+      this.endOfItem(`\`${keyword}\``);
+    });
+  }
+
   /**
-   * `{ setting; setting … }`. Each setting recovers on its own. A top-level statement keyword
+   * block = "{" setting* "}". Each setting recovers on its own. A top-level statement keyword
    * at the start of a setting means the `}` is missing: the block ends there (returns false,
    * and the statement then ends without looking further).
    */
@@ -427,6 +436,11 @@ export class Parser {
 
   // ---------------------------------------------------------------- data
 
+  /**
+   * dataSetting = "image" ( Size | colour | "adapt" Identifier )+    (each at most once)
+   *             | "validation" ( Percent | String ) ( "seed" Number )?
+   *             | "batch" Number | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
+   */
   private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
     const span = { ...word.span };
     switch (word.image) {
@@ -488,6 +502,10 @@ export class Parser {
 
   // ---------------------------------------------------------------- augment
 
+  /**
+   * augmentSetting = "rotate" Number | "zoom" Number | "shear" Number | "shift" Number
+   *                | "flip" Identifier+ | "brightness" Range | "seed" Number
+   */
   private augmentSetting(word: Token, settings: Ast.AugmentSetting[]): void {
     const span = { ...word.span };
     const amount = <K extends 'Zoom' | 'Shear' | 'Shift'>(kind: K) =>
@@ -528,7 +546,16 @@ export class Parser {
 
   // ---------------------------------------------------------------- use / preprocess / head
 
-  private useStatement(node: Ast.UseStatement): void {
+  /**
+   * use = "use" Identifier useClause*      (clauses in any order, each at most once)
+   * useClause = "alpha" Number | "weights" ( Identifier | String ) | "freeze" freezeClause
+   *           | "cut" "after" layerRef
+   */
+  private useStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Use', span } as Ast.UseStatement, (node) => this.useClauses(node));
+  }
+
+  private useClauses(node: Ast.UseStatement): void {
     const token = this.peek();
     if (token.kind !== 'Identifier') {
       this.failExpected('a model name', 'use', token.kind === 'String' ? 'write the model name without quotes, e.g. `use ResNet50V2`' : undefined);
@@ -571,6 +598,7 @@ export class Parser {
     }
   }
 
+  /** freezeClause = "all" | "none" | "until" layerRef;  layerRef = Identifier | String */
   private freezeClause(freeze: Ast.FreezeClause): void {
     const token = this.peek();
     const modes = ['all', 'none', 'until'] as const;
@@ -591,7 +619,15 @@ export class Parser {
     if (mode === 'until') freeze.until = this.expectLayerRef('freeze until');
   }
 
-  private preprocessStatement(node: Ast.PreprocessStatement): void {
+  /**
+   * preprocess = "preprocess" ( "native" | "none" | "rescale" ( Fraction | Number )
+   *            | "normalize" "mean" NumberList "std" NumberList )     (mean and std in any order)
+   */
+  private preprocessStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Preprocess', span } as Ast.PreprocessStatement, (node) => this.preprocessMode(node));
+  }
+
+  private preprocessMode(node: Ast.PreprocessStatement): void {
     node.mode = this.expectIdentifier('`native`, `rescale`, `normalize` or `none`', 'preprocess');
     if (node.mode.name === 'rescale') {
       const token = this.peek();
@@ -617,7 +653,12 @@ export class Parser {
     this.endOfItem('`preprocess`');
   }
 
-  private headStatement(node: Ast.HeadStatement): void {
+  /** head = "head" "dense" Number ( "->" Number )*  |  "head" "{" headLayer* "}" */
+  private headStatement(statements: Ast.Statement[], span: Span): void {
+    this.begin(statements, { kind: 'Head', form: 'shorthand', sizes: [], layers: [], span } as Ast.HeadStatement, (node) => this.headBody(node));
+  }
+
+  private headBody(node: Ast.HeadStatement): void {
     if (this.peek().kind === 'LCurly') {
       node.form = 'block';
       if (!this.block('head', (word) => this.headLayer(word, node.layers))) return;
@@ -633,6 +674,7 @@ export class Parser {
     this.endOfItem('`head`');
   }
 
+  /** headLayer = "pool" ( "avg" | "max" ) | "flatten" | "batchnorm" | "dropout" Number | "dense" Number Identifier? */
   private headLayer(word: Token, layers: Ast.HeadLayer[]): void {
     const span = { ...word.span };
     switch (word.image) {
@@ -661,6 +703,13 @@ export class Parser {
 
   // ---------------------------------------------------------------- train / fine tune
 
+  /**
+   * stageSetting = "epochs" Number | "batch" Number | "lr" Number | "loss" Identifier
+   *              | "optimizer" Identifier ( "lr" Number | "momentum" Number | "decay" Number )*
+   *              | "early" "stop" ( "patience" Number | "on" Identifier )*
+   *              | "class" "weights" ( Identifier | "{" classWeight* "}" )
+   *              | "unfreeze" ( "all" | "from" layerRef )
+   */
   private stageSetting(word: Token, settings: Ast.StageSetting[]): void {
     const span = { ...word.span };
     switch (word.image) {
@@ -741,7 +790,7 @@ export class Parser {
     }
   }
 
-  /** `cat 1.0` or `"golden retriever" 2` inside `class weights { }`. */
+  /** classWeight = ( Identifier | String ) Number      (`cat 1.0`, `"golden retriever" 2`) */
   private classWeight(first: Token, entries: Ast.ClassWeightEntry[]): void {
     const node: Ast.ClassWeightEntry = { kind: 'ClassWeight', span: { ...first.span } };
     entries.push(node);
