@@ -57,6 +57,9 @@ function pairByOrder(model: tf.LayersModel, file: WeightsSource, source: string)
       const count = (n: number) => `${n} weight${n === 1 ? '' : 's'}`;
       throw unpairableWeights(source, unit.name, `${paired}, which has ${count(fileWeights.length)} (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}) where the model layer has ${unit.weights.length} (${unit.weights.map((w) => shortWeightName(w.originalName)).join(', ')})`);
     }
+    if (fileLayer.weightsInLayerOrder === false && fileWeights === fileLayer.weights && hasTwins(fileWeights)) {
+      throw unpairableWeights(source, unit.name, `${paired}, whose weights (${fileWeights.map((w) => shortWeightName(w.name)).join(', ')}) are not named as the model's (${unit.weights.map((w) => shortWeightName(w.originalName)).join(', ')}) and share shapes, so the file (a weights manifest, sorted by name) does not say which is which`);
+    }
     const differs = unit.weights.findIndex((w, k) => !compatibleShapes(fileWeights[k].shape, w.shape));
     if (differs >= 0) {
       const w = unit.weights[differs];
@@ -64,6 +67,12 @@ function pairByOrder(model: tf.LayersModel, file: WeightsSource, source: string)
     }
     return { unit, fileLayer };
   });
+}
+
+/** Whether two of the weights have the same shape (so a shape check cannot tell them apart). */
+function hasTwins(weights: FileWeight[]): boolean {
+  const shapes = weights.map((w) => w.shape.join('x'));
+  return new Set(shapes).size < shapes.length;
 }
 
 /**

@@ -12,6 +12,11 @@ export interface FileLayer {
   /** The key that identifies the layer in the file (a layer name, or Keras 3's class key). */
   name: string;
   weights: FileWeight[];
+  /**
+   * False where the file's order of a layer's weights is not the layer's (a tfjs weights
+   * manifest, which the converter sorts by name): only their names can order them.
+   */
+  weightsInLayerOrder?: boolean;
 }
 
 export interface WeightsSource {

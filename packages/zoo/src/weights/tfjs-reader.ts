@@ -28,7 +28,7 @@ export async function openTfjsModel(path: string): Promise<WeightsSource> {
     tensor.dispose();
     const layerName =
       layerNames.find((name) => spec.name.startsWith(`${name}/`)) ?? spec.name.slice(0, Math.max(0, spec.name.lastIndexOf('/')));
-    if (!layers.has(layerName)) layers.set(layerName, { name: layerName, weights: [] });
+    if (!layers.has(layerName)) layers.set(layerName, { name: layerName, weights: [], weightsInLayerOrder: false });
     layers.get(layerName)!.weights.push({ name: spec.name, shape: spec.shape, read: () => values });
   }
   const rank = new Map(topology.map((name, i) => [name, i]));

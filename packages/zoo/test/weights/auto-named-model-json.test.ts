@@ -108,6 +108,21 @@ describe('pairing by order without doubt, and every weight counted', () => {
     expect((error as Error).message).toContain("layer conv2d_2: paired by order with the file's `conv2d_3`, which has 1 weight (bias) where the model layer has 2 (kernel, bias)");
   });
 
+  it("stops with TL4404 when a layer's weights share shapes and only a sorted manifest orders them", async () => {
+    const folder = join(dir, 'unnamed-bn');
+    await writeAutoNamedModelJson(small(), folder);
+    // gamma, beta, moving mean and variance are all [4]: without their names, their order is a guess.
+    const renamed: Record<string, string> = { gamma: 'param_2', beta: 'param_1', moving_mean: 'param_3', moving_variance: 'param_4' };
+    await rewrite(folder, (json) => {
+      for (const w of json.weightsManifest[0].weights) w.name = w.name.replace(/^(batch_normalization_1\/)(\w+)$/, (_, layer: string, short: string) => layer + renamed[short]);
+    });
+    const error = await loadWeights(small(), { path: folder }, { match: 'order' }).catch((e: unknown) => e);
+    expect((error as WeightsError).code).toBe('TL4404');
+    expect((error as Error).message).toContain(
+      "layer batch_normalization: paired by order with the file's `batch_normalization_1`, whose weights (param_1, param_2, param_3, param_4) are not named as the model's (gamma, beta, moving_mean, moving_variance) and share shapes",
+    );
+  });
+
   it('says which weights of the model kept their initial values after a load by name', async () => {
     const folder = join(dir, 'by-name');
     const source = small();
