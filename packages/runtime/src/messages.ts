@@ -167,7 +167,7 @@ export const runtimeMessages = {
     error('TL4320', `--device cuda: PyTorch ${torchVersion} (${python}) sees no CUDA GPU; run with --device cpu, or install a CUDA build of PyTorch`),
   torchCannotAugment: () =>
     error('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`'),
-  torchTrainerFailed: (code: number | null, dir: string, why: string) =>
-    error('TL4322', `the torch trainer failed (exit ${code}); the job folder ${dir} keeps its checkpoint, so --resume continues it:\n${why}`),
+  torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
+    error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),
   torchLeftNoWeights: (trained: string) => error('TL4322', `the torch trainer ended without its trained weights (${trained})`),
 };

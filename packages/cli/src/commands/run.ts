@@ -122,9 +122,10 @@ export const runCommand: Command = {
         epochs,
         backend: (values.backend ?? 'auto') as BackendPreference,
         trunk: (values.trunk ?? 'auto') as TrunkRuntime,
-        engine: torch ? 'torch' : 'tfjs',
-        nproc,
-        device: (values.device ?? 'cpu') as 'cpu' | 'cuda',
+        // Unset unless given: a resumed run keeps the engine it started with.
+        engine: values.engine === undefined ? undefined : torch ? 'torch' : 'tfjs',
+        nproc: values.nproc === undefined ? undefined : nproc,
+        device: values.device as 'cpu' | 'cuda' | undefined,
         log,
         resume,
         // report.html shows the source highlighted by the editor grammar.

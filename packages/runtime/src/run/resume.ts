@@ -23,6 +23,8 @@ export interface RunState {
   records: EpochRecord[];
   /** Images through the trunk per finished stage, by index. */
   trunkImages: number[];
+  /** The engine that trains the run, when not the default tfjs (a resumed run keeps it). */
+  engine?: { name: 'torch'; nproc: number; device: 'cpu' | 'cuda' };
 }
 
 export function writeRunState(runDir: string, state: RunState): void {

@@ -67,6 +67,7 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
   // Epochs are handed to the run one after another, each with its own weights in the model.
   let chain: Promise<void> = Promise.resolve();
   await launchTrainer(dir, {
+    failureNote: `the run folder keeps every completed epoch: \`tlc run --resume ${job.runDir}\` continues from the last one`,
     nproc: options.nproc,
     threads,
     onBatch: (p) => events.batch(p),

@@ -27,6 +27,8 @@ export interface LaunchOptions extends TrainerEvents {
   nproc: number;
   /** Threads per process (default: the machine's cores shared out). */
   threads?: number;
+  /** Said after "the torch trainer failed" (what is kept, how to continue). */
+  failureNote?: string;
   /** Stops the trainer (SIGINT to the launcher, which stops its workers). */
   signal?: AbortSignal;
 }
@@ -49,6 +51,9 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
     if (tail.length > TAIL_LINES) tail.shift();
   };
   const onAbort = () => child.kill('SIGINT');
+  // tlc exiting (an interrupted run exits at once between epochs) takes its trainer with it.
+  const onExit = () => child.kill('SIGTERM');
+  process.on('exit', onExit);
   options.signal?.addEventListener('abort', onAbort);
   createInterface({ input: child.stderr! }).on('line', keep);
   const lines = createInterface({ input: child.stdout! });
@@ -65,9 +70,10 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
     child.on('close', (status) => resolve(status));
   });
   options.signal?.removeEventListener('abort', onAbort);
+  process.off('exit', onExit);
   if (code !== 0) {
     const why = tail.filter((l) => l.trim() !== '').slice(-15).join('\n');
-    throw new RunError(runtimeMessages.torchTrainerFailed(code, dir, why));
+    throw new RunError(runtimeMessages.torchTrainerFailed(code, options.failureNote ?? null, why));
   }
 }
 

@@ -1,6 +1,6 @@
 // Phase 3, run folder + resume: a new run gets a fresh folder (never one holding files) with its
 // plan.json; `--resume RUN_DIR` reads where that folder's run stands (state.json), and runs again
-// with the options it started with (its base folder, --data and --epochs), so the resumed run is
+// with the options it started with (its base folder, --data, --epochs and engine), so the resumed run is
 // the same run. Both are checked before the data is read (checkRunFolder).
 import { join, resolve } from 'node:path';
 import type { Plan } from '@tlc/plan';
@@ -18,7 +18,10 @@ import { assertRunDirFree, createRunDir, RUN_FILES } from '../run-folder';
 export function checkRunFolder(options: RunOptions, log: RunLog): { resumed: RunState | null; options: RunOptions } {
   const resumed = options.resume ? readRunState(options.resume, (note) => log.line(`note: ${note}`)) : null;
   if (resumed) {
-    return { resumed, options: { ...options, baseDir: resumed.baseDir, data: resumed.data ?? undefined, epochs: resumed.epochs ?? undefined } };
+    // The engine it started with, unless --engine says otherwise (the checkpoints are any engine's).
+    const engine = options.engine ?? resumed.engine?.name;
+    const torch = engine === 'torch' ? { nproc: options.nproc ?? resumed.engine?.nproc, device: options.device ?? resumed.engine?.device } : {};
+    return { resumed, options: { ...options, baseDir: resumed.baseDir, data: resumed.data ?? undefined, epochs: resumed.epochs ?? undefined, engine, ...torch } };
   }
   if (!options.resume && options.out) assertRunDirFree(options.out);
   return { resumed, options };

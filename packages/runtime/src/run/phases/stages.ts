@@ -40,6 +40,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
     writeRunState(runDir, {
       version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
       stageIndex, stage, records, trunkImages,
+      ...(options.engine === 'torch' ? { engine: { name: 'torch' as const, nproc: options.nproc ?? 1, device: options.device ?? 'cpu' } } : {}),
     });
   const bestDir = join(runDir, RUN_FILES.best);
   for (const [index, stage] of plan.stages.entries()) {
