@@ -164,6 +164,7 @@ const ZOO_EDITS: { what: string; plan: () => Record<string, Json>; code: string;
   { what: 'a checkpoint keeping the highest loss', plan: () => pretrained({ '/stages/0/checkpoint/mode': 'max' }), code: 'TL3103', path: '/stages/0/checkpoint/mode', says: /"min"/ },
   { what: 'a checkpoint on a metric nothing records', plan: () => pretrained({ '/stages/0/checkpoint/monitor': 'val_auc' }), code: 'TL3103', path: '/stages/0/checkpoint/monitor', says: /records only/ },
   { what: 'stages in the wrong order', plan: () => pretrained({ '/stages/0/name': 'fine-tune', '/stages/1/name': 'train' }), code: 'TL3103', path: '/stages/0/name', says: /stage 1 is "train"/ },
+  { what: 'random weights frozen', plan: () => edited('/stages/0/frozenLayers', ['input_1', 'Conv1']) as Record<string, Json>, code: 'TL3103', path: '/stages/0/frozenLayers', says: /"none": frozen random filters stay random/ },
   { what: 'a grayscale adaptation on RGB images', plan: () => pretrained({ '/model/firstConvAdapt': { layer: 'Conv1', method: 'sum' } }), code: 'TL3103', path: '/model/firstConvAdapt', says: /must be null/ },
 ];
 

@@ -2,10 +2,10 @@
 // diagnostics printed; paths relative to the source's folder), or a plan JSON validated with
 // validatePlan and then checked against the zoo and itself with checkPlan (refused with the JSON
 // path of every problem; paths relative to the plan's folder).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkPlan, compile, planProblemsMessage, renderPretty, type PlanProblem } from '@tlc/language';
 import { planMessages, validatePlan, type Plan } from '@tlc/plan';
+import { readInputFile } from './paths';
 import { renderCodedPretty } from './report-error';
 
 export type LoadedPlan =
@@ -14,20 +14,15 @@ export type LoadedPlan =
 
 /** With `quiet`, only error diagnostics are printed (warnings and notes are not). */
 export function loadPlanFile(command: string, file: string, quiet = false): LoadedPlan {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    process.stderr.write(`tlc ${command}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-    return { ok: false, exitCode: 1 };
-  }
+  const text = readInputFile(file, 'a .tl file or a plan JSON');
+  if (text === undefined) return { ok: false, exitCode: 1 };
   const baseDir = path.resolve(path.dirname(file));
   if (file.endsWith('.json')) {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      process.stderr.write(`tlc ${command}: ${file} is not valid JSON: ${(error as Error).message}\n`);
+      process.stderr.write(renderCodedPretty(planMessages.notJson(file, text.trim() === '', (error as Error).message)));
       return { ok: false, exitCode: 1 };
     }
     const result = validatePlan(value);

@@ -93,6 +93,18 @@ describe('tlc run', () => {
     expect(embedding.features).toHaveLength(64);
   });
 
+  it('embed says when the features come from random filters (weights none), and predict and embed name a file that is no image (TL4108)', async () => {
+    const embedded = await runTlc(['embed', 'cli.tl', 'data/disc/disc-0.png'], dir);
+    expect(embedded.status).toBe(0);
+    expect(embedded.stderr).toMatch(/^warning\[TL4210\]: MobileNet has random weights here \(`weights none`\) and embed trains nothing/);
+    writeFileSync(path.join(dir, 'notes.png'), 'not an image at all');
+    for (const args of [['embed', 'cli.tl', 'notes.png'], ['predict', 'model', 'notes.png']]) {
+      const result = await runTlc(args, dir);
+      expect(result.stderr).toMatch(/error\[TL4108\]: .*notes\.png/);
+      expect(result.status).toBe(1);
+    }
+  });
+
   it('runs a model spec (no data statement) on the folder --data names', async () => {
     writeFileSync(path.join(dir, 'spec.tl'), 'use MobileNet alpha 0.25 weights none freeze none cut after block3\npreprocess rescale 1/255\nhead dense 2\ntrain { epochs 1 }\n');
     const result = await runTlc(['run', 'spec.tl', '--data', 'data', '--out', 'spec-out', '--json', '--quiet'], dir);

@@ -17,6 +17,11 @@ export interface PlanMessage {
 }
 
 export const planMessages = {
+  notJson: (file: string, empty: boolean, reason: string): PlanMessage => ({
+    code: 'TL3101',
+    message: `${file} ${empty ? 'is empty' : `is not valid JSON (${reason})`}`,
+    help: 'a plan JSON is what `tlc compile FILE.tl -o plan.json` writes',
+  }),
   notRunnable: (file: string, errors: readonly PlanError[]): PlanMessage => ({
     code: 'TL3101',
     message: `${file} is not a plan this tlc can run:\n${errors.map((e) => `  ${formatPlanError(e)}`).join('\n')}`,

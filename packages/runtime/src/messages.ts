@@ -28,6 +28,8 @@ export const RUNTIME_CODES = {
   TL4204: 'a model spec run without data',
   TL4205: 'out of memory while training',
   TL4206: 'the run folder is not free',
+  TL4209: 'a file named on the command line cannot be used',
+  TL4210: 'features from random filters',
   TL4301: 'the requested backend is not available',
   TL4302: 'no backend could start',
   TL4310: 'the frozen trunk cannot run on onnxruntime',
@@ -74,6 +76,9 @@ export class RunError extends Error implements RunErrorMessage {
 const error = (code: RuntimeCode, message: string, help?: string): RuntimeMessage => ({ code, message, ...(help !== undefined ? { help } : {}) });
 const MODEL_FOLDER = "give the folder `export` wrote, or a run folder's model/";
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Where a run folder is, for `--resume`. */
+const RUN_FOLDER = 'give the folder a run made (runs/<pipeline>/<time>/, printed as `run folder:`)';
 
 export const runtimeMessages = {
   // TL40xx: the plan against the data.
@@ -126,6 +131,14 @@ export const runtimeMessages = {
 
   // TL42xx: runs, predict and embed.
   noSuchPath: (path: string) => error('TL4201', `no such file or folder: ${path}`),
+  notAnImage: (file: string, reason: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`),
+  cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),
+  inputIsAFolder: (file: string, wanted: string) => error('TL4209', `${file} is a folder, not a file`, `give ${wanted}`),
+  cannotWrite: (target: string, why: string) => error('TL4209', `cannot write ${target}: ${why}`),
+  randomFeatures: (why: string, fix: string) => error('TL4210', `${why}, and embed trains nothing: the features come from random filters and say little about the images`, fix),
+  runFolderMissing: (dir: string) => error('TL4203', `nothing to resume: the run folder ${dir} does not exist`, RUN_FOLDER),
+  runFolderIsAFileToResume: (dir: string) => error('TL4203', `nothing to resume: ${dir} is a file, not a run folder`, RUN_FOLDER),
+  notARunFolder: (dir: string) => error('TL4203', `nothing to resume: ${dir} holds no plan.json, so it is not a run folder`, RUN_FOLDER),
   noImageFiles: (paths: string[]) => error('TL4201', `no image files in ${paths.join(', ')}`),
   modelFolderMissing: (given: string) => error('TL4202', `the model folder ${given} does not exist; ${MODEL_FOLDER}`),
   modelFolderIsAFile: (given: string) => error('TL4202', `${given} is a file, not a model folder; ${MODEL_FOLDER}`),

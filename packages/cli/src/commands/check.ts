@@ -1,11 +1,11 @@
 // `tlc check FILE… [--format pretty|json]`: parse, check and compile each file and report every
 // diagnostic. Exit 0 when clean or only warnings/notes, 1 on any error (or an unreadable
 // file), 2 on bad arguments.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { compile, nodeFiles, renderPretty, summarize, toJson, type Diagnostic, type JsonDiagnostic } from '@tlc/language';
 import { checkChoice, parseCommandArgs } from '../args';
 import { useColor } from '../color';
+import { readInputFile } from '../paths';
 import type { Command } from './registry';
 
 const spec = {
@@ -59,14 +59,11 @@ export const checkCommand: Command = {
 
     const json: JsonDiagnostic[] = [];
     const all: Diagnostic[] = [];
-    let unreadable = false;
+    let unreadable = 0;
     for (const file of args.positionals) {
-      let source: string;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch (error) {
-        process.stderr.write(`tlc check: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-        unreadable = true;
+      const source = readInputFile(file, 'a .tl file');
+      if (source === undefined) {
+        unreadable++;
         continue;
       }
       // compile, not just analyze: lowering to a plan finds the TL3xxx problems too.
@@ -81,9 +78,11 @@ export const checkCommand: Command = {
     }
     if (format === 'json') writeJsonArray(json);
     else {
-      const files = `${args.positionals.length} file${args.positionals.length === 1 ? '' : 's'}`;
-      process.stderr.write(`checked ${files}: ${summarize(all) || 'no problems'}\n`);
+      const read = args.positionals.length - unreadable;
+      const files = `${read} file${read === 1 ? '' : 's'}`;
+      const skipped = unreadable > 0 ? `; ${unreadable} could not be read` : '';
+      process.stderr.write(`checked ${files}: ${summarize(all) || 'no problems'}${skipped}\n`);
     }
-    return unreadable || all.some((d) => d.severity === 'error') ? 1 : 0;
+    return unreadable > 0 || all.some((d) => d.severity === 'error') ? 1 : 0;
   },
 };

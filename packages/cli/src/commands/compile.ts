@@ -1,12 +1,13 @@
 // `tlc compile FILE [-o plan.json]`: a `.tl` file to its plan. The plan goes to stdout, or with
 // -o to a file written atomically, its paths rebased to the output's folder. Diagnostics go to
 // stderr (warnings do not stop the plan); any error means no plan and exit 1.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compile, renderPretty } from '@tlc/language';
 import { planToJson, rebasePlanPaths } from '@tlc/plan';
 import { parseCommandArgs } from '../args';
 import { useColor } from '../color';
+import { pathError, readInputFile, writeProblem } from '../paths';
 import type { Command } from './registry';
 
 const spec = {
@@ -35,13 +36,8 @@ export const compileCommand: Command = {
     const args = parseCommandArgs(argv, spec);
     if (!args.ok) return args.exitCode;
     const [file] = args.positionals;
-    let source: string;
-    try {
-      source = readFileSync(file, 'utf8');
-    } catch (error) {
-      process.stderr.write(`tlc compile: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-      return 1;
-    }
+    const source = readInputFile(file, 'a .tl file');
+    if (source === undefined) return 1;
 
     const { plan, diagnostics } = compile(source, { file });
     if (diagnostics.length > 0) {
@@ -59,8 +55,7 @@ export const compileCommand: Command = {
     try {
       writeAtomically(output, planToJson(rebased));
     } catch (error) {
-      process.stderr.write(`tlc compile: cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
-      return 1;
+      return pathError(writeProblem(output, error));
     }
     return 0;
   },

@@ -1,10 +1,11 @@
 // `tlc fmt FILE… [--check | --write]`: canonical formatting. Prints the formatted text, or with
 // --check lists the files that are not formatted (exit 1), or with --write rewrites them (each
 // through a temporary file and a rename). A file with syntax errors is reported and left alone.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { format, renderPretty } from '@tlc/language';
 import { parseCommandArgs, usageError } from '../args';
 import { useColor } from '../color';
+import { pathError, readInputFile, writeProblem } from '../paths';
 import type { Command } from './registry';
 
 const spec = {
@@ -44,11 +45,8 @@ export const fmtCommand: Command = {
 
     let failed = false;
     for (const file of args.positionals) {
-      let source: string;
-      try {
-        source = readFileSync(file, 'utf8');
-      } catch (error) {
-        process.stderr.write(`tlc fmt: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      const source = readInputFile(file, 'a .tl file');
+      if (source === undefined) {
         failed = true;
         continue;
       }
@@ -67,7 +65,7 @@ export const fmtCommand: Command = {
           try {
             writeAtomically(file, text);
           } catch (error) {
-            process.stderr.write(`tlc fmt: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+            pathError(writeProblem(file, error));
             failed = true;
           }
         }

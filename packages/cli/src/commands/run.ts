@@ -1,8 +1,10 @@
 // `tlc run FILE.tl|plan.json`: trains, evaluates and exports what the plan says, into a run
 // folder. Progress on the terminal; with --json the last stdout line is one JSON summary.
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { highlightHtml } from '@tlc/language';
 import type { BackendPreference, TrunkRuntime } from '@tlc/runtime';
+import { runtimeMessages, type RuntimeMessage } from '@tlc/runtime/messages';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
 import { loadPlanFile } from '../plan-file';
 import { reportRunError } from '../report-error';
@@ -72,6 +74,14 @@ Example:
   maxPositionals: 1,
 } as const;
 
+/** What keeps `--resume DIR` from being a run folder (TL4203); undefined when it is one. */
+function runFolderProblem(dir: string): RuntimeMessage | undefined {
+  if (!existsSync(dir)) return runtimeMessages.runFolderMissing(dir);
+  if (!statSync(dir).isDirectory()) return runtimeMessages.runFolderIsAFileToResume(dir);
+  if (!existsSync(path.join(dir, 'plan.json'))) return runtimeMessages.notARunFolder(dir);
+  return undefined;
+}
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'train, evaluate and export a pipeline (.tl or plan JSON)',
@@ -105,6 +115,10 @@ export const runCommand: Command = {
     if (resume === undefined && args.positionals.length === 0) return usageError(spec, 'missing argument');
     if (resume !== undefined && args.positionals.length > 0) return usageError(spec, '--resume takes the run folder instead of a FILE');
     if (resume !== undefined && values.out !== undefined) return usageError(spec, '--resume continues in the run folder it names; --out cannot go with it');
+    if (resume !== undefined) {
+      const problem = runFolderProblem(resume);
+      if (problem !== undefined) return reportRunError('run', problem, { json: values.json });
+    }
     const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.

@@ -54,6 +54,13 @@ export function checkModel(plan: Plan, problems: Problems): Backbone | undefined
   checkFirstConv(plan, entry, problems);
   checkFreeze(plan, backbone, kept, problems);
   plan.stages.forEach((stage, i) => checkFrozenLayers(stage.frozenLayers, `/stages/${i}/frozenLayers`, backbone, kept, problems));
+  if (model.weights.source === 'none') {
+    plan.stages.forEach((stage, i) => {
+      if (stage.frozenLayers.length > 0) {
+        problems.add('TL3103', `/stages/${i}/frozenLayers`, `freezes ${layerList(stage.frozenLayers)} but /model/weights is "none": frozen random filters stay random (in a .tl file this is TL2007)`);
+      }
+    });
+  }
   const first = plan.stages[0];
   if (first && !sameList(first.frozenLayers, model.freeze.layers)) {
     problems.add('TL3103', '/stages/0/frozenLayers', `stage ${JSON.stringify(first.name)} freezes ${layerList(first.frozenLayers)} but /model/freeze/layers lists ${layerList(model.freeze.layers)}: the first stage trains with the freeze of the model section`);

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { decodeImage } from '../data/decode';
+import { BadImageError, decodeImage } from '../data/decode';
 import { listImageFiles } from '../data/walk';
 import { RunError, runtimeMessages } from '../messages';
 
@@ -20,7 +20,8 @@ export async function listInputImages(paths: string[]): Promise<string[]> {
     const full = resolve(path);
     const info = await stat(full).catch(() => null);
     if (!info) throw new RunError(runtimeMessages.noSuchPath(path));
-    if (info.isDirectory()) files.push(...(await listImageFiles(full)).map((f) => f.file));
+    // Not push(...list): a folder of a few hundred thousand images overflows the call stack.
+    if (info.isDirectory()) for (const f of await listImageFiles(full)) files.push(f.file);
     else files.push(full);
   }
   if (files.length === 0) throw new RunError(runtimeMessages.noImageFiles(paths));
@@ -33,7 +34,14 @@ export async function decodeBatch(files: string[], shape: ImageShape): Promise<t
   const size = shape.height * shape.width * channels;
   const buffer = new Float32Array(files.length * size);
   for (const [i, file] of files.entries()) {
-    const pixels = await decodeImage(file, { ...shape, maxPixels: 178_956_970 });
+    let pixels: Uint8Array;
+    try {
+      pixels = await decodeImage(file, { ...shape, maxPixels: 178_956_970 });
+    } catch (error) {
+      // A file named on the command line that is no image: the data pipeline's code for bad images.
+      if (error instanceof BadImageError) throw new RunError(runtimeMessages.notAnImage(error.file, error.reason));
+      throw error;
+    }
     buffer.set(pixels, i * size);
   }
   return tf.tensor4d(buffer, [files.length, shape.height, shape.width, channels]);

@@ -1,0 +1,53 @@
+// Paths on the command line, for every command that takes one: a file that does not exist, a
+// folder where a file belongs (or a file where a folder does), an empty file, a folder to write
+// into that does not exist. Each is said in words with its code (TL4209 for files, TL4203 for a
+// run folder, TL3101 for a plan JSON that is empty), exit 1, never a bare errno such as EISDIR.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { folderWith, runTlc } from './tlc';
+
+const dir = folderWith({
+  'good.tl': 'use MobileNetV2 weights none freeze none\npreprocess rescale 1/255\nhead dense 2\n',
+  'empty.json': '',
+  'not-json.json': '{ "version": 1,',
+});
+mkdirSync(path.join(dir, 'a-folder'));
+mkdirSync(path.join(dir, 'not-a-run'));
+writeFileSync(path.join(dir, 'a-folder', 'x.txt'), 'x');
+
+/** Runs tlc in `dir`; the whole of stderr must say `says`, with nothing on stdout and exit 1. */
+async function refused(args: string[], says: RegExp): Promise<void> {
+  const result = await runTlc(args, dir);
+  expect(result.stderr).toMatch(says);
+  expect(result.stderr).not.toMatch(/\bE[A-Z]{3,}\b/);
+  expect(result.status).toBe(1);
+}
+
+describe('paths on the command line', () => {
+  it('check, compile and fmt: a missing file, a folder', async () => {
+    await refused(['check', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file\n/);
+    await refused(['check', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file\nchecked 0 files: no problems; 1 could not be read\n$/);
+    await refused(['compile', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file\n$/);
+    await refused(['fmt', 'nope.tl', 'a-folder'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file\nerror\[TL4209\]: a-folder is a folder; give a \.tl file\n$/);
+  });
+
+  it('compile -o: into a folder that does not exist, or over a folder', async () => {
+    await refused(['compile', 'good.tl', '-o', path.join('no', 'such', 'plan.json')], /^error\[TL4209\]: cannot write no\/such\/plan\.json: the folder no\/such does not exist\n$/);
+    await refused(['compile', 'good.tl', '-o', 'a-folder'], /^error\[TL4209\]: cannot write a-folder: it is a folder; give a file name\n$/);
+  });
+
+  it('run and embed: a folder where the pipeline file belongs (embed printed a raw EISDIR), a missing file, an empty or broken plan JSON', async () => {
+    await refused(['embed', 'a-folder', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'empty.json'], /^error\[TL3101\]: empty\.json is empty: a plan JSON is what `tlc compile FILE\.tl -o plan\.json` writes\n$/);
+    await refused(['run', 'not-json.json'], /^error\[TL3101\]: not-json\.json is not valid JSON \(.+\): a plan JSON is what/);
+  });
+
+  it('run --resume: a run folder that does not exist, a file, a folder that is not a run', async () => {
+    await refused(['run', '--resume', 'nowhere'], /^error\[TL4203\]: nothing to resume: the run folder nowhere does not exist; give the folder a run made/);
+    await refused(['run', '--resume', 'good.tl'], /^error\[TL4203\]: nothing to resume: good\.tl is a file, not a run folder/);
+    await refused(['run', '--resume', 'not-a-run'], /^error\[TL4203\]: nothing to resume: not-a-run holds no plan\.json, so it is not a run folder/);
+  });
+});
