@@ -73,7 +73,7 @@ describe('tlc check', () => {
     expect(unknown.stderr).toBe("tlc check: Unknown option '--bogus'\nusage: tlc check FILE… [--format pretty|json]\nRun `tlc check --help` for more.\n");
     const missing = await runTlc(['check', 'nope.tl'], dir);
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe('error[TL4209]: cannot read nope.tl: it does not exist; give a .tl file\nchecked 0 files: no problems; 1 could not be read\n');
+    expect(missing.stderr).toBe('error[TL4209]: cannot read nope.tl: it does not exist\nhelp: give a .tl file\nchecked 0 files: no problems; 1 could not be read\n');
   });
 
   it('sets the exit code of the real process', () => {

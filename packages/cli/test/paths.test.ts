@@ -26,10 +26,10 @@ async function refused(args: string[], says: RegExp): Promise<void> {
 
 describe('paths on the command line', () => {
   it('check, compile and fmt: a missing file, a folder', async () => {
-    await refused(['check', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file\n/);
-    await refused(['check', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file\nchecked 0 files: no problems; 1 could not be read\n$/);
-    await refused(['compile', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file\n$/);
-    await refused(['fmt', 'nope.tl', 'a-folder'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file\nerror\[TL4209\]: a-folder is a folder; give a \.tl file\n$/);
+    await refused(['check', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist\nhelp: give a \.tl file\n/);
+    await refused(['check', 'a-folder'], /^error\[TL4209\]: a-folder is a folder, not a file\nhelp: give a \.tl file\nchecked 0 files: no problems; 1 could not be read\n$/);
+    await refused(['compile', 'a-folder'], /^error\[TL4209\]: a-folder is a folder, not a file\nhelp: give a \.tl file\n$/);
+    await refused(['fmt', 'nope.tl', 'a-folder'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist\nhelp: give a \.tl file\nerror\[TL4209\]: a-folder is a folder, not a file\nhelp: give a \.tl file\n$/);
   });
 
   it('compile -o: into a folder that does not exist, or over a folder', async () => {
@@ -38,15 +38,15 @@ describe('paths on the command line', () => {
   });
 
   it('run and embed: a folder where the pipeline file belongs (embed printed a raw EISDIR), a missing file, an empty or broken plan JSON', async () => {
-    await refused(['embed', 'a-folder', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file or a plan JSON\n$/);
-    await refused(['run', 'a-folder'], /^error\[TL4209\]: a-folder is a folder; give a \.tl file or a plan JSON\n$/);
-    await refused(['run', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist; give a \.tl file or a plan JSON\n$/);
-    await refused(['run', 'empty.json'], /^error\[TL3101\]: empty\.json is empty: a plan JSON is what `tlc compile FILE\.tl -o plan\.json` writes\n$/);
-    await refused(['run', 'not-json.json'], /^error\[TL3101\]: not-json\.json is not valid JSON \(.+\): a plan JSON is what/);
+    await refused(['embed', 'a-folder', 'a-folder'], /^error\[TL4209\]: a-folder is a folder, not a file\nhelp: give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'a-folder'], /^error\[TL4209\]: a-folder is a folder, not a file\nhelp: give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'nope.tl'], /^error\[TL4209\]: cannot read nope\.tl: it does not exist\nhelp: give a \.tl file or a plan JSON\n$/);
+    await refused(['run', 'empty.json'], /^error\[TL3101\]: empty\.json is empty\nhelp: a plan JSON is what `tlc compile FILE\.tl -o plan\.json` writes\n$/);
+    await refused(['run', 'not-json.json'], /^error\[TL3101\]: not-json\.json is not valid JSON \(.+\)\nhelp: a plan JSON is what/);
   });
 
   it('run --resume: a run folder that does not exist, a file, a folder that is not a run', async () => {
-    await refused(['run', '--resume', 'nowhere'], /^error\[TL4203\]: nothing to resume: the run folder nowhere does not exist; give the folder a run made/);
+    await refused(['run', '--resume', 'nowhere'], /^error\[TL4203\]: nothing to resume: the run folder nowhere does not exist\nhelp: give the folder a run made/);
     await refused(['run', '--resume', 'good.tl'], /^error\[TL4203\]: nothing to resume: good\.tl is a file, not a run folder/);
     await refused(['run', '--resume', 'not-a-run'], /^error\[TL4203\]: nothing to resume: not-a-run holds no plan\.json, so it is not a run folder/);
   });

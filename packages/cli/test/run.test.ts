@@ -96,7 +96,7 @@ describe('tlc run', () => {
   it('embed says when the features come from random filters (weights none), and predict and embed name a file that is no image (TL4108)', async () => {
     const embedded = await runTlc(['embed', 'cli.tl', 'data/disc/disc-0.png'], dir);
     expect(embedded.status).toBe(0);
-    expect(embedded.stderr).toMatch(/^warning\[TL4210\]: MobileNet has random weights here \(`weights none`\) and embed trains nothing/);
+    expect(embedded.stderr).toMatch(/^warning\[TL4210\]: MobileNet has random weights here \(`weights none`\), and embed trains nothing: the features come from random filters/);
     writeFileSync(path.join(dir, 'notes.png'), 'not an image at all');
     for (const args of [['embed', 'cli.tl', 'notes.png'], ['predict', 'model', 'notes.png']]) {
       const result = await runTlc(args, dir);
