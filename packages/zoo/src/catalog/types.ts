@@ -1,6 +1,6 @@
 // The model catalog's shape: plain data about every backbone in the zoo, no tfjs.
-// The language's checker and compiler read it; the builders (../builders) must agree with it
-// (tests check that they do).
+// The language's checker and compiler read it; the builders (../families/*/tfjs.ts) must agree
+// with it (tests check that they do).
 
 /** How a backbone expects its pixels, as Keras's `preprocess_input` does it. */
 export type PreprocessMode =
@@ -42,7 +42,7 @@ export interface ModelOptions {
 export interface ModelInfo {
   /** The Keras application name, case-sensitive: `ResNet50V2`. */
   name: string;
-  /** The family; one builder file per family: `resnet_v2`. */
+  /** The family: its folder under ../families/, e.g. `resnet_v2`. */
   family: string;
   /** Default square input size (Keras's default input shape). */
   inputSize: number;
