@@ -4,11 +4,11 @@
 // with `--data data/fashion/tops`, which its comment must name. The examples are copied into a
 // temporary folder (next to links to examples/data and packages/, which their paths reach) so
 // that their exports and run folders never land in the repository.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '@tlc/language';
 import { runTlc } from '../../packages/cli/test/tlc';
 
@@ -37,6 +37,7 @@ const copies = path.join(work, 'examples');
 mkdirSync(copies);
 symlinkSync(path.join(examples, 'data'), path.join(copies, 'data'), 'dir');
 symlinkSync(path.join(root, 'packages'), path.join(work, 'packages'), 'dir');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('every example runs as shipped, or says what it needs', () => {
   for (const name of names) {
