@@ -189,6 +189,55 @@ describe('tlc run under faults', () => {
     });
   }
 
+  it('a reader that goes away (`tlc run … | head -1`) stops the run as Ctrl-C does: exit 141, every file whole, and --resume completes it', async () => {
+    writeFileSync(join(base, 'piped.tl'), pipeline('piped', 4));
+    const out = join(base, 'piped');
+    const child = spawn(process.execPath, [tlc, 'run', 'piped.tl', '--out', out], { cwd: base, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+      // As `head` does once it has its lines: the reading end of the pipe closes.
+      if (/train epoch 1\/4/.test(stdout)) {
+        child.stdout.destroy();
+        resolve();
+      }
+    }));
+    counts.faultsInjected++;
+    const code = await exited;
+    expect(code, stderr).toBe(141);
+    expect(stderr).toMatch(/tlc run: output closed; interrupted after epoch [12] of stage `train`; resume with `tlc run --resume /);
+    expect(stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(stderr).not.toMatch(/EPIPE/);
+    expectWholeFolder(out, false);
+    const completed = completedEpochs(out);
+    expect(completed).toBeGreaterThanOrEqual(1);
+    expect(completed).toBeLessThan(4);
+
+    const resumed = spawnSync(process.execPath, [tlc, 'run', '--resume', out], { cwd: base, env: env(), encoding: 'utf8', timeout: 300_000 });
+    expect(resumed.status, `${resumed.stdout}${resumed.stderr}`).toBe(0);
+    const epochs = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((row) => row.split(',').slice(0, 2).join(' '));
+    expect(epochs).toEqual([1, 2, 3, 4].map((e) => `train ${e}`));
+    expectWholeFolder(out, false);
+  });
+
+  for (const command of ['predict', 'embed'] as const) {
+    it(`\`tlc ${command} … | head -1\`: a closed stdout ends ${command} at once with exit 141, quietly`, async () => {
+      const args = command === 'predict' ? ['predict', 'exported', 'photos'] : ['embed', 'tiny.tl', 'photos'];
+      const child = spawn(process.execPath, [tlc, ...args], { cwd: base, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      // The reader is gone before the first line: every line written meets a closed pipe.
+      child.stdout.destroy();
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      counts.faultsInjected++;
+      expect(code, stderr).toBe(141);
+      expect(stderr).not.toMatch(/EPIPE|internal error|^\s+at /m);
+    });
+  }
+
   it('SIGKILL at seeded random moments leaves every file complete and readable, or visibly temporary', async () => {
     const next = random(SEED);
     for (let k = 0; k < 3; k++) {

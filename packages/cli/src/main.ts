@@ -1,5 +1,6 @@
 // `tlc`: parses the command line and hands each command to its module in ./commands.
 // Commands are thin: the work is done by the packages they call.
+import { watchOutputs } from './closed-output';
 import { COMMANDS, type Command } from './commands/registry';
 
 const VERSION = '0.1.0';
@@ -21,6 +22,7 @@ export function usage(): string {
 
 /** Runs the command line and returns the exit code: 0 success, 1 failure, 2 usage. */
 export async function main(argv: string[]): Promise<number> {
+  watchOutputs();
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());

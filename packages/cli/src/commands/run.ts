@@ -6,6 +6,7 @@ import { highlightHtml } from '@tlc/language';
 import type { BackendPreference, TrunkRuntime } from '@tlc/runtime';
 import { runtimeMessages, type RuntimeMessage } from '@tlc/runtime/messages';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
+import { onOutputClosed, sayToWhoeverListens } from '../closed-output';
 import { loadPlanFile } from '../plan-file';
 import { reportRunError } from '../report-error';
 import type { Command } from './registry';
@@ -124,6 +125,9 @@ export const runCommand: Command = {
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
     const { RunLog, runPlan, releaseBackend, emitTorchJob } = await import('@tlc/runtime');
     const log = new RunLog({ quiet: values.quiet, json: values.json });
+    // A reader that goes away (`tlc run … | head`) stops the run as Ctrl-C does: resumable.
+    const stop = new AbortController();
+    const restore = onOutputClosed((name) => stop.abort(new Error(`${name} closed`)));
     try {
       if (values.emit !== undefined) {
         await emitTorchJob(loaded.plan, { baseDir: loaded.baseDir, data: values.data, epochs, nproc, device: (values.device ?? 'cpu') as 'cpu' | 'cuda', dir: path.resolve(values.emit), log });
@@ -144,6 +148,8 @@ export const runCommand: Command = {
         resume,
         // report.html shows the source highlighted by the editor grammar.
         source: loaded.source && { file: loaded.source.file, html: await highlightHtml(loaded.source.text) },
+        stop: stop.signal,
+        say: sayToWhoeverListens,
       });
       if (values.json) {
         const { exported: _exported, ...rest } = summary;
@@ -154,6 +160,7 @@ export const runCommand: Command = {
       return reportRunError('run', error, { json: values.json });
     } finally {
       releaseBackend();
+      restore();
     }
   },
 };

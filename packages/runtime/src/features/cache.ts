@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, STREAMS } from '../random';
 import type { FeatureBatch, FeatureSource, PixelSource } from './source';
 import type { TrunkRunner } from './trunk';
+import { yieldToEvents } from '../run/interrupt';
 
 export interface CacheOptions {
   batchSize: number;
@@ -62,6 +63,8 @@ export class CachedFeatures implements FeatureSource {
     const positions = Array.from({ length: this.size }, (_, i) => i);
     if (this.options.shuffle) createRng(this.options.seed, STREAMS.batchOrder, epoch).shuffle(positions);
     for (let start = 0; start < positions.length; start += this.options.batchSize) {
+      // A turn for the event loop per batch: Ctrl-C is seen within a batch (run/interrupt.ts).
+      await yieldToEvents();
       const slice = positions.slice(start, start + this.options.batchSize);
       const rowLength = this.features.length / this.size;
       const values = new Float32Array(slice.length * rowLength);

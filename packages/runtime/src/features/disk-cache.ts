@@ -9,6 +9,7 @@ import { createRng, STREAMS } from '../random';
 import type { CacheOptions } from './cache';
 import type { FeatureBatch, FeatureSource, PixelSource } from './source';
 import type { TrunkRunner } from './trunk';
+import { yieldToEvents } from '../run/interrupt';
 
 export class DiskCachedFeatures implements FeatureSource {
   private constructor(
@@ -54,6 +55,8 @@ export class DiskCachedFeatures implements FeatureSource {
     const fd = openSync(this.file, 'r');
     try {
       for (let start = 0; start < positions.length; start += this.options.batchSize) {
+        // A turn for the event loop per batch: Ctrl-C is seen within a batch (run/interrupt.ts).
+        await yieldToEvents();
         const slice = positions.slice(start, start + this.options.batchSize);
         const values = new Float32Array(slice.length * rowValues);
         const bytes = new Uint8Array(values.buffer);

@@ -29,6 +29,10 @@ export interface RunOptions {
   nproc?: number;
   /** `--device cpu|cuda`: the torch engine's device (default cpu). */
   device?: 'cpu' | 'cuda';
+  /** Aborted to stop the run as SIGINT does, cleanly and resumably (the CLI: its output was closed). */
+  stop?: AbortSignal;
+  /** Where the line saying how the run stopped goes (default: stderr). */
+  say?: (line: string) => void;
   /** The `.tl` source the plan came from, highlighted as HTML (by the CLI), shown in report.html. */
   source?: { file: string; html: string };
 }

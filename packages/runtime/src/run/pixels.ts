@@ -1,9 +1,11 @@
 // Pixel batches for the training loop from the data pipeline's in-memory datasets: raw 0..255
-// NHWC float tensors, in the dataset's seeded per-epoch order, augmented when asked.
+// NHWC float tensors, in the dataset's seeded per-epoch order, augmented when asked; each batch
+// after a turn of the event loop, so a stop is seen between batches.
 import * as tf from '@tensorflow/tfjs';
 import type { AugmentPlan } from '@tlc/plan';
 import type { ImageDataset } from '../data/dataset';
 import type { PixelBatch, PixelSource } from '../features/source';
+import { yieldToEvents } from './interrupt';
 
 export interface PixelSourceOptions {
   batchSize: number;
@@ -18,6 +20,8 @@ export function pixelSource(dataset: ImageDataset, options: PixelSourceOptions):
     size: dataset.size,
     async *batches(epoch: number): AsyncIterable<PixelBatch> {
       for (const batch of dataset.batches(epoch, options)) {
+        // A turn for the event loop per batch: Ctrl-C is seen within a batch (run/interrupt.ts).
+        await yieldToEvents();
         yield {
           pixels: tf.tensor4d(batch.x, [batch.size, height, width, channels]),
           values: batch.x,

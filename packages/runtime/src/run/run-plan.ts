@@ -44,7 +44,10 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
   const data = await loadRunData(plan, options, log);
   // 3 run folder + resume
   const runDir = openRunFolder(plan, options, resumed);
-  const guard = new InterruptGuard(runDir);
+  const guard = new InterruptGuard({ stop: options.stop, say: options.say });
+  guard.setRunDir(runDir, !resumed);
+  const lastSaved = resumed?.records[resumed.records.length - 1];
+  if (lastSaved) guard.epochSaved(lastSaved.stage, lastSaved.epoch);
   try {
     const run = { plan, options, log, runDir, guard };
     // 4 model
