@@ -189,6 +189,26 @@ describe('tlc run under faults', () => {
     });
   }
 
+  it('SIGINT while the images are decoded stops at once: exit 130, nothing to resume, no run folder left', async () => {
+    // Large images (a 4000x4000 PNG copied 40 times per class): seconds of decoding.
+    const png = await twoColour(4000, 4000, (r) => r < 2000).png({ compressionLevel: 1 }).toBuffer();
+    for (const name of ['a', 'b']) for (let i = 0; i < 40; i++) await writeFile(join(base, 'large', name, `${i}.png`), png);
+    writeFileSync(join(base, 'large.tl'), pipeline('large', 2).replace('data "photos"', 'data "large"'));
+    const out = join(base, 'large-run');
+    const run = startRun('large.tl', out);
+    // The backend line comes first; then the data is read.
+    await until(() => /^backend: /m.test(run.output()), `the backend line (${run.output()})`);
+    run.kill('SIGINT');
+    counts.faultsInjected++;
+    const { code, signal } = await run.exited;
+    expect(code, `exit ${code} / ${signal}: ${run.output()}`).toBe(130);
+    expect(run.output(), 'stopped while decoding, before the data line').not.toMatch(/^data:/m);
+    expect(run.output()).toContain('tlc run: interrupted before the first epoch completed: nothing to resume, start the run again');
+    expect(run.output()).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(existsSync(out), 'no run folder is left').toBe(false);
+    rmSync(join(base, 'large'), { recursive: true, force: true });
+  });
+
   it('a reader that goes away (`tlc run … | head -1`) stops the run as Ctrl-C does: exit 141, every file whole, and --resume completes it', async () => {
     writeFileSync(join(base, 'piped.tl'), pipeline('piped', 4));
     const out = join(base, 'piped');
@@ -288,11 +308,12 @@ describe('tlc run under faults', () => {
   it.todo('out of memory on the device names the batch size and suggests a smaller one: the runtime has no out-of-memory handling yet (and provoking it needs a GPU backend)');
 
   if (hasResume) {
-    it('an interrupted and resumed run ends with the same final weights as an uninterrupted run with the same seed', async () => {
+    it('interrupted inside an epoch and resumed, a run ends with the same final weights as an uninterrupted run with the same seed', async () => {
       // Adam (its moments and bias correction must carry over), shuffled batches and augmentation
       // (their per-epoch draws must repeat), batch norm training (its statistics are weights),
       // dropout in the head (its masks must repeat step for step).
-      const source = pipeline('exact', 3).replace('image 32x32 rgb', 'image 32x32 rgb\n  shuffle on seed 5')
+      // Batches of 2: six steps per epoch, so the interrupt lands well inside epoch 2.
+      const source = pipeline('exact', 3).replace('image 32x32 rgb', 'image 32x32 rgb\n  shuffle on seed 5').replace('batch 4', 'batch 2')
         .replace('use MobileNetV2', 'augment {\n  rotate 10\n  flip horizontal\n  seed 9\n}\nuse MobileNetV2')
         .replace('head dense 2', 'head {\n  pool avg\n  dropout 0.3\n  dense 2\n}');
       writeFileSync(join(base, 'exact.tl'), source);
@@ -307,7 +328,8 @@ describe('tlc run under faults', () => {
       const { code } = await run.exited;
       counts.faultsInjected++;
       const completed = completedEpochs(out);
-      expect(completed, 'interrupted before the last epoch').toBeLessThan(3);
+      // Sent as epoch 1's state appeared, the stop lands inside epoch 2 and does not wait for its end.
+      expect(completed, 'stopped inside epoch 2, within a batch').toBe(1);
       expect(code, run.output()).toBe(130);
       expect(run.output()).toContain(`interrupted after epoch ${completed} of stage \`train\`; resume with \`tlc run --resume ${out}\``);
       expect(run.output(), 'every epoch line printed was saved').not.toMatch(new RegExp(`train epoch ${completed + 1}/3`));

@@ -28,6 +28,8 @@ export const RUNTIME_CODES = {
   TL4204: 'a model spec run without data',
   TL4205: 'out of memory while training',
   TL4206: 'the run folder is not free',
+  TL4207: 'the weights file is not available',
+  TL4208: 'a folder the run must write cannot be written',
   TL4209: 'a file named on the command line cannot be used',
   TL4210: 'features from random filters',
   TL4301: 'the requested backend is not available',
@@ -167,6 +169,15 @@ export const runtimeMessages = {
   runFolderNotFree: (dir: string, what: string) =>
     error('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: runs/<pipeline>/<time>/), or remove this one`),
   runFolderTaken: (dir: string) => error('TL4206', `--out ${dir} was taken by another run starting at the same moment: give a new folder`),
+  predictFolderMissing: (folder: string) => error('TL4201', `the folder \`predict\` names does not exist: ${folder}`),
+  weightsFileMissing: (path: string, written: string, baseDir: string) =>
+    error('TL4207', `the weights file ${path} does not exist (\`weights "${written}"\`, relative to the plan's folder ${baseDir})`),
+  /** `reason`: the zoo's message, with the URL and the path to place the file by hand. */
+  weightsUnavailable: (reason: string) => error('TL4207', reason),
+  exportFolderNotReplaceable: (reason: string) => error('TL4208', `the export path: ${reason}`),
+  folderUnderAFile: (what: string, path: string, file: string) => error('TL4208', `cannot make ${what} ${path}: ${file} is a file, not a folder`),
+  folderNotWritable: (what: string, path: string, folder: string) =>
+    error('TL4208', `cannot make ${what} ${path}: ${folder} is not writable`, 'Choose a folder you can write to.'),
 
   // TL43xx: backends and the trunk runtime.
   backendNotInstalled: (backend: string, reasons: string, install: string) => error('TL4301', `the ${backend} backend is not available:\n${reasons}`, install),

@@ -2,9 +2,10 @@
 // for grayscale), cut at plan.model.outputLayer, with plan.head on top, as one functional model
 // whose layers carry the Keras and plan names.
 import * as tf from '@tensorflow/tfjs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Plan } from '@tlc/plan';
-import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights, wrongModelWeightsFile, type WeightsReport } from '@tlc/zoo';
+import { buildBackbone, ensureImagenetWeights, findModel, formatWeightsReport, loadWeights, modelDirToRead, WeightsError, wrongModelWeightsFile, type WeightsReport } from '@tlc/zoo';
 import { RunError, runtimeMessages } from '../messages';
 import { applyHead } from './head';
 import { seedInitialWeights } from './seeded-init';
@@ -25,6 +26,8 @@ export interface AssembleOptions {
   baseDir: string;
   /** Progress for a weights download. */
   onDownload?: (received: number, total: number | undefined) => void;
+  /** The weights file planWeightsFile already found (else it is looked for again). */
+  weights?: WeightsFileOnDisk;
 }
 
 /** TL4001 unless the head's output fits the number of classes. */
@@ -33,6 +36,39 @@ export function checkHeadFitsClasses(plan: Plan, classNames: string[]): void {
   const classes = classNames.length;
   const fits = units === classes || (units === 1 && classes === 2 && plan.head.outputActivation !== 'softmax');
   if (!fits) throw new RunError(runtimeMessages.headClassMismatch(units, classes, classNames));
+}
+
+/** Where the plan's backbone weights are on disk; null for `weights none`. */
+export interface WeightsFileOnDisk {
+  path: string;
+  format: 'h5' | 'tfjs';
+}
+
+/**
+ * The plan's weights file, made available: `weights "FILE"` checked to exist, `weights imagenet`
+ * shipped, cached or downloaded now. TL4207 when it cannot be had, saying how to get it by hand.
+ */
+export async function planWeightsFile(plan: Plan, options: AssembleOptions): Promise<WeightsFileOnDisk> {
+  const weights = plan.model.weights;
+  if (weights.source === 'none') throw new Error('planWeightsFile: the plan has `weights none`');
+  if (weights.source === 'file') {
+    const path = isAbsolute(weights.path) ? weights.path : resolve(options.baseDir, weights.path);
+    if (!existsSync(path) && !existsSync(modelDirToRead(path))) {
+      throw new RunError(runtimeMessages.weightsFileMissing(path, weights.path, options.baseDir));
+    }
+    return { path, format: weights.format };
+  }
+  try {
+    const path = await ensureImagenetWeights(
+      { url: weights.url, hash: weights.hash, hashAlgorithm: weights.hashAlgorithm, fileName: weights.fileName },
+      options.onDownload ? { onProgress: options.onDownload } : {},
+    );
+    return { path, format: 'h5' };
+  } catch (error) {
+    // A download or cache problem is TL4207; a WeightsError with a code of its own keeps it.
+    if (error instanceof WeightsError && !(error as { code?: unknown }).code) throw new RunError(runtimeMessages.weightsUnavailable(error.message));
+    throw error;
+  }
 }
 
 /** The backbone alone, cut at plan.model.outputLayer, with its weights loaded as the plan says. */
@@ -50,18 +86,7 @@ export async function buildPlanBackbone(plan: Plan, options: AssembleOptions): P
     : tf.model({ inputs: full.inputs, outputs: full.getLayer(spec.outputLayer).output as tf.SymbolicTensor, name: full.name });
   if (weights.source === 'none') return { backbone, weightsNote: null };
   const firstConv = spec.firstConvAdapt;
-  let path: string;
-  let format: 'h5' | 'tfjs';
-  if (weights.source === 'imagenet') {
-    path = await ensureImagenetWeights(
-      { url: weights.url, hash: weights.hash, hashAlgorithm: weights.hashAlgorithm, fileName: weights.fileName },
-      options.onDownload ? { onProgress: options.onDownload } : {},
-    );
-    format = 'h5';
-  } else {
-    path = isAbsolute(weights.path) ? weights.path : resolve(options.baseDir, weights.path);
-    format = weights.format;
-  }
+  const { path, format } = options.weights ?? (await planWeightsFile(plan, options));
   // Families whose Keras files carry automatic names older than the builder's load by order, as
   // Keras loads an .h5 file: ImageNet files and the user's own (.h5, or a model.json converted
   // from an old Keras, paired in its modelTopology's order).

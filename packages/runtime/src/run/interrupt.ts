@@ -102,16 +102,17 @@ export class InterruptGuard {
       }
     }
     let where: string;
-    if (this.completed && this.runDir) {
+    if (again && this.runDir) {
+      where = `interrupted again, stopped at once (the epoch being saved may be lost); resume with \`tlc run --resume ${this.runDir}\``;
+    } else if (this.completed && this.runDir) {
       where = `interrupted after ${this.completed}; resume with \`tlc run --resume ${this.runDir}\``;
     } else {
       if (this.runDir && this.created) rmSync(this.runDir, { recursive: true, force: true });
       where = 'interrupted before the first epoch completed: nothing to resume, start the run again';
     }
     const why = reason === 'closed output' ? 'output closed; ' : '';
-    const how = again ? 'interrupted again, stopped at once (the epoch being saved may be lost); ' : '';
     const say = this.options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-    say(`tlc run: ${why}${how}${where}`);
+    say(`tlc run: ${why}${where}`);
     process.exit(EXIT_CODES[reason]);
   }
 }

@@ -2,7 +2,9 @@
 //
 //   plan + options ──▶ 1 backend     the tfjs backend (--backend), printed
 //                      2 data        scan, validation split, decode, bad images; head vs classes (TL4001)
-//                                    (first: --resume's data and options, or --out checked free)
+//                                    (first: --resume's data and options, or --out checked free;
+//                                    then the preflight: every folder, file and download the run
+//                                    needs, before any decoding)
 //                      3 run folder  runs/<pipeline>/<time>/ + plan.json, or the resumed one
 //                      4 model       zoo backbone + starting weights + head (+ the last checkpoint)
 //                   ┌─ 5 stages      per stage, engine.trainStage (engine/engine.ts; tfjs:
@@ -13,6 +15,8 @@
 //                      8 report      report.html, the summary line ──▶ RunSummary
 //
 // Everything but phase 5's engine is engine-independent.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Plan } from '@tlc/plan';
 import type { TrainingEngine } from '../engine/engine';
 import { tfjsEngine } from '../engines/tfjs/index';
@@ -21,6 +25,7 @@ import type { RunOptions } from './context';
 import { InterruptGuard } from './interrupt';
 import { startBackend } from './phases/backend';
 import { loadRunData } from './phases/data';
+import { preflight } from './phases/preflight';
 import { evaluateRun } from './phases/evaluate';
 import { exportRun } from './phases/export';
 import { buildModel } from './phases/model';
@@ -28,6 +33,7 @@ import { reportRun, type RunSummary } from './phases/report';
 import { checkRunFolder, openRunFolder } from './phases/run-folder';
 import { trainStages } from './phases/stages';
 import { RunLog } from './progress';
+import { RUN_FILES } from './run-folder';
 
 export type { RunOptions } from './context';
 export type { RunSummary, StageSummary } from './phases/report';
@@ -37,21 +43,26 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
   const log = runOptions.log ?? new RunLog();
   // The torch engine's TL4320 (no PyTorch) before any work.
   if (runOptions.engine === 'torch') findTorchPython();
-  // 1 backend
-  const backend = await startBackend(runOptions.backend, log);
-  // 2 data (the run folder checked first: a resumed run's options say which data; --out must be free)
-  const { resumed, options } = checkRunFolder(runOptions, log);
-  const data = await loadRunData(plan, options, log);
-  // 3 run folder + resume
-  const runDir = openRunFolder(plan, options, resumed);
-  const guard = new InterruptGuard({ stop: options.stop, say: options.say });
-  guard.setRunDir(runDir, !resumed);
-  const lastSaved = resumed?.records[resumed.records.length - 1];
-  if (lastSaved) guard.epochSaved(lastSaved.stage, lastSaved.epoch);
+  // Ctrl-C (or a closed output) stops the run in every phase from here on (run/interrupt.ts).
+  const guard = new InterruptGuard({ stop: runOptions.stop, say: runOptions.say });
   try {
+    // 1 backend
+    const backend = await startBackend(runOptions.backend, log);
+    // 2 data (the run folder checked first: a resumed run's options say which data; --out must be
+    // free; then everything else the run needs, before any decoding)
+    const { resumed, options } = checkRunFolder(runOptions, log);
+    const ready = await preflight(plan, options, log);
+    const data = await loadRunData(plan, options, log);
+    // 3 run folder + resume
+    const runDir = openRunFolder(plan, options, resumed);
+    guard.setRunDir(runDir, !resumed);
+    const lastSaved = resumed?.records[resumed.records.length - 1];
+    if (lastSaved) guard.epochSaved(lastSaved.stage, lastSaved.epoch);
+    // A feature cache on disk serves only the process that built it.
+    guard.onInterrupt(() => rmSync(join(runDir, RUN_FILES.features), { recursive: true, force: true }));
     const run = { plan, options, log, runDir, guard };
     // 4 model
-    const model = await buildModel(run, resumed);
+    const model = await buildModel(run, resumed, ready.weights);
     // 5 stages
     const trained = await trainStages(engineFor(options), run, data, model, resumed);
     // 6 evaluate

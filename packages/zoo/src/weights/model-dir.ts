@@ -24,7 +24,7 @@ export type ExtraFiles = Record<string, string | Uint8Array>;
  */
 export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: ExtraFiles = {}): Promise<tf.io.SaveResult> {
   const target = resolve(dir);
-  assertOnlyModelFiles(target, [MODEL_JSON, WEIGHTS_BIN, ...Object.keys(extra)]);
+  assertModelFolderReplaceable(target, Object.keys(extra));
   return model.save({
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
@@ -70,8 +70,12 @@ export async function loadModelFromDir(dirOrModelJson: string): Promise<tf.Layer
   }
 }
 
-/** Refuses to replace a folder holding anything a model save does not write. */
-function assertOnlyModelFiles(dir: string, names: string[]): void {
+/**
+ * A WeightsError unless a model save (model.json, weights.bin and `extraNames`) may replace `dir`:
+ * it is absent, or a folder holding nothing else.
+ */
+export function assertModelFolderReplaceable(dir: string, extraNames: string[] = []): void {
+  const names = [MODEL_JSON, WEIGHTS_BIN, ...extraNames];
   if (!existsSync(dir)) return;
   let entries: string[];
   try {

@@ -31,7 +31,7 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
 }
 
 /** The plan's data statement, or one made from `--data` for a model spec without data. */
-function dataPlan(plan: Plan, options: RunOptions): DataPlan {
+export function dataPlan(plan: Plan, options: RunOptions): DataPlan {
   const directory = options.data ? resolve(options.data) : plan.data ? resolve(options.baseDir, plan.data.directory) : null;
   if (directory === null) {
     throw new RunError(runtimeMessages.specWithoutData());

@@ -1,8 +1,8 @@
-// Phase 4, model: the plan's backbone (zoo), its starting weights (downloaded, an .h5 or a tfjs
-// model) and head, as one model; a resumed run then takes the weights of its last epoch.
+// Phase 4, model: the plan's backbone (zoo), its starting weights (the file the preflight found
+// or downloaded: an .h5 or a tfjs model) and head, as one model; a resumed run then takes the weights of its last epoch.
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { assembleModel } from '../../model/assemble';
+import { assembleModel, type WeightsFileOnDisk } from '../../model/assemble';
 import { weightsFromDir } from '../checkpoints';
 import type { RunContext } from '../context';
 import type { RunState } from '../resume';
@@ -14,12 +14,10 @@ export interface RunModel {
   backboneLayers: ReadonlySet<string>;
 }
 
-export async function buildModel(run: RunContext, resumed: RunState | null): Promise<RunModel> {
+export async function buildModel(run: RunContext, resumed: RunState | null, weights: WeightsFileOnDisk | null): Promise<RunModel> {
   const { plan, options, log, runDir } = run;
-  const assembled = await assembleModel(plan, {
-    baseDir: options.baseDir,
-    onDownload: (received, total) => log.line(`downloading weights: ${(received / 1e6).toFixed(1)}${total ? `/${(total / 1e6).toFixed(1)}` : ''} MB`),
-  });
+  // The weights file was found (or downloaded) by the preflight, before the data was read.
+  const assembled = await assembleModel(plan, { baseDir: options.baseDir, ...(weights ? { weights } : {}) });
   const { model, backboneLayers } = assembled;
   if (assembled.weightsNote) log.line(assembled.weightsNote);
   if (resumed) {
