@@ -24,6 +24,9 @@ fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is val
 Paths in the plan are relative to the file's folder. Everything the run makes goes to
 a run folder, runs/<pipeline>/<time>/ next to the file: plan.json, metrics.csv,
 checkpoints/, model/ (the exported model), evaluation.json and report.html.
+A run never writes into a folder that holds files (see --out). Ctrl-C stops it
+within a batch, in any phase, keeping every completed epoch and saying how to
+resume; so does a closed output (\`tlc run … | head\`: exit 141).
 
 Options:
   --data DIR        the image folder (one sub-folder per class); required for a
