@@ -348,7 +348,8 @@ describe('tlc run under faults', () => {
       const metrics = (folder: string) => readFileSync(join(folder, 'metrics.csv'), 'utf8').trim().split('\n').map((row) => row.split(',').slice(0, 6).join(','));
       expect(metrics(out)).toEqual(metrics(whole));
       expectWholeFolder(out, false);
-    });
+      // Three runs of 18 training steps each, with augmentation: over 120 s on a loaded machine.
+    }, 480_000);
   }
 
   if (!hasResume) {
