@@ -39,6 +39,16 @@ export function pathError(message: RuntimeMessage): number {
   return 1;
 }
 
+/** What keeps a file named on the command line from being read as one (TL4209); undefined when nothing does. */
+export function inputFileProblem(file: string, wanted: string): RuntimeMessage | undefined {
+  try {
+    if (statSync(file).isDirectory()) return runtimeMessages.inputIsAFolder(file, wanted);
+    return undefined;
+  } catch (error) {
+    return runtimeMessages.cannotReadInput(file, fsReason(error), wanted);
+  }
+}
+
 /**
  * The text of a file named on the command line, or undefined after printing what is wrong with
  * it. `wanted` says what the command takes there: "a .tl file", "a .tl file or a plan JSON".

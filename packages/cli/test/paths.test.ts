@@ -1,4 +1,5 @@
-// Paths on the command line, for every command that takes one: a file that does not exist, a
+// Paths on the command line, for every command that takes one (check, compile, fmt, run, embed,
+// weights add; predict's model folder is in run.test.ts): a file that does not exist, a
 // folder where a file belongs (or a file where a folder does), an empty file, a folder to write
 // into that does not exist. Each is said in words with its code (TL4209 for files, TL4203 for a
 // run folder, TL3101 for a plan JSON that is empty), exit 1, never a bare errno such as EISDIR.
@@ -49,5 +50,9 @@ describe('paths on the command line', () => {
     await refused(['run', '--resume', 'nowhere'], /^error\[TL4203\]: nothing to resume: the run folder nowhere does not exist\nhelp: give the folder a run made/);
     await refused(['run', '--resume', 'good.tl'], /^error\[TL4203\]: nothing to resume: good\.tl is a file, not a run folder/);
     await refused(['run', '--resume', 'not-a-run'], /^error\[TL4203\]: nothing to resume: not-a-run holds no plan\.json, so it is not a run folder/);
+  });
+
+  it('weights add: a file that does not exist, a folder', async () => {
+    await refused(['weights', 'add', 'nope.h5', 'a-folder'], /^error\[TL4209\]: cannot read nope\.h5: it does not exist\nhelp: give a Keras `_notop\.h5` file you downloaded\nerror\[TL4209\]: a-folder is a folder, not a file\n/);
   });
 });

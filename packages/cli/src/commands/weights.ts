@@ -4,6 +4,7 @@
 // hash) and copies it into the cache; `list` shows the shipped files and the cache, each checked.
 import { parseCommandArgs, usageError } from '../args';
 import { reportRunError } from '../report-error';
+import { inputFileProblem } from '../paths';
 import type { Command } from './registry';
 
 const spec = {
@@ -63,6 +64,12 @@ async function add(files: string[]): Promise<number> {
   await selectBackend('auto');
   let failed = 0;
   for (const file of files) {
+    const problem = inputFileProblem(file, 'a Keras `_notop.h5` file you downloaded');
+    if (problem) {
+      failed++;
+      reportRunError('weights', problem);
+      continue;
+    }
     try {
       const added = await addWeightsFile(file);
       const users = added.known.users.map(describeUser).join(', ');
