@@ -36,7 +36,6 @@ export const RUNTIME_CODES = {
   TL4302: 'no backend could start',
   TL4310: 'the frozen trunk cannot run on onnxruntime',
   TL4320: 'the torch engine needs PyTorch',
-  TL4321: 'the plan asks for something the torch engine does not do yet',
   TL4322: 'the torch trainer failed',
 } as const;
 
@@ -189,8 +188,6 @@ export const runtimeMessages = {
     error('TL4320', `the torch engine needs Python 3 with PyTorch ${minimum} or newer:\n  ${failures.join('\n  ')}`, install),
   noCudaForTorch: (torchVersion: string, python: string) =>
     error('TL4320', `--device cuda: PyTorch ${torchVersion} (${python}) sees no CUDA GPU; run with --device cpu, or install a CUDA build of PyTorch`),
-  torchCannotAugment: () =>
-    error('TL4321', 'the torch engine does not augment images yet: run this plan with the tfjs engine (drop --engine torch), or remove `augment`'),
   torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
     error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),
   torchLeftNoWeights: (trained: string) => error('TL4322', `the torch trainer ended without its trained weights (${trained})`),

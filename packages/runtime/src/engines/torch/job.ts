@@ -10,7 +10,6 @@ import type { ImageDataset } from '../../data/dataset';
 import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
 import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
-import { RunError, runtimeMessages } from '../../messages';
 import { generateTorchModule, type TorchWeight } from './generate';
 import { PYTHON_DIR } from './python';
 import { torchWeightsOf } from './weights';
@@ -67,15 +66,8 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
   return ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node', String(nproc), ...extra, '-m', 'tlc_torch.trainer', '.'];
 }
 
-function checkSupported(data: DataPlan): void {
-  if (data.augment) {
-    throw new RunError(runtimeMessages.torchCannotAugment());
-  }
-}
-
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
-  checkSupported(options.dataPlan);
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
@@ -94,6 +86,7 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     dataRoot,
     seed: options.dataPlan.seed,
     shuffle: options.dataPlan.shuffle,
+    augment: options.dataPlan.augment,
     handBack: options.handBack,
     resume: options.resume ?? null,
     stages: indices.map((index) => {

@@ -125,14 +125,20 @@ class BatchNorm(nn.Module):
     def forward(self, x):
         if not self.training:
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
-        # As Keras/tfjs: the moving variance follows the biased batch variance (PyTorch's own
-        # update uses the unbiased one).
+        # As tfjs: normalised by the biased batch variance, which the moving variance also follows
+        # (PyTorch's own update uses the unbiased one, and refuses a batch of one).
         dims = [0, 2, 3] if x.dim() == 4 else [0]
+        variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
         with torch.no_grad():
-            variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
             self.running_mean.sub_((self.running_mean - mean) * self.momentum)
             self.running_var.sub_((self.running_var - variance) * self.momentum)
-        return F.batch_norm(x, None, None, self.weight, self.bias, True, 0.0, self.eps)
+        shape = (1, -1, 1, 1) if x.dim() == 4 else (1, -1)
+        y = (x - mean.reshape(shape)) * torch.rsqrt(variance.reshape(shape) + self.eps)
+        if self.weight is not None:
+            y = y * self.weight.reshape(shape)
+        if self.bias is not None:
+            y = y + self.bias.reshape(shape)
+        return y
 
 
 class LayerNorm(nn.Module):

@@ -25,6 +25,7 @@ import torch
 import torch.distributed as dist
 
 from . import safetensors
+from .augment import augment, epoch_order
 from .data import ImageFiles, Preprocess
 from .layers import module_key
 from .losses import hits, stage_loss
@@ -104,6 +105,21 @@ class Context:
         return box[0]
 
 
+def epoch_batches(dataset, epoch, shuffle, seed, batch, ctx, augment_plan):
+    """The tfjs runtime's batches of `epoch` (its seeded order, its augmentation of each image),
+    each global batch split over the processes: rank r takes every world-th image of it. Yields
+    (pixels, labels, global batch size); a rank left without an image gets none (pixels None)."""
+    order = epoch_order(len(dataset), epoch, shuffle, seed)
+    for start in range(0, len(order), batch):
+        chunk = order[start : start + batch]
+        local = chunk[ctx.rank :: ctx.world]
+        if not local:
+            yield None, None, len(chunk)
+            continue
+        images = [augment(augment_plan, dataset.pixels(i), epoch, i) if augment_plan else dataset.pixels(i).to(torch.float32) for i in local]
+        yield torch.stack(images), torch.tensor([dataset.labels[i] for i in local]), len(chunk)
+
+
 def batchnorm_layers(model):
     from .layers import BatchNorm
 
@@ -126,7 +142,7 @@ def set_train_mode(model, eval_bn):
 
 
 @torch.no_grad()
-def precise_batchnorm(model, ctx, loader, eval_bn, preprocess, limit):
+def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit):
     """The tfjs runtime's recalibration: trained BN layers' moving statistics become the mean and
     (biased) variance of their inputs over the first `limit` training images, in training mode."""
     trained = sorted(batchnorm_layers(model) - eval_bn)
@@ -148,9 +164,10 @@ def precise_batchnorm(model, ctx, loader, eval_bn, preprocess, limit):
     set_train_mode(model, eval_bn)
     seen = 0
     try:
-        for pixels, _labels in loader:
-            model(preprocess(pixels.to(ctx.device)))
-            seen += pixels.shape[0] * ctx.world
+        for pixels, _labels, size in batches:
+            if pixels is not None:
+                model(preprocess(pixels.to(ctx.device)))
+            seen += size
             if seen >= limit:
                 break
     finally:
@@ -244,12 +261,8 @@ def run(job_dir, out_dir):
         if ctx.distributed:
             trained = torch.nn.parallel.DistributedDataParallel(model, device_ids=[ctx.device.index] if ctx.device.type == "cuda" else None)
         batch = stage["batchSize"]
-        if batch % ctx.world != 0:
-            raise SystemExit(f"stage {stage['name']}: batch {batch} does not split evenly over {ctx.world} processes")
-        sampler = torch.utils.data.distributed.DistributedSampler(
-            train_set, num_replicas=ctx.world, rank=ctx.rank, shuffle=job.get("shuffle", True), seed=seed + index, drop_last=False
-        )
-        loader = torch.utils.data.DataLoader(train_set, batch_size=batch // ctx.world, sampler=sampler)
+        shuffle = job.get("shuffle", True)
+        augment_plan = job.get("augment")
         weights = torch.tensor(stage["classWeights"], dtype=torch.float32) if stage.get("classWeights") else None
         checkpoint = Tracker(stage["checkpoint"]["monitor"], stage["checkpoint"]["mode"], 0.0, state and state.get("checkpoint"))
         early_plan = stage.get("earlyStopping")
@@ -262,29 +275,38 @@ def run(job_dir, out_dir):
         batches = math.ceil(len(train_set) / batch)
         for epoch in range((state["completedEpochs"] if state else 0) + 1, epochs + 1):
             started = time.perf_counter()
-            sampler.set_epoch(epoch)
             torch.manual_seed(seed * 1000003 + index * 1009 + epoch * 101 + ctx.rank)  # dropout masks
             set_train_mode(model, eval_bn)
             loss_sum = correct = seen = 0.0
-            for step, (pixels, labels) in enumerate(loader, 1):
+            for step, (pixels, labels, size) in enumerate(epoch_batches(train_set, epoch, shuffle, seed, batch, ctx, augment_plan), 1):
+                if pixels is None:
+                    # No image for this rank in a last, small batch: a zero-weight pass keeps DDP's
+                    # gradient exchange in step.
+                    pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), torch.tensor([train_set.labels[0]]), 0.0
+                else:
+                    share = labels.shape[0] * ctx.world / size
                 x = preprocess(pixels.to(ctx.device))
                 labels = labels.to(ctx.device)
                 out = trained(x)
-                loss = stage_loss(out, labels, head, stage["loss"], weights)
+                local_loss = stage_loss(out, labels, head, stage["loss"], weights)
+                # DDP averages the ranks' gradients: weighted by its share, each rank's mean makes
+                # the global batch's mean, also when the batch does not split evenly.
+                loss = local_loss * share
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
-                value = float(loss)
+                value = float(local_loss)
                 if not math.isfinite(value):
                     raise SystemExit(f"training diverged in stage {stage['name']}, epoch {epoch}, batch {step}: the loss is {value}; lower the learning rate")
-                loss_sum += value * labels.shape[0]
-                correct += float(hits(out.detach(), labels, head))
-                seen += labels.shape[0]
+                if share > 0:
+                    loss_sum += value * labels.shape[0]
+                    correct += float(hits(out.detach(), labels, head))
+                    seen += labels.shape[0]
                 if ctx.rank == 0:
                     emit("batch", stage=stage["name"], epoch=epoch, epochs=epochs, batch=step, batches=batches,
-                         loss=loss_sum / seen, accuracy=correct / seen, images=seen * ctx.world, seconds=time.perf_counter() - started)
+                         loss=loss_sum / max(seen, 1), accuracy=correct / max(seen, 1), images=min(step * batch, len(train_set)), seconds=time.perf_counter() - started)
             loss_sum, correct, seen = ctx.all_sum([loss_sum, correct, seen])
-            precise_batchnorm(model, ctx, loader, eval_bn, preprocess, PRECISE_BN_IMAGES)
+            precise_batchnorm(model, ctx, epoch_batches(train_set, 0, shuffle, seed, batch, ctx, augment_plan), eval_bn, preprocess, PRECISE_BN_IMAGES)
             val = None
             if val_set is not None and len(val_set) > 0:
                 val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn) if ctx.rank == 0 else None
