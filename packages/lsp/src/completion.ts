@@ -12,6 +12,9 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
   return list.map((label) => ({ label, kind, detail }));
 }
 
+/** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
+const CONTINUATIONS = ['fine', 'tune', 'smoothing'];
+
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
   return /(?:^|[;\n])\s*use\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(text)?.[1];
@@ -42,11 +45,12 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bpool\s+\w*$/.test(before)) return words(['avg', 'max'], CompletionItemKind.Value);
   if (/\bpreprocess\s+\w*$/.test(before)) return words(['native', 'rescale', 'normalize', 'none'], CompletionItemKind.Value);
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
+  if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/^\s*\w*$/.test(before)) {
     const statements = words(STATEMENTS, CompletionItemKind.Keyword, 'statement');
     const settings = Object.keys(KEYWORD_DOCS)
-      .filter((k) => !STATEMENTS.includes(k) && k !== 'fine' && k !== 'tune')
+      .filter((k) => !STATEMENTS.includes(k) && !CONTINUATIONS.includes(k))
       .map((label) => ({ label, kind: CompletionItemKind.Property, detail: 'setting' }));
     return [...statements, ...settings];
   }

@@ -35,6 +35,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
   decay: '`decay 1e-4`: decoupled weight decay (Keras\'s `weight_decay`): each step shrinks every trained weight by lr × decay × weight.',
   lr: '`lr 1e-3`: the learning rate.',
   loss: '`loss categorical_crossentropy|binary_crossentropy|…`: by default it follows from the head\'s output.',
+  label: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
+  smoothing: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
   early: '`early stop patience 3 on val_loss`: stop when the monitored value has not improved for that many epochs, and restore the best weights.',
   class: '`class weights balanced` or `class weights { cat 1; dog 2 }`: weigh the loss per class.',
   unfreeze: '`unfreeze from block4` (in `fine tune`): train block4 and everything after it.',

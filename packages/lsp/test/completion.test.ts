@@ -14,6 +14,9 @@ describe('complete', () => {
     expect(labels('pipeline "a"; use MobileNetV2 weights imagenet; head { pool ')).toEqual(['avg', 'max']);
     expect(labels('  ')).toContain('pipeline');
     expect(labels('dense 12 relu ')).toEqual([]);
+    expect(labels('train {\n  label ')).toEqual(['smoothing']);
+    expect(labels('train {\n  ')).toContain('label');
+    expect(labels('train {\n  ')).not.toContain('smoothing');
   });
 
   it('gives the same answers at the end of a very long line', () => {

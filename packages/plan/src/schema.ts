@@ -151,6 +151,7 @@ const stage = object({
   optimizer,
   loss: oneOfStrings('categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'),
   metrics: { type: 'array', items: name },
+  labelSmoothing: { type: 'number', minimum: 0, maximum: 1 },
   earlyStopping: nullable(
     object({
       monitor: oneOfStrings('val_loss', 'val_accuracy', 'loss', 'accuracy'),

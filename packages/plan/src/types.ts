@@ -130,6 +130,12 @@ export interface StagePlan {
   optimizer: OptimizerPlan;
   loss: 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy';
   metrics: string[];
+  /**
+   * Keras's `label_smoothing` (0: none): targets become y·(1 − s) + s/classes for the
+   * categorical losses and for one sigmoid unit; y·(1 − s) + s/2 per unit for
+   * binary_crossentropy over several sigmoid units. Validation losses use it too, as in Keras.
+   */
+  labelSmoothing: number;
   earlyStopping: { monitor: 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy'; patience: number; minDelta: number; restoreBest: boolean } | null;
   classWeights: { mode: 'none' } | { mode: 'balanced' } | { mode: 'manual'; weights: Record<string, number> };
   /** Backbone layers frozen during this stage, by Keras name, in network order. */

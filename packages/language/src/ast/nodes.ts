@@ -250,6 +250,7 @@ export type StageSetting =
   | OptimizerSetting
   | LearningRateSetting
   | LossSetting
+  | LabelSmoothingSetting
   | EarlyStopSetting
   | ClassWeightsSetting
   | UnfreezeSetting
@@ -275,6 +276,10 @@ export interface LearningRateSetting extends Node<'LearningRate'> {
 /** `loss categorical_crossentropy` */
 export interface LossSetting extends Node<'Loss'> {
   name?: Identifier;
+}
+/** `label smoothing 0.1`: Keras's `label_smoothing` of the cross-entropy */
+export interface LabelSmoothingSetting extends Node<'LabelSmoothing'> {
+  value?: NumberLiteral;
 }
 /** `early stop patience 3 on val_loss` */
 export interface EarlyStopSetting extends Node<'EarlyStop'> {

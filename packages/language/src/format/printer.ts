@@ -207,6 +207,8 @@ function stageSettingText(s: Ast.StageSetting): string {
         s.momentum && `momentum ${s.momentum.raw}`,
         s.weightDecay && `decay ${s.weightDecay.raw}`,
       );
+    case 'LabelSmoothing':
+      return words('label smoothing', num(s.value));
     case 'EarlyStop':
       return words('early stop', s.patience && `patience ${s.patience.raw}`, s.monitor && `on ${s.monitor.name}`);
     case 'ClassWeights':

@@ -706,6 +706,7 @@ export class Parser {
   /**
    * stageSetting = "epochs" Number | "batch" Number | "lr" Number | "loss" Identifier
    *              | "optimizer" Identifier ( "lr" Number | "momentum" Number | "decay" Number )*
+   *              | "label" "smoothing" Number
    *              | "early" "stop" ( "patience" Number | "on" Identifier )*
    *              | "class" "weights" ( Identifier | "{" classWeight* "}" )
    *              | "unfreeze" ( "all" | "from" layerRef )
@@ -748,6 +749,12 @@ export class Parser {
               node.clauses = { ...node.clauses, [field]: { span: { start: token.span.start, end: node[field].span.end } } };
             }
           }
+        });
+      case 'label':
+        return this.setting(settings, { kind: 'LabelSmoothing', span } as Ast.LabelSmoothingSetting, (node) => {
+          this.expectWord('smoothing', 'label');
+          node.value = this.expectNumber('label smoothing', 'an amount like `0.1`');
+          this.endOfItem('`label smoothing`');
         });
       case 'early':
         return this.setting(settings, { kind: 'EarlyStop', span } as Ast.EarlyStopSetting, (node) => {

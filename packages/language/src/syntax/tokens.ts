@@ -75,7 +75,7 @@ export const BLOCK_SETTINGS = {
   data: ['image', 'validation', 'batch', 'on', 'shuffle'],
   augment: ['rotate', 'zoom', 'shear', 'shift', 'flip', 'brightness', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
-  train: ['epochs', 'optimizer', 'lr', 'loss', 'early', 'class', 'unfreeze', 'batch'],
+  train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch'],
 } as const;
 
 /** Clause words inside statements and settings. */
@@ -98,6 +98,7 @@ export const CLAUSE_KEYWORDS = [
   'from',
   'mean',
   'std',
+  'smoothing',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */

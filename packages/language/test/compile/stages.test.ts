@@ -33,6 +33,14 @@ describe('stage 1', () => {
   });
 
 
+  it('label smoothing: 0 unless given; fine tune inherits it or sets its own', () => {
+    expect(stagesOf('train { }')[0].labelSmoothing).toBe(0);
+    const [train, fine] = stagesOf('train { label smoothing 0.1 }\nfine tune { }');
+    expect(train.labelSmoothing).toBe(0.1);
+    expect(fine.labelSmoothing).toBe(0.1);
+    expect(stagesOf('train { label smoothing 0.1 }\nfine tune { label smoothing 0 }')[1].labelSmoothing).toBe(0);
+  });
+
   it('class weights: balanced or per class', () => {
     expect(stagesOf('train { class weights balanced }')[0].classWeights).toEqual({ mode: 'balanced' });
     expect(stagesOf('train { class weights { cat 1; "hot dog" 2.5 } }')[0].classWeights).toEqual({ mode: 'manual', weights: { cat: 1, 'hot dog': 2.5 } });

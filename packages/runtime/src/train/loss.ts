@@ -1,5 +1,8 @@
 // The stage's loss on a batch of predictions, with per-class weights (Keras's class_weight:
-// each sample's loss is multiplied by its class's weight, then averaged over the batch).
+// each sample's loss is multiplied by its class's weight, then averaged over the batch) and
+// label smoothing (Keras's `label_smoothing`: the one-hot targets become y·(1 − s) + s/classes for
+// the categorical losses, y·(1 − s) + s/2 per unit for binary cross-entropy; one sigmoid unit is
+// read as two columns, where both formulas agree).
 import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, StagePlan } from '@tlc/plan';
 
@@ -16,20 +19,23 @@ export function probabilities(output: tf.Tensor, head: HeadPlan): tf.Tensor2D {
   });
 }
 
-/** Mean weighted cross-entropy of `output` against integer `labels`. */
+/** Mean weighted cross-entropy of `output` against integer `labels`, with smoothed targets. */
 export function stageLoss(
   output: tf.Tensor,
   labels: tf.Tensor1D,
   head: HeadPlan,
   loss: StagePlan['loss'],
   classWeights: tf.Tensor1D | null,
+  labelSmoothing = 0,
 ): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.clipByValue(probabilities(output, head), EPSILON, 1 - EPSILON);
     const classes = p.shape[1];
-    const onehot = tf.oneHot(tf.cast(labels, 'int32'), classes);
+    const perUnit = loss === 'binary_crossentropy' && head.outputUnits !== 1;
+    let onehot: tf.Tensor = tf.oneHot(tf.cast(labels, 'int32'), classes);
+    if (labelSmoothing > 0) onehot = tf.add(tf.mul(onehot, 1 - labelSmoothing), labelSmoothing / (perUnit ? 2 : classes));
     let perSample: tf.Tensor;
-    if (loss === 'binary_crossentropy' && head.outputUnits !== 1) {
+    if (perUnit) {
       // Independent sigmoid per class against one-hot targets, averaged over classes (Keras).
       const terms = tf.add(tf.mul(onehot, tf.log(p)), tf.mul(tf.sub(1, onehot), tf.log(tf.sub(1, p))));
       perSample = tf.neg(tf.mean(terms, 1));

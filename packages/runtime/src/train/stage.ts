@@ -64,6 +64,7 @@ export async function evaluateSource(
   head: HeadPlan,
   source: FeatureSource,
   loss: StagePlan['loss'],
+  labelSmoothing = 0,
 ): Promise<{ loss: number; accuracy: number }> {
   let lossSum = 0;
   let correct = 0;
@@ -72,7 +73,7 @@ export async function evaluateSource(
     const [lossTensor, hitsTensor] = tf.tidy(() => {
       const out = tail.predict(batch.x) as tf.Tensor;
       const labels = tf.tensor1d(batch.labels, 'int32');
-      const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null), batch.labels.length);
+      const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null, labelSmoothing), batch.labels.length);
       const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32'));
       return [batchLoss, hits];
     });
@@ -124,7 +125,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
           // NaN in the outputs can hide behind the loss's clipping: the guard checks both.
           outputSum = tf.keep(tf.sum(out));
-          return stageLoss(out, labels, head, stage.loss, weights);
+          return stageLoss(out, labels, head, stage.loss, weights, stage.labelSmoothing);
         }, variables);
         const lossValue = (await cost.data())[0];
         const hitCount = hits ? (await (hits as tf.Tensor).data())[0] : 0;
@@ -150,7 +151,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
       // Recalibration runs in training mode too: its dropout masks come from the epoch's own seed.
       if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, 0));
       await recalibrateBatchNorm(tail, run.train);
-      const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss) : null;
+      const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss, stage.labelSmoothing) : null;
       const seconds = (performance.now() - started) / 1000;
       const record: EpochRecord = {
         stage: stage.name, epoch,

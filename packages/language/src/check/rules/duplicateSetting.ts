@@ -23,6 +23,7 @@ const WORD: Record<string, string> = {
   Optimizer: 'optimizer',
   LearningRate: 'lr',
   Loss: 'loss',
+  LabelSmoothing: 'label smoothing',
   EarlyStop: 'early stop',
   ClassWeights: 'class weights',
   Unfreeze: 'unfreeze',

@@ -1,6 +1,6 @@
 // TL2014 / TL2015: numbers outside what their setting means: counts that must be positive
 // whole numbers (epochs, batch, units), rates and fractions with bounds (dropout [0, 1),
-// validation between 0% and 100%, learning rate > 0, …).
+// validation between 0% and 100%, label smoothing [0, 1], learning rate > 0, …).
 import type { NumberLiteral, PercentLiteral, Span } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import type { Diagnostic } from '../../diagnostics/types';
@@ -17,6 +17,7 @@ interface RangeSpec {
 const RANGES = {
   positive: { test: (v) => v > 0, text: 'greater than 0' },
   nonNegative: { test: (v) => v >= 0, text: '0 or more' },
+  closedUnit: { test: (v) => v >= 0 && v <= 1, text: 'between 0 and 1' },
   unitInterval: { test: (v) => v >= 0 && v < 1, text: 'at least 0 and below 1' },
   degrees: { test: (v) => v >= 0 && v <= 180, text: 'between 0 and 180 degrees' },
   percent: { test: (v) => v > 0 && v < 1, text: 'between 0% and 100% (both excluded)' },
@@ -97,6 +98,7 @@ export const valueRangesRule: Rule = ({ program }) => {
             within('momentum', s.momentum, RANGES.unitInterval);
             within('decay', s.weightDecay, RANGES.nonNegative);
           }
+          if (s.kind === 'LabelSmoothing') within('label smoothing', s.value, RANGES.closedUnit);
           if (s.kind === 'EarlyStop') wholeCount('patience', s.patience, true);
           if (s.kind === 'ClassWeights') for (const e of s.entries) within('class weight', e.weight, RANGES.positive);
         }

@@ -1,6 +1,8 @@
 """The stage's loss and accuracy as the tfjs runtime computes them (train/loss.ts): probabilities
 from the head's output (softmax/sigmoid when the head is linear; one sigmoid unit becomes two
-columns), clipped to [1e-7, 1 - 1e-7], cross-entropy per sample, times its class weight, averaged."""
+columns), clipped to [1e-7, 1 - 1e-7], targets smoothed as Keras's label_smoothing (y(1 - s) + s/classes,
+or + s/2 per unit for binary cross-entropy over several units), cross-entropy per sample, times its
+class weight, averaged."""
 import torch
 
 EPSILON = 1e-7
@@ -15,10 +17,13 @@ def probabilities(output, head):
     return p
 
 
-def stage_loss(output, labels, head, loss, class_weights=None):
+def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0.0):
     p = torch.clamp(probabilities(output, head), EPSILON, 1 - EPSILON)
+    per_unit = loss == "binary_crossentropy" and head["outputUnits"] != 1
     onehot = torch.nn.functional.one_hot(labels.long(), p.shape[1]).to(p.dtype)
-    if loss == "binary_crossentropy" and head["outputUnits"] != 1:
+    if label_smoothing > 0:
+        onehot = onehot * (1 - label_smoothing) + label_smoothing / (2 if per_unit else p.shape[1])
+    if per_unit:
         per_sample = -(onehot * torch.log(p) + (1 - onehot) * torch.log(1 - p)).mean(dim=1)
     else:
         per_sample = -(onehot * torch.log(p)).sum(dim=1)

@@ -187,14 +187,14 @@ def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit):
 
 
 @torch.no_grad()
-def evaluate(model, ctx, dataset, batch_size, preprocess, head, loss, eval_bn):
+def evaluate(model, ctx, dataset, batch_size, preprocess, head, loss, eval_bn, label_smoothing=0.0):
     model.eval()
     loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False)
     loss_sum = correct = count = 0.0
     for pixels, labels in loader:
         labels = labels.to(ctx.device)
         out = model(preprocess(pixels.to(ctx.device)))
-        loss_sum += float(stage_loss(out, labels, head, loss)) * labels.shape[0]
+        loss_sum += float(stage_loss(out, labels, head, loss, None, label_smoothing)) * labels.shape[0]
         correct += float(hits(out, labels, head))
         count += labels.shape[0]
     return {"loss": loss_sum / max(count, 1), "accuracy": correct / max(count, 1)}
@@ -288,7 +288,7 @@ def run(job_dir, out_dir):
                 x = preprocess(pixels.to(ctx.device))
                 labels = labels.to(ctx.device)
                 out = trained(x)
-                local_loss = stage_loss(out, labels, head, stage["loss"], weights)
+                local_loss = stage_loss(out, labels, head, stage["loss"], weights, stage.get("labelSmoothing", 0.0))
                 # DDP averages the ranks' gradients: weighted by its share, each rank's mean makes
                 # the global batch's mean, also when the batch does not split evenly.
                 loss = local_loss * share
@@ -309,7 +309,7 @@ def run(job_dir, out_dir):
             precise_batchnorm(model, ctx, epoch_batches(train_set, 0, shuffle, seed, batch, ctx, augment_plan), eval_bn, preprocess, PRECISE_BN_IMAGES)
             val = None
             if val_set is not None and len(val_set) > 0:
-                val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn) if ctx.rank == 0 else None
+                val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn, stage.get("labelSmoothing", 0.0)) if ctx.rank == 0 else None
                 val = ctx.broadcast(val)
             seconds = time.perf_counter() - started
             record = {
