@@ -34,7 +34,7 @@ export class Problems {
   }
 }
 
-/** `"a", "b", "c" … "z" (26 layers)`: a layer list short enough to print. */
+/** `"a", "b"` or `"a" … "z" (26 layers)`: a layer list short enough to print. */
 export function layerList(layers: readonly string[]): string {
   if (layers.length === 0) return 'no layers';
   const quoted = (l: string) => JSON.stringify(l);
@@ -42,7 +42,7 @@ export function layerList(layers: readonly string[]): string {
   return `${quoted(layers[0])} … ${quoted(layers[layers.length - 1])} (${layers.length} layers)`;
 }
 
-/** `.` then a "did you mean" when one word is close. */
+/** `; did you mean "X"?` when one word is close, else nothing. */
 export function suggestion(close: string | undefined): string {
   return close === undefined ? '' : `; did you mean ${JSON.stringify(close)}?`;
 }

@@ -1,6 +1,6 @@
 // The other sections of a plan against each other: the head's summary against its layers, the
-// data's image size against the model's input, the stages' order and checkpoints against the
-// metrics the runtime computes, and `evaluate` against itself.
+// data's image size against the model's input, the stages' order, optimizer settings and
+// checkpoints against what the runtime uses and computes, and `evaluate` against itself.
 import type { Plan } from '@tlc/plan';
 import type { Backbone } from './model';
 import type { Problems } from './problems';
@@ -10,6 +10,13 @@ const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'];
 /** The metrics the runtime computes (besides the loss). */
 const METRICS = ['accuracy'];
 const STAGE_ORDER = ['train', 'fine-tune'];
+/** The settings each optimizer has (besides the learning rate and weight decay); the runtime ignores the others. */
+const OPTIMIZER_SETTINGS: Record<string, readonly string[]> = {
+  sgd: ['momentum'],
+  rmsprop: ['momentum', 'epsilon'],
+  adam: ['beta1', 'beta2', 'epsilon'],
+  adamw: ['beta1', 'beta2', 'epsilon'],
+};
 
 export function checkHead(plan: Plan, backbone: Backbone | undefined, problems: Problems): void {
   const { layers, outputUnits, outputActivation } = plan.head;
@@ -64,6 +71,12 @@ export function checkStages(plan: Plan, problems: Problems): void {
     } else {
       const expected = monitor.endsWith('loss') ? 'min' : 'max';
       if (mode !== expected) problems.add('TL3103', `${path}/checkpoint/mode`, `is ${JSON.stringify(mode)} but the best ${monitor} is the ${expected === 'min' ? 'lowest' : 'highest'}: "${expected}"`);
+    }
+    const optimizer = stage.optimizer;
+    for (const setting of ['momentum', 'beta1', 'beta2', 'epsilon'] as const) {
+      if (optimizer[setting] !== null && !OPTIMIZER_SETTINGS[optimizer.name].includes(setting)) {
+        problems.add('TL3103', `${path}/optimizer/${setting}`, `is ${optimizer[setting]} but ${optimizer.name} has no ${setting} (it would be ignored): it must be null`);
+      }
     }
     stage.metrics.forEach((metric, j) => {
       if (!METRICS.includes(metric)) problems.add('TL3103', `${path}/metrics/${j}`, `is ${JSON.stringify(metric)} but tlc computes only ${METRICS.map((m) => JSON.stringify(m)).join(', ')} (and the loss)`);
