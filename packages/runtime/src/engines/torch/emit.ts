@@ -29,7 +29,8 @@ export function slurmScript(name: string, nodes: number, nproc: number, device: 
     ...(device === 'cuda' ? [`#SBATCH --gpus-per-node=${nproc}`] : []),
     '# One torchrun per node; they meet at the first node of the allocation.',
     'MASTER=$(scontrol show hostnames "$SLURM_JOB_NODELIST" | head -n 1):29500',
-    'cd "$(dirname "$0")"',
+    '# sbatch runs a copy of this script: submit it from the job folder.',
+    'cd "${SLURM_SUBMIT_DIR:-$(dirname "$0")}"',
     `srun python3 -m torch.distributed.run --redirects 2 --tee 2 --nnodes "$SLURM_NNODES" --node_rank "$SLURM_NODEID" --rdzv_backend c10d --rdzv_endpoint "$MASTER" --rdzv_id "$SLURM_JOB_ID" --nproc_per_node ${nproc} -m tlc_torch.trainer .`,
     '',
   ].join('\n');
@@ -53,6 +54,6 @@ export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<vo
   log.line(`one node:       cd ${options.dir} && ./${JOB_FILES.launch} ${options.nproc}`);
   log.line('several nodes:  on node R of M (R = 0 .. M-1), with HOST:PORT reachable on node 0:');
   log.line(`  python3 -m torch.distributed.run --nnodes M --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:PORT --nproc_per_node ${options.nproc} -m tlc_torch.trainer .`);
-  log.line(`SLURM:          sbatch ${join(options.dir, 'slurm.sh')}   (2 nodes; edit --nodes)`);
+  log.line(`SLURM:          cd ${options.dir} && sbatch slurm.sh   (2 nodes; edit --nodes)`);
   log.line(`afterwards the folder holds ${JOB_FILES.trained} (the trained weights, PyTorch state_dict keys) and ${JOB_FILES.epochs}; a rerun of ${JOB_FILES.launch} continues from ${JOB_FILES.checkpoint}`);
 }

@@ -5,15 +5,16 @@
 // training, each process would normalise its half batch by its own statistics. The optimizer is
 // SGD with momentum: Adam's first steps move every weight by about ±lr whatever the gradient's
 // size, so a gradient at rounding level (a bias starting at zero) can flip between two sums.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { RunLog, runPlan, predictFiles, loadExportedModel } from '../../../src/index';
+import { RunLog, runPlan, predictFiles, loadExportedModel, emitTorchJob } from '../../../src/index';
 import { decodeSafetensors } from '../../../src/engines/torch/safetensors';
 import { JOB_FILES } from '../../../src/engines/torch/job';
 import { stageDir } from '../../../src/engines/torch/index';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
-import { describeTorch } from './torch-env';
+import { describeTorch, torchPython } from './torch-env';
 
 let baseDir: string;
 
@@ -31,8 +32,8 @@ const plan = () => makePlan({
   export: { path: 'exported', format: 'tfjs-layers' },
 });
 
-function trained(runDir: string) {
-  return decodeSafetensors(new Uint8Array(readFileSync(join(stageDir(runDir, 0, 'train'), JOB_FILES.trained))));
+function trained(runDir: string, jobDir = stageDir(runDir, 0, 'train')) {
+  return decodeSafetensors(new Uint8Array(readFileSync(join(jobDir, JOB_FILES.trained))));
 }
 
 describeTorch('the torch engine under torch.distributed.run', () => {
@@ -71,5 +72,20 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     exported.model.dispose();
     expect(predictions).toHaveLength(8);
     expect(predictions.every((p) => p.label === 'disc' || p.label === 'stripes')).toBe(true);
+  });
+
+  it('--emit writes a job folder whose launch.sh trains it alone (the cluster path), with the multi-node and SLURM commands', async () => {
+    const dir = join(baseDir, 'job');
+    const lines: string[] = [];
+    const log = new RunLog({ out: { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream });
+    await emitTorchJob(plan(), { baseDir, nproc: 2, device: 'cpu', dir, log });
+    const printed = lines.join('');
+    expect(printed).toMatch(/--nnodes M --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:PORT --nproc_per_node 2 -m tlc_torch.trainer \./);
+    expect(readFileSync(join(dir, 'slurm.sh'), 'utf8')).toMatch(/srun python3 -m torch.distributed.run .*--nnodes "\$SLURM_NNODES" --node_rank "\$SLURM_NODEID"/);
+    const launched = spawnSync(join(dir, 'launch.sh'), ['2'], { encoding: 'utf8', env: { ...process.env, PYTHON: torchPython!.python, OMP_NUM_THREADS: '1' } });
+    expect(launched.status, launched.stderr).toBe(0);
+    expect(trained('', dir).size).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, JOB_FILES.epochs), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(existsSync(join(dir, JOB_FILES.checkpoint))).toBe(true);
   });
 });
