@@ -17,6 +17,8 @@ import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch, torchPython } from './torch-env';
 
 let baseDir: string;
+/** Whole runs with Python starts, on 2 busy cores. */
+const TIMEOUT = 300_000;
 
 beforeAll(async () => {
   baseDir = tempDir('torch-ddp');
@@ -72,7 +74,7 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     exported.model.dispose();
     expect(predictions).toHaveLength(8);
     expect(predictions.every((p) => p.label === 'disc' || p.label === 'stripes')).toBe(true);
-  });
+  }, TIMEOUT);
 
   it('--emit writes a job folder whose launch.sh trains it alone (the cluster path), with the multi-node and SLURM commands', async () => {
     const dir = join(baseDir, 'job');
@@ -87,5 +89,5 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     expect(trained('', dir).size).toBeGreaterThan(0);
     expect(readFileSync(join(dir, JOB_FILES.epochs), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(existsSync(join(dir, JOB_FILES.checkpoint))).toBe(true);
-  });
+  }, TIMEOUT);
 });

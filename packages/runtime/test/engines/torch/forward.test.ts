@@ -17,6 +17,8 @@ import { randomizeWeights } from '../../onnx/random-weights';
 import { describeTorch, runPython } from './torch-env';
 
 const TOLERANCE = 1e-4;
+/** The largest families take over a minute on 2 busy cores. */
+const TIMEOUT = 300_000;
 let dir: string;
 
 beforeAll(async () => {
@@ -110,7 +112,7 @@ describeTorch('the generated PyTorch module equals tfjs: every zoo family with a
       const model = withHead(buildBackbone(name, { inputShape: [size, size, 3], alpha }));
       expectSameForward(model, ['head_pool_1'], { pixels: pixelRange(name), batch: 1 });
       model.dispose();
-    });
+    }, TIMEOUT);
   }
 });
 
@@ -122,19 +124,19 @@ describeTorch('the generated PyTorch module equals tfjs: sizes, channels, cuts',
       expectSameForward(model, ['conv_pw_5_relu', 'head_pool_1'], { batch: 3 });
       model.dispose();
     }
-  });
+  }, TIMEOUT);
 
   it('grayscale EfficientNetB0 at 45x61 (correct_pad before stride-2 depthwise convolutions)', () => {
     const model = withHead(buildBackbone('EfficientNetB0', { inputShape: [45, 61, 1] }));
     expectSameForward(model, ['head_pool_1'], { pixels: [0, 255], batch: 1 });
     model.dispose();
-  });
+  }, TIMEOUT);
 
   it('ResNet50V2 at 37x41 (its stem pads then max-pools negative values)', () => {
     const model = withHead(buildBackbone('ResNet50V2', { inputShape: [37, 41, 3] }), 'conv2_block3_out');
     expectSameForward(model, ['conv2_block3_out', 'head_pool_1'], { batch: 1 });
     model.dispose();
-  });
+  }, TIMEOUT);
 
   it('one small model holding the layer types and activations the families do not reach', () => {
     const input = tf.input({ shape: [19, 23, 2] });
@@ -172,5 +174,5 @@ describeTorch('the generated PyTorch module equals tfjs: sizes, channels, cuts',
     randomizeWeights(model);
     expectSameForward(model, ['avg_pool']);
     model.dispose();
-  });
+  }, TIMEOUT);
 });

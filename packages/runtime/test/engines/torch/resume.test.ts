@@ -12,6 +12,8 @@ import { describeTorch } from './torch-env';
 
 const tlc = fileURLToPath(new URL('../../../../cli/bin/tlc.mjs', import.meta.url));
 let baseDir: string;
+/** Whole runs with Python starts, on 2 busy cores. */
+const TIMEOUT = 300_000;
 
 beforeAll(async () => {
   baseDir = tempDir('torch-resume');
@@ -68,7 +70,7 @@ describeTorch('interrupting a torch run', () => {
     const rows = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(4);
     expect(rows.slice(1).map((r) => r.split(',')[1])).toEqual(['1', '2', '3']);
-  });
+  }, TIMEOUT);
 
   it('a worker killed mid-run fails the run with TL4322, its resume command, and no process left', async () => {
     const out = join(baseDir, 'killed');
@@ -82,5 +84,5 @@ describeTorch('interrupting a torch run', () => {
     await new Promise((r) => setTimeout(r, 2000));
     expect(trainerProcesses(out)).toEqual([]);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
-  });
+  }, TIMEOUT);
 });
