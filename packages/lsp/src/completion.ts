@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -45,6 +45,8 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bpool\s+\w*$/.test(before)) return words(['avg', 'max'], CompletionItemKind.Value);
   if (/\bpreprocess\s+\w*$/.test(before)) return words(['native', 'rescale', 'normalize', 'none'], CompletionItemKind.Value);
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
+  if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
+  if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta'], CompletionItemKind.Keyword);
   if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/^\s*\w*$/.test(before)) {

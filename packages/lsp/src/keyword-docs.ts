@@ -41,6 +41,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   class: '`class weights balanced` or `class weights { cat 1; dog 2 }`: weigh the loss per class.',
   unfreeze: '`unfreeze from block4` (in `fine tune`): train block4 and everything after it.',
   evaluate: '`evaluate validation` or `evaluate "folder"`: accuracy, per-class precision, recall and F1, and the confusion matrix.',
+  tta: '`evaluate validation tta flips`: test-time augmentation: average each image\'s probabilities with its left-right mirror image\'s; the report shows the accuracy with and without.',
   export: '`export "folder"`: save the trained model (TensorFlow.js layers format) with `labels.json` and the plan, for `tlc predict`.',
   predict: '`predict "folder"`: label every image in that folder after training.',
 };

@@ -15,6 +15,8 @@ describe('complete', () => {
     expect(labels('  ')).toContain('pipeline');
     expect(labels('dense 12 relu ')).toEqual([]);
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
+    expect(labels('evaluate validation ')).toEqual(['tta']);
+    expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train {\n  ')).toContain('label');
     expect(labels('train {\n  ')).not.toContain('smoothing');
   });

@@ -181,7 +181,7 @@ const planBody = object({
   head,
   data: nullable(data),
   stages: { type: 'array', items: stage, minItems: 1, maxItems: 2 },
-  evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path) })),
+  evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path), tta: oneOfStrings('none', 'flips') })),
   export: nullable(object({ path, format: { const: 'tfjs-layers' } })),
   predict: nullable(object({ directory: path })),
   notes: { type: 'array', items: notice },

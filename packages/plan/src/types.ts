@@ -162,6 +162,8 @@ export interface OptimizerPlan {
 export interface EvaluatePlan {
   on: 'validation' | 'directory';
   directory: string | null;
+  /** Test-time augmentation: `flips` averages each image's probabilities with its horizontal mirror's. */
+  tta: 'none' | 'flips';
 }
 
 export interface ExportPlan {

@@ -307,9 +307,11 @@ export interface StageBatchSetting extends Node<'StageBatch'> {
 
 // ---------------------------------------------------------------- outputs
 
-/** `evaluate validation` / `evaluate "test-folder"` / `evaluate` (validation) */
+/** `evaluate validation` / `evaluate "test-folder"` / `evaluate` (validation), each `[tta flips]` */
 export interface EvaluateStatement extends Node<'Evaluate'> {
   target?: Identifier | StringLiteral;
+  /** The word after `tta` (`flips`: average each image's prediction with its mirror image's). */
+  tta?: Identifier;
 }
 /** `export "models/cats-vs-dogs"` */
 export interface ExportStatement extends Node<'Export'> {

@@ -7,8 +7,9 @@ import { planPath } from './paths';
 export function lowerEvaluate(statement: EvaluateStatement | undefined): EvaluatePlan | null {
   if (!statement) return null;
   const target = statement.target;
-  if (target?.kind === 'String') return { on: 'directory', directory: planPath(target.value) };
-  return { on: 'validation', directory: null };
+  const tta: EvaluatePlan['tta'] = statement.tta?.name === 'flips' ? 'flips' : 'none';
+  if (target?.kind === 'String') return { on: 'directory', directory: planPath(target.value), tta };
+  return { on: 'validation', directory: null, tta };
 }
 
 export function lowerExport(statement: ExportStatement | undefined): ExportPlan | null {

@@ -180,7 +180,7 @@ export class Printer {
           this.stageSetting(x, depth),
         );
       case 'Evaluate':
-        return this.line(0, words('evaluate', value(s.target)), s);
+        return this.line(0, words('evaluate', value(s.target), s.tta && `tta ${s.tta.name}`), s);
       case 'Export':
         return this.line(0, words('export', value(s.path)), s);
       case 'Predict':

@@ -360,13 +360,17 @@ export class Parser {
     });
   }
 
-  /** evaluate = "evaluate" ( Identifier | String )?      (`validation`, or a test folder) */
+  /** evaluate = "evaluate" ( Identifier | String )? ( "tta" Identifier )?   (`validation`, or a test folder) */
   private evaluateStatement(statements: Ast.Statement[], span: Span): void {
     this.begin(statements, { kind: 'Evaluate', span } as Ast.EvaluateStatement, (node) => {
       const token = this.peek();
-      if (token.kind === 'Identifier') node.target = this.identifier(this.next());
+      if (token.kind === 'Identifier' && token.image !== 'tta') node.target = this.identifier(this.next());
       else if (token.kind === 'String') node.target = this.string(this.next());
-      this.endOfItem('`evaluate`');
+      if (this.isWord('tta')) {
+        this.next();
+        node.tta = this.expectIdentifier('`flips`', 'tta');
+      }
+      this.endOfItem('`evaluate`', node.tta ? undefined : ['tta']);
     });
   }
 

@@ -99,6 +99,7 @@ export const CLAUSE_KEYWORDS = [
   'mean',
   'std',
   'smoothing',
+  'tta',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */
@@ -124,6 +125,7 @@ export const VALUES = {
   classWeights: ['balanced'],
   unfreeze: ['all', 'from'],
   evaluate: ['validation'],
+  tta: ['flips'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

@@ -63,10 +63,13 @@ describe('data', () => {
 describe('outputs', () => {
   it('evaluate, export and predict keep their paths relative to the source', () => {
     const plan = planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests/"\nexport "out\\\\model"\npredict "new"');
-    expect(plan.evaluate).toEqual({ on: 'directory', directory: 'tests' });
+    expect(plan.evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'none' });
     expect(plan.export).toEqual({ path: 'out/model', format: 'tfjs-layers' });
     expect(plan.predict).toEqual({ directory: 'new' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests" tta flips').evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'flips' });
   });
 });

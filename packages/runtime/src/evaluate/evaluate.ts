@@ -1,7 +1,9 @@
 // `evaluate`: the trained model on held-out images (the validation split or a directory) —
-// accuracy, per-class report, confusion matrix and the misclassified files.
+// accuracy, per-class report, confusion matrix and the misclassified files. With `tta flips`
+// each image's class probabilities are the mean of its own and its horizontal mirror image's,
+// and the accuracy without them is kept beside, so the gain shows.
 import * as tf from '@tensorflow/tfjs';
-import type { HeadPlan } from '@tlc/plan';
+import type { EvaluatePlan, HeadPlan } from '@tlc/plan';
 import type { FeatureSource } from '../features/source';
 import { probabilities } from '../train/loss';
 import { argMax, classificationMetrics, type Metrics } from './metrics';
@@ -16,7 +18,25 @@ export interface Misclassified {
 export interface Evaluation extends Metrics {
   on: string;
   images: number;
+  /** Test-time augmentation the metrics were computed with. */
+  tta: EvaluatePlan['tta'];
+  /** With `tta flips`: the accuracy of the plain predictions (no mirror images); otherwise null. */
+  accuracyWithoutTta: number | null;
   misclassified: Misclassified[];
+}
+
+/**
+ * Class probabilities of a batch of NHWC tail inputs: the model's own, and with `flips` their
+ * mean with those of the batch mirrored left to right. Returns both (the same tensor without TTA).
+ */
+export function ttaProbabilities(tail: tf.LayersModel, head: HeadPlan, x: tf.Tensor, tta: EvaluatePlan['tta']): { plain: tf.Tensor2D; averaged: tf.Tensor2D } {
+  const plain = tf.tidy(() => probabilities(tail.predict(x) as tf.Tensor, head));
+  if (tta === 'none') return { plain, averaged: plain };
+  const averaged = tf.tidy(() => {
+    const mirrored = probabilities(tail.predict(tf.reverse(x, 2)) as tf.Tensor, head);
+    return tf.div(tf.add(plain, mirrored), 2) as tf.Tensor2D;
+  });
+  return { plain, averaged };
 }
 
 export async function evaluateModel(
@@ -26,15 +46,21 @@ export async function evaluateModel(
   files: string[],
   classNames: string[],
   on: string,
+  tta: EvaluatePlan['tta'] = 'none',
 ): Promise<Evaluation> {
   const truth: number[] = [];
   const predicted: number[] = [];
+  let plainHits = 0;
   const misclassified: Misclassified[] = [];
   for await (const batch of source.batches(0)) {
-    const p = tf.tidy(() => probabilities(tail.predict(batch.x) as tf.Tensor, head));
-    const rows = (await p.array()) as number[][];
-    p.dispose();
+    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta);
+    const rows = (await averaged.array()) as number[][];
+    const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
+    tf.dispose([plain, averaged]);
     batch.x.dispose();
+    plainRows.forEach((row, i) => {
+      if (argMax(row) === batch.labels[i]) plainHits++;
+    });
     rows.forEach((row, i) => {
       const best = argMax(row);
       const label = batch.labels[i];
@@ -45,5 +71,6 @@ export async function evaluateModel(
       }
     });
   }
-  return { on, images: truth.length, ...classificationMetrics(truth, predicted, classNames), misclassified };
+  const accuracyWithoutTta = tta === 'none' ? null : plainHits / Math.max(truth.length, 1);
+  return { on, images: truth.length, tta, accuracyWithoutTta, ...classificationMetrics(truth, predicted, classNames), misclassified };
 }

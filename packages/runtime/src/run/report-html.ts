@@ -81,6 +81,7 @@ export function reportHtml(input: ReportInput): string {
   const ev = input.evaluation;
   const evaluation = ev
     ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
+${ev.accuracyWithoutTta === null || ev.accuracyWithoutTta === undefined ? '' : `<p>With test-time augmentation (each image averaged with its mirror image): ${pct(ev.accuracy)}; without: ${pct(ev.accuracyWithoutTta)} (${ev.accuracy >= ev.accuracyWithoutTta ? '+' : '−'}${(Math.abs(ev.accuracy - ev.accuracyWithoutTta) * 100).toFixed(1)} points).</p>`}
 ${confusionSvg(ev.confusion, ev.perClass.map((c) => c.class))}
 <table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
 ${ev.perClass.map((c) => `<tr><td>${esc(c.class)}</td><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`).join('\n')}

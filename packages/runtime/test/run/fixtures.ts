@@ -116,7 +116,7 @@ export function makePlan(options: PlanOptions = {}): Plan {
       onBadImage: 'fail', maxPixels: 1_000_000, augment: null,
     },
     stages: options.stages ?? [stage({ frozenLayers: frozen })],
-    evaluate: options.evaluate === undefined ? { on: 'validation', directory: null } : options.evaluate,
+    evaluate: options.evaluate === undefined ? { on: 'validation', directory: null, tta: 'none' } : options.evaluate,
     export: options.export ?? null,
     predict: options.predict ?? null,
     notes: [],

@@ -52,6 +52,7 @@ export const unknownValueRule: Rule = ({ program }) => {
         break;
       case 'Evaluate':
         expect('evaluation target', statement.target, VALUES.evaluate);
+        expect('test-time augmentation', statement.tta, VALUES.tta);
         break;
     }
   }

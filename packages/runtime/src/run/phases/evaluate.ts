@@ -28,9 +28,11 @@ export async function evaluateRun(run: RunContext, model: tf.LayersModel, data: 
   const batchSize = plan.stages[0]?.batchSize ?? data.plan.batchSize;
   const source = new LiveFeatures(pixelSource(dataset, { batchSize, shuffle: false, seed: data.plan.seed, augment: null }), new TrunkRunner(null, plan.preprocess));
   const files = dataset.files.map((f) => relative(options.baseDir, f));
-  const evaluation = await evaluateModel(model, plan.head, source, files, data.loaded.classes, on);
+  const tta = plan.evaluate.tta ?? 'none';
+  const evaluation = await evaluateModel(model, plan.head, source, files, data.loaded.classes, on, tta);
   writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
-  log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}% (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+  const gain = evaluation.accuracyWithoutTta === null ? '' : `, with flips; ${(evaluation.accuracyWithoutTta * 100).toFixed(1)}% without`;
+  log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}%${gain} (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
   return evaluation;
 }
 
