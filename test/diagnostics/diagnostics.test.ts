@@ -1,6 +1,8 @@
 // Golden diagnostics: each test/diagnostics/NAME.tl checked and rendered (no colour) must equal
 // NAME.diagnostics.txt. Together the cases cover every code `tlc check` can report. The cases in
-// files/ are checked with a view of the disk (files/ holds the folders and files they name).
+// files/ are checked with a view of the disk (files/ holds the folders and files they name). A
+// case about one code is named for it (TL2012-freeze-after-cut.tl); cases about the interplay of
+// several, or about the form of the source, are not.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, CODES, nodeFiles, renderPretty } from '../../packages/language/src/index';

@@ -13,7 +13,7 @@ export { nodeFiles, type FileSystemView } from './check/files';
 export { analyze, type AnalyzeResult } from './analyze';
 export { KEYWORDS, STATEMENT_KEYWORDS, BLOCK_SETTINGS, VALUES, VALUE_WORDS } from './syntax/tokens';
 export { CODES, messages, type Code, type Message } from './diagnostics/catalog';
-export { didYouMean } from './diagnostics/didYouMean';
+export { didYouMean } from './diagnostics/did-you-mean';
 export { renderPretty, summarize, type PrettyOptions } from './diagnostics/pretty';
 export { renderJson, toJson, type JsonDiagnostic } from './diagnostics/json';
 export { toLineColumn, type LineColumn } from './diagnostics/position';

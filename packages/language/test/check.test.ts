@@ -1,8 +1,12 @@
 // The checker on cases the goldens do not pin: freeze-point order with quoted layer names, the
-// default freeze, cascades after syntax errors, and messages that come from the catalog.
+// default freeze, cascades after syntax errors, messages that come from the catalog, and the
+// rule list's code tags.
+import { readdirSync, readFileSync } from 'node:fs';
 import { findModel, modelLayers } from '@tlc/zoo/catalog';
 import { describe, expect, it } from 'vitest';
-import { analyze, check, messages, parse } from '../src/index';
+import { analyze, check, CODES, messages, nodeFiles, parse } from '../src/index';
+import { RULES } from '../src/check/index';
+import { createContext } from '../src/check/context';
 
 const codes = (source: string) => analyze(source).diagnostics.map((d) => d.code);
 const BASE = 'use VGG16 weights imagenet freeze until block3\nhead dense 256 -> 2\n';
@@ -99,5 +103,32 @@ describe('check', () => {
     expect(codes(`use VGG16 weights none\npreprocess normalize ${torch}\nhead dense 2`)).toEqual([]);
     const file = analyze(`use VGG16 weights "w.h5" freeze all\npreprocess normalize ${torch}\nhead dense 2`).diagnostics;
     expect(file.map((d) => [d.code, d.severity])).toEqual([['TL2027', 'info']]);
+  });
+
+  it('tags each rule with exactly the codes it reports, and every meaning code with one rule', () => {
+    const tagged = RULES.flatMap((r) => r.codes);
+    expect([...tagged].sort()).toEqual(Object.keys(CODES).filter((c) => c.startsWith('TL2')).sort());
+    const goldens = new URL('../../../test/diagnostics/', import.meta.url);
+    const cases = [
+      ...readdirSync(goldens).filter((f) => f.endsWith('.tl')).map((f) => ({ file: new URL(f, goldens), files: undefined })),
+      ...readdirSync(new URL('files/', goldens)).filter((f) => f.endsWith('.tl')).map((f) => ({ file: new URL(`files/${f}`, goldens), files: nodeFiles(new URL('files/', goldens).pathname) })),
+    ];
+    const reported = new Set<string>();
+    for (const { file, files } of cases) {
+      const context = createContext(parse(readFileSync(file, 'utf8')).program, files);
+      for (const { codes, rule } of RULES) {
+        for (const d of rule(context)) {
+          expect(codes, `${file.pathname}: ${d.code}`).toContain(d.code);
+          reported.add(d.code);
+        }
+      }
+    }
+    expect(tagged.filter((c) => !reported.has(c))).toEqual([]);
+    // A golden named for a code reports that code.
+    for (const { file } of cases) {
+      const name = file.pathname.split('/').pop()!;
+      const code = /^(TL\d{4})-/.exec(name)?.[1];
+      if (code) expect(readFileSync(file.pathname.replace(/\.tl$/, '.diagnostics.txt'), 'utf8'), name).toContain(`[${code}]`);
+    }
   });
 });

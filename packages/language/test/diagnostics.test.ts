@@ -1,7 +1,7 @@
 // Diagnostic helpers: did-you-mean, offsets to lines and columns, and the two renderers.
 import { describe, expect, it } from 'vitest';
 import { analyze, didYouMean, renderJson, renderPretty, summarize, toJson, toLineColumn, type Diagnostic } from '../src/index';
-import { editDistance } from '../src/diagnostics/didYouMean';
+import { editDistance } from '../src/diagnostics/did-you-mean';
 
 describe('didYouMean', () => {
   it('counts an adjacent swap as one edit', () => {

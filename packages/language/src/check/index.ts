@@ -1,60 +1,68 @@
 // `check`: every rule of rules/ run over one shared context in a single pass. A rule that needs
 // the backbone stays silent when the model is unknown (TL2001 reports that once).
 import type { Program } from '../ast/nodes';
+import type { Code } from '../diagnostics/catalog';
 import type { Diagnostic } from '../diagnostics/types';
 import { createContext } from './context';
 import type { FileSystemView } from './files';
-import { augmentWithFrozenBackboneRule } from './rules/augmentWithFrozenBackbone';
-import { duplicateSettingRule } from './rules/duplicateSetting';
-import { duplicateStatementRule } from './rules/duplicateStatement';
-import { fineTuneWithoutFrozenRule } from './rules/fineTuneWithoutFrozen';
-import { freezeRandomWeightsRule } from './rules/freezeRandomWeights';
-import { grayscaleWithRgbWeightsRule } from './rules/grayscaleWithRgbWeights';
-import { headOutputRule } from './rules/headOutput';
-import { imageSizeRule } from './rules/imageSize';
-import { imagenetWeightsRule } from './rules/imagenetWeights';
-import { missingStatementRule } from './rules/missingStatement';
-import { missingPathsRule } from './rules/missingPaths';
-import { modelAlphaRule } from './rules/modelAlpha';
-import { normalizeWithPretrainedRule } from './rules/normalizeWithPretrained';
-import { optimizerClausesRule } from './rules/optimizerClauses';
-import { outputActivationRule } from './rules/outputActivation';
-import { pointAfterCutRule } from './rules/pointAfterCut';
-import { rescaleWithPretrainedRule } from './rules/rescaleWithPretrained';
+import { augmentWithFrozenBackboneRule } from './rules/augment-with-frozen-backbone';
+import { duplicateSettingRule } from './rules/duplicate-setting';
+import { duplicateStatementRule } from './rules/duplicate-statement';
+import { fineTuneWithoutFrozenRule } from './rules/fine-tune-without-frozen';
+import { freezeRandomWeightsRule } from './rules/freeze-random-weights';
+import { grayscaleWithRgbWeightsRule } from './rules/grayscale-with-rgb-weights';
+import { headOutputRule } from './rules/head-output';
+import { imageSizeRule } from './rules/image-size';
+import { imagenetWeightsRule } from './rules/imagenet-weights';
+import { missingStatementRule } from './rules/missing-statement';
+import { missingPathsRule } from './rules/missing-paths';
+import { modelAlphaRule } from './rules/model-alpha';
+import { normalizeWithPretrainedRule } from './rules/normalize-with-pretrained';
+import { optimizerClausesRule } from './rules/optimizer-clauses';
+import { outputActivationRule } from './rules/output-activation';
+import { pointAfterCutRule } from './rules/point-after-cut';
+import { rescaleWithPretrainedRule } from './rules/rescale-with-pretrained';
 import type { Rule } from './rules/types';
-import { unfreezeNothingRule } from './rules/unfreezeNothing';
-import { unfreezeOutsideFineTuneRule } from './rules/unfreezeOutsideFineTune';
-import { unknownClassWeightRule } from './rules/unknownClassWeight';
-import { unknownModelRule } from './rules/unknownModel';
-import { unknownPointRule } from './rules/unknownPoint';
-import { unknownValueRule } from './rules/unknownValue';
-import { valueRangesRule } from './rules/valueRanges';
+import { unfreezeNothingRule } from './rules/unfreeze-nothing';
+import { unfreezeOutsideFineTuneRule } from './rules/unfreeze-outside-fine-tune';
+import { unknownClassWeightRule } from './rules/unknown-class-weight';
+import { unknownModelRule } from './rules/unknown-model';
+import { unknownPointRule } from './rules/unknown-point';
+import { unknownValueRule } from './rules/unknown-value';
+import { valueRangesRule } from './rules/value-ranges';
 
-export const RULES: readonly Rule[] = [
-  unknownModelRule,
-  missingStatementRule,
-  duplicateStatementRule,
-  duplicateSettingRule,
-  rescaleWithPretrainedRule,
-  normalizeWithPretrainedRule,
-  freezeRandomWeightsRule,
-  grayscaleWithRgbWeightsRule,
-  imageSizeRule,
-  unknownPointRule,
-  pointAfterCutRule,
-  augmentWithFrozenBackboneRule,
-  valueRangesRule,
-  unknownValueRule,
-  unfreezeOutsideFineTuneRule,
-  fineTuneWithoutFrozenRule,
-  unfreezeNothingRule,
-  modelAlphaRule,
-  outputActivationRule,
-  headOutputRule,
-  imagenetWeightsRule,
-  optimizerClausesRule,
-  missingPathsRule,
-  unknownClassWeightRule,
+/** A rule and the codes it reports: from a code to its rule at a glance. */
+export interface TaggedRule {
+  codes: readonly Code[];
+  rule: Rule;
+}
+
+/** Every rule, tagged with its codes (graphql-js's specifiedRules); each file is named for its rule. */
+export const RULES: readonly TaggedRule[] = [
+  { codes: ['TL2001'], rule: unknownModelRule },
+  { codes: ['TL2002', 'TL2003'], rule: missingStatementRule },
+  { codes: ['TL2004'], rule: duplicateStatementRule },
+  { codes: ['TL2005'], rule: duplicateSettingRule },
+  { codes: ['TL2006'], rule: rescaleWithPretrainedRule },
+  { codes: ['TL2027'], rule: normalizeWithPretrainedRule },
+  { codes: ['TL2007'], rule: freezeRandomWeightsRule },
+  { codes: ['TL2008'], rule: grayscaleWithRgbWeightsRule },
+  { codes: ['TL2009'], rule: imageSizeRule },
+  { codes: ['TL2011'], rule: unknownPointRule },
+  { codes: ['TL2012'], rule: pointAfterCutRule },
+  { codes: ['TL2013'], rule: augmentWithFrozenBackboneRule },
+  { codes: ['TL2014', 'TL2015'], rule: valueRangesRule },
+  { codes: ['TL2016'], rule: unknownValueRule },
+  { codes: ['TL2017'], rule: unfreezeOutsideFineTuneRule },
+  { codes: ['TL2018'], rule: fineTuneWithoutFrozenRule },
+  { codes: ['TL2020'], rule: unfreezeNothingRule },
+  { codes: ['TL2021', 'TL2022'], rule: modelAlphaRule },
+  { codes: ['TL2023'], rule: outputActivationRule },
+  { codes: ['TL2024'], rule: headOutputRule },
+  { codes: ['TL2025'], rule: imagenetWeightsRule },
+  { codes: ['TL2026'], rule: optimizerClausesRule },
+  { codes: ['TL2028', 'TL2029'], rule: missingPathsRule },
+  { codes: ['TL2030'], rule: unknownClassWeightRule },
 ];
 
 export interface CheckOptions {
@@ -68,5 +76,5 @@ export interface CheckOptions {
 /** The meaning diagnostics (TL2xxx) of a parsed program, in source order. */
 export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {
   const context = createContext(program, options.files);
-  return RULES.flatMap((rule) => rule(context)).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  return RULES.flatMap(({ rule }) => rule(context)).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
 }

@@ -5,7 +5,7 @@
 // mode says, stage 1 freezes what the model section says).
 import type { Plan } from '@tlc/plan';
 import { findModel, modelLayers, modelNames, type ModelEntry } from '@tlc/zoo/catalog';
-import { didYouMean } from '../diagnostics/didYouMean';
+import { didYouMean } from '../diagnostics/did-you-mean';
 import { layerList, suggestion, type Problems } from './problems';
 
 /** The zoo's model and its layer list, when the plan names a model the zoo has. */

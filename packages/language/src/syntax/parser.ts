@@ -17,7 +17,7 @@
 import type * as Ast from '../ast/nodes';
 import type { Span } from '../ast/nodes';
 import { at, messages, orList, type Message } from '../diagnostics/catalog';
-import { didYouMean } from '../diagnostics/didYouMean';
+import { didYouMean } from '../diagnostics/did-you-mean';
 import type { Diagnostic } from '../diagnostics/types';
 import type { Token, TokenKind } from './lexer';
 import { BLOCK_SETTINGS, STATEMENT_KEYWORDS } from './tokens';

@@ -1,0 +1,60 @@
+// TL2016: a word that is not one of its option's values (optimizer, activation, loss, pool,
+// colour mode, …), with "did you mean" against the values in syntax/tokens.ts.
+import type { Identifier, StringLiteral } from '../../ast/nodes';
+import { at, messages } from '../../diagnostics/catalog';
+import { didYouMean } from '../../diagnostics/did-you-mean';
+import type { Diagnostic } from '../../diagnostics/types';
+import { VALUES } from '../../syntax/tokens';
+import type { Rule } from './types';
+
+export const unknownValueRule: Rule = ({ program }) => {
+  const diagnostics: Diagnostic[] = [];
+  const expect = (option: string, word: Identifier | StringLiteral | undefined, allowed: readonly string[]) => {
+    if (word?.kind !== 'Identifier' || allowed.includes(word.name)) return;
+    diagnostics.push(at(messages.unknownValue(option, word.name, allowed, didYouMean(word.name, allowed)), word.span));
+  };
+  for (const statement of program.statements) {
+    switch (statement.kind) {
+      case 'Data':
+        for (const s of statement.settings) {
+          if (s.kind === 'Image') {
+            expect('colour mode', s.color, VALUES.color);
+            expect('`adapt` mode', s.adapt, VALUES.adapt);
+          }
+          if (s.kind === 'OnBadImage') expect('bad-image action', s.action, VALUES.badImage);
+          if (s.kind === 'Shuffle') expect('`shuffle` value', s.enabled, VALUES.shuffle);
+        }
+        break;
+      case 'Augment':
+        for (const s of statement.settings) {
+          if (s.kind === 'Flip') for (const d of s.directions) expect('flip direction', d, VALUES.flip);
+        }
+        break;
+      case 'Use':
+        expect('weights', statement.weights?.source, VALUES.weights);
+        break;
+      case 'Preprocess':
+        expect('preprocessing', statement.mode, VALUES.preprocess);
+        break;
+      case 'Head':
+        for (const layer of statement.layers) {
+          if (layer.kind === 'Pool') expect('pooling', layer.type, VALUES.pool);
+          if (layer.kind === 'Dense') expect('activation', layer.activation, VALUES.activation);
+        }
+        break;
+      case 'Stage':
+        for (const s of statement.settings) {
+          if (s.kind === 'Optimizer') expect('optimizer', s.name, VALUES.optimizer);
+          if (s.kind === 'Loss') expect('loss', s.name, VALUES.loss);
+          if (s.kind === 'EarlyStop') expect('metric', s.monitor, VALUES.monitor);
+          if (s.kind === 'ClassWeights') expect('class weighting', s.balanced, VALUES.classWeights);
+        }
+        break;
+      case 'Evaluate':
+        expect('evaluation target', statement.target, VALUES.evaluate);
+        expect('test-time augmentation', statement.tta, VALUES.tta);
+        break;
+    }
+  }
+  return diagnostics;
+};
