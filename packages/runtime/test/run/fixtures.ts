@@ -1,10 +1,12 @@
 // Test fixtures for whole runs: small real PNG folders written with sharp (two classes that
 // differ clearly: light images with a dark disc, dark images with light stripes, each with
-// seeded noise and jitter), and plans made in code and checked with validatePlan.
+// seeded noise and jitter), and plans made in code and checked as a plan from a file is
+// (validatePlan, then checkPlan against the zoo): each is one the compiler could have written.
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { checkPlan } from '@tlc/language';
 import { validatePlan, type Plan, type StagePlan } from '@tlc/plan';
 import { buildBackbone } from '@tlc/zoo';
 import sharp from 'sharp';
@@ -62,10 +64,10 @@ export async function pretrainBackbone(baseDir: string, dir: string): Promise<{ 
   return { path: `${dir}/model.json`, summary };
 }
 
-/** The backbone's layers up to and including `last`, in network order. */
+/** The backbone's layers, its input layer first, up to and including `last` (what `freeze until` lists). */
 export function layersUntil(last: string): string[] {
   const backbone = buildBackbone(BACKBONE.architecture, { inputShape: [SIZE, SIZE, 1], alpha: BACKBONE.alpha, init: 'zeros' });
-  const names = backbone.layers.map((l) => l.name).filter((n) => n !== backbone.inputNames[0]);
+  const names = backbone.layers.map((l) => l.name);
   backbone.dispose();
   return names.slice(0, names.indexOf(last) + 1);
 }
@@ -89,6 +91,8 @@ export interface PlanOptions {
   export?: Plan['export'];
   predict?: Plan['predict'];
   dataDir?: string;
+  /** False for a plan that departs from the zoo on purpose (an ImageNet URL no server answers). */
+  zooChecked?: boolean;
 }
 
 /** A valid plan for the fixture data; throws if validatePlan disagrees. */
@@ -98,7 +102,9 @@ export function makePlan(options: PlanOptions = {}): Plan {
     version: 1, name: 'fixture', source: null,
     model: {
       architecture: BACKBONE.architecture, family: BACKBONE.family, alpha: BACKBONE.alpha, inputShape: [SIZE, SIZE, 1],
-      weights: options.weights ?? { source: 'none' }, firstConvAdapt: null,
+      weights: options.weights ?? { source: 'none' },
+      // Grayscale images on pretrained weights: the first convolution's RGB kernels summed, as the compiler writes it.
+      firstConvAdapt: (options.weights ?? { source: 'none' }).source === 'none' ? null : { layer: 'conv1', method: 'sum' },
       cutAfter: { block: 'block3', layer: BACKBONE.outputLayer }, outputLayer: BACKBONE.outputLayer,
       freeze: { mode: frozen.length === 0 ? 'none' : 'until', until: frozen.length === 0 ? null : { block: null, layer: frozen[frozen.length - 1] }, layers: frozen },
     },
@@ -123,6 +129,8 @@ export function makePlan(options: PlanOptions = {}): Plan {
   };
   const checked = validatePlan(plan);
   if (!checked.ok) throw new Error(`fixture plan is invalid: ${JSON.stringify(checked.errors)}`);
+  const problems = options.zooChecked === false ? [] : checkPlan(plan);
+  if (problems.length > 0) throw new Error(`fixture plan contradicts the zoo or itself: ${JSON.stringify(problems)}`);
   return plan;
 }
 
