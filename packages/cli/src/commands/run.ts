@@ -18,7 +18,7 @@ const DEVICES = ['cpu', 'cuda'] as const;
 
 const spec = {
   name: 'run',
-  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--engine auto|tfjs|torch [--nproc N] [--device cpu|cuda] [--emit DIR]] [--json] [--quiet] | tlc run --resume RUN_DIR',
+  usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--engine auto|tfjs|torch [--nproc N] [--device cpu|cuda] [--emit DIR] [--import DIR]] [--json] [--quiet] | tlc run --resume RUN_DIR',
   help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
 fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
 Paths in the plan are relative to the file's folder. Everything the run makes goes to
@@ -49,6 +49,8 @@ Options:
   --emit DIR        torch: write a self-contained job folder to DIR (generated
                     model, weights, file lists, trainer, launch.sh) for a cluster,
                     print the multi-node and SLURM commands, and stop
+  --import DIR      torch: no training; a job folder --emit wrote and a cluster
+                    trained comes back: its weights evaluated, exported, reported
   --json            progress to stderr; the last stdout line is one JSON object
                     {runDir, backend, trunk, stages, evaluation, seconds}, or
                     {error: {code, message, help}} when the run fails
@@ -71,6 +73,7 @@ Example:
     nproc: { type: 'string' },
     device: { type: 'string' },
     emit: { type: 'string' },
+    import: { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean' },
     resume: { type: 'string' },
@@ -102,8 +105,8 @@ export const runCommand: Command = {
     const badDevice = checkChoice(spec, 'device', values.device, DEVICES);
     if (badDevice !== undefined) return badDevice;
     const torch = values.engine === 'torch';
-    if (!torch && (values.nproc !== undefined || values.device !== undefined || values.emit !== undefined)) {
-      return usageError(spec, '--nproc, --device and --emit are options of --engine torch');
+    if (!torch && (values.nproc !== undefined || values.device !== undefined || values.emit !== undefined || values.import !== undefined)) {
+      return usageError(spec, '--nproc, --device, --emit and --import are options of --engine torch');
     }
     let nproc = 1;
     if (values.nproc !== undefined) {
@@ -147,6 +150,7 @@ export const runCommand: Command = {
         engine: values.engine === undefined ? undefined : torch ? 'torch' : 'tfjs',
         nproc: values.nproc === undefined ? undefined : nproc,
         device: values.device as 'cpu' | 'cuda' | undefined,
+        importJob: values.import === undefined ? undefined : path.resolve(values.import),
         log,
         resume,
         // report.html shows the source highlighted by the editor grammar.

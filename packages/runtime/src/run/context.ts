@@ -27,6 +27,8 @@ export interface RunOptions {
   engine?: 'tfjs' | 'torch';
   /** `--nproc N`: the torch engine's processes on this machine (default 1). */
   nproc?: number;
+  /** `--import JOB_DIR`: with the torch engine, take an emitted job's trained weights instead of training. */
+  importJob?: string;
   /** `--device cpu|cuda`: the torch engine's device (default cpu). */
   device?: 'cpu' | 'cuda';
   /** Aborted to stop the run as SIGINT does, cleanly and resumably (the CLI: its output was closed). */

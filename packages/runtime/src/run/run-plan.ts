@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Plan } from '@tlc/plan';
 import type { TrainingEngine } from '../engine/engine';
 import { tfjsEngine } from '../engines/tfjs/index';
-import { findTorchPython, torchEngine } from '../engines/torch/index';
+import { findTorchPython, importedTorchEngine, torchEngine } from '../engines/torch/index';
 import type { RunOptions } from './context';
 import { InterruptGuard } from './interrupt';
 import { startBackend } from './phases/backend';
@@ -42,7 +42,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
   const started = performance.now();
   const log = runOptions.log ?? new RunLog();
   // The torch engine's TL4320 (no PyTorch) before any work.
-  if (runOptions.engine === 'torch') findTorchPython();
+  if (runOptions.engine === 'torch' && !runOptions.importJob) findTorchPython();
   // Ctrl-C (or a closed output) stops the run in every phase from here on (run/interrupt.ts).
   const guard = new InterruptGuard({ stop: runOptions.stop, say: runOptions.say });
   try {
@@ -80,5 +80,6 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
 
 /** The engine `--engine` names: tfjs unless torch is asked for (auto never picks torch). */
 function engineFor(options: RunOptions): TrainingEngine {
+  if (options.engine === 'torch' && options.importJob) return importedTorchEngine(options.importJob);
   return options.engine === 'torch' ? torchEngine({ nproc: options.nproc ?? 1, device: options.device ?? 'cpu' }) : tfjsEngine;
 }

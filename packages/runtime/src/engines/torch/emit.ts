@@ -56,4 +56,5 @@ export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<vo
   log.line(`  python3 -m torch.distributed.run --nnodes M --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:PORT --nproc_per_node ${options.nproc} -m tlc_torch.trainer .`);
   log.line(`SLURM:          cd ${options.dir} && sbatch slurm.sh   (2 nodes; edit --nodes)`);
   log.line(`afterwards the folder holds ${JOB_FILES.trained} (the trained weights, PyTorch state_dict keys) and ${JOB_FILES.epochs}; a rerun of ${JOB_FILES.launch} continues from ${JOB_FILES.checkpoint}`);
+  log.line(`back here: tlc run <this pipeline> --engine torch --import ${options.dir}   (evaluates, exports and reports the trained weights)`);
 }

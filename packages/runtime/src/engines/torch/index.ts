@@ -21,6 +21,7 @@ import { loadTorchWeights } from './weights';
 import { permute } from '../../onnx/permute';
 
 export { emitTorchJob } from './emit';
+export { importedTorchEngine } from './import';
 export { findTorchPython, torchAvailable } from './python';
 export type { TorchDevice } from './job';
 

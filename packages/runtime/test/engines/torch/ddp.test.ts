@@ -76,7 +76,7 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     expect(predictions.every((p) => p.label === 'disc' || p.label === 'stripes')).toBe(true);
   }, TIMEOUT);
 
-  it('--emit writes a job folder whose launch.sh trains it alone (the cluster path), with the multi-node and SLURM commands', async () => {
+  it('--emit writes a job folder whose launch.sh trains it alone (the cluster path), with the multi-node and SLURM commands; --import brings it back as a run', async () => {
     const dir = join(baseDir, 'job');
     const lines: string[] = [];
     const log = new RunLog({ out: { write: (s: string) => lines.push(s) } as unknown as NodeJS.WritableStream });
@@ -89,5 +89,11 @@ describeTorch('the torch engine under torch.distributed.run', () => {
     expect(trained('', dir).size).toBeGreaterThan(0);
     expect(readFileSync(join(dir, JOB_FILES.epochs), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(existsSync(join(dir, JOB_FILES.checkpoint))).toBe(true);
+
+    // --import brings the job back as a run: its epochs, evaluation, export and report.
+    const imported = await runPlan(plan(), { baseDir, out: join(baseDir, 'run-imported'), engine: 'torch', importJob: dir, log: new RunLog({ quiet: true }) });
+    expect(readFileSync(join(imported.runDir, 'metrics.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+    for (const file of ['evaluation.json', 'report.html', 'model/model.json']) expect(existsSync(join(imported.runDir, file)), file).toBe(true);
+    expect(imported.backend).toBe('torch (imported)');
   }, TIMEOUT);
 });
