@@ -28,6 +28,18 @@ describe('diagnostics goldens', () => {
     });
   }
 
+  it('are named for their code when they report one code (but for the cases about the form of the source)', () => {
+    const aboutTheForm = new Set(['byte-order-mark.tl', 'long-form.tl']);
+    const misnamed = cases.filter((name) => {
+      const base = name.split('/').pop()!;
+      if (aboutTheForm.has(base)) return false;
+      const text = readFileSync(new URL(name.replace(/\.tl$/, '.diagnostics.txt'), folder), 'utf8');
+      const codes = new Set([...text.matchAll(/^\w+\[(TL\d{4})\]/gm)].map((m) => m[1]));
+      return codes.size === 1 ? !base.startsWith(`${[...codes][0]}-`) : /^TL\d{4}-/.test(base);
+    });
+    expect(misnamed, 'rename them CODE-what.tl (and their .diagnostics.txt)').toEqual([]);
+  });
+
   it('cover every code that check reports, in at least 40 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
     const checkCodes = Object.keys(CODES).filter((c) => !c.startsWith('TL4'));
