@@ -38,6 +38,18 @@ export const KEYWORD_DOCS: Record<string, string> = {
   label: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
   smoothing: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
   early: '`early stop patience 3 on val_loss`: stop when the monitored value has not improved for that many epochs, and restore the best weights.',
+  schedule:
+    '`schedule cosine [warmup 2 epochs|steps]`, `schedule one cycle [max lr 1e-2]` or `schedule step every 3 epochs times 0.5`: how the learning rate moves during the stage (per step for cosine and one cycle, per epoch for step); the rate of each epoch goes to metrics.csv.',
+  warmup: '`warmup 2 epochs` / `warmup 100 steps` (cosine): the learning rate climbs linearly from lr / N to lr over the warm-up, then follows the cosine down to 0.',
+  cycle: '`schedule one cycle [max lr X]` (fastai\'s fit_one_cycle): cosine up from the stage\'s lr to X over the first 25% of the steps, then down to X / 100000; without `max lr`, it peaks at lr and starts at lr / 25.',
+  max: '`max lr 1e-2` (one cycle): the learning rate at the top of the cycle.',
+  every: '`every 3 epochs` (schedule step): how often the learning rate is multiplied by the `times` factor.',
+  times: '`times 0.5` (schedule step): the factor the learning rate is multiplied by at each step.',
+  reduce:
+    '`reduce lr on plateau [factor 0.1] [patience 10] [on val_loss]` (Keras ReduceLROnPlateau): multiply the learning rate by the factor when the monitored value has not improved (by 1e-4) for that many epochs.',
+  plateau: '`reduce lr on plateau`: lower the learning rate when the monitored value stops improving (Keras ReduceLROnPlateau).',
+  factor: '`factor 0.1` (reduce lr on plateau): new lr = lr × factor, between 0 and 1.',
+  steps: '`warmup 100 steps`: a warm-up counted in training steps (batches) rather than epochs.',
   class: '`class weights balanced` or `class weights { cat 1; dog 2 }`: weigh the loss per class.',
   unfreeze: '`unfreeze from block4` (in `fine tune`): train block4 and everything after it.',
   evaluate: '`evaluate validation` or `evaluate "folder"`: accuracy, per-class precision, recall and F1, and the confusion matrix.',

@@ -138,6 +138,8 @@ export interface StagePlan {
   labelSmoothing: number;
   earlyStopping: { monitor: 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy'; patience: number; minDelta: number; restoreBest: boolean } | null;
   classWeights: { mode: 'none' } | { mode: 'balanced' } | { mode: 'manual'; weights: Record<string, number> };
+  /** How the learning rate moves during the stage (`constant`: the optimizer's, throughout). */
+  schedule: SchedulePlan;
   /** Backbone layers frozen during this stage, by Keras name, in network order. */
   frozenLayers: string[];
   /** BatchNormalization layers of the backbone always run in inference mode (Keras's fine-tuning advice). */
@@ -145,6 +147,30 @@ export interface StagePlan {
   /** Keep the checkpoint with the best monitored value and restore it at the end. */
   checkpoint: { monitor: string; mode: 'min' | 'max' };
 }
+
+/**
+ * A learning-rate schedule over one stage, as a function of the stage's epoch and step (so a
+ * resumed stage uses the rates the uninterrupted one would); `plateau` also keeps its own state.
+ * The optimizer's learning rate is the base every kind starts from.
+ */
+export type SchedulePlan =
+  | { kind: 'constant' }
+  /** Linear warm-up over `warmupSteps` steps (or `warmupEpochs` epochs), then cosine decay to 0 by the stage's last step. */
+  | { kind: 'cosine'; warmup: { count: number; unit: 'epochs' | 'steps' } }
+  /** fastai's one cycle: cosine up from `startLearningRate` to `maxLearningRate` over the first 25% of the steps, then cosine down to maxLearningRate / 1e5. */
+  | { kind: 'one-cycle'; startLearningRate: number; maxLearningRate: number }
+  /** The rate times `factor` every `everyEpochs` epochs. */
+  | { kind: 'step'; everyEpochs: number; factor: number }
+  /** Keras's ReduceLROnPlateau. */
+  | {
+      kind: 'plateau';
+      monitor: 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy';
+      factor: number;
+      patience: number;
+      minDelta: number;
+      cooldown: number;
+      minLearningRate: number;
+    };
 
 export interface OptimizerPlan {
   name: 'sgd' | 'adam' | 'adamw' | 'rmsprop';

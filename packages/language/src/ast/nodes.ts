@@ -254,7 +254,9 @@ export type StageSetting =
   | EarlyStopSetting
   | ClassWeightsSetting
   | UnfreezeSetting
-  | StageBatchSetting;
+  | StageBatchSetting
+  | ScheduleSetting
+  | PlateauSetting;
 
 /** `epochs 10` */
 export interface EpochsSetting extends Node<'Epochs'> {
@@ -299,6 +301,28 @@ export interface ClassWeightEntry extends Node<'ClassWeight'> {
 export interface UnfreezeSetting extends Node<'Unfreeze'> {
   from?: LayerRef;
   all?: Identifier;
+}
+/**
+ * `schedule cosine warmup 2 epochs` / `schedule one cycle max lr 1e-2` /
+ * `schedule step every 3 epochs times 0.5`
+ */
+export interface ScheduleSetting extends Node<'Schedule'> {
+  /** `cosine`, `one` (of `one cycle`) or `step`. */
+  type?: Identifier;
+  warmup?: NumberLiteral;
+  /** `epochs` or `steps` after the warm-up count. */
+  warmupUnit?: Identifier;
+  maxLr?: NumberLiteral;
+  every?: NumberLiteral;
+  times?: NumberLiteral;
+  /** Where each clause is written, from its keyword to its value. */
+  clauses?: { warmup?: { span: Span }; maxLr?: { span: Span } };
+}
+/** `reduce lr on plateau factor 0.5 patience 2 on val_loss` (Keras's ReduceLROnPlateau) */
+export interface PlateauSetting extends Node<'Plateau'> {
+  factor?: NumberLiteral;
+  patience?: NumberLiteral;
+  monitor?: Identifier;
 }
 /** `batch 16` inside a stage overrides the data batch */
 export interface StageBatchSetting extends Node<'StageBatch'> {

@@ -22,7 +22,12 @@ import { optimizerClausesRule } from './rules/optimizer-clauses';
 import { outputActivationRule } from './rules/output-activation';
 import { pointAfterCutRule } from './rules/point-after-cut';
 import { rescaleWithPretrainedRule } from './rules/rescale-with-pretrained';
+import { oneCycleBelowLrRule } from './rules/one-cycle-below-lr';
+import { scheduleClausesRule } from './rules/schedule-clauses';
+import { scheduleWithPlateauRule } from './rules/schedule-with-plateau';
+import { stepNeverStepsRule } from './rules/step-never-steps';
 import type { Rule } from './rules/types';
+import { warmupTooLongRule } from './rules/warmup-too-long';
 import { unfreezeNothingRule } from './rules/unfreeze-nothing';
 import { unfreezeOutsideFineTuneRule } from './rules/unfreeze-outside-fine-tune';
 import { unknownClassWeightRule } from './rules/unknown-class-weight';
@@ -63,6 +68,11 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2026'], rule: optimizerClausesRule },
   { codes: ['TL2028', 'TL2029'], rule: missingPathsRule },
   { codes: ['TL2030'], rule: unknownClassWeightRule },
+  { codes: ['TL2031'], rule: scheduleClausesRule },
+  { codes: ['TL2032'], rule: warmupTooLongRule },
+  { codes: ['TL2033'], rule: oneCycleBelowLrRule },
+  { codes: ['TL2034'], rule: scheduleWithPlateauRule },
+  { codes: ['TL2035'], rule: stepNeverStepsRule },
 ];
 
 export interface CheckOptions {

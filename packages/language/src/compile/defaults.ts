@@ -9,6 +9,10 @@ export const DEFAULT_EPOCHS = 10;
 export const DEFAULT_MONITOR = 'val_loss';
 /** `early stop` without `patience`. */
 export const DEFAULT_PATIENCE = 3;
+/** `reduce lr on plateau` without clauses: Keras's ReduceLROnPlateau defaults. */
+export const PLATEAU_DEFAULTS = { monitor: 'val_loss', factor: 0.1, patience: 10, minDelta: 1e-4, cooldown: 0, minLearningRate: 0 } as const;
+/** `schedule one cycle` without `max lr` peaks at the stage's lr and starts at it divided by this (fastai's div). */
+export const ONE_CYCLE_DIV = 25;
 /** `fine tune` without a learning rate trains at stage 1's rate divided by this. */
 export const FINE_TUNE_LR_DIVISOR = 100;
 export const DEFAULT_METRICS = ['accuracy'];

@@ -3,10 +3,21 @@
 // inherits every setting it does not give from stage 1, except the learning rate (stage 1's
 // divided by 100) and the frozen layers (`unfreeze from B` trains B and everything after it;
 // without `unfreeze`, the whole backbone trains). A pipeline without `train` still trains once,
-// with the defaults.
+// with the defaults. A learning-rate schedule belongs to its stage: `fine tune` does not inherit
+// stage 1's (its rate is a different one), and a stage without one keeps the rate constant.
 import type { StageSetting, StageStatement } from '../ast/nodes';
-import type { OptimizerPlan, StagePlan } from '@tlc/plan';
-import { DEFAULT_EPOCHS, DEFAULT_METRICS, DEFAULT_MONITOR, DEFAULT_OPTIMIZER, DEFAULT_PATIENCE, FINE_TUNE_LR_DIVISOR, OPTIMIZER_DEFAULTS } from './defaults';
+import type { OptimizerPlan, SchedulePlan, StagePlan } from '@tlc/plan';
+import {
+  DEFAULT_EPOCHS,
+  DEFAULT_METRICS,
+  DEFAULT_MONITOR,
+  DEFAULT_OPTIMIZER,
+  DEFAULT_PATIENCE,
+  FINE_TUNE_LR_DIVISOR,
+  ONE_CYCLE_DIV,
+  OPTIMIZER_DEFAULTS,
+  PLATEAU_DEFAULTS,
+} from './defaults';
 import { firstTrainedIndex, type Backbone } from './layers';
 import { settingOf } from './select';
 
@@ -41,6 +52,7 @@ function firstStageBase(context: StageContext): Base {
     labelSmoothing: 0,
     earlyStopping: null,
     classWeights: { mode: 'none' },
+    schedule: { kind: 'constant' },
     frozenLayers: [...context.frozenLayers],
     batchNormInference: context.batchNormInference,
   };
@@ -70,16 +82,18 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
       }
     : base.earlyStopping;
   const monitor = earlyStopping?.monitor ?? DEFAULT_MONITOR;
+  const optimizer = lowerOptimizer(settings, base.optimizer, name === 'fine-tune');
   return {
     name,
     epochs: settingOf(settings, 'Epochs')?.count?.value ?? base.epochs,
     batchSize: settingOf(settings, 'StageBatch')?.size?.value ?? base.batchSize,
-    optimizer: lowerOptimizer(settings, base.optimizer, name === 'fine-tune'),
+    optimizer,
     loss: (settingOf(settings, 'Loss')?.name?.name as StagePlan['loss'] | undefined) ?? base.loss,
     metrics: base.metrics,
     labelSmoothing: settingOf(settings, 'LabelSmoothing')?.value?.value ?? base.labelSmoothing,
     earlyStopping,
     classWeights: lowerClassWeights(settings) ?? base.classWeights,
+    schedule: lowerSchedule(settings, optimizer.learningRate),
     frozenLayers: base.frozenLayers,
     batchNormInference: base.batchNormInference,
     checkpoint: { monitor, mode: monitor.endsWith('accuracy') ? 'max' : 'min' },
@@ -116,4 +130,40 @@ function lowerClassWeights(settings: readonly StageSetting[]): StagePlan['classW
     if (className !== undefined && entry.weight) weights[className] = entry.weight.value;
   }
   return { mode: 'manual', weights };
+}
+
+/**
+ * The stage's learning-rate schedule (constant without one). `one cycle` peaks at `max lr` and
+ * starts at the stage's lr; without `max lr` it peaks at the stage's lr and starts at lr / 25
+ * (fastai's fit_one_cycle). `reduce lr on plateau` fills in Keras's ReduceLROnPlateau defaults.
+ */
+function lowerSchedule(settings: readonly StageSetting[], learningRate: number): SchedulePlan {
+  const plateau = settingOf(settings, 'Plateau');
+  if (plateau) {
+    return {
+      kind: 'plateau',
+      monitor: (plateau.monitor?.name ?? PLATEAU_DEFAULTS.monitor) as Extract<SchedulePlan, { kind: 'plateau' }>['monitor'],
+      factor: plateau.factor?.value ?? PLATEAU_DEFAULTS.factor,
+      patience: plateau.patience?.value ?? PLATEAU_DEFAULTS.patience,
+      minDelta: PLATEAU_DEFAULTS.minDelta,
+      cooldown: PLATEAU_DEFAULTS.cooldown,
+      minLearningRate: PLATEAU_DEFAULTS.minLearningRate,
+    };
+  }
+  const schedule = settingOf(settings, 'Schedule');
+  switch (schedule?.type?.name) {
+    case 'cosine':
+      return {
+        kind: 'cosine',
+        warmup: { count: schedule.warmup?.value ?? 0, unit: schedule.warmupUnit?.name === 'steps' ? 'steps' : 'epochs' },
+      };
+    case 'one cycle':
+      return schedule.maxLr
+        ? { kind: 'one-cycle', startLearningRate: learningRate, maxLearningRate: schedule.maxLr.value }
+        : { kind: 'one-cycle', startLearningRate: Number((learningRate / ONE_CYCLE_DIV).toPrecision(12)), maxLearningRate: learningRate };
+    case 'step':
+      return { kind: 'step', everyEpochs: schedule.every?.value ?? 1, factor: schedule.times?.value ?? 1 };
+    default:
+      return { kind: 'constant' };
+  }
 }

@@ -46,6 +46,11 @@ export const CODES = {
   TL2028: 'a folder the pipeline reads does not exist',
   TL2029: 'the weights file does not exist',
   TL2030: '`class weights` names a class the data does not have',
+  TL2031: 'a clause the schedule does not take',
+  TL2032: 'warm-up as long as the stage',
+  TL2033: '`one cycle` peak below the stage\'s learning rate',
+  TL2034: '`schedule` and `reduce lr on plateau` in one stage',
+  TL2035: '`schedule step` that never steps',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -288,5 +293,36 @@ export const messages = {
       `\`class weights\` names \`${name}\`, which is not a class of "${folder}"`,
       suggest(suggestion) ?? 'name a class folder of the data, or remove the weight',
       [`the classes are the sub-folders of the data folder: ${classes.length > 12 ? `${classes.slice(0, 12).join(', ')} … (${classes.length})` : classes.join(', ')}`],
+    ),
+  scheduleClause: (schedule: string, clause: string, accepted: readonly string[], owners: readonly string[]) =>
+    error(
+      'TL2031',
+      `\`schedule ${schedule}\` has no \`${clause}\``,
+      `remove \`${clause}\`, or use \`schedule ${owners.join('` or `schedule ')}\``,
+      [`\`schedule ${schedule}\` takes ${accepted.length ? orList(accepted).replace(/ or (?=[^ ]*$)/, ' and ') : 'no clauses'}`],
+    ),
+  warmupTooLong: (warmup: number, epochs: number, stage: string) =>
+    error(
+      'TL2032',
+      `a warm-up of ${warmup} epoch${warmup === 1 ? '' : 's'} leaves no epoch of the ${epochs}-epoch \`${stage}\` stage for the cosine decay`,
+      `make the warm-up shorter than ${epochs} epoch${epochs === 1 ? '' : 's'}, or raise \`epochs\``,
+    ),
+  oneCycleBelowLr: (maxLr: string, lr: number, stage: string) =>
+    error(
+      'TL2033',
+      `\`max lr ${maxLr}\` is below the \`${stage}\` stage's learning rate ${lr}, where the cycle starts`,
+      `give a \`max lr\` above ${lr}, or drop \`max lr\` to peak at the stage's lr (the cycle then starts at lr / 25)`,
+    ),
+  scheduleWithPlateau: () =>
+    error(
+      'TL2034',
+      '`schedule` and `reduce lr on plateau` both set the learning rate of this stage',
+      'keep one of them: a schedule fixes the rate in advance, `reduce lr on plateau` lowers it when the monitored value stalls',
+    ),
+  stepNeverSteps: (every: number, epochs: number, stage: string) =>
+    warning(
+      'TL2035',
+      `\`every ${every} epochs\` never reaches a step in the ${epochs}-epoch \`${stage}\` stage: the learning rate stays constant`,
+      `step every fewer than ${epochs} epochs, or raise \`epochs\``,
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

@@ -211,6 +211,22 @@ function stageSettingText(s: Ast.StageSetting): string {
       return words('label smoothing', num(s.value));
     case 'EarlyStop':
       return words('early stop', s.patience && `patience ${s.patience.raw}`, s.monitor && `on ${s.monitor.name}`);
+    case 'Schedule':
+      return words(
+        'schedule',
+        s.type?.name,
+        s.warmup && `warmup ${s.warmup.raw} ${s.warmupUnit?.name ?? ''}`.trimEnd(),
+        s.maxLr && `max lr ${s.maxLr.raw}`,
+        s.every && `every ${s.every.raw} epochs`,
+        s.times && `times ${s.times.raw}`,
+      );
+    case 'Plateau':
+      return words(
+        'reduce lr on plateau',
+        s.factor && `factor ${s.factor.raw}`,
+        s.patience && `patience ${s.patience.raw}`,
+        s.monitor && `on ${s.monitor.name}`,
+      );
     case 'ClassWeights':
       return s.balanced ? `class weights ${s.balanced.name}` : `class weights { ${s.entries.map(classWeight).join('; ')} }`;
     case 'Unfreeze':

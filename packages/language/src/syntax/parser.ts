@@ -714,6 +714,10 @@ export class Parser {
    *              | "early" "stop" ( "patience" Number | "on" Identifier )*
    *              | "class" "weights" ( Identifier | "{" classWeight* "}" )
    *              | "unfreeze" ( "all" | "from" layerRef )
+   *              | "schedule" scheduleType ( "warmup" Number Identifier | "max" "lr" Number
+   *                           | "every" Number "epochs" | "times" Number )*
+   *              | "reduce" "lr" "on" "plateau" ( "factor" Number | "patience" Number | "on" Identifier )*
+   * scheduleType = "cosine" | "one" "cycle" | "step" | Identifier   (the checker names unknown ones)
    */
   private stageSetting(word: Token, settings: Ast.StageSetting[]): void {
     const span = { ...word.span };
@@ -777,6 +781,30 @@ export class Parser {
             }
           }
         });
+      case 'schedule':
+        return this.setting(settings, { kind: 'Schedule', span } as Ast.ScheduleSetting, (node) => this.scheduleBody(node));
+      case 'reduce':
+        return this.setting(settings, { kind: 'Plateau', span } as Ast.PlateauSetting, (node) => {
+          this.expectWord('lr', 'reduce');
+          this.expectWord('on', 'reduce lr');
+          this.expectWord('plateau', 'reduce lr on');
+          const clauses = { factor: 'factor', patience: 'patience' } as const;
+          while (!this.atTerminator()) {
+            const token = this.peek();
+            if (token.kind === 'Identifier' && token.image in clauses) {
+              const field = clauses[token.image as keyof typeof clauses];
+              if (node[field]) this.fail(messages.duplicateClause(token.image, 'reduce lr on plateau'));
+              this.next();
+              node[field] = this.expectNumber(token.image);
+            } else if (this.isWord('on')) {
+              if (node.monitor) this.fail(messages.duplicateClause('on', 'reduce lr on plateau'));
+              this.next();
+              node.monitor = this.expectIdentifier('a metric like `val_loss`', 'on');
+            } else {
+              this.endOfItem('`reduce lr on plateau`', ['factor', 'patience', 'on']);
+            }
+          }
+        });
       case 'class':
         return this.setting(settings, { kind: 'ClassWeights', entries: [], span } as Ast.ClassWeightsSetting, (node) => {
           this.expectWord('weights', 'class');
@@ -798,6 +826,49 @@ export class Parser {
           }
           this.endOfItem('`unfreeze`');
         });
+    }
+  }
+
+  /** The type and clauses of `schedule`; which clauses fit which type is the checker's (TL2031). */
+  private scheduleBody(node: Ast.ScheduleSetting): void {
+    node.type = this.expectIdentifier('`cosine`, `one cycle` or `step`', 'schedule');
+    if (node.type.name === 'one') {
+      const cycle = this.expectWord('cycle', 'schedule one');
+      node.type = { kind: 'Identifier', name: 'one cycle', span: { start: node.type.span.start, end: cycle.span.end } };
+    }
+    const clause = (field: 'warmup' | 'maxLr', start: Token) => {
+      node.clauses = { ...node.clauses, [field]: { span: { start: start.span.start, end: this.lastEnd } } };
+    };
+    while (!this.atTerminator()) {
+      const token = this.peek();
+      if (this.isWord('warmup')) {
+        if (node.warmup) this.fail(messages.duplicateClause('warmup', 'schedule'));
+        this.next();
+        node.warmup = this.expectNumber('warmup', 'a number of epochs or steps');
+        node.warmupUnit = this.expectIdentifier('`epochs` or `steps`', `warmup ${node.warmup.raw}`);
+        clause('warmup', token);
+      } else if (this.isWord('max')) {
+        if (node.maxLr) this.fail(messages.duplicateClause('max lr', 'schedule'));
+        this.next();
+        this.expectWord('lr', 'max');
+        node.maxLr = this.expectNumber('max lr', 'a learning rate like `1e-2`');
+        clause('maxLr', token);
+      } else if (this.isWord('every')) {
+        if (node.every) this.fail(messages.duplicateClause('every', 'schedule'));
+        this.next();
+        node.every = this.expectNumber('every', 'a number of epochs');
+        this.expectWord('epochs', `every ${node.every.raw}`);
+      } else if (this.isWord('times')) {
+        if (node.times) this.fail(messages.duplicateClause('times', 'schedule'));
+        this.next();
+        node.times = this.expectNumber('times', 'a factor like `0.5`');
+      } else {
+        this.endOfItem('`schedule`', ['warmup', 'max', 'every', 'times']);
+      }
+    }
+    if (node.type.name === 'step') {
+      if (!node.every) this.failExpected('`every N epochs`', 'schedule step');
+      if (!node.times) this.failExpected('`times F`', `every ${node.every.raw} epochs`);
     }
   }
 

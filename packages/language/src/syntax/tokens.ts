@@ -75,7 +75,7 @@ export const BLOCK_SETTINGS = {
   data: ['image', 'validation', 'batch', 'on', 'shuffle'],
   augment: ['rotate', 'zoom', 'shear', 'shift', 'flip', 'brightness', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
-  train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch'],
+  train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce'],
 } as const;
 
 /** Clause words inside statements and settings. */
@@ -100,6 +100,11 @@ export const CLAUSE_KEYWORDS = [
   'std',
   'smoothing',
   'tta',
+  'warmup',
+  'every',
+  'times',
+  'plateau',
+  'factor',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */
@@ -122,6 +127,8 @@ export const VALUES = {
   optimizer: ['adam', 'adamw', 'sgd', 'rmsprop'],
   loss: ['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'],
   monitor: ['val_loss', 'val_accuracy', 'loss', 'accuracy'],
+  schedule: ['cosine', 'one cycle', 'step'],
+  warmupUnit: ['epochs', 'steps'],
   classWeights: ['balanced'],
   unfreeze: ['all', 'from'],
   evaluate: ['validation'],
@@ -139,5 +146,15 @@ export const OPTIMIZER_CLAUSES = {
   rmsprop: ['lr', 'momentum', 'decay'],
 } as const satisfies Record<(typeof VALUES.optimizer)[number], readonly string[]>;
 
+/**
+ * The clauses each schedule takes after its type (`schedule cosine warmup 2 epochs`); `one cycle`
+ * and `step` are written as the user writes them.
+ */
+export const SCHEDULE_CLAUSES = {
+  cosine: ['warmup'],
+  'one cycle': ['max lr'],
+  step: ['every', 'times'],
+} as const satisfies Record<(typeof VALUES.schedule)[number], readonly string[]>;
+
 /** Constant words that appear as values (for highlighting). */
-export const VALUE_WORDS: readonly string[] = [...new Set<string>(Object.values(VALUES).flat())].sort();
+export const VALUE_WORDS: readonly string[] = [...new Set<string>(Object.values(VALUES).flat().flatMap((v) => v.split(' ')))].sort();

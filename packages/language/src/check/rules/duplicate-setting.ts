@@ -28,6 +28,8 @@ const WORD: Record<string, string> = {
   ClassWeights: 'class weights',
   Unfreeze: 'unfreeze',
   StageBatch: 'batch',
+  Schedule: 'schedule',
+  Plateau: 'reduce lr on plateau',
 };
 
 function duplicates(

@@ -1,5 +1,5 @@
 // TL2016: a word that is not one of its option's values (optimizer, activation, loss, pool,
-// colour mode, …), with "did you mean" against the values in syntax/tokens.ts.
+// colour mode, schedule, metric, …), with "did you mean" against the values in syntax/tokens.ts.
 import type { Identifier, StringLiteral } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import { didYouMean } from '../../diagnostics/did-you-mean';
@@ -47,6 +47,11 @@ export const unknownValueRule: Rule = ({ program }) => {
           if (s.kind === 'Optimizer') expect('optimizer', s.name, VALUES.optimizer);
           if (s.kind === 'Loss') expect('loss', s.name, VALUES.loss);
           if (s.kind === 'EarlyStop') expect('metric', s.monitor, VALUES.monitor);
+          if (s.kind === 'Plateau') expect('metric', s.monitor, VALUES.monitor);
+          if (s.kind === 'Schedule') {
+            expect('schedule', s.type, VALUES.schedule);
+            expect('warm-up unit', s.warmupUnit, VALUES.warmupUnit);
+          }
           if (s.kind === 'ClassWeights') expect('class weighting', s.balanced, VALUES.classWeights);
         }
         break;

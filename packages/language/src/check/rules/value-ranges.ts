@@ -21,6 +21,7 @@ const RANGES = {
   unitInterval: { test: (v) => v >= 0 && v < 1, text: 'at least 0 and below 1' },
   degrees: { test: (v) => v >= 0 && v <= 180, text: 'between 0 and 180 degrees' },
   percent: { test: (v) => v > 0 && v < 1, text: 'between 0% and 100% (both excluded)' },
+  factor: { test: (v) => v > 0 && v < 1, text: 'between 0 and 1 (both excluded)' },
 } satisfies Record<string, RangeSpec>;
 
 export const valueRangesRule: Rule = ({ program }) => {
@@ -100,6 +101,16 @@ export const valueRangesRule: Rule = ({ program }) => {
           }
           if (s.kind === 'LabelSmoothing') within('label smoothing', s.value, RANGES.closedUnit);
           if (s.kind === 'EarlyStop') wholeCount('patience', s.patience, true);
+          if (s.kind === 'Schedule') {
+            wholeCount('warmup', s.warmup, true);
+            within('max lr', s.maxLr, RANGES.positive);
+            wholeCount('every', s.every);
+            within('times', s.times, RANGES.factor);
+          }
+          if (s.kind === 'Plateau') {
+            within('factor', s.factor, RANGES.factor);
+            wholeCount('patience', s.patience, true);
+          }
           if (s.kind === 'ClassWeights') for (const e of s.entries) within('class weight', e.weight, RANGES.positive);
         }
         break;

@@ -41,7 +41,7 @@ function stagePlan(frozenLayers: string[], batchNormInference: boolean, optimize
   return {
     name: 'train', epochs: 1, batchSize: 4, optimizer,
     loss: 'categorical_crossentropy', metrics: ['accuracy'], earlyStopping: null,
-    classWeights: { mode: 'none' }, frozenLayers, batchNormInference,
+    classWeights: { mode: 'none' }, schedule: { kind: 'constant' }, frozenLayers, batchNormInference,
     checkpoint: { monitor: 'val_accuracy', mode: 'max' },
   } as StagePlan;
 }
