@@ -10,6 +10,7 @@ import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import type { ImageDataset } from '../data/dataset';
 import type { TrunkRuntime } from '../onnx/trunk-runtime';
 import type { TrackerState } from '../train/early-stopping';
+import type { PlateauState } from '../train/schedule';
 
 export interface TrainingEngine {
   /** How the run names the engine. */
@@ -91,6 +92,8 @@ export interface EpochRecord {
   accuracy: number;
   val_loss: number | null;
   val_accuracy: number | null;
+  /** The learning rate of the epoch's last step (records of runs before schedules have none). */
+  lr?: number;
   seconds: number;
   imagesPerSecond: number;
 }
@@ -112,6 +115,8 @@ export interface StageState {
   completedEpochs: number;
   checkpoint: TrackerState;
   early: TrackerState | null;
+  /** `reduce lr on plateau`'s state (absent for other schedules). */
+  plateau?: PlateauState | null;
   stopped: boolean;
 }
 

@@ -2,7 +2,7 @@
 import type { EpochRecord } from '../engine/engine';
 import { writeFileAtomic } from './atomic';
 
-const COLUMNS = ['stage', 'epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'seconds', 'images_per_second'] as const;
+const COLUMNS = ['stage', 'epoch', 'loss', 'accuracy', 'val_loss', 'val_accuracy', 'lr', 'seconds', 'images_per_second'] as const;
 
 function cell(value: string | number | null): string {
   if (value === null) return '';
@@ -12,7 +12,7 @@ function cell(value: string | number | null): string {
 
 export function metricsCsv(records: EpochRecord[]): string {
   const rows = records.map((r) =>
-    [r.stage, r.epoch, r.loss, r.accuracy, r.val_loss, r.val_accuracy, r.seconds, r.imagesPerSecond].map(cell).join(','),
+    [r.stage, r.epoch, r.loss, r.accuracy, r.val_loss, r.val_accuracy, r.lr ?? null, r.seconds, r.imagesPerSecond].map(cell).join(','),
   );
   return `${[COLUMNS.join(','), ...rows].join('\n')}\n`;
 }

@@ -25,7 +25,7 @@ interface Series {
 }
 
 /** A line chart of per-epoch series (x: epochs across all stages). */
-export function lineChart(title: string, series: Series[], stageStarts: number[]): string {
+export function lineChart(title: string, series: Series[], stageStarts: number[], tick: (v: number) => string = (v) => v.toFixed(2)): string {
   const w = 460, h = 220, left = 44, right = 10, top = 24, bottom = 28;
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const n = Math.max(...series.map((s) => s.values.length), 1);
@@ -41,7 +41,7 @@ export function lineChart(title: string, series: Series[], stageStarts: number[]
   });
   const legend = series.map((s, i) => `<text x="${left + 8 + i * 110}" y="16" fill="${s.color}" font-size="12">■ ${esc(s.name)}</text>`).join('');
   const stages = stageStarts.slice(1).map((i) => `<line x1="${x(i - 0.5)}" x2="${x(i - 0.5)}" y1="${top}" y2="${h - bottom}" stroke="#bbb" stroke-dasharray="4"/>`).join('');
-  const ticks = [lo, (lo + hi) / 2, hi].map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${v.toFixed(2)}</text>`).join('');
+  const ticks = [lo, (lo + hi) / 2, hi].map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${tick(v)}</text>`).join('');
   const xticks = Array.from({ length: n }, (_, i) => i).filter((i) => n <= 12 || i % Math.ceil(n / 12) === 0)
     .map((i) => `<text x="${x(i)}" y="${h - 10}" font-size="10" text-anchor="middle">${i + 1}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">` +
@@ -78,6 +78,10 @@ export function reportHtml(input: ReportInput): string {
     { name: 'accuracy', color: '#2ca02c', values: e.map((r) => r.accuracy) },
     { name: 'val_accuracy', color: '#d62728', values: e.map((r) => r.val_accuracy) },
   ], starts);
+  // The learning rate each epoch ended with (schedules move it; runs before them did not record it).
+  const lrChart = e.some((r) => r.lr !== undefined)
+    ? lineChart('learning rate', [{ name: 'lr', color: '#9467bd', values: e.map((r) => r.lr ?? null) }], starts, (v) => (v === 0 ? '0' : v.toExponential(1)))
+    : '';
   const ev = input.evaluation;
   const evaluation = ev
     ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
@@ -98,7 +102,7 @@ ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</t
 <h1>${esc(input.pipeline)}</h1>
 <p>Backend: ${esc(input.backend)}. Trunk: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
 <h2>Training</h2>
-${lossChart}${accChart}
+${lossChart}${accChart}${lrChart}
 ${evaluation}
 ${input.source ? `<h2>Pipeline: ${esc(input.source.file)}</h2>\n${input.source.html}` : ''}
 </body></html>

@@ -17,6 +17,9 @@ export interface NamedTensor {
 export interface StageOptimizer {
   /** One step: minimizes `loss` over `variables`; returns the loss value. */
   step(loss: () => tf.Scalar, variables: tf.Variable[]): tf.Scalar;
+  /** The learning rate of the next steps (a schedule's); the weight decay scales with it, as Keras's. */
+  setLearningRate(lr: number): void;
+  readonly learningRate: number;
   /** Copies of the optimizer's state (the caller disposes them). */
   state(): Promise<NamedTensor[]>;
   /** Continues from a state `state()` returned (takes ownership of the tensors). */
@@ -48,8 +51,22 @@ function baseOptimizer(plan: OptimizerPlan): tf.Optimizer {
 export function makeOptimizer(plan: OptimizerPlan): StageOptimizer {
   const optimizer = baseOptimizer(plan);
   // A plan without a weight decay gets Keras's default: 0.004 for AdamW, none otherwise.
-  const decay = plan.learningRate * (plan.weightDecay ?? (plan.name === 'adamw' ? 0.004 : 0));
+  const weightDecay = plan.weightDecay ?? (plan.name === 'adamw' ? 0.004 : 0);
+  let learningRate = plan.learningRate;
+  let decay = learningRate * weightDecay;
   return {
+    get learningRate() {
+      return learningRate;
+    },
+    setLearningRate(lr) {
+      if (lr === learningRate) return;
+      learningRate = lr;
+      decay = lr * weightDecay;
+      // SGD and momentum keep the rate as a tensor (setLearningRate); Adam and RMSprop read the field.
+      const fields = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+      if (typeof fields.setLearningRate === 'function') fields.setLearningRate(lr);
+      else fields.learningRate = lr;
+    },
     step(loss, variables) {
       // As Keras: the gradients at the current weights, then the decay, then the update.
       const { value, grads } = optimizer.computeGradients(loss, variables);

@@ -3,7 +3,8 @@
 // over the tail's trainable variables (dropout masks seeded by stage, epoch and batch when the run
 // gives a dropout seed); per epoch, validation, the best checkpoint (kept in memory and handed to
 // onEpoch for disk), early stopping, and the NaN guard. The best weights are restored at the end
-// of the stage.
+// of the stage. The learning rate follows the stage's schedule (train/schedule.ts): set before
+// every step, recorded per epoch.
 import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, StagePlan } from '@tlc/plan';
 import { seedDropoutMasks } from '@tlc/zoo';
@@ -16,6 +17,7 @@ import { probabilities, stageLoss } from './loss';
 import { makeOptimizer, type NamedTensor } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
+import { Plateau, scheduledRate } from './schedule';
 import { prefetchForSyncReads } from '../backend/sync-reads';
 
 export interface StageRun {
@@ -99,6 +101,8 @@ export async function runStage(run: StageRun): Promise<StageResult> {
     ? new MetricTracker(stage.earlyStopping.monitor, modeOf(stage.earlyStopping.monitor), stage.earlyStopping.minDelta)
     : null;
   const batches = Math.ceil(run.train.size / run.batchSize);
+  const clock = { epochs, stepsPerEpoch: batches };
+  const plateau = stage.schedule.kind === 'plateau' ? new Plateau(stage.schedule, stage.optimizer.learningRate, run.resume?.state.plateau) : null;
   let best: Snapshot | null = run.resume?.best ?? null;
   const records: EpochRecord[] = [];
   let stoppedEarly = false;
@@ -120,6 +124,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         let outputSum: tf.Tensor | null = null;
         const labels = tf.tensor1d(data.labels, 'int32');
         if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
+        optimizer.setLearningRate(scheduledRate(stage.schedule, plateau?.lr ?? stage.optimizer.learningRate, clock, epoch, batch));
         const cost = optimizer.step(() => {
           const out = tail.apply(data.x, { training: true }) as tf.Tensor;
           hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
@@ -137,7 +142,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         data.x.dispose();
         if (!Number.isFinite(lossValue) || !Number.isFinite(outputValue)) {
           if (best) run.model.setWeights(best);
-          throw new TrainingDiverged(stage.name, epoch, batch, stage.optimizer.learningRate);
+          throw new TrainingDiverged(stage.name, epoch, batch, optimizer.learningRate);
         }
         lossSum += lossValue * data.labels.length;
         correct += hitCount;
@@ -157,6 +162,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         stage: stage.name, epoch,
         loss: lossSum / Math.max(seen, 1), accuracy: correct / Math.max(seen, 1),
         val_loss: val?.loss ?? null, val_accuracy: val?.accuracy ?? null,
+        lr: optimizer.learningRate,
         seconds, imagesPerSecond: seen / seconds,
       };
       records.push(record);
@@ -169,11 +175,12 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         early.update(epoch, monitoredValue(record, early.monitor));
         stoppedEarly = early.exhausted(stage.earlyStopping.patience) && epoch < epochs;
       }
+      if (plateau && stage.schedule.kind === 'plateau') plateau.update(monitoredValue(record, stage.schedule.monitor));
       if (run.onEpoch) {
         const optimizerState = await optimizer.state();
         await prefetchForSyncReads(optimizerState.map((w) => w.tensor));
         try {
-          await run.onEpoch(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, stopped: stoppedEarly }, optimizerState);
+          await run.onEpoch(record, isBest, { completedEpochs: epoch, checkpoint: checkpoint.state(), early: early?.state() ?? null, plateau: plateau?.saved() ?? null, stopped: stoppedEarly }, optimizerState);
         } finally {
           optimizerState.forEach((w) => w.tensor.dispose());
         }

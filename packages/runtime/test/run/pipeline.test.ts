@@ -57,7 +57,7 @@ describe('a feature-extractor run', () => {
       expect(existsSync(join(out, file)), file).toBe(true);
     }
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('stage,epoch,loss,accuracy,val_loss,val_accuracy,seconds,images_per_second');
+    expect(csv[0]).toBe('stage,epoch,loss,accuracy,val_loss,val_accuracy,lr,seconds,images_per_second');
     expect(csv).toHaveLength(5);
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain('<svg');

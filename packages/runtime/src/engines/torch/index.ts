@@ -77,8 +77,10 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
         const weights = join(dir, event.weights);
         const optimizer = join(dir, event.optimizer);
         loadTorchWeights(model, written.weights, readFileSync(weights));
-        records.push(event.record);
-        await events.epoch({ record: event.record, best: event.best, state: event.state, optimizer: readFileSync(optimizer) });
+        // Schedules are refused (writeJob): the rate is the stage's, constant.
+        const record = { ...event.record, lr: event.record.lr ?? stage.optimizer.learningRate };
+        records.push(record);
+        await events.epoch({ record, best: event.best, state: event.state, optimizer: readFileSync(optimizer) });
         rmSync(weights, { force: true });
         rmSync(optimizer, { force: true });
       });

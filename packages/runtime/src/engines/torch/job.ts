@@ -5,10 +5,11 @@
 import { cpSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { DataPlan, Plan } from '@tlc/plan';
+import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import type { ImageDataset } from '../../data/dataset';
 import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
+import { RunError, runtimeMessages } from '../../messages';
 import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
 import { generateTorchModule, type TorchWeight } from './generate';
 import { PYTHON_DIR } from './python';
@@ -66,14 +67,21 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
   return ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node', String(nproc), ...extra, '-m', 'tlc_torch.trainer', '.'];
 }
 
+/** What the torch trainer does not do yet is refused, never ignored. */
+function checkSupported(stages: readonly StagePlan[]): void {
+  const scheduled = stages.find((stage) => stage.schedule.kind !== 'constant');
+  if (scheduled) throw new RunError(runtimeMessages.torchCannotSchedule(scheduled.name, scheduled.schedule.kind));
+}
+
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
+  const indices = options.stages ?? plan.stages.map((_, i) => i);
+  checkSupported(indices.map((i) => plan.stages[i]));
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
   const dataRoot = options.dataPlan.directory;
   const list = (d: ImageDataset) => ({ files: d.files.map((f) => relative(dataRoot, f)), labels: Array.from(d.labels) });
-  const indices = options.stages ?? plan.stages.map((_, i) => i);
   const job = {
     version: 1,
     name: plan.name,
