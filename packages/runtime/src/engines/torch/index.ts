@@ -10,7 +10,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { EpochRecord, StageEvents, StageJob, StageOutcome, StageState, TrainingEngine } from '../../engine/engine';
+import type { EpochRecord, StageEvents, StageJob, StageOutcome, TrainingEngine } from '../../engine/engine';
 import { RunError, runtimeMessages } from '../../messages';
 import { JOB_FILES, writeJob, type TorchDevice } from './job';
 import { launchTrainer } from './launch';
@@ -114,5 +114,3 @@ function encodeWeights(model: tf.LayersModel, map: TorchWeight[], tensors: tf.Te
   tensors.forEach((t) => t.dispose());
   return out;
 }
-
-export type { StageState };
