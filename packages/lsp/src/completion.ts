@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -47,6 +47,10 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta'], CompletionItemKind.Keyword);
+  if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');
+  if (/\bwarmup\s+\d+\s+\w*$/.test(before)) return words(['epochs', 'steps'], CompletionItemKind.Value);
+  if (/\breduce\s+\w*$/.test(before)) return words(['lr on plateau'], CompletionItemKind.Keyword);
+  if (/\b(?:early\s+stop|plateau)\b.*\bon\s+\w*$/.test(before)) return words(['val_loss', 'val_accuracy', 'loss', 'accuracy'], CompletionItemKind.Value, 'metric');
   if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/^\s*\w*$/.test(before)) {

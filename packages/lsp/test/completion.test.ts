@@ -19,6 +19,13 @@ describe('complete', () => {
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train {\n  ')).toContain('label');
     expect(labels('train {\n  ')).not.toContain('smoothing');
+    expect(labels('train {\n  schedule ')).toEqual(['cosine', 'one cycle', 'step']);
+    expect(labels('train {\n  schedule cosine warmup 2 ')).toEqual(['epochs', 'steps']);
+    expect(labels('train {\n  reduce ')).toEqual(['lr on plateau']);
+    expect(labels('train {\n  reduce lr on plateau patience 2 on ')).toEqual(['val_loss', 'val_accuracy', 'loss', 'accuracy']);
+    expect(labels('train {\n  early stop on ')).toContain('val_accuracy');
+    expect(labels('train {\n  ')).toEqual(expect.arrayContaining(['schedule', 'reduce']));
+    expect(labels('train {\n  ')).not.toContain('warmup');
   });
 
   it('gives the same answers at the end of a very long line', () => {
