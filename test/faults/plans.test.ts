@@ -165,6 +165,7 @@ const ZOO_EDITS: { what: string; plan: () => Record<string, Json>; code: string;
   { what: 'a checkpoint on a metric nothing records', plan: () => pretrained({ '/stages/0/checkpoint/monitor': 'val_auc' }), code: 'TL3103', path: '/stages/0/checkpoint/monitor', says: /records only/ },
   { what: 'stages in the wrong order', plan: () => pretrained({ '/stages/0/name': 'fine-tune', '/stages/1/name': 'train' }), code: 'TL3103', path: '/stages/0/name', says: /stage 1 is "train"/ },
   { what: 'random weights frozen', plan: () => edited('/stages/0/frozenLayers', ['input_1', 'Conv1']) as Record<string, Json>, code: 'TL3103', path: '/stages/0/frozenLayers', says: /"none": frozen random filters stay random/ },
+  { what: 'a one-cycle peak below its start', plan: () => pretrained({ '/stages/0/schedule': { kind: 'one-cycle', startLearningRate: 1e-2, maxLearningRate: 1e-3 } }), code: 'TL3103', path: '/stages/0/schedule/maxLearningRate', says: /peak would be below its start/ },
   { what: 'a momentum adam does not have', plan: () => pretrained({ '/stages/0/optimizer/momentum': 0.9 }), code: 'TL3103', path: '/stages/0/optimizer/momentum', says: /adam has no momentum/ },
   { what: 'a grayscale adaptation on RGB images', plan: () => pretrained({ '/model/firstConvAdapt': { layer: 'Conv1', method: 'sum' } }), code: 'TL3103', path: '/model/firstConvAdapt', says: /must be null/ },
 ];

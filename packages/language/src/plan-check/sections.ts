@@ -1,6 +1,7 @@
 // The other sections of a plan against each other: the head's summary against its layers, the
 // data's image size against the model's input, the stages' order, optimizer settings and
-// checkpoints against what the runtime uses and computes, and `evaluate` against itself.
+// checkpoints against what the runtime uses and computes, a one-cycle schedule's peak against its
+// start, and `evaluate` against itself.
 import type { Plan } from '@tlc/plan';
 import type { Backbone } from './model';
 import type { Problems } from './problems';
@@ -77,6 +78,10 @@ export function checkStages(plan: Plan, problems: Problems): void {
       if (optimizer[setting] !== null && !OPTIMIZER_SETTINGS[optimizer.name].includes(setting)) {
         problems.add('TL3103', `${path}/optimizer/${setting}`, `is ${optimizer[setting]} but ${optimizer.name} has no ${setting} (it would be ignored): it must be null`);
       }
+    }
+    const schedule = stage.schedule;
+    if (schedule.kind === 'one-cycle' && schedule.maxLearningRate < schedule.startLearningRate) {
+      problems.add('TL3103', `${path}/schedule/maxLearningRate`, `is ${schedule.maxLearningRate} but the cycle starts at ${schedule.startLearningRate}: its peak would be below its start`);
     }
     stage.metrics.forEach((metric, j) => {
       if (!METRICS.includes(metric)) problems.add('TL3103', `${path}/metrics/${j}`, `is ${JSON.stringify(metric)} but tlc computes only ${METRICS.map((m) => JSON.stringify(m)).join(', ')} (and the loss)`);
