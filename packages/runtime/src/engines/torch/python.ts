@@ -19,7 +19,7 @@ export interface TorchPython {
   cuda: boolean;
 }
 
-const INSTALL_HELP = 'install PyTorch (Debian/Ubuntu: `apt-get install python3-torch`; pip: `pip install torch`), or point TLC_PYTHON at a Python that has it';
+const INSTALL_HELP = 'install PyTorch and PIL (Debian/Ubuntu: `apt-get install python3-torch python3-pil`; pip: `pip install torch pillow`), or point TLC_PYTHON at a Python that has them';
 
 function candidates(): string[] {
   const own = process.env.TLC_PYTHON;
@@ -27,7 +27,7 @@ function candidates(): string[] {
 }
 
 function probe(python: string): { version: string; cuda: boolean } | { error: string } {
-  const result = spawnSync(python, ['-c', 'import torch, sys; print(torch.__version__, int(torch.cuda.is_available()))'], { encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(python, ['-c', 'import torch, PIL; print(torch.__version__, int(torch.cuda.is_available()))'], { encoding: 'utf8', timeout: 60_000 });
   if (result.error) return { error: `${python}: ${result.error.message}` };
   if (result.status !== 0) return { error: `${python}: ${(result.stderr.trim().split('\n').pop() ?? 'failed').slice(0, 200)}` };
   const [version, cuda] = result.stdout.trim().split(/\s+/);
