@@ -23,9 +23,11 @@ export function formatDuration(seconds: number): string {
   return `${m}m${String(Math.round(seconds - m * 60)).padStart(2, '0')}s`;
 }
 
-export function formatEpoch(r: EpochRecord, epochs: number): string {
+/** An epoch's line; `showLr` (a stage whose schedule moves the rate) adds the rate it ended with, as Keras logs `learning_rate`. */
+export function formatEpoch(r: EpochRecord, epochs: number, showLr = false): string {
   const val = r.val_loss === null ? '' : `  val_loss ${r.val_loss.toFixed(4)}  val_acc ${(r.val_accuracy ?? 0).toFixed(3)}`;
-  return `${r.stage} epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  acc ${r.accuracy.toFixed(3)}${val}  ${Math.round(r.imagesPerSecond)} img/s  ${formatDuration(r.seconds)}`;
+  const lr = showLr && r.lr !== undefined ? `  lr ${r.lr.toExponential(2)}` : '';
+  return `${r.stage} epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}  acc ${r.accuracy.toFixed(3)}${val}${lr}  ${Math.round(r.imagesPerSecond)} img/s  ${formatDuration(r.seconds)}`;
 }
 
 export class RunLog {
@@ -61,8 +63,8 @@ export class RunLog {
     this.drawn = true;
   }
 
-  epoch(record: EpochRecord, epochs: number): void {
-    this.line(formatEpoch(record, epochs));
+  epoch(record: EpochRecord, epochs: number, showLr = false): void {
+    this.line(formatEpoch(record, epochs, showLr));
   }
 
   private clearBar(): void {

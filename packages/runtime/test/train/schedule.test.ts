@@ -12,6 +12,7 @@ import type { StageState } from '../../src/engine/engine';
 import type { FeatureSource } from '../../src/features/source';
 import { makeOptimizer, type NamedTensor } from '../../src/train/optimizer';
 import { runStage } from '../../src/train/stage';
+import { formatEpoch } from '../../src/run/progress';
 import { Plateau, scheduledRate } from '../../src/train/schedule';
 import { makePlan, stage, tempDir, writeImageFolder } from '../run/fixtures';
 
@@ -78,6 +79,14 @@ describe("reduce lr on plateau (Keras's ReduceLROnPlateau)", () => {
     const saved = JSON.parse(JSON.stringify(first.saved()));
     const resumed = new Plateau(plateauPlan({ patience: 1, cooldown: 1 }), 0.01, saved);
     expect(values.slice(5).map((v) => (resumed.update(v), resumed.lr))).toEqual(wholeLrs.slice(5));
+  });
+});
+
+describe("an epoch's log line", () => {
+  it('shows the rate a scheduled stage ended the epoch with, and nothing for a constant one', () => {
+    const record: EpochRecord = { stage: 'train', epoch: 2, loss: 0.5, accuracy: 0.75, val_loss: null, val_accuracy: null, lr: 0.00125, seconds: 1, imagesPerSecond: 10 };
+    expect(formatEpoch(record, 4, true)).toContain('acc 0.750  lr 1.25e-3  10 img/s');
+    expect(formatEpoch(record, 4)).not.toContain('lr');
   });
 });
 

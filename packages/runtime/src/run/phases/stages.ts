@@ -71,7 +71,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
           writeFileAtomic(join(runDir, RUN_FILES.optimizer), optimizer);
           saveState(index, state);
           guard.epochSaved(stage.name, record.epoch);
-          log.epoch(record, epochs);
+          log.epoch(record, epochs, stage.schedule.kind !== 'constant');
         }),
       },
     );
