@@ -1,11 +1,13 @@
 // validatePlan: is this value a plan this tlc can execute? Checks the version first (so a newer
 // plan gets a clear "newer than this tlc" message rather than a list of schema errors), then the
-// schema. Every error names the JSON path (a JSON Pointer) of the offending value.
+// schema. Every error names the JSON path (a JSON Pointer) of the offending value. Fields version 1
+// gained later are filled in with their meaning-keeping defaults first (later-fields.ts).
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject } from 'ajv';
 import type { Plan } from './types';
 import { PLAN_VERSION } from './types';
 import { PLAN_SCHEMA } from './schema';
+import { withLaterFields } from './later-fields';
 
 export interface PlanError {
   /** JSON Pointer of the offending value: `/stages/0/optimizer/learningRate` ('' is the whole plan). */
@@ -24,7 +26,8 @@ export function validatePlan(value: unknown): PlanValidation {
   }
   const versionError = checkVersion(value as Record<string, unknown>);
   if (versionError) return { ok: false, errors: [versionError] };
-  if (validateSchema(value)) return { ok: true, plan: value as unknown as Plan };
+  const filled = withLaterFields(value as Record<string, unknown>);
+  if (validateSchema(filled)) return { ok: true, plan: filled as unknown as Plan };
   return { ok: false, errors: dedupe((validateSchema.errors ?? []).map(toPlanError)) };
 }
 

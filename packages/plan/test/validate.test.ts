@@ -84,3 +84,29 @@ describe('validatePlan', () => {
     expect(errorsOf(plan)).toHaveLength(3);
   });
 });
+
+describe('a plan written by an earlier tlc', () => {
+  // examples/fashion.plan.json as the first release of plan version 1 wrote it (before label
+  // smoothing, schedules and test-time augmentation): run folders and exported models hold such plans.
+  const earlier = (): Record<string, unknown> => JSON.parse(readFileSync(new URL('./fixtures/first-release.plan.json', import.meta.url), 'utf8'));
+
+  it('validates, with the later fields at the values that keep its meaning', () => {
+    const original = earlier();
+    const result = validatePlan(original);
+    if (!result.ok) throw new Error(result.errors.map(formatPlanError).join('\n'));
+    for (const stage of result.plan.stages) {
+      expect(stage.labelSmoothing).toBe(0);
+      expect(stage.schedule).toEqual({ kind: 'constant' });
+    }
+    expect(result.plan.evaluate?.tta).toBe('none');
+    // The caller's object is left as it was.
+    expect((original.stages as Record<string, unknown>[])[0]).not.toHaveProperty('schedule');
+  });
+
+  it('keeps a later field the plan states', () => {
+    const plan = earlier() as { stages: Record<string, unknown>[] };
+    plan.stages[0].labelSmoothing = 0.1;
+    const result = validatePlan(plan);
+    expect(result.ok && result.plan.stages[0].labelSmoothing).toBe(0.1);
+  });
+});

@@ -1,0 +1,27 @@
+// Fields that plan version 1 gained after its first release, each with the value that keeps an
+// older plan's meaning. validatePlan fills in the ones a plan lacks (on a copy) before checking
+// the schema, so a plan.json written by an earlier tlc — a run folder to `--resume`, an exported
+// model to `tlc predict` — still validates and runs as it did. A field whose absence would change
+// what a plan means does not belong here: that needs a new plan version.
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Per stage: no label smoothing, the optimizer's rate throughout. */
+const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } };
+/** evaluate: no test-time augmentation. */
+const EVALUATE_FIELDS: Json = { tta: 'none' };
+
+export function withLaterFields(plan: Json): Json {
+  const filled = structuredClone(plan);
+  if (Array.isArray(filled.stages)) filled.stages.forEach((stage) => fill(stage, STAGE_FIELDS));
+  fill(filled.evaluate, EVALUATE_FIELDS);
+  return filled;
+}
+
+function fill(target: unknown, fields: Json): void {
+  if (!isObject(target)) return;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!(key in target)) target[key] = structuredClone(value);
+  }
+}
