@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -45,6 +45,8 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bpool\s+\w*$/.test(before)) return words(['avg', 'max'], CompletionItemKind.Value);
   if (/\bpreprocess\s+\w*$/.test(before)) return words(['native', 'rescale', 'normalize', 'none'], CompletionItemKind.Value);
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
+  if (/\bexport\s+"[^"]*"\s+as\s+\w*$/.test(before)) return words(['tfjs', 'onnx'], CompletionItemKind.Value, 'export format');
+  if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta'], CompletionItemKind.Keyword);
   if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');

@@ -54,6 +54,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   unfreeze: '`unfreeze from block4` (in `fine tune`): train block4 and everything after it.',
   evaluate: '`evaluate validation` or `evaluate "folder"`: accuracy, per-class precision, recall and F1, and the confusion matrix.',
   tta: '`evaluate validation tta flips`: test-time augmentation: average each image\'s probabilities with its left-right mirror image\'s; the report shows the accuracy with and without.',
-  export: '`export "folder"`: save the trained model (TensorFlow.js layers format) with `labels.json` and the plan, for `tlc predict`.',
+  export: '`export "folder" [as tfjs|onnx]`: save the trained model (TensorFlow.js layers format by default; `as onnx`: one model.onnx taking raw 0..255 pixels and giving probabilities) with `labels.json` and the plan.',
+  as: '`export "folder" as onnx`: the export\'s format, `tfjs` (the default) or `onnx` (model.onnx: preprocessing, backbone, head and softmax in one graph, for onnxruntime anywhere).',
   predict: '`predict "folder"`: label every image in that folder after training.',
 };

@@ -17,6 +17,8 @@ describe('complete', () => {
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
     expect(labels('evaluate validation ')).toEqual(['tta']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
+    expect(labels('export "models/x" ')).toEqual(['as']);
+    expect(labels('export "models/x" as ')).toEqual(['tfjs', 'onnx']);
     expect(labels('train {\n  ')).toContain('label');
     expect(labels('train {\n  ')).not.toContain('smoothing');
     expect(labels('train {\n  schedule ')).toEqual(['cosine', 'one cycle', 'step']);

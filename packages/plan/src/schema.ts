@@ -197,7 +197,7 @@ const planBody = object({
   data: nullable(data),
   stages: { type: 'array', items: stage, minItems: 1, maxItems: 2 },
   evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path), tta: oneOfStrings('none', 'flips') })),
-  export: nullable(object({ path, format: { const: 'tfjs-layers' } })),
+  export: nullable(object({ path, format: oneOfStrings('tfjs-layers', 'onnx') })),
   predict: nullable(object({ directory: path })),
   notes: { type: 'array', items: notice },
 });

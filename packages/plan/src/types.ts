@@ -194,7 +194,8 @@ export interface EvaluatePlan {
 
 export interface ExportPlan {
   path: string;
-  format: 'tfjs-layers';
+  /** `tfjs-layers`: model.json + weights.bin; `onnx`: model.onnx, raw 0..255 NHWC pixels in, probabilities out. */
+  format: 'tfjs-layers' | 'onnx';
 }
 
 export interface PredictPlan {

@@ -337,9 +337,11 @@ export interface EvaluateStatement extends Node<'Evaluate'> {
   /** The word after `tta` (`flips`: average each image's prediction with its mirror image's). */
   tta?: Identifier;
 }
-/** `export "models/cats-vs-dogs"` */
+/** `export "models/cats-vs-dogs"` / `export "models/cats-vs-dogs" as onnx` */
 export interface ExportStatement extends Node<'Export'> {
   path?: StringLiteral;
+  /** The word after `as`: `tfjs` (the default) or `onnx`. */
+  format?: Identifier;
 }
 /** `predict "new-images"`: label every image in a folder after training */
 export interface PredictStatement extends Node<'Predict'> {

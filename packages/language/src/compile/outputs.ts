@@ -13,7 +13,8 @@ export function lowerEvaluate(statement: EvaluateStatement | undefined): Evaluat
 }
 
 export function lowerExport(statement: ExportStatement | undefined): ExportPlan | null {
-  return statement?.path ? { path: planPath(statement.path.value), format: 'tfjs-layers' } : null;
+  if (!statement?.path) return null;
+  return { path: planPath(statement.path.value), format: statement.format?.name === 'onnx' ? 'onnx' : 'tfjs-layers' };
 }
 
 export function lowerPredict(statement: PredictStatement | undefined): PredictPlan | null {

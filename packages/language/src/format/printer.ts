@@ -182,7 +182,7 @@ export class Printer {
       case 'Evaluate':
         return this.line(0, words('evaluate', value(s.target), s.tta && `tta ${s.tta.name}`), s);
       case 'Export':
-        return this.line(0, words('export', value(s.path)), s);
+        return this.line(0, words('export', value(s.path), s.format && `as ${s.format.name}`), s);
       case 'Predict':
         return this.line(0, words('predict', value(s.path)), s);
     }

@@ -374,12 +374,16 @@ export class Parser {
     });
   }
 
-  /** export = "export" String;  predict = "predict" String */
+  /** export = "export" String ( "as" Identifier )?;  predict = "predict" String */
   private outputStatement(statements: Ast.Statement[], span: Span, keyword: 'export' | 'predict'): void {
     const node: Ast.ExportStatement | Ast.PredictStatement = keyword === 'export' ? { kind: 'Export', span } : { kind: 'Predict', span };
     this.begin(statements, node, (n) => {
       n.path = this.expectString('a path in quotes', keyword);
-      this.endOfItem(`\`${keyword}\``);
+      if (n.kind === 'Export' && this.isWord('as')) {
+        this.next();
+        n.format = this.expectIdentifier('`tfjs` or `onnx`', 'as');
+      }
+      this.endOfItem(`\`${keyword}\``, n.kind === 'Export' && !n.format ? ['as'] : []);
     });
   }
 

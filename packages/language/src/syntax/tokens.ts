@@ -105,6 +105,7 @@ export const CLAUSE_KEYWORDS = [
   'times',
   'plateau',
   'factor',
+  'as',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */
@@ -133,6 +134,7 @@ export const VALUES = {
   unfreeze: ['all', 'from'],
   evaluate: ['validation'],
   tta: ['flips'],
+  exportFormat: ['tfjs', 'onnx'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

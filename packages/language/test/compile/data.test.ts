@@ -69,6 +69,8 @@ describe('outputs', () => {
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nexport "m" as onnx').export).toEqual({ path: 'm', format: 'onnx' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nexport "m" as tfjs').export).toEqual({ path: 'm', format: 'tfjs-layers' });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests" tta flips').evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'flips' });
   });

@@ -23,11 +23,19 @@ export interface ExportOptions {
   outputLayer?: string;
   /** Preprocessing to apply to the input inside the graph. */
   inputTransform?: InputTransform;
+  /**
+   * A classifier's output made class probabilities, as the runtime reads them (train/loss.ts):
+   * a linear head's logits through softmax (sigmoid for one unit), and one sigmoid unit as the
+   * two columns [1 - p, p]. The output is then named `probabilities` instead of `features`.
+   */
+  probabilities?: { activation: 'none' | 'softmax' | 'sigmoid'; twoColumns: boolean };
 }
 
 /** The graph's fixed input and output names. */
 export const ONNX_INPUT = 'input';
 export const ONNX_OUTPUT = 'features';
+/** The output name of a whole classifier exported with `probabilities`. */
+export const ONNX_PROBABILITIES = 'probabilities';
 
 /** The tfjs-layers graph internals the walk reads (public fields on Layer and Node). */
 interface GraphNode {
@@ -142,14 +150,27 @@ export function exportToOnnx(model: tf.LayersModel, options: ExportOptions = {})
   const [height, width, channels] = imageInputShape(model);
   const target = exportTarget(model, options);
   const graph = new OnnxGraph();
+  const outputName = options.probabilities ? ONNX_PROBABILITIES : ONNX_OUTPUT;
   graph.fresh(ONNX_INPUT);
-  graph.fresh(ONNX_OUTPUT);
+  graph.fresh(outputName);
   const input = model.inputs[0];
   let nchw = graph.op('Transpose', [ONNX_INPUT], { perm: ints([0, 3, 1, 2]) }, 'input_nchw');
   if (options.inputTransform) nchw = transformInput(graph, nchw, options.inputTransform, channels);
-  const result = new Exporter(graph).valueOf(target, new Map([[input.id, { name: nchw, shape: input.shape }]]));
+  let result = new Exporter(graph).valueOf(target, new Map([[input.id, { name: nchw, shape: input.shape }]]));
+  if (options.probabilities) result = probabilitiesOf(graph, result, options.probabilities);
   const image = result.shape.length === 4;
-  graph.addNode(image ? 'Transpose' : 'Identity', [result.name], ONNX_OUTPUT, image ? { perm: ints([0, 2, 3, 1]) } : {});
+  graph.addNode(image ? 'Transpose' : 'Identity', [result.name], outputName, image ? { perm: ints([0, 2, 3, 1]) } : {});
   const outputShape = ['batch', ...result.shape.slice(1).map((d) => (d === null ? '?' : d))];
-  return graph.encode({ name: ONNX_INPUT, shape: ['batch', height, width, channels] }, { name: ONNX_OUTPUT, shape: outputShape });
+  return graph.encode({ name: ONNX_INPUT, shape: ['batch', height, width, channels] }, { name: outputName, shape: outputShape });
+}
+
+/** The classifier output [batch, units] as class probabilities (see ExportOptions.probabilities). */
+function probabilitiesOf(graph: OnnxGraph, result: Value, how: NonNullable<ExportOptions['probabilities']>): Value {
+  if (result.shape.length !== 2) throw new Error(`a classifier's output is [batch, units], not [${result.shape.map(String)}]`);
+  let name = result.name;
+  if (how.activation === 'softmax') name = graph.op('Softmax', [name], { axis: int(1) }, 'output_softmax');
+  if (how.activation === 'sigmoid') name = graph.op('Sigmoid', [name], {}, 'output_sigmoid');
+  if (!how.twoColumns) return { name, shape: result.shape };
+  const complement = graph.op('Sub', [graph.constant('output/one', [1], []), name], {}, 'output_complement');
+  return { name: graph.op('Concat', [complement, name], { axis: int(1) }, 'output_two_columns'), shape: [result.shape[0], 2] };
 }

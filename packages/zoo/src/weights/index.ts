@@ -6,7 +6,7 @@ export { ensureImagenetWeights, type EnsureWeightsOptions } from './download';
 export { damagedWeightsFile, unknownWeightsFile, WEIGHTS_CODES, WeightsError, wrongModelWeightsFile, type WeightsCode } from './errors';
 export { adaptKernelToGrayscale, type GrayscaleAdaptation } from './grayscale';
 export { loadWeights, type LoadWeightsOptions, type WeightsSourceSpec } from './load';
-export { recoverFolder } from './folder-swap';
+export { recoverFolder, replaceFolder } from './folder-swap';
 export { assertModelFolderReplaceable, loadModelFromDir, modelDirToRead, saveModelToDir, type ExtraFiles } from './model-dir';
 export type { WeightsMatch } from './pairing';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress';

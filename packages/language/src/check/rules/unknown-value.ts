@@ -59,6 +59,9 @@ export const unknownValueRule: Rule = ({ program }) => {
         expect('evaluation target', statement.target, VALUES.evaluate);
         expect('test-time augmentation', statement.tta, VALUES.tta);
         break;
+      case 'Export':
+        expect('export format', statement.format, VALUES.exportFormat);
+        break;
     }
   }
   return diagnostics;

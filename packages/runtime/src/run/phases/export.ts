@@ -3,6 +3,7 @@
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { exportModel } from '../../export/export';
+import { exportOnnxModel } from '../../export/onnx';
 import { predictFiles } from '../../export/predict';
 import { writeJsonAtomic } from '../atomic';
 import type { RunContext } from '../context';
@@ -16,8 +17,9 @@ export async function exportRun(run: RunContext, model: tf.LayersModel, classNam
   if (plan.export) {
     const path = resolve(options.baseDir, plan.export.path);
     exported = path;
-    await guard.whileWriting(() => exportModel(model, plan, classNames, path));
-    log.line(`exported the model to ${exported}`);
+    const onnx = plan.export.format === 'onnx';
+    await guard.whileWriting(() => (onnx ? exportOnnxModel : exportModel)(model, plan, classNames, path));
+    log.line(`exported the model${onnx ? ' as ONNX' : ''} to ${exported}`);
   }
   if (plan.predict) {
     const predictions = await predictFiles(model, plan, classNames, [resolve(options.baseDir, plan.predict.directory)]);
