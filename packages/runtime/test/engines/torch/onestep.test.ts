@@ -1,7 +1,7 @@
 // One training step from the same weights and batch gives the same loss and the same updated
 // weights in the tfjs engine (the runtime's own freeze, loss and optimizer) and in the torch
 // engine (tlc_torch's trainer functions on the generated module), within 1e-4: with
-// BatchNormalization training (batch statistics, moving averages updated) and with it frozen.
+// BatchNormalization training (batch statistics, moving averages updated) and with it frozen; and with label smoothing.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,10 +37,10 @@ const HEAD: HeadPlan = {
   outputActivation: 'softmax',
 };
 
-function stagePlan(frozenLayers: string[], batchNormInference: boolean, optimizer: StagePlan['optimizer']): StagePlan {
+function stagePlan(frozenLayers: string[], batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing: number): StagePlan {
   return {
     name: 'train', epochs: 1, batchSize: 4, optimizer,
-    loss: 'categorical_crossentropy', metrics: ['accuracy'], earlyStopping: null,
+    loss: 'categorical_crossentropy', metrics: ['accuracy'], labelSmoothing, earlyStopping: null,
     classWeights: { mode: 'none' }, schedule: { kind: 'constant' }, frozenLayers, batchNormInference,
     checkpoint: { monitor: 'val_accuracy', mode: 'max' },
   } as StagePlan;
@@ -59,7 +59,7 @@ function maxRelative(want: Float32Array, got: Float32Array): number {
   return scale === 0 ? worst : worst / scale;
 }
 
-function expectSameStep(freezeUntil: string | null, batchNormInference: boolean, optimizer: StagePlan['optimizer']): void {
+function expectSameStep(freezeUntil: string | null, batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing = 0): void {
   const backbone = buildBackbone('MobileNet', { inputShape: [33, 32, 1], alpha: 0.25 });
   const features = backbone.getLayer('conv_pw_3_relu').output as tf.SymbolicTensor;
   const model = tf.model({ inputs: backbone.inputs, outputs: applyHead(features, HEAD) });
@@ -73,7 +73,7 @@ function expectSameStep(freezeUntil: string | null, batchNormInference: boolean,
       if (name === freezeUntil) break;
     }
   }
-  const stage = stagePlan(frozen, batchNormInference, optimizer);
+  const stage = stagePlan(frozen, batchNormInference, optimizer, labelSmoothing);
   const generated = generateTorchModule(model);
   const out = mkdtempSync(join(dir, 'case-'));
   writeFileSync(join(out, 'model.py'), generated.source);
@@ -88,7 +88,7 @@ function expectSameStep(freezeUntil: string | null, batchNormInference: boolean,
   const step = makeOptimizer(stage.optimizer);
   const y = tf.tensor1d(labels, 'int32');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const cost = step.step(() => stageLoss(model.apply(x, { training: true }) as tf.Tensor, y, HEAD, stage.loss, null), variables);
+  const cost = step.step(() => stageLoss(model.apply(x, { training: true }) as tf.Tensor, y, HEAD, stage.loss, null, stage.labelSmoothing), variables);
   const tfjsLoss = cost.dataSync()[0];
   const tfjsAfter = decodeSafetensors(torchWeightsOf(model, generated.weights));
 
@@ -125,5 +125,9 @@ describeTorch('one training step is the same in the tfjs and the torch engine', 
 
   it('frozen up to conv_pw_1_relu and every backbone BatchNormalization in inference mode, SGD with momentum', () => {
     expectSameStep('conv_pw_1_relu', true, SGD);
+  });
+
+  it('with label smoothing 0.2 (Keras\'s smoothed targets in both engines\' loss), Adam', () => {
+    expectSameStep(null, false, ADAM, 0.2);
   });
 });

@@ -28,7 +28,7 @@ def main(argv):
         x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32).reshape(shape).permute(0, 3, 1, 2)
     y = torch.tensor([int(v) for v in labels.split(",")])
     set_train_mode(model, eval_bn)
-    loss = stage_loss(model(x), y, job["head"], stage["loss"])
+    loss = stage_loss(model(x), y, job["head"], stage["loss"], None, stage.get("labelSmoothing", 0.0))
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
