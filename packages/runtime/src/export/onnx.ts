@@ -3,13 +3,14 @@
 // preprocessing folded into its input, then the backbone and the head, then the runtime's own
 // reading of the output (softmax/sigmoid for a linear head, one sigmoid unit as two columns), so
 // onnxruntime anywhere gives what `tlc predict` gives. labels.json and plan.json go beside it; the
-// folder is replaced at once, as a tfjs export's is.
+// folder is replaced at once, as a tfjs export's is. `tlc predict` opens such a folder too.
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
 import type { HeadPlan, Plan } from '@tlc/plan';
 import { assertModelFolderReplaceable, replaceFolder } from '@tlc/zoo';
-import { exportToOnnx, type ExportOptions } from '../onnx/export';
+import { exportToOnnx, ONNX_INPUT, ONNX_PROBABILITIES, type ExportOptions } from '../onnx/export';
 import { inputTransformFor } from '../onnx/preprocess';
 import { LABELS_JSON, PLAN_JSON } from './export';
 
@@ -38,4 +39,27 @@ export async function exportOnnxModel(model: tf.LayersModel, plan: Plan, classNa
   await replaceFolder(target, async (staged) => {
     for (const [name, data] of Object.entries(files)) await writeFile(join(staged, name), data);
   });
+}
+
+/** An exported model.onnx opened for `tlc predict`: raw pixels in, class probabilities out. */
+export class OnnxClassifier {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  static async open(file: string): Promise<OnnxClassifier> {
+    return new OnnxClassifier(await ort.InferenceSession.create(file));
+  }
+
+  /** Probabilities per image of a [n, height, width, channels] batch of 0..255 pixels. */
+  async probabilities(pixels: tf.Tensor4D): Promise<number[][]> {
+    const [n, h, w, c] = pixels.shape;
+    const result = await this.session.run({ [ONNX_INPUT]: new ort.Tensor('float32', (await pixels.data()) as Float32Array, [n, h, w, c]) });
+    const out = result[ONNX_PROBABILITIES]!;
+    const columns = Number(out.dims[1]);
+    const data = out.data as Float32Array;
+    return Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * columns, (i + 1) * columns)));
+  }
+
+  dispose(): void {
+    void this.session.release();
+  }
 }

@@ -1,5 +1,6 @@
 // `predict`: class probabilities for new images with a trained model (in memory after a run,
-// or loaded from an exported folder: model.json + labels.json + plan.json).
+// or loaded from an exported folder: model.json or model.onnx + labels.json + plan.json).
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,6 +12,7 @@ import { preprocess } from '../model/preprocess';
 import { probabilities } from '../train/loss';
 import { RunError, runtimeMessages } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
+import { MODEL_ONNX, OnnxClassifier } from './onnx';
 import { decodeBatch, listInputImages, type ImageShape } from './images';
 
 export interface Prediction {
@@ -27,17 +29,24 @@ export function planImageShape(plan: Plan): ImageShape {
   return { height, width, colorMode: channels === 1 ? 'grayscale' : 'rgb' };
 }
 
-export async function predictFiles(model: tf.LayersModel, plan: Plan, classNames: string[], paths: string[]): Promise<Prediction[]> {
+/** A tfjs model, or an exported model.onnx (which takes raw pixels and gives probabilities). */
+export type Classifier = tf.LayersModel | OnnxClassifier;
+
+export async function predictFiles(model: Classifier, plan: Plan, classNames: string[], paths: string[]): Promise<Prediction[]> {
   const files = await listInputImages(paths);
   const shape = planImageShape(plan);
   const results: Prediction[] = [];
   for (let start = 0; start < files.length; start += BATCH) {
     const chunk = files.slice(start, start + BATCH);
     const pixels = await decodeBatch(chunk, shape);
-    const p = tf.tidy(() => probabilities(model.predict(preprocess(pixels, plan.preprocess)) as tf.Tensor, plan.head));
-    const rows = (await p.array()) as number[][];
+    let rows: number[][];
+    if (model instanceof OnnxClassifier) rows = await model.probabilities(pixels);
+    else {
+      const p = tf.tidy(() => probabilities(model.predict(preprocess(pixels, plan.preprocess)) as tf.Tensor, plan.head));
+      rows = (await p.array()) as number[][];
+      p.dispose();
+    }
     pixels.dispose();
-    p.dispose();
     rows.forEach((row, i) => {
       const best = argMax(row);
       results.push({
@@ -51,14 +60,15 @@ export async function predictFiles(model: tf.LayersModel, plan: Plan, classNames
 }
 
 export interface ExportedModel {
-  model: tf.LayersModel;
+  model: Classifier;
   plan: Plan;
   classNames: string[];
 }
 
 /**
- * Loads a folder written by `export` (or a run folder's model/); when an export was killed
- * between its two renames, the previous export beside it.
+ * Loads a folder written by `export` (or a run folder's model/), tfjs or ONNX (`as onnx`: a
+ * model.onnx and no model.json); when an export was killed between its two renames, the
+ * previous export beside it.
  */
 export async function loadExportedModel(given: string): Promise<ExportedModel> {
   const info = await stat(given).catch(() => null);
@@ -88,6 +98,9 @@ export async function loadExportedModel(given: string): Promise<ExportedModel> {
   const outputs = plan.head.outputUnits === 1 ? 2 : plan.head.outputUnits;
   if (classNames.length !== outputs) {
     throw new RunError(runtimeMessages.labelsDisagreeWithHead(given, LABELS_JSON, classNames.length, outputs));
+  }
+  if (!existsSync(join(dir, 'model.json')) && existsSync(join(dir, MODEL_ONNX))) {
+    return { model: await OnnxClassifier.open(join(dir, MODEL_ONNX)), plan, classNames: classNames as string[] };
   }
   const model = await loadModelFromDir(dir);
   const input = model.inputs[0].shape.slice(1).join('x');

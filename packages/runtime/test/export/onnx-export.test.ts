@@ -2,7 +2,8 @@
 // BatchNormalization, dropout, a hidden relu layer and softmax, trained one epoch on real PNGs)
 // writes model.onnx, labels.json and plan.json; onnxruntime on model.onnx, fed the raw 0..255
 // pixels sharp decodes, gives the probabilities the tfjs model (the run's model/ folder, through
-// the runtime's own preprocessing) gives, within 1e-4. A linear one-unit head's export gives the
+// the runtime's own preprocessing) gives, within 1e-4, and `tlc predict` reads the folder with the
+// same answers. A linear one-unit head's export gives the
 // runtime's two columns [1 - sigmoid, sigmoid].
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@tlc/plan';
 import { loadModelFromDir } from '@tlc/zoo';
 import { RunLog, runPlan } from '../../src/index';
-import { classifierToOnnx, MODEL_ONNX } from '../../src/export/onnx';
+import { classifierToOnnx, MODEL_ONNX, OnnxClassifier } from '../../src/export/onnx';
 import { decodeBatch, listInputImages } from '../../src/export/images';
-import { planImageShape, predictFiles } from '../../src/export/predict';
+import { loadExportedModel, planImageShape, predictFiles } from '../../src/export/predict';
 import { preprocess } from '../../src/model/preprocess';
 import { probabilities } from '../../src/train/loss';
 import { makePlan, stage, tempDir, writeImageFolder } from '../run/fixtures';
@@ -74,6 +75,14 @@ describe('export as onnx', () => {
     got.forEach((row, i) => classes.forEach((name, c) => (worst = Math.max(worst, Math.abs(row[c]! - want[i]!.probabilities[name]!)))));
     expect(got).toHaveLength(12);
     expect(worst).toBeLessThanOrEqual(TOLERANCE);
+
+    // `tlc predict` opens the ONNX folder as it opens a tfjs one, with the same answers.
+    const opened = await loadExportedModel(exported);
+    expect(opened.model).toBeInstanceOf(OnnxClassifier);
+    const predicted = await predictFiles(opened.model, opened.plan, opened.classNames, files);
+    opened.model.dispose();
+    expect(predicted.map((p) => p.label)).toEqual(want.map((p) => p.label));
+    predicted.forEach((p, i) => classes.forEach((name) => expect(Math.abs(p.probabilities[name]! - want[i]!.probabilities[name]!)).toBeLessThanOrEqual(TOLERANCE)));
   });
 
   it('reads a linear one-unit head as the runtime does: two columns [1 - sigmoid, sigmoid]', async () => {
