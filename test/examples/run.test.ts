@@ -67,7 +67,10 @@ describe('every example runs as shipped, or says what it needs', () => {
       expect(summary.stages.map((s: { name: string; epochs: number }) => [s.name, s.epochs])).toEqual(plan!.stages.map((s) => [s.name, 1]));
       for (const stage of summary.stages) expect(Number.isFinite(stage.metrics.loss), `${name} ${stage.name}: loss ${stage.metrics.loss}`).toBe(true);
       if (plan!.evaluate) expect(summary.evaluation.accuracy).toBeGreaterThanOrEqual(0);
-      if (plan!.export) expect(existsSync(path.join(copies, plan!.export.path, 'model.json'))).toBe(true);
+      if (plan!.export) {
+        const file = plan!.export.format === 'onnx' ? 'model.onnx' : 'model.json';
+        expect(existsSync(path.join(copies, plan!.export.path, file)), `${name} exports ${file}`).toBe(true);
+      }
     });
   }
 });
