@@ -5,13 +5,7 @@
 // (a head's `pool avg|max` on a wholly frozen backbone) goes into the trunk too: it has no weights
 // and computes the same in training, so the feature cache holds pooled vectors, not feature maps.
 import * as tf from '@tensorflow/tfjs';
-
-/** The tfjs-layers graph internals the split walks (public fields on Layer and Node). */
-interface GraphNode {
-  inputTensors: tf.SymbolicTensor[];
-  outputTensors: tf.SymbolicTensor[];
-}
-type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
+import { ownNode } from './graph';
 
 export interface SplitModel {
   /** input .. cut layer; null when nothing is frozen before a single-tensor cut point. */
@@ -20,11 +14,6 @@ export interface SplitModel {
   cutLayer: string | null;
   /** cut output .. model output (the full model itself without a trunk). */
   tail: tf.LayersModel;
-}
-
-/** The model's own node of a layer: the first, made when the model's graph was built. */
-function ownNode(layer: tf.layers.Layer): GraphNode {
-  return (layer as GraphLayer).inboundNodes[0];
 }
 
 function isInput(layer: tf.layers.Layer): boolean {

@@ -9,6 +9,7 @@ import { int, ints, OnnxGraph, type Value } from './graph';
 import { CONVERTERS } from './converters';
 import type { ConvertContext } from './converter';
 import { permute } from './permute';
+import { ownNode, producingNode, type GraphNode } from '../model/graph';
 
 /** An affine map the graph applies to its input first: y = reorder(x) * scale[c] + offset[c]. */
 export interface InputTransform {
@@ -37,19 +38,6 @@ export const ONNX_OUTPUT = 'features';
 /** The output name of a whole classifier exported with `probabilities`. */
 export const ONNX_PROBABILITIES = 'probabilities';
 
-/** The tfjs-layers graph internals the walk reads (public fields on Layer and Node). */
-interface GraphNode {
-  inputTensors: tf.SymbolicTensor[];
-  outputTensors: tf.SymbolicTensor[];
-}
-type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
-
-/** The layer call that produced symbolic tensor `t`. */
-function producingNode(t: tf.SymbolicTensor): GraphNode {
-  const node = (t.sourceLayer as GraphLayer).inboundNodes.find((n) => n.outputTensors.some((o) => o.id === t.id));
-  if (!node) throw new Error(`cannot find the call of layer \`${t.sourceLayer.name}\` that made tensor ${t.name}`);
-  return node;
-}
 
 /** The output tensor of a top-level layer as the model built it (its first call). */
 function layerOutput(model: tf.LayersModel, name: string): tf.SymbolicTensor {
@@ -59,7 +47,7 @@ function layerOutput(model: tf.LayersModel, name: string): tf.SymbolicTensor {
   } catch {
     throw new Error(`the model has no layer \`${name}\``);
   }
-  const outputs = (layer as GraphLayer).inboundNodes[0].outputTensors;
+  const outputs = ownNode(layer).outputTensors;
   if (outputs.length !== 1) throw new Error(`layer \`${name}\` has ${outputs.length} outputs; a trunk must end in one tensor`);
   return outputs[0];
 }

@@ -13,6 +13,7 @@ import { buildBackbone, findModel } from '@tlc/zoo';
 import { createOnnxTrunk } from '../../src/onnx/index';
 import { splitAtFreezePoint } from '../../src/model/split';
 import { randomizeWeights } from './random-weights';
+import { SMALLEST_OF_EACH_FAMILY } from '../families';
 
 const TOLERANCE = 1e-4;
 let cacheDir: string;
@@ -58,23 +59,7 @@ async function expectSameFeatures(model: tf.LayersModel, options: { outputLayer?
   }
 }
 
-/** The smallest member of each family, built at its minimum input size. */
-const FAMILIES: [name: string, alpha?: number][] = [
-  ['VGG16'],
-  ['ResNet50'],
-  ['ResNet50V2'],
-  ['DenseNet121'],
-  ['ConvNeXtTiny'],
-  ['InceptionV3'],
-  ['InceptionResNetV2'],
-  ['Xception'],
-  ['NASNetMobile'],
-  ['MobileNet', 0.25],
-  ['MobileNetV2', 0.35],
-  ['MobileNetV3Small', 0.75],
-  ['EfficientNetB0'],
-  ['EfficientNetV2B0'],
-];
+const FAMILIES = SMALLEST_OF_EACH_FAMILY;
 
 function build(name: string, inputShape: [number, number, number], alpha?: number): tf.LayersModel {
   const model = buildBackbone(name, { inputShape, alpha });

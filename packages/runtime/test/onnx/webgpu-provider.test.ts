@@ -17,6 +17,7 @@ import { releaseBackend, selectBackend } from '../../src/backend/index';
 import { createOnnxTrunk, cudaProviderInstalled, defaultProviders } from '../../src/onnx/index';
 import { webgpuTestsRun } from '../backend/webgpu-adapter';
 import { randomizeWeights } from './random-weights';
+import { SMALLEST_OF_EACH_FAMILY } from '../families';
 
 const TOLERANCE = 1e-4;
 let cacheDir: string;
@@ -29,22 +30,7 @@ afterAll(() => {
   rmSync(cacheDir, { recursive: true, force: true });
 });
 
-const ALL_FAMILIES: [name: string, alpha?: number][] = [
-  ['VGG16'],
-  ['ResNet50'],
-  ['ResNet50V2'],
-  ['DenseNet121'],
-  ['ConvNeXtTiny'],
-  ['InceptionV3'],
-  ['InceptionResNetV2'],
-  ['Xception'],
-  ['NASNetMobile'],
-  ['MobileNet', 0.25],
-  ['MobileNetV2', 0.35],
-  ['MobileNetV3Small', 0.75],
-  ['EfficientNetB0'],
-  ['EfficientNetV2B0'],
-];
+const ALL_FAMILIES = SMALLEST_OF_EACH_FAMILY;
 const IN_THE_SUITE = new Set(['ResNet50V2', 'ConvNeXtTiny', 'InceptionV3', 'MobileNetV2', 'MobileNetV3Small', 'EfficientNetB0']);
 const FAMILIES = process.env.TLC_WEBGPU_ALL_FAMILIES === '1' ? ALL_FAMILIES : ALL_FAMILIES.filter(([name]) => IN_THE_SUITE.has(name));
 

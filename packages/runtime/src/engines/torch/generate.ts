@@ -5,6 +5,7 @@
 // name), and forward() is one line per layer call. Alongside the source comes the weight map:
 // which tfjs weight is which PyTorch parameter or buffer, in which layout.
 import * as tf from '@tensorflow/tfjs';
+import { producingNode, type GraphNode } from '../../model/graph';
 import { EMITTERS, type WeightPlacement } from './layers';
 
 /** One tfjs weight's place in the generated module's state_dict. */
@@ -31,18 +32,6 @@ export interface GeneratedModule {
   layers: string[];
   /** NHWC input shape without the batch. */
   inputShape: number[];
-}
-
-interface GraphNode {
-  inputTensors: tf.SymbolicTensor[];
-  outputTensors: tf.SymbolicTensor[];
-}
-type GraphLayer = tf.layers.Layer & { inboundNodes: GraphNode[] };
-
-function producingNode(t: tf.SymbolicTensor): GraphNode {
-  const node = (t.sourceLayer as GraphLayer).inboundNodes.find((n) => n.outputTensors.some((o) => o.id === t.id));
-  if (!node) throw new Error(`cannot find the call of layer \`${t.sourceLayer.name}\` that made tensor ${t.name}`);
-  return node;
 }
 
 /** A weight's short Keras name (`conv1/kernel` -> `kernel`). */

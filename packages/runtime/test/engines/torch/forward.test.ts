@@ -15,6 +15,7 @@ import { generateTorchModule } from '../../../src/engines/torch/generate';
 import { torchWeightsOf } from '../../../src/engines/torch/weights';
 import { randomizeWeights } from '../../onnx/random-weights';
 import { describeTorch, runPython } from './torch-env';
+import { SMALLEST_OF_EACH_FAMILY } from '../../families';
 
 const TOLERANCE = 1e-4;
 /** The largest families take over a minute on 2 busy cores. */
@@ -85,23 +86,7 @@ function expectSameForward(model: tf.LayersModel, layers: string[], options: { b
   tf.dispose([x, ...wants]);
 }
 
-/** The smallest member of each family. */
-const FAMILIES: [name: string, alpha?: number][] = [
-  ['VGG16'],
-  ['ResNet50'],
-  ['ResNet50V2'],
-  ['DenseNet121'],
-  ['ConvNeXtTiny'],
-  ['InceptionV3'],
-  ['InceptionResNetV2'],
-  ['Xception'],
-  ['NASNetMobile'],
-  ['MobileNet', 0.25],
-  ['MobileNetV2', 0.35],
-  ['MobileNetV3Small', 0.75],
-  ['EfficientNetB0'],
-  ['EfficientNetV2B0'],
-];
+const FAMILIES = SMALLEST_OF_EACH_FAMILY;
 
 const pixelRange = (name: string): [number, number] => (findModel(name)?.preprocess === 'builtin' ? [0, 255] : [-1, 1]);
 
