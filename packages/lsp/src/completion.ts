@@ -48,6 +48,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bexport\s+"[^"]*"\s+as\s+\w*$/.test(before)) return words(['tfjs', 'onnx'], CompletionItemKind.Value, 'export format');
   if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
+  if (/\bbatch\s+[a-z]*$/.test(before)) return words(['auto'], CompletionItemKind.Value);
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta'], CompletionItemKind.Keyword);
   if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');
   if (/\bwarmup\s+\d+\s+\w*$/.test(before)) return words(['epochs', 'steps'], CompletionItemKind.Value);

@@ -17,6 +17,7 @@ describe('complete', () => {
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
     expect(labels('evaluate validation ')).toEqual(['tta']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
+    expect(labels('train { batch ')).toEqual(['auto']);
     expect(labels('export "models/x" ')).toEqual(['as']);
     expect(labels('export "models/x" as ')).toEqual(['tfjs', 'onnx']);
     expect(labels('train {\n  ')).toContain('label');

@@ -117,6 +117,8 @@ const augment = object({
   seed,
 });
 
+const batchSize = { oneOf: [count, { const: 'auto' }] } as const;
+
 const data = object({
   directory: path,
   imageSize: { type: 'array', prefixItems: [count, count], items: false, minItems: 2 },
@@ -126,7 +128,7 @@ const data = object({
     object({ mode: { const: 'directory' }, directory: path }),
     object({ mode: { const: 'none' } }),
   ]),
-  batchSize: count,
+  batchSize: batchSize,
   shuffle: { type: 'boolean' },
   seed,
   onBadImage: oneOfStrings('fail', 'skip'),
@@ -147,7 +149,7 @@ const optimizer = object({
 const stage = object({
   name: oneOfStrings('train', 'fine-tune'),
   epochs: count,
-  batchSize: count,
+  batchSize: batchSize,
   optimizer,
   loss: oneOfStrings('categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'),
   metrics: { type: 'array', items: name },

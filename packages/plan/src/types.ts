@@ -92,12 +92,19 @@ export type HeadLayerPlan =
 
 export type Activation = 'relu' | 'gelu' | 'swish' | 'elu' | 'selu' | 'tanh' | 'sigmoid' | 'softmax' | 'linear';
 
+/**
+ * Images per training step. `'auto'` (`batch auto`) is resolved by the runtime once the backend
+ * is known: 32 on a CPU backend; on a GPU backend the largest power of two ≤ 256 whose training
+ * step fits in the device's memory.
+ */
+export type BatchSize = number | 'auto';
+
 export interface DataPlan {
   directory: string;
   imageSize: [number, number]; // [height, width]
   colorMode: 'rgb' | 'grayscale';
   validation: { mode: 'split'; fraction: number; seed: number } | { mode: 'directory'; directory: string } | { mode: 'none' };
-  batchSize: number;
+  batchSize: BatchSize;
   shuffle: boolean;
   seed: number;
   onBadImage: 'fail' | 'skip';
@@ -126,7 +133,8 @@ export interface AugmentPlan {
 export interface StagePlan {
   name: 'train' | 'fine-tune';
   epochs: number;
-  batchSize: number;
+  /** The data's batch unless the stage sets its own; `'auto'` as the data's. */
+  batchSize: BatchSize;
   optimizer: OptimizerPlan;
   loss: 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy';
   metrics: string[];

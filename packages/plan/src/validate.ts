@@ -28,7 +28,11 @@ export function validatePlan(value: unknown): PlanValidation {
   if (versionError) return { ok: false, errors: [versionError] };
   const filled = withLaterFields(value as Record<string, unknown>);
   if (validateSchema(filled)) return { ok: true, plan: filled as unknown as Plan };
-  return { ok: false, errors: dedupe((validateSchema.errors ?? []).map(toPlanError)) };
+  const errors = validateSchema.errors ?? [];
+  // A choice between plain values (a batch size: a whole number or "auto") is one error, not one per variant.
+  const choices = errors.filter((e) => e.keyword === 'oneOf' && isValueChoice(e.parentSchema));
+  const withinChoice = (e: ErrorObject) => choices.some((c) => c !== e && e.instancePath === c.instancePath && e.schemaPath.startsWith(c.schemaPath + '/'));
+  return { ok: false, errors: dedupe(errors.filter((e) => !withinChoice(e)).map(toPlanError)) };
 }
 
 /** `/stages/0/epochs: must be >= 1`, or `(plan): …` for the whole document. */
@@ -77,9 +81,26 @@ function toPlanError(error: ErrorObject): PlanError {
       const allowed = quoteAll(variants.map((v) => v.properties[tag]?.const));
       return { path: path + pointerSegment(tag), message: `must be one of ${allowed}` };
     }
+    case 'oneOf':
+      if (isValueChoice(error.parentSchema)) return { path, message: `must be ${(error.parentSchema!.oneOf as ValueSchema[]).map(describeValue).join(' or ')}` };
+      return { path, message: error.message ?? 'must match exactly one schema in oneOf' };
     default:
       return { path, message: error.message ?? `fails the schema's ${error.keyword} rule` };
   }
+}
+
+type ValueSchema = { const?: unknown; type?: string; minimum?: number };
+
+/** A `oneOf` whose variants are plain values (a const, or an integer/number/string type), not objects. */
+function isValueChoice(schema: unknown): boolean {
+  const variants = (schema as { oneOf?: unknown } | undefined)?.oneOf;
+  return Array.isArray(variants) && variants.every((v: ValueSchema) => 'const' in v || v.type === 'integer' || v.type === 'number' || v.type === 'string');
+}
+
+function describeValue(v: ValueSchema): string {
+  if ('const' in v) return JSON.stringify(v.const);
+  const kind = v.type === 'integer' ? 'a whole number' : `a ${v.type}`;
+  return v.minimum === undefined ? kind : `${kind} ≥ ${v.minimum}`;
 }
 
 function dedupe(errors: PlanError[]): PlanError[] {

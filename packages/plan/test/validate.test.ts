@@ -28,7 +28,7 @@ describe('validatePlan', () => {
     const plan = fixture() as unknown as { data: { batchSize: unknown }; stages: { epochs: unknown }[] };
     plan.data.batchSize = '32';
     plan.stages[1].epochs = 2.5;
-    expect(errorsOf(plan)).toEqual(['/data/batchSize: must be integer', '/stages/1/epochs: must be integer']);
+    expect(errorsOf(plan)).toEqual(['/data/batchSize: must be a whole number ≥ 1 or "auto"', '/stages/1/epochs: must be integer']);
   });
 
   it('names a missing field by its own path', () => {

@@ -38,6 +38,7 @@ export const RUNTIME_CODES = {
   TL4320: 'the torch engine needs PyTorch',
   TL4322: 'the torch trainer failed',
   TL4323: 'a learning-rate schedule the torch engine does not apply yet',
+  TL4324: 'a torch job folder (--emit) with `batch auto`',
 } as const;
 
 export type RuntimeCode = keyof typeof RUNTIME_CODES;
@@ -193,6 +194,11 @@ export const runtimeMessages = {
     error(
       'TL4323',
       `the torch engine does not apply learning-rate schedules yet (stage ${stage}: ${kind}): run this plan with the tfjs engine (drop --engine torch), or remove the stage's \`schedule\` / \`reduce lr on plateau\``,
+    ),
+  torchJobBatchAuto: (stage: string) =>
+    error(
+      'TL4324',
+      `a torch job folder (--emit) cannot use \`batch auto\` (stage ${stage}): the batch that fits depends on the machine that runs the job, which tlc does not see; give the batch size, e.g. \`batch 64\``,
     ),
   torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
     error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),

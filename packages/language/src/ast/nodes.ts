@@ -114,9 +114,10 @@ export interface ValidationSetting extends Node<'Validation'> {
   directory?: StringLiteral;
   seed?: NumberLiteral;
 }
-/** `batch 32` */
+/** `batch 32` / `batch auto` (the runtime picks it: 32 on a CPU backend, the largest that fits on a GPU) */
 export interface BatchSetting extends Node<'Batch'> {
   size?: NumberLiteral;
+  auto?: Identifier;
 }
 /** `on bad image skip` / `on bad image fail` */
 export interface OnBadImageSetting extends Node<'OnBadImage'> {
@@ -327,6 +328,7 @@ export interface PlateauSetting extends Node<'Plateau'> {
 /** `batch 16` inside a stage overrides the data batch */
 export interface StageBatchSetting extends Node<'StageBatch'> {
   size?: NumberLiteral;
+  auto?: Identifier;
 }
 
 // ---------------------------------------------------------------- outputs

@@ -7,7 +7,7 @@ import type { AugmentPlan, DataPlan } from '@tlc/plan';
 import { DATA_DEFAULTS } from '@tlc/plan';
 import type { ImageShape } from './model';
 import { planPath } from './paths';
-import { settingOf } from './select';
+import { batchSizeOf, settingOf } from './select';
 
 /** `image WxH rgb|grayscale [adapt sum|skip]`, or the model's default square input in RGB. */
 export function imageShapeOf(data: DataStatement | undefined, entry: ModelEntry): ImageShape {
@@ -35,7 +35,7 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
     imageSize: [image.height, image.width],
     colorMode: image.channels === 1 ? 'grayscale' : 'rgb',
     validation: lowerValidation(validation, seed),
-    batchSize: settingOf(data.settings, 'Batch')?.size?.value ?? DATA_DEFAULTS.batchSize,
+    batchSize: batchSizeOf(settingOf(data.settings, 'Batch')) ?? DATA_DEFAULTS.batchSize,
     shuffle: shuffle?.enabled ? shuffle.enabled.name === 'on' : DATA_DEFAULTS.shuffle,
     seed,
     onBadImage: (settingOf(data.settings, 'OnBadImage')?.action?.name as DataPlan['onBadImage'] | undefined) ?? DATA_DEFAULTS.onBadImage,

@@ -6,7 +6,7 @@
 // with the defaults. A learning-rate schedule belongs to its stage: `fine tune` does not inherit
 // stage 1's (its rate is a different one), and a stage without one keeps the rate constant.
 import type { StageSetting, StageStatement } from '../ast/nodes';
-import type { OptimizerPlan, SchedulePlan, StagePlan } from '@tlc/plan';
+import type { BatchSize, OptimizerPlan, SchedulePlan, StagePlan } from '@tlc/plan';
 import {
   DEFAULT_EPOCHS,
   DEFAULT_METRICS,
@@ -19,14 +19,14 @@ import {
   PLATEAU_DEFAULTS,
 } from './defaults';
 import { firstTrainedIndex, type Backbone } from './layers';
-import { settingOf } from './select';
+import { batchSizeOf, settingOf } from './select';
 
 export interface StageContext {
   backbone: Backbone;
   /** The backbone layers frozen by `use … freeze`. */
   frozenLayers: readonly string[];
   /** From the data statement, or the default. */
-  batchSize: number;
+  batchSize: BatchSize;
   /** Loss that fits the head's output activation. */
   defaultLoss: StagePlan['loss'];
   /** BatchNormalization in inference mode: for pretrained backbones. */
@@ -86,7 +86,7 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
   return {
     name,
     epochs: settingOf(settings, 'Epochs')?.count?.value ?? base.epochs,
-    batchSize: settingOf(settings, 'StageBatch')?.size?.value ?? base.batchSize,
+    batchSize: batchSizeOf(settingOf(settings, 'StageBatch')) ?? base.batchSize,
     optimizer,
     loss: (settingOf(settings, 'Loss')?.name?.name as StagePlan['loss'] | undefined) ?? base.loss,
     metrics: base.metrics,

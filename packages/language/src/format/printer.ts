@@ -45,7 +45,7 @@ function dataSetting(s: Ast.DataSetting): string {
     case 'Validation':
       return words('validation', s.fraction?.raw ?? value(s.directory), seed(s.seed));
     case 'Batch':
-      return words('batch', num(s.size));
+      return words('batch', s.auto?.name ?? num(s.size));
     case 'OnBadImage':
       return words('on bad image', s.action?.name);
     case 'Shuffle':
@@ -194,7 +194,7 @@ function stageSettingText(s: Ast.StageSetting): string {
     case 'Epochs':
       return words('epochs', num(s.count));
     case 'StageBatch':
-      return words('batch', num(s.size));
+      return words('batch', s.auto?.name ?? num(s.size));
     case 'LearningRate':
       return words('lr', num(s.value));
     case 'Loss':

@@ -447,7 +447,7 @@ export class Parser {
   /**
    * dataSetting = "image" ( Size | colour | "adapt" Identifier )+    (each at most once)
    *             | "validation" ( Percent | String ) ( "seed" Number )?
-   *             | "batch" Number | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
+   *             | "batch" ( Number | "auto" ) | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
    */
   private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
     const span = { ...word.span };
@@ -486,7 +486,8 @@ export class Parser {
         });
       case 'batch':
         return this.setting(settings, { kind: 'Batch', span } as Ast.BatchSetting, (node) => {
-          node.size = this.expectNumber('batch', 'a batch size');
+          if (this.peek().kind === 'Identifier') node.auto = this.expectIdentifier('a batch size or `auto`', 'batch');
+          else node.size = this.expectNumber('batch', 'a batch size or `auto`');
           this.endOfItem('`batch`');
         });
       case 'on':
@@ -712,7 +713,7 @@ export class Parser {
   // ---------------------------------------------------------------- train / fine tune
 
   /**
-   * stageSetting = "epochs" Number | "batch" Number | "lr" Number | "loss" Identifier
+   * stageSetting = "epochs" Number | "batch" ( Number | "auto" ) | "lr" Number | "loss" Identifier
    *              | "optimizer" Identifier ( "lr" Number | "momentum" Number | "decay" Number )*
    *              | "label" "smoothing" Number
    *              | "early" "stop" ( "patience" Number | "on" Identifier )*
@@ -733,7 +734,8 @@ export class Parser {
         });
       case 'batch':
         return this.setting(settings, { kind: 'StageBatch', span } as Ast.StageBatchSetting, (node) => {
-          node.size = this.expectNumber('batch', 'a batch size');
+          if (this.peek().kind === 'Identifier') node.auto = this.expectIdentifier('a batch size or `auto`', 'batch');
+          else node.size = this.expectNumber('batch', 'a batch size or `auto`');
           this.endOfItem('`batch`');
         });
       case 'lr':

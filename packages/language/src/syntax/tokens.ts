@@ -135,6 +135,7 @@ export const VALUES = {
   evaluate: ['validation'],
   tta: ['flips'],
   exportFormat: ['tfjs', 'onnx'],
+  batch: ['auto'],
 } as const satisfies Record<string, readonly string[]>;
 
 /**

@@ -1,6 +1,6 @@
 // Training stages: Keras's optimizer defaults, and what `fine tune` inherits from `train`.
 import { describe, expect, it } from 'vitest';
-import { planOf } from './helpers';
+import { errorCodesOf, planOf } from './helpers';
 
 const stagesOf = (stages: string, data = '', head = 'head dense 2') => planOf(`${data}\nuse VGG16 freeze all\n${head}\n${stages}`).stages;
 
@@ -21,6 +21,14 @@ describe('stage 1', () => {
   it('the batch size comes from data unless the stage overrides it', () => {
     expect(stagesOf('train { }', 'data "d" { batch 12 }')[0].batchSize).toBe(12);
     expect(stagesOf('train { batch 4 }', 'data "d" { batch 12 }')[0].batchSize).toBe(4);
+  });
+
+  it('`batch auto` stays explicit in the plan: the data\'s, inherited by the stages, or a stage\'s own', () => {
+    const plan = planOf('data "d" { batch auto }\nuse VGG16 freeze all\nhead dense 2\ntrain { }\nfine tune { batch 8 }');
+    expect(plan.data?.batchSize).toBe('auto');
+    expect(plan.stages.map((s) => s.batchSize)).toEqual(['auto', 8]);
+    expect(stagesOf('train { batch auto }', 'data "d" { batch 12 }')[0].batchSize).toBe('auto');
+    expect(errorCodesOf('data "d" { batch fast }\nuse VGG16 freeze all\nhead dense 2').length).toBeGreaterThan(0);
   });
 
   it('early stopping: patience 3 on val_loss by default, best weights restored; the checkpoint watches the same', () => {

@@ -7,6 +7,8 @@ import { RunError, runtimeMessages } from '../messages';
 
 export const RUN_FILES = {
   plan: 'plan.json',
+  /** `batch auto`: the batch size the run chose, on which backend, and why. */
+  batch: 'batch.json',
   metrics: 'metrics.csv',
   evaluation: 'evaluation.json',
   report: 'report.html',

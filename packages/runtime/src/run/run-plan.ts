@@ -1,6 +1,7 @@
 // `tlc run`: executes a validated plan, in eight phases, one call each (run/phases/):
 //
 //   plan + options ──▶ 1 backend     the tfjs backend (--backend), printed
+//                      1b batch      `batch auto` → a number for this backend, printed (batch.json)
 //                      2 data        scan, validation split, decode, bad images; head vs classes (TL4001)
 //                                    (first: --resume's data and options, or --out checked free;
 //                                    then the preflight: every folder, file and download the run
@@ -23,7 +24,9 @@ import { tfjsEngine } from '../engines/tfjs/index';
 import { findTorchPython, importedTorchEngine, torchEngine } from '../engines/torch/index';
 import type { RunOptions } from './context';
 import { InterruptGuard } from './interrupt';
+import { writeJsonAtomic } from './atomic';
 import { startBackend } from './phases/backend';
+import { resolveBatchSize } from './phases/batch-size';
 import { loadRunData } from './phases/data';
 import { preflight } from './phases/preflight';
 import { evaluateRun } from './phases/evaluate';
@@ -51,10 +54,15 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     // 2 data (the run folder checked first: a resumed run's options say which data; --out must be
     // free; then everything else the run needs, before any decoding)
     const { resumed, options } = checkRunFolder(runOptions, log);
+    // 1b `batch auto` → a number, for this backend (a resumed run's own); plan.json keeps 'auto'
+    const written = plan;
+    const batch = await resolveBatchSize(written, backend, log, { baseDir: options.baseDir, ...(resumed && options.resume ? { resumeDir: options.resume } : {}) });
+    plan = batch.plan;
     const ready = await preflight(plan, options, log);
     const data = await loadRunData(plan, options, log);
     // 3 run folder + resume
-    const runDir = openRunFolder(plan, options, resumed);
+    const runDir = openRunFolder(written, options, resumed);
+    if (batch.choice && !resumed) writeJsonAtomic(join(runDir, RUN_FILES.batch), batch.choice);
     guard.setRunDir(runDir, !resumed);
     const lastSaved = resumed?.records[resumed.records.length - 1];
     if (lastSaved) guard.epochSaved(lastSaved.stage, lastSaved.epoch);

@@ -23,6 +23,7 @@ export const unknownValueRule: Rule = ({ program }) => {
           }
           if (s.kind === 'OnBadImage') expect('bad-image action', s.action, VALUES.badImage);
           if (s.kind === 'Shuffle') expect('`shuffle` value', s.enabled, VALUES.shuffle);
+          if (s.kind === 'Batch') expect('batch size', s.auto, VALUES.batch);
         }
         break;
       case 'Augment':
@@ -53,6 +54,7 @@ export const unknownValueRule: Rule = ({ program }) => {
             expect('warm-up unit', s.warmupUnit, VALUES.warmupUnit);
           }
           if (s.kind === 'ClassWeights') expect('class weighting', s.balanced, VALUES.classWeights);
+          if (s.kind === 'StageBatch') expect('batch size', s.auto, VALUES.batch);
         }
         break;
       case 'Evaluate':

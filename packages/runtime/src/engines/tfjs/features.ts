@@ -12,6 +12,7 @@ import type { TrunkRunner } from '../../features/trunk';
 import type { SplitModel } from '../../model/split';
 import { pixelSource } from '../../run/pixels';
 import { isOutOfMemory, outOfMemory } from '../../train/out-of-memory';
+import { resolvedBatch } from '../../run/batch-size';
 
 /** Feature caches up to this size stay in memory; larger ones go to disk. */
 export const MEMORY_CACHE_BYTES = 2 ** 30;
@@ -37,18 +38,19 @@ export async function featureSource(
   try {
     return await buildFeatureSource(dataset, runner, data, stage, cache, training, cacheFile, shuffle);
   } catch (error) {
-    throw isOutOfMemory(error) ? outOfMemory(stage.name, stage.batchSize, error) : error;
+    throw isOutOfMemory(error) ? outOfMemory(stage.name, resolvedBatch(stage.batchSize), error) : error;
   }
 }
 
 async function buildFeatureSource(
   dataset: ImageDataset, runner: TrunkRunner, data: DataPlan, stage: StagePlan, cache: boolean, training: boolean, cacheFile: string | null, shuffle: boolean,
 ): Promise<FeatureSource> {
+  const batchSize = resolvedBatch(stage.batchSize);
   if (!cache) {
-    return new LiveFeatures(pixelSource(dataset, { batchSize: stage.batchSize, shuffle, seed: data.seed, augment: training ? data.augment : null }), runner);
+    return new LiveFeatures(pixelSource(dataset, { batchSize, shuffle, seed: data.seed, augment: training ? data.augment : null }), runner);
   }
-  const inOrder = pixelSource(dataset, { batchSize: stage.batchSize, shuffle: false, seed: data.seed, augment: null });
-  const options = { batchSize: stage.batchSize, shuffle, seed: data.seed };
+  const inOrder = pixelSource(dataset, { batchSize, shuffle: false, seed: data.seed, augment: null });
+  const options = { batchSize, shuffle, seed: data.seed };
   return cacheFile ? DiskCachedFeatures.build(inOrder, runner, cacheFile, options) : CachedFeatures.build(inOrder, runner, options);
 }
 

@@ -20,6 +20,7 @@ import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../../train/precise-bn';
 import { runStage } from '../../train/stage';
 import { describeTrunk, disposeFeatures, featureBytes, featureSource, MEMORY_CACHE_BYTES } from './features';
 import { ensureTrainingKernels } from './kernels';
+import { resolvedBatch } from '../../run/batch-size';
 
 export async function trainStage(job: StageJob, events: StageEvents): Promise<StageOutcome> {
   const { plan, index, stage, model, data } = job;
@@ -60,7 +61,7 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
   const result = await runStage({
     model, tail: split.tail, head: plan.head, stage, epochs: job.epochs, train, validation,
     classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
-    batchSize: stage.batchSize,
+    batchSize: resolvedBatch(stage.batchSize),
     dropoutSeed: deriveSeed(data.plan.seed, STREAMS.dropout, index),
     onBatch: (p) => events.batch(p),
     onEpoch: (record, best, state, optimizer) =>

@@ -14,6 +14,7 @@ import { pixelSource } from '../pixels';
 import type { RunLog } from '../progress';
 import { RUN_FILES } from '../run-folder';
 import type { RunData } from './data';
+import { resolvedBatch } from '../batch-size';
 
 /** The evaluation, or null when the plan has none or there is nothing to evaluate on. */
 export async function evaluateRun(run: RunContext, model: tf.LayersModel, data: RunData): Promise<Evaluation | null> {
@@ -25,7 +26,7 @@ export async function evaluateRun(run: RunContext, model: tf.LayersModel, data: 
     log.line('evaluate: no validation images to evaluate on (the plan has no validation split)');
     return null;
   }
-  const batchSize = plan.stages[0]?.batchSize ?? data.plan.batchSize;
+  const batchSize = resolvedBatch(plan.stages[0]?.batchSize ?? data.plan.batchSize);
   const source = new LiveFeatures(pixelSource(dataset, { batchSize, shuffle: false, seed: data.plan.seed, augment: null }), new TrunkRunner(null, plan.preprocess));
   const files = dataset.files.map((f) => relative(options.baseDir, f));
   const tta = plan.evaluate.tta ?? 'none';
