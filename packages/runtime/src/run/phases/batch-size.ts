@@ -101,7 +101,8 @@ export function modelStepProbe(plan: Plan, baseDir: string): StepProbe {
         }),
       );
       try {
-        const total = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(g))));
+        // One scalar that needs every gradient (a chain of adds: WebGPU's addN takes at most 8 inputs).
+        const total = tf.tidy(() => Object.values(grads).map((g) => tf.sum(g)).reduce((a, b) => tf.add(a, b)));
         try {
           await value.data();
           await total.data();
