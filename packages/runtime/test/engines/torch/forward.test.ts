@@ -15,7 +15,7 @@ import { generateTorchModule } from '../../../src/engines/torch/generate';
 import { torchWeightsOf } from '../../../src/engines/torch/weights';
 import { randomizeWeights } from '../../onnx/random-weights';
 import { describeTorch, runPython } from './torch-env';
-import { SMALLEST_OF_EACH_FAMILY } from '../../families';
+import { layerTypesBeyondTheFamilies, SMALLEST_OF_EACH_FAMILY } from '../../families';
 
 const TOLERANCE = 1e-4;
 /** The largest families take over a minute on 2 busy cores. */
@@ -124,38 +124,7 @@ describeTorch('the generated PyTorch module equals tfjs: sizes, channels, cuts',
   }, TIMEOUT);
 
   it('one small model holding the layer types and activations the families do not reach', () => {
-    const input = tf.input({ shape: [19, 23, 2] });
-    const conv = (args: Parameters<typeof tf.layers.conv2d>[0]) => tf.layers.conv2d(args).apply(input) as tf.SymbolicTensor;
-    const a = conv({ filters: 4, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'gelu' });
-    const b = conv({ filters: 4, kernelSize: [3, 2], strides: [1, 1], padding: 'same', activation: 'swish' });
-    let x = tf.layers.concatenate().apply([
-      tf.layers.multiply().apply([a, b]) as tf.SymbolicTensor,
-      tf.layers.average().apply([a, b]) as tf.SymbolicTensor,
-      tf.layers.maximum().apply([a, b]) as tf.SymbolicTensor,
-      tf.layers.minimum().apply([a, b]) as tf.SymbolicTensor,
-    ]) as tf.SymbolicTensor;
-    const apply = (layer: tf.layers.Layer) => {
-      x = layer.apply(x) as tf.SymbolicTensor;
-    };
-    apply(tf.layers.separableConv2d({ filters: 6, kernelSize: 3, strides: 2, depthMultiplier: 2, padding: 'same', activation: 'hardSigmoid' }));
-    apply(tf.layers.batchNormalization({ center: false, scale: false }));
-    apply(tf.layers.cropping2D({ cropping: [[1, 0], [0, 2]] }));
-    apply(tf.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same', name: 'avg_pool' }));
-    apply(tf.layers.conv2d({ filters: 5, kernelSize: 1, activation: 'elu' }));
-    apply(tf.layers.dense({ units: 6, activation: 'tanh' }));
-    apply(tf.layers.layerNormalization({ axis: -1 }));
-    apply(tf.layers.activation({ activation: 'softplus' }));
-    apply(tf.layers.leakyReLU({ alpha: 0.2 }));
-    apply(tf.layers.softmax({ axis: -1 }));
-    const pooled = tf.layers.globalMaxPooling2d({}).apply(x) as tf.SymbolicTensor;
-    let flat = tf.layers.flatten().apply(x) as tf.SymbolicTensor;
-    flat = tf.layers.concatenate().apply([flat, pooled]) as tf.SymbolicTensor;
-    flat = tf.layers.dense({ units: 8, activation: 'selu' }).apply(flat) as tf.SymbolicTensor;
-    flat = tf.layers.layerNormalization({ axis: -1 }).apply(flat) as tf.SymbolicTensor;
-    flat = tf.layers.batchNormalization().apply(flat) as tf.SymbolicTensor;
-    flat = tf.layers.reshape({ targetShape: [2, 2, 2] }).apply(flat) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: 3, activation: 'relu6' }).apply(flat) as tf.SymbolicTensor;
-    const model = tf.model({ inputs: input, outputs: out });
+    const model = layerTypesBeyondTheFamilies();
     randomizeWeights(model);
     expectSameForward(model, ['avg_pool']);
     model.dispose();
