@@ -1,12 +1,13 @@
 // `evaluate`: the trained model on held-out images (the validation split or a directory) —
-// accuracy, per-class report, confusion matrix and the misclassified files. With `tta flips`
+// accuracy, per-class report, macro F1, top-3/top-5 accuracy (more than 5 classes), ROC AUC (two
+// classes), confusion matrix and the misclassified files. With `tta flips`
 // each image's class probabilities are the mean of its own and its horizontal mirror image's,
 // and the accuracy without them is kept beside, so the gain shows.
 import * as tf from '@tensorflow/tfjs';
 import type { EvaluatePlan, HeadPlan } from '@tlc/plan';
 import type { FeatureSource } from '../features/source';
 import { probabilities } from '../train/loss';
-import { argMax, classificationMetrics, type Metrics } from './metrics';
+import { argMax, classificationMetrics, rankingMetrics, type Metrics, type RankingMetrics } from './metrics';
 
 export interface Misclassified {
   file: string;
@@ -15,7 +16,7 @@ export interface Misclassified {
   confidence: number;
 }
 
-export interface Evaluation extends Metrics {
+export interface Evaluation extends Metrics, RankingMetrics {
   on: string;
   images: number;
   /** Test-time augmentation the metrics were computed with. */
@@ -50,6 +51,7 @@ export async function evaluateModel(
 ): Promise<Evaluation> {
   const truth: number[] = [];
   const predicted: number[] = [];
+  const scores: number[][] = [];
   let plainHits = 0;
   const misclassified: Misclassified[] = [];
   for await (const batch of source.batches(0)) {
@@ -66,11 +68,17 @@ export async function evaluateModel(
       const label = batch.labels[i];
       truth.push(label);
       predicted.push(best);
+      scores.push(row);
       if (best !== label) {
         misclassified.push({ file: files[batch.indices[i]], label: classNames[label], predicted: classNames[best], confidence: row[best] });
       }
     });
   }
   const accuracyWithoutTta = tta === 'none' ? null : plainHits / Math.max(truth.length, 1);
-  return { on, images: truth.length, tta, accuracyWithoutTta, ...classificationMetrics(truth, predicted, classNames), misclassified };
+  return {
+    on, images: truth.length, tta, accuracyWithoutTta,
+    ...classificationMetrics(truth, predicted, classNames),
+    ...rankingMetrics(truth, scores, classNames.length),
+    misclassified,
+  };
 }

@@ -1,5 +1,7 @@
 // Classification metrics from true and predicted class indices: accuracy, per-class precision,
-// recall, F1 and support, and the confusion matrix (rows: true class, columns: predicted).
+// recall, F1 and support, macro F1, and the confusion matrix (rows: true class, columns:
+// predicted); and, from the class probabilities, the ranking metrics: top-k accuracy and, for two
+// classes, ROC AUC.
 export interface ClassReport {
   class: string;
   precision: number;
@@ -11,6 +13,12 @@ export interface ClassReport {
 export interface Metrics {
   accuracy: number;
   perClass: ClassReport[];
+  /**
+   * The unweighted mean of the per-class F1 over the classes that occur (in the truth or the
+   * predictions), as scikit-learn's f1_score(average='macro'): a class never predicted counts
+   * with F1 0; a class absent from both is left out.
+   */
+  macroF1: number;
   confusion: number[][];
 }
 
@@ -31,7 +39,9 @@ export function classificationMetrics(truth: ArrayLike<number>, predicted: Array
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
     return { class: name, precision, recall, f1, support };
   });
-  return { accuracy: truth.length === 0 ? 0 : correct / truth.length, perClass, confusion };
+  const occurring = perClass.filter((c, i) => c.support > 0 || confusion.some((row) => row[i] > 0));
+  const macroF1 = occurring.length === 0 ? 0 : occurring.reduce((sum, c) => sum + c.f1, 0) / occurring.length;
+  return { accuracy: truth.length === 0 ? 0 : correct / truth.length, perClass, macroF1, confusion };
 }
 
 /** The index of the largest value; non-numbers (NaN) never win, and an all-NaN row gives 0. */
@@ -39,4 +49,83 @@ export function argMax(row: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < row.length; i++) if (row[i] > row[best] || Number.isNaN(row[best])) best = i;
   return best;
+}
+
+/** The k of the top-k accuracies evaluation.json reports when there are more than 5 classes. */
+export const TOP_K = [3, 5] as const;
+
+export interface RankingMetrics {
+  /** With more than 5 classes: the share of images whose true class is among the 3 most probable; else null. */
+  top3Accuracy: number | null;
+  /** With more than 5 classes: the same among the 5 most probable (Keras's top_k_categorical_accuracy); else null. */
+  top5Accuracy: number | null;
+  /**
+   * With two classes: the area under the ROC curve of the second class's probability (the
+   * positive class: the second in the class order), null when the images are all of one class.
+   */
+  rocAuc: number | null;
+}
+
+/** Top-k accuracy and ROC AUC from each image's class probabilities and its true class. */
+export function rankingMetrics(truth: ArrayLike<number>, probabilities: ArrayLike<number>[], classCount: number): RankingMetrics {
+  const many = classCount > 5;
+  return {
+    top3Accuracy: many ? topKAccuracy(truth, probabilities, 3) : null,
+    top5Accuracy: many ? topKAccuracy(truth, probabilities, 5) : null,
+    rocAuc: classCount === 2 ? rocAuc(Array.from(truth, (t) => t === 1), probabilities.map((row) => row[1])) : null,
+  };
+}
+
+/**
+ * The share of images whose true class is among the k most probable. Ties at the boundary count
+ * as in the top k (as tf.math.in_top_k): the true class is in when fewer than k classes have a
+ * strictly larger probability. A non-number (NaN) probability for the true class is a miss.
+ */
+export function topKAccuracy(truth: ArrayLike<number>, probabilities: ArrayLike<number>[], k: number): number {
+  if (truth.length === 0) return 0;
+  let hits = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const row = probabilities[i];
+    const own = row[truth[i]];
+    if (Number.isNaN(own)) continue;
+    let above = 0;
+    for (let c = 0; c < row.length; c++) if (row[c] > own) above++;
+    if (above < k) hits++;
+  }
+  return hits / truth.length;
+}
+
+/**
+ * The area under the exact ROC curve, by the trapezoid rule: the scores sorted from the highest,
+ * one point of the curve per distinct score (tied scores move both rates at once, a diagonal
+ * step worth half), as scikit-learn's roc_auc_score. Null without both a positive and a
+ * negative; a non-number score ranks lowest.
+ */
+export function rocAuc(positive: boolean[], scores: ArrayLike<number>): number | null {
+  const order = positive.map((_, i) => i).map((i) => ({ p: positive[i], s: Number.isNaN(scores[i]) ? -Infinity : scores[i] }));
+  const positives = order.filter((o) => o.p).length;
+  const negatives = order.length - positives;
+  if (positives === 0 || negatives === 0) return null;
+  order.sort((a, b) => (a.s === b.s ? 0 : b.s > a.s ? 1 : -1));
+  let area = 0, tp = 0, fp = 0;
+  for (let i = 0; i < order.length;) {
+    const prevTpr = tp / positives, prevFpr = fp / negatives;
+    let j = i;
+    while (j < order.length && order[j].s === order[i].s) {
+      if (order[j].p) tp++; else fp++;
+      j++;
+    }
+    area += ((fp / negatives - prevFpr) * (tp / positives + prevTpr)) / 2;
+    i = j;
+  }
+  return area;
+}
+
+/** The extra metrics in words, for the log line and the report: `macro F1 0.912, top-3 97.5%, …`. */
+export function extraMetricsText(m: Pick<Metrics, 'macroF1'> & Partial<RankingMetrics>): string {
+  const parts = [`macro F1 ${m.macroF1.toFixed(3)}`];
+  if (m.top3Accuracy != null) parts.push(`top-3 ${(m.top3Accuracy * 100).toFixed(1)}%`);
+  if (m.top5Accuracy != null) parts.push(`top-5 ${(m.top5Accuracy * 100).toFixed(1)}%`);
+  if (m.rocAuc != null) parts.push(`ROC AUC ${m.rocAuc.toFixed(3)}`);
+  return parts.join(', ');
 }

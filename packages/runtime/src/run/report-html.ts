@@ -2,6 +2,7 @@
 // and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files,
 // and the pipeline's `.tl` source highlighted with the editor grammar (when the run came from one).
 import type { Evaluation } from '../evaluate/evaluate';
+import { extraMetricsText } from '../evaluate/metrics';
 import type { EpochRecord } from '../engine/engine';
 
 export interface ReportInput {
@@ -86,6 +87,7 @@ export function reportHtml(input: ReportInput): string {
   const evaluation = ev
     ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
 ${ev.accuracyWithoutTta === null || ev.accuracyWithoutTta === undefined ? '' : `<p>With test-time augmentation (each image averaged with its mirror image): ${pct(ev.accuracy)}; without: ${pct(ev.accuracyWithoutTta)} (${ev.accuracy >= ev.accuracyWithoutTta ? '+' : '−'}${(Math.abs(ev.accuracy - ev.accuracyWithoutTta) * 100).toFixed(1)} points).</p>`}
+<p>${esc(extraMetricsText(ev))}.</p>
 ${confusionSvg(ev.confusion, ev.perClass.map((c) => c.class))}
 <table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
 ${ev.perClass.map((c) => `<tr><td>${esc(c.class)}</td><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`).join('\n')}

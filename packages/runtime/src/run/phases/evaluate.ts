@@ -6,6 +6,7 @@ import type { Plan } from '@tlc/plan';
 import type { ImageDataset } from '../../data/dataset';
 import { decodeOptionsOf, loadLabelledFolder } from '../../data/load';
 import { evaluateModel, type Evaluation } from '../../evaluate/evaluate';
+import { extraMetricsText } from '../../evaluate/metrics';
 import { LiveFeatures } from '../../features/live';
 import { TrunkRunner } from '../../features/trunk';
 import { writeJsonAtomic } from '../atomic';
@@ -33,7 +34,7 @@ export async function evaluateRun(run: RunContext, model: tf.LayersModel, data: 
   const evaluation = await evaluateModel(model, plan.head, source, files, data.loaded.classes, on, tta);
   writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
   const gain = evaluation.accuracyWithoutTta === null ? '' : `, with flips; ${(evaluation.accuracyWithoutTta * 100).toFixed(1)}% without`;
-  log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}%${gain} (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+  log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}%${gain}, ${extraMetricsText(evaluation)} (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
   return evaluation;
 }
 

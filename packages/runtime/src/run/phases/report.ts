@@ -26,7 +26,7 @@ export interface RunSummary {
   backend: string;
   trunk: string;
   stages: StageSummary[];
-  evaluation: Pick<Evaluation, 'accuracy' | 'perClass' | 'confusion'> | null;
+  evaluation: Pick<Evaluation, 'accuracy' | 'macroF1' | 'top3Accuracy' | 'top5Accuracy' | 'rocAuc' | 'perClass' | 'confusion'> | null;
   exported: string | null;
   seconds: number;
 }
@@ -57,7 +57,9 @@ export function reportRun(run: RunContext, outcome: RunOutcome): RunSummary {
   log.line(`run folder: ${runDir} (report.html, metrics.csv, model/)`);
   return {
     runDir, backend, trunk: trained.trunk, stages,
-    evaluation: evaluation ? { accuracy: evaluation.accuracy, perClass: evaluation.perClass, confusion: evaluation.confusion } : null,
+    evaluation: evaluation
+      ? { accuracy: evaluation.accuracy, macroF1: evaluation.macroF1, top3Accuracy: evaluation.top3Accuracy, top5Accuracy: evaluation.top5Accuracy, rocAuc: evaluation.rocAuc, perClass: evaluation.perClass, confusion: evaluation.confusion }
+      : null,
     exported, seconds,
   };
 }
