@@ -3,7 +3,8 @@
 // first comment what it needs ("Needs …") and is not. A model spec (no `data` statement) runs
 // with `--data data/fashion/tops`, which its comment must name. The examples are copied into a
 // temporary folder (next to links to examples/data and packages/, which their paths reach) so
-// that their exports and run folders never land in the repository.
+// that their exports and run folders never land in the repository. Each export, tfjs or ONNX, is
+// then read by `tlc predict`.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,6 +71,17 @@ describe('every example runs as shipped, or says what it needs', () => {
       if (plan!.export) {
         const file = plan!.export.format === 'onnx' ? 'model.onnx' : 'model.json';
         expect(existsSync(path.join(copies, plan!.export.path, file)), `${name} exports ${file}`).toBe(true);
+        // `tlc predict` reads the export, ONNX or tfjs, and labels images with its classes.
+        const predicted = await runTlc(['predict', plan!.export.path, 'data/fashion/new/bag-1.png', 'data/fashion/new/tshirt-1.png', '--json'], copies);
+        expect(predicted.stderr).toBe('');
+        expect(predicted.status).toBe(0);
+        const classes = JSON.parse(readFileSync(path.join(copies, plan!.export.path, 'labels.json'), 'utf8')) as string[];
+        const predictions = JSON.parse(predicted.stdout) as { label: string; probabilities: Record<string, number> }[];
+        expect(predictions).toHaveLength(2);
+        for (const p of predictions) {
+          expect(classes).toContain(p.label);
+          expect(Object.keys(p.probabilities)).toEqual(classes);
+        }
       }
     });
   }
