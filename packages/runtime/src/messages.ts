@@ -37,7 +37,7 @@ export const RUNTIME_CODES = {
   TL4310: 'the frozen trunk cannot run on onnxruntime',
   TL4320: 'the torch engine needs PyTorch',
   TL4322: 'the torch trainer failed',
-  TL4323: 'a learning-rate schedule the torch engine does not apply yet',
+  TL4323: 'a learning-rate schedule the torch engine did not apply (no longer reported)',
   TL4324: 'a torch job folder (--emit) with `batch auto`',
 } as const;
 
@@ -190,11 +190,6 @@ export const runtimeMessages = {
     error('TL4320', `the torch engine needs Python 3 with PyTorch ${minimum} or newer:\n  ${failures.join('\n  ')}`, install),
   noCudaForTorch: (torchVersion: string, python: string) =>
     error('TL4320', `--device cuda: PyTorch ${torchVersion} (${python}) sees no CUDA GPU; run with --device cpu, or install a CUDA build of PyTorch`),
-  torchCannotSchedule: (stage: string, kind: string) =>
-    error(
-      'TL4323',
-      `the torch engine does not apply learning-rate schedules yet (stage ${stage}: ${kind}): run this plan with the tfjs engine (drop --engine torch), or remove the stage's \`schedule\` / \`reduce lr on plateau\``,
-    ),
   torchJobBatchAuto: (stage: string) =>
     error(
       'TL4324',

@@ -77,8 +77,7 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
         const weights = join(dir, event.weights);
         const optimizer = join(dir, event.optimizer);
         loadTorchWeights(model, written.weights, readFileSync(weights));
-        // Schedules are refused (writeJob): the rate is the stage's, constant.
-        const record = { ...event.record, lr: event.record.lr ?? stage.optimizer.learningRate };
+        const record = event.record;
         records.push(record);
         await events.epoch({ record, best: event.best, state: event.state, optimizer: readFileSync(optimizer) });
         rmSync(weights, { force: true });

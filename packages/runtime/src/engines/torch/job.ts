@@ -69,8 +69,6 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
 
 /** What the torch trainer does not do yet is refused, never ignored. */
 function checkSupported(stages: readonly StagePlan[]): void {
-  const scheduled = stages.find((stage) => stage.schedule.kind !== 'constant');
-  if (scheduled) throw new RunError(runtimeMessages.torchCannotSchedule(scheduled.name, scheduled.schedule.kind));
   // `tlc run` resolves `batch auto` before the engine sees the plan; a job folder written for
   // another machine (`--emit`) cannot know that machine's memory.
   const auto = stages.find((stage) => stage.batchSize === 'auto');

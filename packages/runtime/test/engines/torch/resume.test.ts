@@ -1,6 +1,7 @@
 // A torch run interrupted between epochs (SIGINT to `tlc run`) leaves a resumable run folder and
 // no training processes; `tlc run --resume` continues it with the torch engine it started with
-// and ends with every epoch in metrics.csv and the exported model. A worker that dies mid-epoch
+// and ends with every epoch in metrics.csv (with the rates of its reduce-on-plateau schedule, whose
+// state comes back) and the exported model. A worker that dies mid-epoch
 // fails the run with TL4322 and the workers' own message.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,10 @@ const TIMEOUT = 300_000;
 beforeAll(async () => {
   baseDir = tempDir('torch-resume');
   await writeImageFolder(join(baseDir, 'data'), 8);
-  writeFileSync(join(baseDir, 'plan.json'), JSON.stringify(makePlan({ stages: [stage({ epochs: 3, batchSize: 4 })] })));
+  // reduce lr on plateau with a min delta no epoch beats: the rate halves after epoch 2, which a
+  // resume reproduces only with the schedule's state (best value, epochs waited) restored.
+  const schedule = { kind: 'plateau', monitor: 'loss', factor: 0.5, patience: 1, minDelta: 10, cooldown: 0, minLearningRate: 1e-4 } as const;
+  writeFileSync(join(baseDir, 'plan.json'), JSON.stringify(makePlan({ stages: [stage({ epochs: 3, batchSize: 4, schedule })] })));
 });
 afterAll(() => rmSync(baseDir, { recursive: true, force: true }));
 
@@ -70,6 +74,7 @@ describeTorch('interrupting a torch run', () => {
     const rows = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(rows).toHaveLength(4);
     expect(rows.slice(1).map((r) => r.split(',')[1])).toEqual(['1', '2', '3']);
+    expect(rows.slice(1).map((r) => Number(r.split(',')[6]))).toEqual([0.01, 0.01, 0.005]);
   }, TIMEOUT);
 
   it('a worker killed mid-run fails the run with TL4322, its resume command, and no process left', async () => {

@@ -2,7 +2,8 @@
 SGD with heavy-ball momentum, RMSprop as tfjs computes it (decay 0.9, epsilon inside the square
 root, which torch.optim.RMSprop puts outside), and Keras 3's decoupled weight decay for every
 optimizer (0.004 by default for AdamW, none otherwise): the gradient is taken at the weights, then
-every trained weight shrinks by lr * decay * itself, then the optimizer's update runs."""
+every trained weight shrinks by lr * decay * itself, then the optimizer's update runs. A schedule
+sets the rate before each step (set_lr); the decay scales with it, as Keras's."""
 import torch
 
 
@@ -29,8 +30,16 @@ class TfjsRMSprop(torch.optim.Optimizer):
 class DecoupledDecay:
     """An optimizer whose step first applies Keras's decoupled weight decay."""
 
-    def __init__(self, optimizer, params, decay):
-        self.optimizer, self.params, self.decay = optimizer, list(params), decay
+    def __init__(self, optimizer, params, weight_decay, lr):
+        self.optimizer, self.params, self.weight_decay = optimizer, list(params), weight_decay
+        self.set_lr(lr)
+
+    def set_lr(self, lr):
+        """The rate of the next steps; the decay scales with it."""
+        self.lr = lr
+        self.decay = lr * self.weight_decay
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
 
     def zero_grad(self, set_to_none=True):
         self.optimizer.zero_grad(set_to_none=set_to_none)
@@ -54,7 +63,7 @@ def make_optimizer(plan, params):
     decay = plan.get("weightDecay")
     if decay is None:
         decay = 0.004 if plan["name"] == "adamw" else 0.0
-    return DecoupledDecay(base_optimizer(plan, params), params, plan["learningRate"] * decay)
+    return DecoupledDecay(base_optimizer(plan, params), params, decay, plan["learningRate"])
 
 
 def base_optimizer(plan, params):

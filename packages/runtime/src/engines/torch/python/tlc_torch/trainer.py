@@ -6,7 +6,8 @@ python3 -m torch.distributed.run --nproc-per-node N -m tlc_torch.trainer JOB_DIR
 JOB_DIR holds job.json (the plan, the file lists, resolved stages), model.py (generated) and
 weights.safetensors (the starting weights). Per stage: the plan's frozen layers get no gradient and
 their BatchNormalization (or every backbone one, with batchNormInference) runs in eval mode; the
-optimizer has Keras's defaults; each epoch the shards of a seeded DistributedSampler are trained
+optimizer has Keras's defaults and the plan's schedule sets its rate before every step (schedule.py,
+the tfjs runtime's rates); each epoch the shards of a seeded DistributedSampler are trained
 (DDP averages the gradients, so N processes with batch B/N each take the steps one process with
 batch B takes), trained BatchNormalization statistics are recomputed on 512 training images
 (precise BN, as the tfjs runtime does), rank 0 validates, and the best weights (by the plan's
@@ -31,6 +32,7 @@ from .layers import module_key
 from .losses import hits, stage_loss
 from .model import build
 from .optimizers import make_optimizer
+from .schedule import Plateau, scheduled_rate
 
 PRECISE_BN_IMAGES = 512
 CHECKPOINT = "checkpoint.pt"
@@ -273,6 +275,11 @@ def run(job_dir, out_dir):
         best = state["best"] if state else None
         stopped = False
         batches = math.ceil(len(train_set) / batch)
+        # The plan's schedule sets the rate before every step, as the tfjs runtime's; plateau's
+        # state comes back on resume.
+        schedule = stage.get("schedule") or {"kind": "constant"}
+        base_lr = stage["optimizer"]["learningRate"]
+        plateau = Plateau(schedule, base_lr, state and state.get("plateau")) if schedule["kind"] == "plateau" else None
         for epoch in range((state["completedEpochs"] if state else 0) + 1, epochs + 1):
             started = time.perf_counter()
             torch.manual_seed(seed * 1000003 + index * 1009 + epoch * 101 + ctx.rank)  # dropout masks
@@ -285,6 +292,7 @@ def run(job_dir, out_dir):
                     pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), torch.tensor([train_set.labels[0]]), 0.0
                 else:
                     share = labels.shape[0] * ctx.world / size
+                optimizer.set_lr(scheduled_rate(schedule, plateau.lr if plateau else base_lr, epochs, batches, epoch, step))
                 x = preprocess(pixels.to(ctx.device))
                 labels = labels.to(ctx.device)
                 out = trained(x)
@@ -316,7 +324,7 @@ def run(job_dir, out_dir):
                 "stage": stage["name"], "epoch": epoch,
                 "loss": loss_sum / max(seen, 1), "accuracy": correct / max(seen, 1),
                 "val_loss": val["loss"] if val else None, "val_accuracy": val["accuracy"] if val else None,
-                "seconds": seconds, "imagesPerSecond": seen / seconds,
+                "lr": optimizer.lr, "seconds": seconds, "imagesPerSecond": seen / seconds,
             }
             is_best = checkpoint.update(epoch, monitored(record, checkpoint.monitor))
             if is_best:
@@ -324,8 +332,11 @@ def run(job_dir, out_dir):
             if early:
                 early.update(epoch, monitored(record, early.monitor))
                 stopped = early.waited >= early_plan["patience"] and epoch < epochs
+            if plateau:
+                plateau.update(monitored(record, schedule["monitor"]))
             if ctx.rank == 0:
-                stage_state = {"completedEpochs": epoch, "checkpoint": checkpoint.state(), "early": early.state() if early else None, "stopped": stopped}
+                stage_state = {"completedEpochs": epoch, "checkpoint": checkpoint.state(), "early": early.state() if early else None,
+                               "plateau": plateau.saved() if plateau else None, "stopped": stopped}
                 files = {}
                 if hand_back:
                     # This epoch's weights and optimizer state, for the run's own checkpoints.
