@@ -5,7 +5,7 @@
 // and the accuracy without them is kept beside, so the gain shows.
 import * as tf from '@tensorflow/tfjs';
 import type { EvaluatePlan, HeadPlan } from '@tlc/plan';
-import type { FeatureSource } from '../features/source';
+import type { FeatureBatch } from '../features/source';
 import { probabilities } from '../train/loss';
 import { argMax, classificationMetrics, rankingMetrics, type Metrics, type RankingMetrics } from './metrics';
 
@@ -27,14 +27,30 @@ export interface Evaluation extends Metrics, RankingMetrics {
 }
 
 /**
- * Class probabilities of a batch of NHWC tail inputs: the model's own, and with `flips` their
- * mean with those of the batch mirrored left to right. Returns both (the same tensor without TTA).
+ * A batch to evaluate: the tail's inputs, and with `tta flips` those of the mirror images when
+ * they are not simply `x` reversed (features of a trunk that ran on the mirrored pixels).
  */
-export function ttaProbabilities(tail: tf.LayersModel, head: HeadPlan, x: tf.Tensor, tta: EvaluatePlan['tta']): { plain: tf.Tensor2D; averaged: tf.Tensor2D } {
+export interface EvaluationBatch extends FeatureBatch {
+  /** Disposed by the consumer, like x. */
+  mirrored?: tf.Tensor;
+}
+
+export interface EvaluationSource {
+  batches(epoch: number): AsyncIterable<EvaluationBatch>;
+}
+
+/**
+ * Class probabilities of a batch of NHWC tail inputs: the model's own, and with `flips` their
+ * mean with those of the batch mirrored left to right (`mirrored`: the mirror images' tail
+ * inputs, when the tail does not take pixels). Returns both (the same tensor without TTA).
+ */
+export function ttaProbabilities(
+  tail: tf.LayersModel, head: HeadPlan, x: tf.Tensor, tta: EvaluatePlan['tta'], mirroredInput?: tf.Tensor,
+): { plain: tf.Tensor2D; averaged: tf.Tensor2D } {
   const plain = tf.tidy(() => probabilities(tail.predict(x) as tf.Tensor, head));
   if (tta === 'none') return { plain, averaged: plain };
   const averaged = tf.tidy(() => {
-    const mirrored = probabilities(tail.predict(tf.reverse(x, 2)) as tf.Tensor, head);
+    const mirrored = probabilities(tail.predict(mirroredInput ?? tf.reverse(x, 2)) as tf.Tensor, head);
     return tf.div(tf.add(plain, mirrored), 2) as tf.Tensor2D;
   });
   return { plain, averaged };
@@ -43,7 +59,7 @@ export function ttaProbabilities(tail: tf.LayersModel, head: HeadPlan, x: tf.Ten
 export async function evaluateModel(
   tail: tf.LayersModel,
   head: HeadPlan,
-  source: FeatureSource,
+  source: EvaluationSource,
   files: string[],
   classNames: string[],
   on: string,
@@ -55,11 +71,12 @@ export async function evaluateModel(
   let plainHits = 0;
   const misclassified: Misclassified[] = [];
   for await (const batch of source.batches(0)) {
-    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta);
+    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta, batch.mirrored);
     const rows = (await averaged.array()) as number[][];
     const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
     tf.dispose([plain, averaged]);
     batch.x.dispose();
+    batch.mirrored?.dispose();
     plainRows.forEach((row, i) => {
       if (argMax(row) === batch.labels[i]) plainHits++;
     });

@@ -74,7 +74,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     // 5 stages
     const trained = await trainStages(engineFor(options), run, data, model, resumed);
     // 6 evaluate
-    const evaluation = await evaluateRun(run, model.model, data);
+    const evaluation = await evaluateRun(run, model, data);
     // 7 export (+ predict)
     const exported = await exportRun(run, model.model, data.loaded.classes);
     // 8 report
