@@ -197,5 +197,9 @@ export const runtimeMessages = {
     ),
   torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
     error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),
+  notATorchJob: (dir: string, why: string) =>
+    error('TL4209', `${dir} is not a torch job folder: ${why}`, 'give the folder `tlc run FILE --engine torch --emit DIR` wrote (after its launch.sh has run)'),
+  torchJobNotTrained: (dir: string, trained: string) =>
+    error('TL4322', `the torch job in ${dir} has not finished: it holds no ${trained}`, `run its launch.sh (or the torchrun command --emit printed) to the end first; a rerun continues from its checkpoint`),
   torchLeftNoWeights: (trained: string) => error('TL4322', `the torch trainer ended without its trained weights (${trained})`),
 };

@@ -6,6 +6,7 @@ import { explainCommand } from './explain';
 import { modelsCommand } from './models';
 import { compileCommand } from './compile';
 import { runCommand } from './run';
+import { importRunCommand } from './import-run';
 import { predictCommand } from './predict';
 import { embedCommand } from './embed';
 import { weightsCommand } from './weights';
@@ -21,6 +22,7 @@ export const COMMANDS: Command[] = [
   checkCommand,
   compileCommand,
   runCommand,
+  importRunCommand,
   predictCommand,
   embedCommand,
   fmtCommand,

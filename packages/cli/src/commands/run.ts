@@ -136,7 +136,7 @@ export const runCommand: Command = {
     const restore = onOutputClosed((name) => stop.abort(new Error(`${name} closed`)));
     try {
       if (values.emit !== undefined) {
-        await emitTorchJob(loaded.plan, { baseDir: loaded.baseDir, data: values.data, epochs, nproc, device: (values.device ?? 'cpu') as 'cpu' | 'cuda', dir: path.resolve(values.emit), log });
+        await emitTorchJob(loaded.plan, { baseDir: loaded.baseDir, data: values.data, epochs, nproc, device: (values.device ?? 'cpu') as 'cpu' | 'cuda', dir: path.resolve(values.emit), log, source: loaded.source });
         return 0;
       }
       const summary = await runPlan(loaded.plan, {

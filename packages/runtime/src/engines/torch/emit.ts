@@ -1,12 +1,13 @@
 // `tlc run FILE --engine torch --emit DIR`: the job folder alone, to carry to a cluster, with the
 // commands that run it on one node, on several (torchrun's c10d rendezvous) and under SLURM.
 import { writeFileSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Plan } from '@tlc/plan';
 import { selectBackend } from '../../backend/index';
 import { assembleModel } from '../../model/assemble';
 import type { RunLog } from '../../run/progress';
 import { loadRunData } from '../../run/phases/data';
+import { writeJsonAtomic } from '../../run/atomic';
 import { JOB_FILES, writeJob, type TorchDevice } from './job';
 
 export interface EmitOptions {
@@ -17,6 +18,18 @@ export interface EmitOptions {
   device: TorchDevice;
   dir: string;
   log: RunLog;
+  /** The `.tl` text the plan came from, kept for `tlc import-run`'s report. */
+  source?: { file: string; text: string };
+}
+
+/**
+ * Where an emitted job came from, for `tlc import-run`: the folder the plan's relative paths are
+ * relative to, the data folder given with --data, and the `.tl` source.
+ */
+export interface JobOrigin {
+  baseDir: string;
+  data: string | null;
+  source: { file: string; text: string } | null;
 }
 
 /** The sbatch script for `nodes` nodes of `nproc` GPUs (or processes) each. */
@@ -42,6 +55,10 @@ export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<vo
   const { model, backboneLayers } = await assembleModel(plan, { baseDir: options.baseDir });
   try {
     writeJob(options.dir, { plan, model, backboneLayers, dataPlan: data, data: loaded, epochs: options.epochs, device: options.device, nproc: options.nproc, handBack: false });
+    // What `tlc import-run` needs to make the run folder without the pipeline file.
+    writeJsonAtomic(join(options.dir, JOB_FILES.plan), plan);
+    const origin: JobOrigin = { baseDir: resolve(options.baseDir), data: options.data === undefined ? null : resolve(options.data), source: options.source ?? null };
+    writeJsonAtomic(join(options.dir, JOB_FILES.origin), origin);
   } finally {
     model.dispose();
   }
@@ -56,5 +73,5 @@ export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<vo
   log.line(`  python3 -m torch.distributed.run --nnodes M --node_rank R --rdzv_backend c10d --rdzv_endpoint HOST:PORT --nproc_per_node ${options.nproc} -m tlc_torch.trainer .`);
   log.line(`SLURM:          cd ${options.dir} && sbatch slurm.sh   (2 nodes; edit --nodes)`);
   log.line(`afterwards the folder holds ${JOB_FILES.trained} (the trained weights, PyTorch state_dict keys) and ${JOB_FILES.epochs}; a rerun of ${JOB_FILES.launch} continues from ${JOB_FILES.checkpoint}`);
-  log.line(`back here: tlc run <this pipeline> --engine torch --import ${options.dir}   (evaluates, exports and reports the trained weights)`);
+  log.line(`back here: tlc import-run ${options.dir}   (evaluates, exports and reports the trained weights as a run folder)`);
 }

@@ -29,6 +29,9 @@ export const JOB_FILES = {
   epochs: 'epochs.jsonl',
   resumeOptimizer: 'resume-optimizer.pt',
   resumeBest: 'resume-best.safetensors',
+  /** Written by --emit: the plan and where it came from, for `tlc import-run`. */
+  plan: 'plan.json',
+  origin: 'origin.json',
 } as const;
 
 export interface JobOptions {
