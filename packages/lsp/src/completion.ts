@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -56,6 +56,9 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\b(?:early\s+stop|plateau)\b.*\bon\s+\w*$/.test(before)) return words(['val_loss', 'val_accuracy', 'loss', 'accuracy'], CompletionItemKind.Value, 'metric');
   if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
+  if (/\bchannel\s+\w*$/.test(before)) return words(['shift'], CompletionItemKind.Keyword);
+  if (/\bshift\s+[a-z]*$/.test(before) && !/\bchannel\s+shift\s+[a-z]*$/.test(before)) return words(['width', 'height'], CompletionItemKind.Keyword, 'shift axis');
+  if (/\bfill\s+\w*$/.test(before)) return words(['nearest', 'constant', 'reflect', 'wrap'], CompletionItemKind.Value, 'fill mode');
   if (/^\s*\w*$/.test(before)) {
     const statements = words(STATEMENTS, CompletionItemKind.Keyword, 'statement');
     const settings = Object.keys(KEYWORD_DOCS)

@@ -29,6 +29,12 @@ describe('complete', () => {
     expect(labels('train {\n  early stop on ')).toContain('val_accuracy');
     expect(labels('train {\n  ')).toEqual(expect.arrayContaining(['schedule', 'reduce']));
     expect(labels('train {\n  ')).not.toContain('warmup');
+    expect(labels('augment { fill ')).toEqual(['nearest', 'constant', 'reflect', 'wrap']);
+    expect(labels('augment { shift ')).toEqual(['width', 'height']);
+    expect(labels('augment { channel ')).toEqual(['shift']);
+    expect(labels('augment { channel shift ')).toEqual([]);
+    expect(labels('augment {\n  ')).toEqual(expect.arrayContaining(['channel', 'fill']));
+    expect(labels('augment {\n  ')).not.toContain('width');
   });
 
   it('gives the same answers at the end of a very long line', () => {

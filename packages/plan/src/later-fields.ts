@@ -11,11 +11,19 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } };
 /** evaluate: no test-time augmentation. */
 const EVALUATE_FIELDS: Json = { tta: 'none' };
+/** data.augment: no channel shift, edge pixels outside the image (the only fill there was). */
+const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 } };
 
 export function withLaterFields(plan: Json): Json {
   const filled = structuredClone(plan);
   if (Array.isArray(filled.stages)) filled.stages.forEach((stage) => fill(stage, STAGE_FIELDS));
   fill(filled.evaluate, EVALUATE_FIELDS);
+  if (isObject(filled.data) && isObject(filled.data.augment)) {
+    const augment = filled.data.augment;
+    fill(augment, AUGMENT_FIELDS);
+    // Before uneven zoom ranges, `zoom` was one number z meaning Keras's [1 - z, 1 + z].
+    if (typeof augment.zoom === 'number') augment.zoom = [1 - augment.zoom, 1 + augment.zoom];
+  }
   return filled;
 }
 

@@ -107,10 +107,12 @@ const head = object({
 
 const augment = object({
   rotation: nonNegative,
-  zoom: nonNegative,
+  zoom: { type: 'array', prefixItems: [positive, positive], items: false, minItems: 2 },
   shear: nonNegative,
   shiftWidth: nonNegative,
   shiftHeight: nonNegative,
+  channelShift: { type: 'number', minimum: 0, maximum: 255 },
+  fill: object({ mode: oneOfStrings('nearest', 'constant', 'reflect', 'wrap'), value: { type: 'number', minimum: 0, maximum: 255 } }),
   horizontalFlip: { type: 'boolean' },
   verticalFlip: { type: 'boolean' },
   brightness: nullable({ type: 'array', prefixItems: [nonNegative, nonNegative], items: false, minItems: 2 }),

@@ -116,13 +116,26 @@ export interface DataPlan {
 export interface AugmentPlan {
   /** Degrees, sampled uniformly in [-rotation, rotation]. */
   rotation: number;
-  /** Zoom range [1 - zoom, 1 + zoom]. */
-  zoom: number;
+  /**
+   * Keras's zoom_range as [lower, upper]: the row and column sampling factors are drawn
+   * independently in it (above 1 zooms out); [1, 1] leaves the scale. `zoom 0.1` is [0.9, 1.1].
+   */
+  zoom: [number, number];
   /** Shear intensity (radians-free Keras convention: degrees). */
   shear: number;
   /** Fraction of width / height. */
   shiftWidth: number;
   shiftHeight: number;
+  /**
+   * Keras's channel_shift_range, in pixel values (0..255): one intensity drawn in ±channelShift
+   * per image is added to every channel, clipped to the image's own min and max. 0: none.
+   */
+  channelShift: number;
+  /**
+   * Keras's fill_mode and cval: what a position outside the image reads after a rotation, shift,
+   * shear or zoom. `value` (0..255) is used by `constant` only.
+   */
+  fill: { mode: 'nearest' | 'constant' | 'reflect' | 'wrap'; value: number };
   horizontalFlip: boolean;
   verticalFlip: boolean;
   /** Multiplicative brightness range, or null. */

@@ -103,6 +103,15 @@ describe('a plan written by an earlier tlc', () => {
     expect((original.stages as Record<string, unknown>[])[0]).not.toHaveProperty('schedule');
   });
 
+  it('reads its augmentation as it did: one zoom number as [1 - z, 1 + z], no channel shift, nearest fill', () => {
+    const plan = earlier() as { data: Record<string, unknown> };
+    // As the first release wrote examples/fashion-scratch's augment block.
+    plan.data.augment = { rotation: 0, zoom: 0.1, shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, horizontalFlip: true, verticalFlip: false, brightness: null, seed: 42 };
+    const result = validatePlan(plan);
+    if (!result.ok) throw new Error(result.errors.map(formatPlanError).join('\n'));
+    expect(result.plan.data?.augment).toMatchObject({ zoom: [0.9, 1.1], channelShift: 0, fill: { mode: 'nearest', value: 0 } });
+  });
+
   it('keeps a later field the plan states', () => {
     const plan = earlier() as { stages: Record<string, unknown>[] };
     plan.stages[0].labelSmoothing = 0.1;

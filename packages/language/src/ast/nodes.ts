@@ -140,6 +140,8 @@ export type AugmentSetting =
   | ZoomSetting
   | ShearSetting
   | ShiftSetting
+  | ChannelShiftSetting
+  | FillSetting
   | FlipSetting
   | BrightnessSetting
   | AugmentSeedSetting;
@@ -148,17 +150,29 @@ export type AugmentSetting =
 export interface RotateSetting extends Node<'Rotate'> {
   degrees?: NumberLiteral;
 }
-/** `zoom 0.1` */
+/** `zoom 0.1` (factors 0.9..1.1) / `zoom 0.8..1.2` (Keras's zoom_range [lower, upper]) */
 export interface ZoomSetting extends Node<'Zoom'> {
   amount?: NumberLiteral;
+  range?: RangeLiteral;
 }
 /** `shear 0.2` */
 export interface ShearSetting extends Node<'Shear'> {
   amount?: NumberLiteral;
 }
-/** `shift 0.1` (both axes) */
+/** `shift 0.1` (both axes) / `shift width 0.1` / `shift height 0.2` */
 export interface ShiftSetting extends Node<'Shift'> {
+  /** `width` or `height`; absent for both axes. */
+  axis?: Identifier;
   amount?: NumberLiteral;
+}
+/** `channel shift 20` (Keras's channel_shift_range, in pixel values 0..255) */
+export interface ChannelShiftSetting extends Node<'ChannelShift'> {
+  amount?: NumberLiteral;
+}
+/** `fill nearest` / `fill constant 0` / `fill reflect` / `fill wrap` (Keras's fill_mode and cval) */
+export interface FillSetting extends Node<'Fill'> {
+  mode?: Identifier;
+  value?: NumberLiteral;
 }
 /** `flip horizontal` / `flip vertical` / `flip horizontal vertical` */
 export interface FlipSetting extends Node<'Flip'> {

@@ -25,6 +25,8 @@ import { rescaleWithPretrainedRule } from './rules/rescale-with-pretrained';
 import { oneCycleBelowLrRule } from './rules/one-cycle-below-lr';
 import { scheduleClausesRule } from './rules/schedule-clauses';
 import { scheduleWithPlateauRule } from './rules/schedule-with-plateau';
+import { shiftAxesRule } from './rules/shift-axes';
+import { fillValueRule } from './rules/fill-value';
 import { stepNeverStepsRule } from './rules/step-never-steps';
 import type { Rule } from './rules/types';
 import { warmupTooLongRule } from './rules/warmup-too-long';
@@ -73,6 +75,8 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2033'], rule: oneCycleBelowLrRule },
   { codes: ['TL2034'], rule: scheduleWithPlateauRule },
   { codes: ['TL2035'], rule: stepNeverStepsRule },
+  { codes: ['TL2044'], rule: shiftAxesRule },
+  { codes: ['TL2045'], rule: fillValueRule },
 ];
 
 export interface CheckOptions {

@@ -1,7 +1,7 @@
 // `data "folder" { … }` and `augment { … }` lowered to the plan's data pipeline, with every
 // default visible (@tlc/plan's DATA_DEFAULTS): validation 20% (seed 42), batch 32, shuffling on,
 // bad images fail the run, a decompression-bomb pixel limit, no augmentation unless asked for.
-import type { AugmentStatement, DataStatement, ValidationSetting } from '../ast/nodes';
+import type { AugmentStatement, DataStatement, ShiftSetting, ValidationSetting, ZoomSetting } from '../ast/nodes';
 import type { ModelEntry } from '@tlc/zoo/catalog';
 import type { AugmentPlan, DataPlan } from '@tlc/plan';
 import { DATA_DEFAULTS } from '@tlc/plan';
@@ -51,18 +51,31 @@ function lowerValidation(setting: ValidationSetting | undefined, seed: number): 
 
 function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan {
   const { settings } = augment;
-  const shift = settingOf(settings, 'Shift')?.amount?.value ?? 0;
+  const shifts = settings.filter((s): s is ShiftSetting => s.kind === 'Shift');
+  const shift = (axis: 'width' | 'height') =>
+    (shifts.find((s) => s.axis?.name === axis) ?? shifts.find((s) => !s.axis))?.amount?.value ?? 0;
   const flips = settingOf(settings, 'Flip')?.directions.map((d) => d.name) ?? [];
   const brightness = settingOf(settings, 'Brightness')?.range;
+  const fill = settingOf(settings, 'Fill');
+  const fillMode = (fill?.mode?.name ?? 'nearest') as AugmentPlan['fill']['mode'];
   return {
     rotation: settingOf(settings, 'Rotate')?.degrees?.value ?? 0,
-    zoom: settingOf(settings, 'Zoom')?.amount?.value ?? 0,
+    zoom: zoomRange(settingOf(settings, 'Zoom')),
     shear: settingOf(settings, 'Shear')?.amount?.value ?? 0,
-    shiftWidth: shift,
-    shiftHeight: shift,
+    shiftWidth: shift('width'),
+    shiftHeight: shift('height'),
+    channelShift: settingOf(settings, 'ChannelShift')?.amount?.value ?? 0,
+    fill: { mode: fillMode, value: fillMode === 'constant' ? fill?.value?.value ?? 0 : 0 },
     horizontalFlip: flips.includes('horizontal'),
     verticalFlip: flips.includes('vertical'),
     brightness: brightness ? [brightness.min.value, brightness.max.value] : null,
     seed: settingOf(settings, 'AugmentSeed')?.seed?.value ?? dataSeed,
   };
+}
+
+/** Keras's zoom_range: a number z is [1 - z, 1 + z], a range is [lower, upper]. */
+function zoomRange(zoom: ZoomSetting | undefined): [number, number] {
+  if (zoom?.range) return [zoom.range.min.value, zoom.range.max.value];
+  const z = zoom?.amount?.value ?? 0;
+  return [1 - z, 1 + z];
 }

@@ -51,6 +51,8 @@ export const CODES = {
   TL2033: '`one cycle` peak below the stage\'s learning rate',
   TL2034: '`schedule` and `reduce lr on plateau` in one stage',
   TL2035: '`schedule step` that never steps',
+  TL2044: '`shift` for both axes and for one axis',
+  TL2045: 'a fill value with a fill mode other than `constant`',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -324,5 +326,17 @@ export const messages = {
       'TL2035',
       `\`every ${every} epochs\` never reaches a step in the ${epochs}-epoch \`${stage}\` stage: the learning rate stays constant`,
       `step every fewer than ${epochs} epochs, or raise \`epochs\``,
+    ),
+  shiftBothAndOne: (axis: string) =>
+    error(
+      'TL2044',
+      `\`shift ${axis}\` and \`shift\` (both axes) both set the ${axis === 'width' ? 'horizontal' : 'vertical'} shift`,
+      'give each axis its own line (`shift width 0.1` and `shift height 0.2`), or one `shift` for both',
+    ),
+  fillValueWithoutConstant: (mode: string) =>
+    error(
+      'TL2045',
+      `\`fill ${mode}\` takes no value: only \`fill constant\` fills with one`,
+      `write \`fill constant V\` to fill with the value V (0..255), or remove the value`,
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

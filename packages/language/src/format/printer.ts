@@ -58,11 +58,15 @@ function augmentSetting(s: Ast.AugmentSetting): string {
     case 'Rotate':
       return words('rotate', num(s.degrees));
     case 'Zoom':
-      return words('zoom', num(s.amount));
+      return words('zoom', s.range ? `${s.range.min.raw}..${s.range.max.raw}` : num(s.amount));
     case 'Shear':
       return words('shear', num(s.amount));
     case 'Shift':
-      return words('shift', num(s.amount));
+      return words('shift', s.axis?.name, num(s.amount));
+    case 'ChannelShift':
+      return words('channel shift', num(s.amount));
+    case 'Fill':
+      return words('fill', s.mode?.name, num(s.value));
     case 'Flip':
       return words('flip', ...s.directions.map((d) => d.name));
     case 'Brightness':

@@ -512,16 +512,12 @@ export class Parser {
   // ---------------------------------------------------------------- augment
 
   /**
-   * augmentSetting = "rotate" Number | "zoom" Number | "shear" Number | "shift" Number
-   *                | "flip" Identifier+ | "brightness" Range | "seed" Number
+   * augmentSetting = "rotate" Number | "zoom" ( Number | Range ) | "shear" Number
+   *                | "shift" ( "width" | "height" )? Number | "channel" "shift" Number
+   *                | "fill" Identifier Number? | "flip" Identifier+ | "brightness" Range | "seed" Number
    */
   private augmentSetting(word: Token, settings: Ast.AugmentSetting[]): void {
     const span = { ...word.span };
-    const amount = <K extends 'Zoom' | 'Shear' | 'Shift'>(kind: K) =>
-      this.setting(settings, { kind, span } as Ast.ZoomSetting | Ast.ShearSetting | Ast.ShiftSetting, (node) => {
-        node.amount = this.expectNumber(word.image);
-        this.endOfItem(`\`${word.image}\``);
-      });
     switch (word.image) {
       case 'rotate':
         return this.setting(settings, { kind: 'Rotate', span } as Ast.RotateSetting, (node) => {
@@ -529,11 +525,34 @@ export class Parser {
           this.endOfItem('`rotate`');
         });
       case 'zoom':
-        return amount('Zoom');
+        return this.setting(settings, { kind: 'Zoom', span } as Ast.ZoomSetting, (node) => {
+          if (this.peek().kind === 'Range') node.range = this.expectRange('zoom');
+          else node.amount = this.expectNumber('zoom', 'a number like `0.1` or a range like `0.8..1.2`');
+          this.endOfItem('`zoom`');
+        });
       case 'shear':
-        return amount('Shear');
+        return this.setting(settings, { kind: 'Shear', span } as Ast.ShearSetting, (node) => {
+          node.amount = this.expectNumber('shear');
+          this.endOfItem('`shear`');
+        });
       case 'shift':
-        return amount('Shift');
+        return this.setting(settings, { kind: 'Shift', span } as Ast.ShiftSetting, (node) => {
+          if (this.peek().kind === 'Identifier') node.axis = this.expectIdentifier('`width`, `height` or a fraction', 'shift');
+          node.amount = this.expectNumber(node.axis ? `shift ${node.axis.name}` : 'shift', 'a fraction of the image like `0.1`');
+          this.endOfItem('`shift`');
+        });
+      case 'channel':
+        return this.setting(settings, { kind: 'ChannelShift', span } as Ast.ChannelShiftSetting, (node) => {
+          this.expectWord('shift', 'channel');
+          node.amount = this.expectNumber('channel shift', 'an intensity like `20` (pixel values 0..255)');
+          this.endOfItem('`channel shift`');
+        });
+      case 'fill':
+        return this.setting(settings, { kind: 'Fill', span } as Ast.FillSetting, (node) => {
+          node.mode = this.expectIdentifier('`nearest`, `constant`, `reflect` or `wrap`', 'fill');
+          if (this.peek().kind === 'Number') node.value = this.expectNumber(`fill ${node.mode.name}`);
+          this.endOfItem('`fill`');
+        });
       case 'flip':
         return this.setting(settings, { kind: 'Flip', directions: [], span } as Ast.FlipSetting, (node) => {
           node.directions.push(this.expectIdentifier('`horizontal` or `vertical`', 'flip'));

@@ -73,7 +73,7 @@ export const STATEMENT_KEYWORDS = [
 /** Settings each block accepts, by the statement that opens the block. */
 export const BLOCK_SETTINGS = {
   data: ['image', 'validation', 'batch', 'on', 'shuffle'],
-  augment: ['rotate', 'zoom', 'shear', 'shift', 'flip', 'brightness', 'seed'],
+  augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
   train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce'],
 } as const;
@@ -106,6 +106,8 @@ export const CLAUSE_KEYWORDS = [
   'plateau',
   'factor',
   'as',
+  'width',
+  'height',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */
@@ -123,6 +125,8 @@ export const VALUES = {
   badImage: ['skip', 'fail'],
   shuffle: ['on', 'off'],
   flip: ['horizontal', 'vertical'],
+  shiftAxis: ['width', 'height'],
+  fill: ['nearest', 'constant', 'reflect', 'wrap'],
   pool: ['avg', 'max'],
   activation: ['relu', 'softmax', 'sigmoid', 'linear', 'tanh', 'elu', 'selu', 'gelu', 'swish'],
   optimizer: ['adam', 'adamw', 'sgd', 'rmsprop'],

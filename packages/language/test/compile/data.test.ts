@@ -46,17 +46,26 @@ describe('data', () => {
     const data = dataOf('data "d"', 'augment { rotate 20; zoom 0.1; shear 0.2; shift 0.1; flip horizontal; brightness 0.8..1.2 }');
     expect(data.augment).toEqual({
       rotation: 20,
-      zoom: 0.1,
+      zoom: [0.9, 1.1],
       shear: 0.2,
       shiftWidth: 0.1,
       shiftHeight: 0.1,
+      channelShift: 0,
+      fill: { mode: 'nearest', value: 0 },
       horizontalFlip: true,
       verticalFlip: false,
       brightness: [0.8, 1.2],
       seed: 42,
     });
     const both = dataOf('data "d"', 'augment { flip horizontal vertical; seed 3 }').augment;
-    expect(both).toMatchObject({ rotation: 0, zoom: 0, brightness: null, horizontalFlip: true, verticalFlip: true, seed: 3 });
+    expect(both).toMatchObject({ rotation: 0, zoom: [1, 1], brightness: null, horizontalFlip: true, verticalFlip: true, seed: 3 });
+  });
+
+  it('the other ImageDataGenerator settings: uneven zoom, one shift per axis, channel shift, fill', () => {
+    const data = dataOf('data "d"', 'augment { zoom 0.8..1.3; shift width 0.2; shift height 0.05; channel shift 25; fill constant 128 }');
+    expect(data.augment).toMatchObject({ zoom: [0.8, 1.3], shiftWidth: 0.2, shiftHeight: 0.05, channelShift: 25, fill: { mode: 'constant', value: 128 } });
+    expect(dataOf('data "d"', 'augment { shift height 0.3; fill wrap }').augment).toMatchObject({ shiftWidth: 0, shiftHeight: 0.3, fill: { mode: 'wrap', value: 0 } });
+    expect(dataOf('data "d"', 'augment { fill constant }').augment?.fill).toEqual({ mode: 'constant', value: 0 });
   });
 });
 

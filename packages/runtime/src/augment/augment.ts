@@ -7,15 +7,23 @@ import { transformMatrix } from './matrix';
 import { sampleTransform, type TransformParams } from './params';
 import { warpAffine, type ImageShape } from './warp';
 
-/** The image transformed by `params`, as float 0..255 HWC; written into `out` at `offset` when given. */
+/** Keras's default fill: the nearest edge pixel. */
+const NEAREST: AugmentPlan['fill'] = { mode: 'nearest', value: 0 };
+
+/**
+ * The image transformed by `params`, as float 0..255 HWC, positions outside the image read by
+ * `fill`; written into `out` at `offset` when given.
+ */
 export function applyTransform(
   pixels: ArrayLike<number>,
   shape: ImageShape,
   params: TransformParams,
   out: Float32Array = new Float32Array(shape.height * shape.width * shape.channels),
   offset = 0,
+  fill: AugmentPlan['fill'] = NEAREST,
 ): Float32Array {
-  warpAffine(pixels, shape, transformMatrix(params, shape.height, shape.width), params.brightness, out, offset);
+  const options = { fill, channelShift: params.channelShift, brightness: params.brightness };
+  warpAffine(pixels, shape, transformMatrix(params, shape.height, shape.width), options, out, offset);
   return out;
 }
 
@@ -29,5 +37,5 @@ export function augmentImage(
   offset?: number,
 ): Float32Array {
   const rng = createRng(plan.seed, STREAMS.augmentation, position.epoch, position.index);
-  return applyTransform(pixels, shape, sampleTransform(plan, rng, shape.height, shape.width), out, offset);
+  return applyTransform(pixels, shape, sampleTransform(plan, rng, shape.height, shape.width), out, offset, plan.fill);
 }

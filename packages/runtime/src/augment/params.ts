@@ -1,8 +1,9 @@
 // One image's random augmentation, drawn the way Keras's ImageDataGenerator.random_transform
 // draws it: rotation uniform in ±rotation degrees; shifts uniform in ±fraction of the height
 // (rows) and width (columns), in pixels; shear uniform in ±shear degrees; zoom factors for rows
-// and columns drawn independently in [1 - zoom, 1 + zoom]; each flip with probability 0.5;
-// brightness factor uniform in its range. Only enabled transforms consume random numbers.
+// and columns drawn independently in the zoom range [lower, upper]; each flip with probability
+// 0.5; the channel-shift intensity uniform in ±channelShift; brightness factor uniform in its
+// range. Only enabled transforms consume random numbers.
 import type { AugmentPlan } from '@tlc/plan';
 import type { Rng } from '../random';
 
@@ -19,6 +20,8 @@ export interface TransformParams {
   zoomCols: number;
   flipHorizontal: boolean;
   flipVertical: boolean;
+  /** Added to every channel, clipped to the image's min..max (Keras's channel shift); 0 leaves it. */
+  channelShift: number;
   /** Multiplies every pixel value (then clipped to 0..255); 1 leaves it. */
   brightness: number;
 }
@@ -32,6 +35,7 @@ export const IDENTITY_TRANSFORM: Readonly<TransformParams> = {
   zoomCols: 1,
   flipHorizontal: false,
   flipVertical: false,
+  channelShift: 0,
   brightness: 1,
 };
 
@@ -41,11 +45,13 @@ export function sampleTransform(plan: AugmentPlan, rng: Rng, height: number, wid
   const shiftRows = symmetric(plan.shiftHeight) * height;
   const shiftCols = symmetric(plan.shiftWidth) * width;
   const shear = symmetric(plan.shear);
-  const zoomed = plan.zoom > 0;
-  const zoomRows = zoomed ? rng.uniform(1 - plan.zoom, 1 + plan.zoom) : 1;
-  const zoomCols = zoomed ? rng.uniform(1 - plan.zoom, 1 + plan.zoom) : 1;
+  const [zoomLow, zoomHigh] = plan.zoom;
+  const zoomed = zoomLow !== 1 || zoomHigh !== 1;
+  const zoomRows = zoomed ? rng.uniform(zoomLow, zoomHigh) : 1;
+  const zoomCols = zoomed ? rng.uniform(zoomLow, zoomHigh) : 1;
   const flipHorizontal = plan.horizontalFlip && rng.next() < 0.5;
   const flipVertical = plan.verticalFlip && rng.next() < 0.5;
+  const channelShift = symmetric(plan.channelShift);
   const brightness = plan.brightness ? rng.uniform(plan.brightness[0], plan.brightness[1]) : 1;
-  return { rotation, shiftRows, shiftCols, shear, zoomRows, zoomCols, flipHorizontal, flipVertical, brightness };
+  return { rotation, shiftRows, shiftCols, shear, zoomRows, zoomCols, flipHorizontal, flipVertical, channelShift, brightness };
 }

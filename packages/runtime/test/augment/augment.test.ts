@@ -29,10 +29,12 @@ const params = (p: Partial<TransformParams>): TransformParams => ({ ...IDENTITY_
 
 const PLAN: AugmentPlan = {
   rotation: 20,
-  zoom: 0.2,
+  zoom: [0.8, 1.2],
   shear: 10,
   shiftWidth: 0.1,
   shiftHeight: 0.1,
+  channelShift: 0,
+  fill: { mode: 'nearest', value: 0 },
   horizontalFlip: true,
   verticalFlip: true,
   brightness: [0.8, 1.2],
@@ -124,7 +126,7 @@ describe('sampleTransform and augmentImage', () => {
   });
 
   it('leaves disabled transforms at identity', () => {
-    const none: AugmentPlan = { ...PLAN, rotation: 0, zoom: 0, shear: 0, shiftWidth: 0, shiftHeight: 0, horizontalFlip: false, verticalFlip: false, brightness: null };
+    const none: AugmentPlan = { ...PLAN, rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, horizontalFlip: false, verticalFlip: false, brightness: null };
     expect(sampleTransform(none, createRng(3), 8, 10)).toEqual(IDENTITY_TRANSFORM);
     expect(Array.from(augmentImage(none, image, shape, { epoch: 4, index: 2 }))).toEqual(Array.from(image));
   });

@@ -6,6 +6,7 @@ import type { Rule } from './types';
 
 export const augmentWithFrozenBackboneRule: Rule = ({ augment, frozen, use }) => {
   if (!augment || !use || !frozen) return [];
-  const augments = augment.settings.some((s) => s.kind !== 'AugmentSeed');
+  // `seed` and `fill` alone change no image.
+  const augments = augment.settings.some((s) => s.kind !== 'AugmentSeed' && s.kind !== 'Fill');
   return augments ? [at(messages.augmentWithFrozenBackbone(), keywordSpan(augment, 'augment'))] : [];
 };

@@ -16,6 +16,8 @@ const WORD: Record<string, string> = {
   Zoom: 'zoom',
   Shear: 'shear',
   Shift: 'shift',
+  ChannelShift: 'channel shift',
+  Fill: 'fill',
   Flip: 'flip',
   Brightness: 'brightness',
   AugmentSeed: 'seed',
@@ -49,8 +51,9 @@ function duplicates(
   return diagnostics;
 }
 
-const keyword = (setting: { kind: string; span: Span }) => ({
-  key: setting.kind,
+const keyword = (setting: { kind: string; span: Span; axis?: { name: string } }) => ({
+  // `shift width` and `shift height` are separate settings (Keras's two shift ranges).
+  key: setting.axis ? `${setting.kind} ${setting.axis.name}` : setting.kind,
   word: WORD[setting.kind] ?? setting.kind,
   span: { start: setting.span.start, end: setting.span.start + (WORD[setting.kind] ?? '').length },
 });

@@ -29,6 +29,8 @@ export const unknownValueRule: Rule = ({ program }) => {
       case 'Augment':
         for (const s of statement.settings) {
           if (s.kind === 'Flip') for (const d of s.directions) expect('flip direction', d, VALUES.flip);
+          if (s.kind === 'Shift') expect('shift axis', s.axis, VALUES.shiftAxis);
+          if (s.kind === 'Fill') expect('fill mode', s.mode, VALUES.fill);
         }
         break;
       case 'Use':

@@ -22,6 +22,7 @@ const RANGES = {
   degrees: { test: (v) => v >= 0 && v <= 180, text: 'between 0 and 180 degrees' },
   percent: { test: (v) => v > 0 && v < 1, text: 'between 0% and 100% (both excluded)' },
   factor: { test: (v) => v > 0 && v < 1, text: 'between 0 and 1 (both excluded)' },
+  pixel: { test: (v) => v >= 0 && v <= 255, text: 'a pixel value between 0 and 255' },
 } satisfies Record<string, RangeSpec>;
 
 export const valueRangesRule: Rule = ({ program }) => {
@@ -60,8 +61,16 @@ export const valueRangesRule: Rule = ({ program }) => {
         for (const s of statement.settings) {
           if (s.kind === 'Rotate') within('rotate', s.degrees, RANGES.degrees);
           if (s.kind === 'Zoom') within('zoom', s.amount, RANGES.unitInterval);
+          if (s.kind === 'Zoom' && s.range) {
+            within('zoom', s.range.min, RANGES.positive);
+            if (s.range.min.value > s.range.max.value) {
+              diagnostics.push(at(messages.outOfRange('zoom', `${s.range.min.raw}..${s.range.max.raw}`, 'a range from low to high'), s.range.span));
+            }
+          }
           if (s.kind === 'Shear') within('shear', s.amount, RANGES.nonNegative);
-          if (s.kind === 'Shift') within('shift', s.amount, RANGES.unitInterval);
+          if (s.kind === 'Shift') within(s.axis ? `shift ${s.axis.name}` : 'shift', s.amount, RANGES.unitInterval);
+          if (s.kind === 'ChannelShift') within('channel shift', s.amount, RANGES.pixel);
+          if (s.kind === 'Fill') within('fill', s.value, RANGES.pixel);
           if (s.kind === 'AugmentSeed') wholeCount('seed', s.seed, true);
           if (s.kind === 'Brightness' && s.range) {
             within('brightness', s.range.min, RANGES.nonNegative);

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import type { AugmentPlan } from '@tlc/plan';
 import { augmentImage } from '../../../src/augment/augment';
 import { createRng, STREAMS } from '../../../src/random';
 import { describeTorch, runPython } from './torch-env';
@@ -13,8 +14,16 @@ const dir = mkdtempSync(join(tmpdir(), 'tlc-torch-augment-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeTorch('augmentation in the torch trainer', () => {
-  it('equals the tfjs runtime pixel for pixel, and visits the same epoch order', () => {
-    const plan = { rotation: 30, zoom: 0.2, shear: 10, shiftWidth: 0.1, shiftHeight: 0.15, horizontalFlip: true, verticalFlip: true, brightness: [0.7, 1.3] as [number, number], seed: 11 };
+  it.each([
+    ['nearest', 0, 0],
+    ['constant', 40, 30],
+    ['reflect', 0, 25],
+    ['wrap', 0, 0],
+  ] as const)('equals the tfjs runtime pixel for pixel, and visits the same epoch order (fill %s, channel shift %s)', (mode, value, channelShift) => {
+    const plan: AugmentPlan = {
+      rotation: 30, zoom: [0.7, 1.25], shear: 10, shiftWidth: 0.1, shiftHeight: 0.15, channelShift, fill: { mode, value },
+      horizontalFlip: true, verticalFlip: true, brightness: [0.7, 1.3], seed: 11,
+    };
     const shape = { height: 13, width: 17, channels: 3 };
     const rng = createRng(5);
     const pixels = Uint8Array.from({ length: 13 * 17 * 3 }, () => Math.floor(rng.next() * 256));

@@ -2,7 +2,8 @@
 random.ts): the same seeded streams (mulberry32, seeds derived with murmur3's finaliser), so an
 image gets the same transform in the same epoch whichever engine trains; the same Keras-style
 affine matrix about the image centre (rotation, shift, shear, zoom, then the flips) sampled
-bilinearly with edge pixels outside ('nearest' fill), brightness, clipped to 0..255."""
+bilinearly, each neighbour outside the image read by the fill mode (warp.ts), the channel shift
+clipped to the warped image's min..max, brightness, clipped to 0..255."""
 import math
 
 import torch
@@ -74,13 +75,15 @@ def sample_transform(plan, rng, height, width):
     shift_rows = symmetric(plan["shiftHeight"]) * height
     shift_cols = symmetric(plan["shiftWidth"]) * width
     shear = symmetric(plan["shear"])
-    zoomed = plan["zoom"] > 0
-    zoom_rows = rng.uniform(1 - plan["zoom"], 1 + plan["zoom"]) if zoomed else 1.0
-    zoom_cols = rng.uniform(1 - plan["zoom"], 1 + plan["zoom"]) if zoomed else 1.0
+    low, high = plan["zoom"]
+    zoomed = low != 1 or high != 1
+    zoom_rows = rng.uniform(low, high) if zoomed else 1.0
+    zoom_cols = rng.uniform(low, high) if zoomed else 1.0
     flip_h = plan["horizontalFlip"] and rng.next() < 0.5
     flip_v = plan["verticalFlip"] and rng.next() < 0.5
+    channel_shift = symmetric(plan.get("channelShift", 0))
     brightness = rng.uniform(plan["brightness"][0], plan["brightness"][1]) if plan.get("brightness") else 1.0
-    return rotation, shift_rows, shift_cols, shear, zoom_rows, zoom_cols, flip_h, flip_v, brightness
+    return rotation, shift_rows, shift_cols, shear, zoom_rows, zoom_cols, flip_h, flip_v, channel_shift, brightness
 
 
 def _mul(a, b):
@@ -88,7 +91,7 @@ def _mul(a, b):
 
 
 def transform_matrix(params, height, width):
-    rotation, shift_rows, shift_cols, shear, zoom_rows, zoom_cols, flip_h, flip_v, _ = params
+    rotation, shift_rows, shift_cols, shear, zoom_rows, zoom_cols, flip_h, flip_v, _, _ = params
     theta = math.radians(rotation)
     rot = [math.cos(theta), math.sin(theta), 0, -math.sin(theta), math.cos(theta), 0, 0, 0, 1]
     shift = [1, 0, shift_rows, 0, 1, shift_cols, 0, 0, 1]
@@ -103,7 +106,19 @@ def transform_matrix(params, height, width):
     return _mul(_mul(_mul(to_centre, affine), from_centre), mirror)
 
 
-def warp(pixels, matrix, brightness):
+def _fix(index, size, mode):
+    """Neighbour indices read by the fill mode; -1 marks one outside the image under 'constant'."""
+    if mode == "nearest":
+        return index.clamp(0, size - 1)
+    if mode == "constant":
+        return torch.where((index < 0) | (index >= size), torch.full_like(index, -1), index)
+    if mode == "reflect":
+        m = torch.remainder(index, 2 * size)
+        return torch.where(m < size, m, 2 * size - 1 - m)
+    return torch.remainder(index, size)  # wrap
+
+
+def warp(pixels, matrix, fill, channel_shift, brightness):
     """uint8 CHW pixels through the matrix (output pixel -> input position), float 0..255 CHW."""
     channels, height, width = pixels.shape
     a, b, c, d, e, f = matrix[:6]
@@ -113,29 +128,34 @@ def warp(pixels, matrix, brightness):
     y = (a * rows + c) + b * cols
     x = (d * rows + f) + e * cols
     snap = lambda v: torch.where((v - torch.round(v)).abs() < 1e-9, torch.round(v), v)
-    y = snap(y).clamp(0, height - 1)
-    x = snap(x).clamp(0, width - 1)
+    y = snap(y)
+    x = snap(x)
     y0 = torch.floor(y).long()
     x0 = torch.floor(x).long()
     fy = y - y0
     fx = x - x0
-    y1 = torch.clamp(y0 + 1, max=height - 1)
-    x1 = torch.clamp(x0 + 1, max=width - 1)
+    mode, cval = fill["mode"], float(fill["value"])
+    r0, r1 = _fix(y0, height, mode), _fix(y0 + 1, height, mode)
+    c0, c1 = _fix(x0, width, mode), _fix(x0 + 1, width, mode)
     src = pixels.to(torch.float64)
-    value = (
-        (1 - fy) * (1 - fx) * src[:, y0, x0]
-        + (1 - fy) * fx * src[:, y0, x1]
-        + fy * (1 - fx) * src[:, y1, x0]
-        + fy * fx * src[:, y1, x1]
-    ) * brightness
-    return value.clamp(0, 255).to(torch.float32)
+
+    def read(r, col):
+        inside = (r >= 0) & (col >= 0)
+        return torch.where(inside, src[:, r.clamp(min=0), col.clamp(min=0)], torch.full_like(src[:, r, col], cval))
+
+    value = (1 - fy) * (1 - fx) * read(r0, c0) + (1 - fy) * fx * read(r0, c1) + fy * (1 - fx) * read(r1, c0) + fy * fx * read(r1, c1)
+    if channel_shift != 0:
+        value = value.to(torch.float32).to(torch.float64)
+        value = (value + channel_shift).clamp(value.min().item(), value.max().item())
+    return (value * brightness).clamp(0, 255).to(torch.float32)
 
 
 def augment(plan, pixels, epoch, index):
     """Image `index` of epoch `epoch` augmented as the tfjs runtime augments it."""
     _, height, width = pixels.shape
     params = sample_transform(plan, Rng(plan["seed"], STREAM_AUGMENTATION, epoch, index), height, width)
-    return warp(pixels, transform_matrix(params, height, width), params[-1])
+    fill = plan.get("fill", {"mode": "nearest", "value": 0})
+    return warp(pixels, transform_matrix(params, height, width), fill, params[-2], params[-1])
 
 
 def main(argv):
