@@ -25,7 +25,8 @@
 // order flips every round), after one warm-up run per side (TLC_BENCH_WARMUP=0 skips it; it also
 // exports tlc's trunk graph into this benchmark's own TLC_HOME); the table gives medians.
 // TLC_BENCH_QUICK=1 checks the benchmark itself in a few minutes (200/100 images, few epochs, one
-// run, no warm-up); TLC_BENCH_ROWS=1,4 picks rows (1, 2, 3, 4).
+// run, no warm-up); TLC_BENCH_ROWS=1,4 picks rows (1, 2, 3, 4); TLC_BENCH_KEEP=1 keeps the task's
+// folder (printed) for profiling one side by hand.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -248,7 +249,8 @@ export default async function (): Promise<{ title: string; rows: Record<string, 
       results.push(result);
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.TLC_BENCH_KEEP === '1') console.log(`  kept the task's folder: ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
   const peer = torch.ok ? `PyTorch peers: bench/pytorch/*.py on ${PYTHON} (${torch.version}, CPU)` : `PyTorch columns skipped: ${torch.why}`;
   return {
