@@ -12,6 +12,8 @@ export { checkImages, applyBadImagePolicy } from './data/check';
 export { decodeImage, BadImageError } from './data/decode';
 export { RunError, RUNTIME_CODES, runtimeMessages, type RuntimeCode, type RuntimeMessage } from './messages';
 export { loadData, type LoadedData } from './data/load';
+export { memoryShare, MEMORY_SHARE_VARIABLE } from './data/memory';
+export { defaultPixelCacheDir } from './data/pixel-cache';
 
 export { runPlan, type RunOptions, type RunSummary, type StageSummary } from './run/run-plan';
 export { RunLog, type RunLogOptions } from './run/progress';

@@ -21,7 +21,8 @@ export const RUNTIME_CODES = {
   TL4107: 'validation classes differ from training classes',
   TL4108: 'unreadable images',
   TL4109: 'the validation split leaves a class without images',
-  TL4110: 'the decoded images would not fit in memory',
+  TL4110: 'the decoded images fit neither in memory nor on disk',
+  TL4116: 'a memory share that is not a fraction of memory',
   TL4201: 'nothing to predict or embed',
   TL4202: 'not an exported tlc model',
   TL4203: 'nothing to resume',
@@ -129,8 +130,14 @@ export const runtimeMessages = {
   validationFraction: (fraction: number) => error('TL4109', `the validation fraction must be between 0 and 1 (exclusive), got ${fraction}`),
   tooFewToSplit: (images: number) =>
     error('TL4109', `too few images to hold out a validation set (${images} images); add images or use a separate validation folder`),
-  tooLargeForMemory: (count: number, size: string, need: string, share: number, memory: string) =>
-    error('TL4110', `${count} images of ${size} need ${need} in memory, more than ${share}% of this machine's ${memory}; use a smaller image size or fewer images`),
+  tooLargeForDisk: (count: number, size: string, need: string, dir: string, free: string) =>
+    error(
+      'TL4110',
+      `${count} images of ${size} need ${need}: more than the memory share, and the pixel cache folder ${dir} has only ${free} free`,
+      'Free space there, or set TLC_HOME to a folder on a larger disk (the cache goes to $TLC_HOME/pixels), or use a smaller image size or fewer images.',
+    ),
+  badMemoryShare: (source: string, given: string) =>
+    error('TL4116', `${source} must be a fraction of memory above 0 and at most 1 (0.25) or a percentage (25%), got ${JSON.stringify(given)}`),
 
   // TL42xx: runs, predict and embed.
   noSuchPath: (path: string) => error('TL4201', `no such file or folder: ${path}`),

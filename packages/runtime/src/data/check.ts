@@ -5,6 +5,9 @@
 import { RunError, runtimeMessages } from '../messages';
 import { decodeImage, BadImageError, type DecodeOptions } from './decode';
 
+/** Files decoded at the same time by default: sharp decodes on libuv's thread pool (4 threads). */
+export const DECODE_CONCURRENCY = 3;
+
 export interface BadImage {
   file: string;
   reason: string;
@@ -18,14 +21,35 @@ export interface CheckedImages<T> {
 }
 
 export interface CheckOptions extends DecodeOptions {
-  /** Files decoded at the same time (default 3). */
+  /** Files decoded at the same time (default DECODE_CONCURRENCY). */
   concurrency?: number;
   /** Called after each file with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export async function checkImages<T extends { file: string }>(items: readonly T[], options: CheckOptions): Promise<CheckedImages<T>> {
-  const results: ({ pixels: Uint8Array } | { bad: BadImage })[] = new Array(items.length);
+  const pixels: Uint8Array[] = new Array(items.length);
+  const bad = await decodeEach(items, options, (index, decoded) => {
+    pixels[index] = decoded;
+  });
+  const badFiles = new Set(bad.map((b) => b.index));
+  return {
+    good: items.flatMap((item, index) => (badFiles.has(index) ? [] : [{ item, pixels: pixels[index]! }])),
+    bad: bad.map(({ file, reason }) => ({ file, reason })),
+  };
+}
+
+/**
+ * Decodes every item, `concurrency` at a time (sharp decodes on libuv's thread pool), handing each
+ * good image's pixels to `sink` as soon as it is decoded (so a caller that writes them out holds
+ * none); returns the bad ones, in input order, with their index in `items`.
+ */
+export async function decodeEach<T extends { file: string }>(
+  items: readonly T[],
+  options: CheckOptions,
+  sink: (index: number, pixels: Uint8Array) => void,
+): Promise<(BadImage & { index: number })[]> {
+  const bad: (BadImage & { index: number })[] = [];
   let nextIndex = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
@@ -33,22 +57,17 @@ export async function checkImages<T extends { file: string }>(items: readonly T[
       const index = nextIndex++;
       const item = items[index]!;
       try {
-        results[index] = { pixels: await decodeImage(item.file, options) };
+        sink(index, await decodeImage(item.file, options));
       } catch (error) {
         if (!(error instanceof BadImageError)) throw error;
-        results[index] = { bad: { file: item.file, reason: error.reason } };
+        bad.push({ file: item.file, reason: error.reason, index });
       }
       options.onProgress?.(++done, items.length);
     }
   };
-  const workers = Math.max(1, Math.min(options.concurrency ?? 3, items.length));
+  const workers = Math.max(1, Math.min(options.concurrency ?? DECODE_CONCURRENCY, items.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  const checked: CheckedImages<T> = { good: [], bad: [] };
-  results.forEach((result, index) => {
-    if ('pixels' in result) checked.good.push({ item: items[index]!, pixels: result.pixels });
-    else checked.bad.push(result.bad);
-  });
-  return checked;
+  return bad.sort((a, b) => a.index - b.index);
 }
 
 /** How many bad files a `skip` warning names before "and N more". */

@@ -1,11 +1,14 @@
-// A decoded image set held in memory (one Uint8Array of HWC pixels per image, so 1 byte per
-// value), with its labels and files, and the batches an epoch feeds a model: the order is
-// shuffled by (seed, epoch), each image augmented by (augment seed, epoch, image index), and
-// every image appears exactly once per epoch (the last batch may be smaller).
+// A decoded image set (HWC pixels, 1 byte per value, held in memory or streamed from the pixel
+// cache on disk: images.ts), with its labels and files, and the batches an epoch feeds a model:
+// the order is shuffled by (seed, epoch), each image augmented by (augment seed, epoch, image
+// index), and every image appears exactly once per epoch (the last batch may be smaller).
+// `batchesAhead` reads the pixels of the next batches while the consumer works on this one
+// (bounded prefetch), so a trainer fed from disk does not wait on reads that keep up.
 import type { AugmentPlan } from '@tlc/plan';
 import { augmentImage } from '../augment/augment';
 import type { ImageShape } from '../augment/warp';
 import { createRng, STREAMS } from '../random';
+import { MemoryImages, type ImageStore } from './images';
 
 export interface Batch {
   /** N x H x W x C pixel values 0..255 (augmented when asked), before any model preprocessing. */
@@ -30,7 +33,8 @@ export interface BatchOptions {
 export interface DatasetContents {
   classes: readonly string[];
   shape: ImageShape;
-  images: Uint8Array[];
+  /** The pixels: one array per image, or a store (the pixel cache on disk). */
+  images: Uint8Array[] | ImageStore;
   labels: ArrayLike<number>;
   files: string[];
 }
@@ -40,31 +44,44 @@ export class ImageDataset {
   readonly shape: ImageShape;
   readonly files: readonly string[];
   readonly labels: Int32Array;
-  private readonly images: Uint8Array[];
+  private readonly images: ImageStore;
 
   constructor(contents: DatasetContents) {
     const { height, width, channels } = contents.shape;
     const valuesPerImage = height * width * channels;
-    if (contents.labels.length !== contents.images.length || contents.files.length !== contents.images.length) {
-      throw new Error(`ImageDataset: ${contents.images.length} images, ${contents.labels.length} labels and ${contents.files.length} files must match`);
+    const count = Array.isArray(contents.images) ? contents.images.length : (contents.images as ImageStore).count;
+    if (contents.labels.length !== count || contents.files.length !== count) {
+      throw new Error(`ImageDataset: ${count} images, ${contents.labels.length} labels and ${contents.files.length} files must match`);
     }
-    contents.images.forEach((image, i) => {
-      if (image.length !== valuesPerImage) throw new Error(`ImageDataset: image ${contents.files[i]} has ${image.length} values, expected ${valuesPerImage}`);
-    });
+    if (Array.isArray(contents.images)) {
+      contents.images.forEach((image, i) => {
+        if (image.length !== valuesPerImage) throw new Error(`ImageDataset: image ${contents.files[i]} has ${image.length} values, expected ${valuesPerImage}`);
+      });
+    }
     this.classes = contents.classes;
     this.shape = contents.shape;
-    this.images = contents.images;
+    this.images = Array.isArray(contents.images) ? new MemoryImages(contents.images) : (contents.images as ImageStore);
     this.labels = Int32Array.from(contents.labels);
     this.files = contents.files;
   }
 
   get size(): number {
-    return this.images.length;
+    return this.images.count;
   }
 
-  /** Image i's pixels, HWC 0..255 (shared, not copied: do not modify). */
+  /** Bytes of pixels held in memory (0 when they are streamed from disk). */
+  get bytesInMemory(): number {
+    return this.images.bytesInMemory;
+  }
+
+  /** Image i's pixels, HWC 0..255 (shared when in memory: do not modify). */
   image(index: number): Uint8Array {
-    return this.images[index]!;
+    return this.images.image(index);
+  }
+
+  /** Closes the pixel cache file, when the pixels are streamed from one. */
+  close(): Promise<void> {
+    return this.images.close();
   }
 
   /** Images per class, indexed by label. */
@@ -82,24 +99,61 @@ export class ImageDataset {
 
   /** The batches of one epoch, made lazily (one batch in memory at a time). */
   *batches(epoch: number, options: BatchOptions): Generator<Batch> {
+    for (const indices of this.batchIndices(epoch, options)) {
+      yield this.makeBatch(epoch, options, indices, Array.from(indices, (i) => this.images.image(i)));
+    }
+  }
+
+  /**
+   * The same batches as `batches`, with the pixels of up to `ahead` batches read ahead of the
+   * one being consumed (from disk, in parallel, while the consumer works): at most ahead + 1
+   * batches of pixels in memory at a time.
+   */
+  async *batchesAhead(epoch: number, options: BatchOptions, ahead = 2): AsyncGenerator<Batch> {
+    const batches = this.batchIndices(epoch, options);
+    const pending: { indices: Int32Array; pixels: Promise<Uint8Array[]> }[] = [];
+    let next = 0;
+    const fill = () => {
+      while (pending.length <= ahead && next < batches.length) {
+        const indices = batches[next++]!;
+        const pixels = this.images.read(indices);
+        // Seen when awaited; a consumer that stops early must not leave an unhandled rejection.
+        pixels.catch(() => {});
+        pending.push({ indices, pixels });
+      }
+    };
+    fill();
+    while (pending.length > 0) {
+      const { indices, pixels } = pending.shift()!;
+      const images = await pixels;
+      fill();
+      yield this.makeBatch(epoch, options, indices, images);
+    }
+  }
+
+  /** The dataset indices of each batch of epoch `epoch`, in order. */
+  private batchIndices(epoch: number, options: BatchOptions): Int32Array[] {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batch size must be a positive whole number, got ${options.batchSize}`);
     const order = this.order(epoch, options.shuffle, options.seed);
+    const batches: Int32Array[] = [];
+    for (let start = 0; start < order.length; start += options.batchSize) batches.push(order.slice(start, start + options.batchSize));
+    return batches;
+  }
+
+  private makeBatch(epoch: number, options: BatchOptions, indices: Int32Array, images: Uint8Array[]): Batch {
     const valuesPerImage = this.shape.height * this.shape.width * this.shape.channels;
-    for (let start = 0; start < order.length; start += options.batchSize) {
-      const indices = order.slice(start, start + options.batchSize);
-      const x = new Float32Array(indices.length * valuesPerImage);
-      indices.forEach((index, slot) => {
-        const offset = slot * valuesPerImage;
-        if (options.augment) augmentImage(options.augment, this.images[index]!, this.shape, { epoch, index }, x, offset);
-        else x.set(this.images[index]!, offset);
-      });
-      yield {
-        x,
-        labels: Int32Array.from(indices, (index) => this.labels[index]!),
-        files: Array.from(indices, (index) => this.files[index]!),
-        indices,
-        size: indices.length,
-      };
-    }
+    const x = new Float32Array(indices.length * valuesPerImage);
+    indices.forEach((index, slot) => {
+      const offset = slot * valuesPerImage;
+      if (options.augment) augmentImage(options.augment, images[slot]!, this.shape, { epoch, index }, x, offset);
+      else x.set(images[slot]!, offset);
+    });
+    return {
+      x,
+      labels: Int32Array.from(indices, (index) => this.labels[index]!),
+      files: Array.from(indices, (index) => this.files[index]!),
+      indices,
+      size: indices.length,
+    };
   }
 }

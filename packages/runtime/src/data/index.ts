@@ -14,3 +14,8 @@ export { checkImages, applyBadImagePolicy } from './check';
 export type { BadImage, CheckedImages, CheckOptions } from './check';
 export { ImageDataset } from './dataset';
 export type { Batch, BatchOptions, DatasetContents } from './dataset';
+export { MemoryImages, DiskImages } from './images';
+export type { ImageStore } from './images';
+export { memoryShare, memoryBudget, parseMemoryShare, DEFAULT_MEMORY_SHARE, MEMORY_SHARE_VARIABLE } from './memory';
+export { cachedPixels, defaultPixelCacheDir, pixelBytes } from './pixel-cache';
+export type { CachedPixels, PixelCacheOptions } from './pixel-cache';

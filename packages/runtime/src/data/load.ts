@@ -1,14 +1,18 @@
-// From a plan's data statement to in-memory datasets, in the order a run needs: scan the class
-// folders, hold out validation (seeded split, or a separate folder with the same classes),
-// decode every image once (finding every bad file before any training), apply
-// `on bad image`, and check no class was left empty by skipped files.
-import os from 'node:os';
+// From a plan's data statement to datasets, in the order a run needs: scan the class folders,
+// hold out validation (seeded split, or a separate folder with the same classes), decode every
+// image once (finding every bad file before any training), apply `on bad image`, and check no
+// class was left empty by skipped files. The decoded pixels are held in memory when they fit in
+// the memory share (memory.ts), else written to the pixel cache on disk (or found there, from an
+// earlier run on the same files) and streamed from it a batch at a time.
 import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
-import { applyBadImagePolicy, checkImages, type CheckedImages } from './check';
+import { applyBadImagePolicy, checkImages, type BadImage } from './check';
 import { channelsOf, type DecodeOptions } from './decode';
 import { RunError, runtimeMessages } from '../messages';
 import { ImageDataset } from './dataset';
+import { DiskImages } from './images';
+import { formatBytes, formatShare, memoryBudget, memoryShare } from './memory';
+import { cachedPixels, defaultPixelCacheDir, pixelBytes } from './pixel-cache';
 import { scanImageFolder, type ImageItem } from './scan';
 import { splitValidation } from './split';
 
@@ -20,6 +24,8 @@ export interface LoadedData {
   validation: ImageDataset | null;
   /** To print before training: skipped bad files, skipped links, classes too small to split. */
   warnings: string[];
+  /** Where the pixels are, for the log: null in memory, else a line about the pixel cache. */
+  streamed: string | null;
 }
 
 export interface LoadOptions {
@@ -28,20 +34,55 @@ export interface LoadOptions {
   /** Called with the class folders once they are scanned, before any image is decoded; may throw. */
   onClasses?: (classes: string[]) => void;
   concurrency?: number;
+  /** The share of memory the decoded images may take (default: TLC_MEMORY_SHARE, else 0.6). */
+  memoryShare?: number;
+  /** Bytes of decoded images already held in memory (the training set's, for an evaluation folder). */
+  memoryInUse?: number;
+  /** The pixel cache folder (default $TLC_HOME/pixels, else ~/.cache/tlc/pixels). */
+  pixelCacheDir?: string;
 }
 
 export function decodeOptionsOf(plan: DataPlan): DecodeOptions {
   return { height: plan.imageSize[0], width: plan.imageSize[1], colorMode: plan.colorMode, maxPixels: plan.maxPixels };
 }
 
-function toDataset(classes: string[], decode: DecodeOptions, good: CheckedImages<ImageItem>['good']): ImageDataset {
-  return new ImageDataset({
-    classes,
-    shape: { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) },
-    images: good.map((g) => g.pixels),
-    labels: good.map((g) => g.item.label),
-    files: good.map((g) => g.item.file),
-  });
+/** The decoded images of a set: their pixels in memory or in the pixel cache, and the bad files. */
+interface Decoded<T> {
+  /** The items that decoded, in input order. */
+  good: T[];
+  bad: BadImage[];
+  /** The good items' pixels: in memory (by item), or their slots in the cache file. */
+  pixels: { inMemory: Map<T, Uint8Array> } | { file: string; slotOf: Map<T, number> };
+  /** For the log when streamed. */
+  streamed: string | null;
+}
+
+/** Decodes `items` (or finds them in the pixel cache): in memory when they fit the share, else on disk. */
+async function decodeImages<T extends ImageItem>(items: readonly T[], decode: DecodeOptions, options: LoadOptions): Promise<Decoded<T>> {
+  const share = memoryShare(options.memoryShare);
+  const need = pixelBytes(items.length, decode);
+  const budget = memoryBudget(share) - (options.memoryInUse ?? 0);
+  if (need <= budget) {
+    const checked = await checkImages(items, { ...decode, concurrency: options.concurrency, onProgress: options.onProgress });
+    return { good: checked.good.map((g) => g.item), bad: checked.bad, pixels: { inMemory: new Map(checked.good.map((g) => [g.item, g.pixels])) }, streamed: null };
+  }
+  const dir = options.pixelCacheDir ?? defaultPixelCacheDir();
+  const cached = await cachedPixels(items, { ...decode, dir, concurrency: options.concurrency, onProgress: options.onProgress });
+  const badFiles = new Set(cached.bad.map((b) => b.file));
+  const good = items.filter((item) => !badFiles.has(item.file));
+  const slotOf = new Map(items.map((item, i) => [item, cached.slots[i]!]));
+  const how = cached.reused ? 'reused from an earlier run' : 'decoded into it now';
+  const streamed = `pixels: ${items.length} images need ${formatBytes(need)}, more than the memory share (${formatShare(share)}, TLC_MEMORY_SHARE): streamed from the pixel cache ${cached.entry} (${how})`;
+  return { good, bad: cached.bad, pixels: { file: cached.file, slotOf }, streamed };
+}
+
+function toDataset<T extends ImageItem>(classes: string[], decode: DecodeOptions, decoded: Decoded<T>, items: T[]): ImageDataset {
+  const shape = { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) };
+  const { pixels } = decoded;
+  const images = 'inMemory' in pixels
+    ? items.map((item) => pixels.inMemory.get(item)!)
+    : new DiskImages(pixels.file, shape.height * shape.width * shape.channels, Int32Array.from(items, (item) => pixels.slotOf.get(item)!));
+  return new ImageDataset({ classes, shape, images, labels: items.map((item) => item.label), files: items.map((item) => item.file) });
 }
 
 function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: string): void {
@@ -49,19 +90,6 @@ function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: st
   const emptied = classes.filter((_, label) => counts[label] === 0);
   if (emptied.length > 0) {
     throw new RunError(runtimeMessages.classesEmptiedBySkipping(role, emptied));
-  }
-}
-
-/** The share of the machine's memory the decoded images may take (the model needs the rest). */
-const MEMORY_SHARE = 0.6;
-
-/** Refuses, before hours of decoding, a set whose pixels (1 byte per value) cannot fit in memory. */
-function assertFitsInMemory(count: number, decode: DecodeOptions): void {
-  const totalMemory = os.totalmem();
-  const bytes = count * decode.height * decode.width * channelsOf(decode.colorMode);
-  if (bytes > MEMORY_SHARE * totalMemory) {
-    const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;
-    throw new RunError(runtimeMessages.tooLargeForMemory(count, `${decode.height}x${decode.width} ${decode.colorMode}`, gib(bytes), Math.round(MEMORY_SHARE * 100), gib(totalMemory)));
   }
 }
 
@@ -86,16 +114,15 @@ export async function loadData(plan: DataPlan, baseDir: string, options: LoadOpt
   }
   const decode = decodeOptionsOf(plan);
   const all = [...training, ...validation];
-  assertFitsInMemory(all.length, decode);
-  const checked = await checkImages(all, { ...decode, concurrency: options.concurrency, onProgress: options.onProgress });
-  const skipped = applyBadImagePolicy(checked.bad, all.length, plan.onBadImage);
+  const decoded = await decodeImages(all, decode, options);
+  const skipped = applyBadImagePolicy(decoded.bad, all.length, plan.onBadImage);
   if (skipped !== null) warnings.push(skipped);
   const inTraining = new Set(training);
-  const trainingSet = toDataset(scanned.classes, decode, checked.good.filter((g) => inTraining.has(g.item)));
+  const trainingSet = toDataset(scanned.classes, decode, decoded, decoded.good.filter((item) => inTraining.has(item)));
   assertEveryClassLeft(scanned.classes, trainingSet, 'training set');
   const validationSet =
-    plan.validation.mode === 'none' ? null : toDataset(scanned.classes, decode, checked.good.filter((g) => !inTraining.has(g.item)));
-  return { classes: scanned.classes, training: trainingSet, validation: validationSet, warnings };
+    plan.validation.mode === 'none' ? null : toDataset(scanned.classes, decode, decoded, decoded.good.filter((item) => !inTraining.has(item)));
+  return { classes: scanned.classes, training: trainingSet, validation: validationSet, warnings, streamed: decoded.streamed };
 }
 
 /**
@@ -106,10 +133,14 @@ export async function loadLabelledFolder(
   dir: string,
   classes: readonly string[],
   options: DecodeOptions & LoadOptions & { onBadImage: 'fail' | 'skip'; role: string },
-): Promise<{ dataset: ImageDataset; warnings: string[] }> {
+): Promise<{ dataset: ImageDataset; warnings: string[]; streamed: string | null }> {
   const scanned = await scanImageFolder(dir, { expectedClasses: classes, role: options.role });
-  assertFitsInMemory(scanned.items.length, options);
-  const checked = await checkImages(scanned.items, options);
-  const skipped = applyBadImagePolicy(checked.bad, scanned.items.length, options.onBadImage);
-  return { dataset: toDataset([...classes], options, checked.good), warnings: skipped === null ? scanned.warnings : [...scanned.warnings, skipped] };
+  const decode: DecodeOptions = { height: options.height, width: options.width, colorMode: options.colorMode, maxPixels: options.maxPixels };
+  const decoded = await decodeImages(scanned.items, decode, options);
+  const skipped = applyBadImagePolicy(decoded.bad, scanned.items.length, options.onBadImage);
+  return {
+    dataset: toDataset([...classes], decode, decoded, decoded.good),
+    warnings: skipped === null ? scanned.warnings : [...scanned.warnings, skipped],
+    streamed: decoded.streamed,
+  };
 }

@@ -21,8 +21,15 @@ export interface RunOptions {
   log?: RunLog;
   /** Continue the run in this folder from its last completed epoch (`--resume RUN_DIR`). */
   resume?: string;
-  /** Feature caches larger than this go to disk under the run folder (default 1 GiB). */
+  /** Feature caches larger than this go to disk under the run folder (default 1 GiB, at most the memory share). */
   memoryCacheBytes?: number;
+  /**
+   * The share of this machine's memory decoded images may take (default: `TLC_MEMORY_SHARE`, else
+   * 0.6); larger sets are streamed from the pixel cache on disk.
+   */
+  memoryShare?: number;
+  /** The pixel cache folder (default `$TLC_HOME/pixels`, else `~/.cache/tlc/pixels`). */
+  pixelCacheDir?: string;
   /** `--engine`: what trains the stages (default tfjs, the reference; torch: PyTorch under torchrun). */
   engine?: 'tfjs' | 'torch';
   /** `--nproc N`: the torch engine's processes on this machine (default 1). */

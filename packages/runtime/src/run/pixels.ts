@@ -1,6 +1,7 @@
-// Pixel batches for the training loop from the data pipeline's in-memory datasets: raw 0..255
-// NHWC float tensors, in the dataset's seeded per-epoch order, augmented when asked; each batch
-// after a turn of the event loop, so a stop is seen between batches.
+// Pixel batches for the training loop from the data pipeline's datasets: raw 0..255 NHWC float
+// tensors, in the dataset's seeded per-epoch order, augmented when asked, the next batches' pixels
+// read ahead (from the pixel cache on disk when the set is streamed) while the consumer trains on
+// this one; each batch after a turn of the event loop, so a stop is seen between batches.
 import * as tf from '@tensorflow/tfjs';
 import type { AugmentPlan } from '@tlc/plan';
 import type { ImageDataset } from '../data/dataset';
@@ -19,7 +20,7 @@ export function pixelSource(dataset: ImageDataset, options: PixelSourceOptions):
   return {
     size: dataset.size,
     async *batches(epoch: number): AsyncIterable<PixelBatch> {
-      for (const batch of dataset.batches(epoch, options)) {
+      for await (const batch of dataset.batchesAhead(epoch, options)) {
         // A turn for the event loop per batch: Ctrl-C is seen within a batch (run/interrupt.ts).
         await yieldToEvents();
         yield {

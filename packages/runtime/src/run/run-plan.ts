@@ -80,6 +80,8 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     // 8 report
     const summary = reportRun(run, { started, backend: trained.backend ?? backend, trained, evaluation, exported });
     model.model.dispose();
+    await data.loaded.training.close();
+    await data.loaded.validation?.close();
     return summary;
   } finally {
     guard.dispose();

@@ -85,13 +85,16 @@ describe('loadData', () => {
     expect(data.warnings[0]).toMatch(/^skipped 2 of 10 image files/);
   });
 
-  it('refuses, before decoding, a set whose pixels cannot fit in memory', async () => {
+  it('refuses, before decoding, a set whose pixels fit neither in memory nor on the pixel cache\'s disk', async () => {
     const base = await tempFolder();
     await classFolders(base, 'train', 2);
-    // 4 images of 100000 x 100000 x 3 bytes: 120 GB, far beyond 60% of any machine this runs on.
-    const error = await loadData({ ...PLAN, imageSize: [100_000, 100_000] }, base).catch((e: unknown) => e);
+    // 4 images of 300000 x 300000 x 3 bytes: 1 TB, beyond 60% of any machine this runs on and its disk.
+    const cache = path.join(base, 'cache');
+    const error = await loadData({ ...PLAN, imageSize: [300_000, 300_000] }, base, { pixelCacheDir: cache }).catch((e: unknown) => e);
     expect((error as RunError).code).toBe('TL4110');
-    expect((error as RunError).message).toMatch(/^4 images of 100000x100000 rgb need 111\.8 GiB in memory/);
+    expect((error as RunError).message).toMatch(new RegExp(`^4 images of 300000x300000 rgb need 1005\\.8 GiB: more than the memory share, and the pixel cache folder ${cache} has only .* free$`));
+    // Nothing was written but the (empty) cache folder.
+    expect(await fs.readdir(cache)).toEqual([]);
   });
 
   it('refuses a class that skipping bad files left without images', async () => {

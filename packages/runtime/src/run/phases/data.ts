@@ -24,8 +24,9 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
     checkHeadFitsClasses(plan, classes);
     checkClassWeightNames(plan.stages, classes);
   };
-  const loaded = await loadData(data, options.baseDir, { onClasses });
+  const loaded = await loadData(data, options.baseDir, { onClasses, memoryShare: options.memoryShare, pixelCacheDir: options.pixelCacheDir });
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
+  if (loaded.streamed) log.line(loaded.streamed);
   log.line(`data: ${loaded.training.size} training images, ${loaded.validation?.size ?? 0} validation images, classes ${loaded.classes.join(', ')}`);
   return { plan: data, loaded };
 }

@@ -16,7 +16,7 @@ import { TrunkRunner } from '../../features/trunk';
 import { splitAtFreezePoint, type SplitModel } from '../../model/split';
 import { startTrunkRuntime, type TrunkRuntime } from '../../onnx/trunk-runtime';
 import { writeJsonAtomic } from '../atomic';
-import type { RunContext } from '../context';
+import type { RunContext, RunOptions } from '../context';
 import { pixelSource } from '../pixels';
 import type { RunLog } from '../progress';
 import { RUN_FILES } from '../run-folder';
@@ -28,7 +28,7 @@ import { resolvedBatch } from '../batch-size';
 export async function evaluateRun(run: RunContext, { model, backboneLayers }: RunModel, data: RunData): Promise<Evaluation | null> {
   const { plan, options, log, runDir } = run;
   if (!plan.evaluate) return null;
-  const dataset = await evaluationSet(plan, data, options.baseDir, log);
+  const dataset = await evaluationSet(plan, data, options, log);
   const on = plan.evaluate.on === 'validation' ? 'validation' : plan.evaluate.directory ?? '';
   if (!dataset || dataset.size === 0) {
     log.line('evaluate: no validation images to evaluate on (the plan has no validation split)');
@@ -40,6 +40,7 @@ export async function evaluateRun(run: RunContext, { model, backboneLayers }: Ru
     batchSize, files, classes: data.loaded.classes, on, trunk: options.trunk ?? 'auto', seed: data.plan.seed,
   });
   if (trunk) log.line(`evaluate: trunk ${trunk}`);
+  if (dataset !== data.loaded.validation) await dataset.close();
   writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
   const gain = evaluation.accuracyWithoutTta === null ? '' : `, with flips; ${(evaluation.accuracyWithoutTta * 100).toFixed(1)}% without`;
   log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}%${gain}, ${extraMetricsText(evaluation)} (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
@@ -47,11 +48,16 @@ export async function evaluateRun(run: RunContext, { model, backboneLayers }: Ru
 }
 
 /** The images `evaluate` names: the validation set, or another labelled folder. */
-async function evaluationSet(plan: Plan, data: RunData, baseDir: string, log: RunLog): Promise<ImageDataset | null> {
+async function evaluationSet(plan: Plan, data: RunData, options: RunOptions, log: RunLog): Promise<ImageDataset | null> {
   if (plan.evaluate?.on !== 'directory') return data.loaded.validation;
-  const dir = resolve(baseDir, plan.evaluate.directory ?? '');
-  const { dataset, warnings } = await loadLabelledFolder(dir, data.loaded.classes, { ...decodeOptionsOf(data.plan), onBadImage: data.plan.onBadImage, role: 'evaluation folder' });
+  const dir = resolve(options.baseDir, plan.evaluate.directory ?? '');
+  const { dataset, warnings, streamed } = await loadLabelledFolder(dir, data.loaded.classes, {
+    ...decodeOptionsOf(data.plan), onBadImage: data.plan.onBadImage, role: 'evaluation folder',
+    memoryShare: options.memoryShare, pixelCacheDir: options.pixelCacheDir,
+    memoryInUse: data.loaded.training.bytesInMemory + (data.loaded.validation?.bytesInMemory ?? 0),
+  });
   warnings.forEach((w) => log.line(`warning: ${w}`));
+  if (streamed) log.line(streamed);
   return dataset;
 }
 

@@ -9,6 +9,8 @@ import { saveModelToDir } from '@tlc/zoo';
 import type { EpochRecord, StageResume, StageState, TrainingEngine } from '../../engine/engine';
 import { writeFileAtomic } from '../atomic';
 import { readOptimizerFile, weightsFromDir } from '../checkpoints';
+import { memoryBudget, memoryShare } from '../../data/memory';
+import { MEMORY_CACHE_BYTES } from '../../engines/tfjs/features';
 import type { RunContext } from '../context';
 import { writeMetricsCsv } from '../metrics-csv';
 import { writeRunState, type RunState } from '../resume';
@@ -57,7 +59,9 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
       {
         plan, index, stage, epochs, model, backboneLayers,
         data: { plan: data.plan, classes: data.loaded.classes, training: data.loaded.training, validation: data.loaded.validation },
-        runDir, trunk: options.trunk ?? 'auto', memoryCacheBytes: options.memoryCacheBytes, resume,
+        runDir, trunk: options.trunk ?? 'auto', resume,
+        // Feature caches in memory: at most 1 GiB, and never more than the memory share.
+        memoryCacheBytes: Math.min(options.memoryCacheBytes ?? MEMORY_CACHE_BYTES, memoryBudget(memoryShare(options.memoryShare))),
       },
       {
         line: (text) => log.line(text),
