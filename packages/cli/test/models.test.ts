@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findModel, listModels } from '@tlc/zoo/catalog';
+import { findModel, listModels, modelLayers } from '@tlc/zoo/catalog';
 import { modelsCommand } from '../src/commands/models';
 
 /** Runs `tlc models ARGS…` in this process and returns its exit code and output. */
@@ -67,6 +67,39 @@ describe('tlc models', () => {
     expect(stdout).toContain('first conv:  block1_conv1');
     expect(stdout).toContain('params:      14,714,688 total');
     expect(stdout).toMatch(/block5\s+block5_pool/);
+  });
+
+  it('lists every layer with its index, block, type, output shape and parameters (--layers)', async () => {
+    const { code, stdout } = await tlc('MobileNet', '--layers', '--json');
+    expect(code).toBe(0);
+    const layers = JSON.parse(stdout) as { index: number; name: string; block: string | null; type: string; outputShape: number[]; params: number; trainableParams: number }[];
+    const entry = findModel('MobileNet')!;
+    // The catalog's layer list, in model.layers order, indexed from the input layer.
+    expect(layers.map((l) => l.name)).toEqual(modelLayers('MobileNet'));
+    expect(layers.map((l) => l.index)).toEqual(layers.map((_, i) => i));
+    // Keras's own counts for MobileNet without its top (model.summary()).
+    expect(layers.reduce((sum, l) => sum + l.params, 0)).toBe(entry.params.total);
+    expect(layers.reduce((sum, l) => sum + l.trainableParams, 0)).toBe(entry.params.trainable);
+    // Each block ends at its catalog layer; the next layer starts the next block.
+    for (const [i, block] of entry.blocks.entries()) {
+      const end = layers.find((l) => l.name === block.layer)!;
+      expect(end.block).toBe(block.name);
+      if (i + 1 < entry.blocks.length) expect(layers[end.index + 1].block).toBe(entry.blocks[i + 1].name);
+    }
+    expect(layers[0]).toMatchObject({ index: 0, name: 'input_1', type: 'InputLayer', outputShape: [224, 224, 3], params: 0 });
+    expect(layers.find((l) => l.name === 'conv1_bn')).toMatchObject({ type: 'BatchNormalization', params: 128, trainableParams: 64 });
+  });
+
+  it('prints the layer table as text, at a MobileNet width given by --alpha', async () => {
+    const { code, stdout } = await tlc('MobileNet', '--layers', '--alpha', '0.25');
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe('MobileNet (224x224, alpha 0.25): 86 layers');
+    expect(lines[1].split(/\s{2,}/).map((c) => c.trim())).toEqual(['#', 'layer', 'block', 'type', 'output shape', 'params', 'trainable']);
+    expect(lines[3].trim().split(/\s{2,}/)).toEqual(['1', 'conv1', 'block1', 'Conv2D', '(112, 112, 8)', '216', '216']);
+    expect((await tlc('VGG16', '--layers', '--alpha', '0.5')).code).toBe(2);
+    expect((await tlc('MobileNet', '--layers', '--alpha', '0.3')).code).toBe(2);
+    expect((await tlc('MobileNet', '--alpha', '0.25')).code).toBe(2);
   });
 
   it('suggests the closest name for a near miss and exits 1', async () => {
