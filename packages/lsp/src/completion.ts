@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -36,7 +36,10 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\b(?:freeze\s+until|unfreeze\s+from|cut\s+after)\s+\w*$/.test(before)) {
     const model = findModel(chosenModel(text) ?? '');
     if (!model) return [];
-    return model.blocks.map((b) => ({ label: b.name, kind: CompletionItemKind.EnumMember, detail: `ends at ${b.layer}` }));
+    const blocks = model.blocks.map((b) => ({ label: b.name, kind: CompletionItemKind.EnumMember, detail: `ends at ${b.layer}` }));
+    // `layer N` (an index in model.layers) for freeze and unfreeze points, not for a cut.
+    if (/\bcut\s+after\s+\w*$/.test(before)) return blocks;
+    return [...blocks, { label: 'layer', kind: CompletionItemKind.Keyword, detail: 'layer N: by index in model.layers (`tlc models MODEL --layers`)' }];
   }
   if (/\bfreeze\s+\w*$/.test(before)) return words(['all', 'none', 'until'], CompletionItemKind.Keyword);
   if (/\bweights\s+\w*$/.test(before)) return words(['imagenet', 'none'], CompletionItemKind.Value);

@@ -11,6 +11,9 @@ describe('complete', () => {
     expect(labels('use MobileNetV2 weights ')).toEqual(['imagenet', 'none']);
     expect(labels('use MobileNetV2 freeze ')).toEqual(['all', 'none', 'until']);
     expect(labels('use MobileNetV2 freeze until ')).toContain('block5');
+    expect(labels('use MobileNetV2 freeze until ')).toContain('layer');
+    expect(labels('use MobileNetV2\nfine tune {\n  unfreeze from ')).toEqual(expect.arrayContaining(['block4', 'layer']));
+    expect(labels('use MobileNetV2 cut after ')).not.toContain('layer');
     expect(labels('pipeline "a"; use MobileNetV2 weights imagenet; head { pool ')).toEqual(['avg', 'max']);
     expect(labels('  ')).toContain('pipeline');
     expect(labels('dense 12 relu ')).toEqual([]);

@@ -164,7 +164,7 @@ export async function describeLayers(entry: ModelEntry, alpha?: number): Promise
       if (ends.get(layer.name) === block) block++;
       const shape = layer.outputShape as (number | null)[] | (number | null)[][];
       const withoutBatch = Array.isArray(shape[0]) ? (shape as (number | null)[][]).map((s) => s.slice(1)) : (shape as (number | null)[]).slice(1);
-      const size = (weights: { shape: number[] }[]) => weights.reduce((sum, w) => sum + w.shape.reduce((a, b) => a * b, 1), 0);
+      const size = (weights: { shape: (number | null)[] }[]) => weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
       return {
         index, name: layer.name, block: name, type: layer.getClassName(), outputShape: withoutBatch,
         params: size(layer.weights), trainableParams: size(layer.trainableWeights),

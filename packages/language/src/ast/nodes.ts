@@ -58,8 +58,17 @@ export interface NumberList extends Node<'NumberList'> {
   values: NumberLiteral[];
 }
 
-/** A freeze / cut / unfreeze point: a block alias (`block4`) or a quoted Keras layer name. */
-export type LayerRef = Identifier | StringLiteral;
+/** A block alias (`block4`) or a quoted Keras layer name. */
+export type NamedLayer = Identifier | StringLiteral;
+/**
+ * `layer 120`: a position in Keras's `model.layers` (the input layer is 0). `freeze until layer N`
+ * freezes layers 0 … N−1 (Keras's `layers[:N]`); `unfreeze from layer N` trains N and after.
+ */
+export interface LayerIndex extends Node<'LayerIndex'> {
+  index?: NumberLiteral;
+}
+/** A freeze / unfreeze point: a block alias, a quoted Keras layer name or a layer index. */
+export type LayerRef = NamedLayer | LayerIndex;
 
 // ---------------------------------------------------------------- program
 
@@ -205,7 +214,7 @@ export interface AlphaClause extends Node<'Alpha'> {
 export interface WeightsClause extends Node<'Weights'> {
   source?: Identifier | StringLiteral;
 }
-/** `freeze all` / `freeze none` / `freeze until block4` / `freeze until "conv4_block6_out"` */
+/** `freeze all` / `freeze none` / `freeze until block4` / `freeze until "conv4_block6_out"` / `freeze until layer 120` */
 export interface FreezeClause extends Node<'Freeze'> {
   mode?: 'all' | 'none' | 'until';
   /** The word as written (`all`, `none`, `until`), for spans. */
@@ -214,7 +223,7 @@ export interface FreezeClause extends Node<'Freeze'> {
 }
 /** `cut after block3` */
 export interface CutClause extends Node<'Cut'> {
-  after?: LayerRef;
+  after?: NamedLayer;
 }
 
 /** `preprocess native` / `rescale 1/255` / `none` / `normalize mean [...] std [...]` */

@@ -6,6 +6,7 @@ import type {
   DataStatement,
   HeadStatement,
   ImageSetting,
+  LayerIndex,
   LayerRef,
   PreprocessStatement,
   Program,
@@ -105,7 +106,21 @@ export function keywordSpan(node: { span: Span }, keyword: string): Span {
 
 /** A block alias or layer name as the user wrote it: `block4`, `"conv4_block6_out"`. */
 export function pointText(ref: LayerRef): string {
+  if (ref.kind === 'LayerIndex') return `layer ${ref.index?.raw ?? ''}`.trimEnd();
   return ref.kind === 'Identifier' ? ref.name : `"${ref.value}"`;
+}
+
+/**
+ * The layer count a `layer N` point may reach, and whether N is one: `freeze until layer N`
+ * takes 1 … the count (layers[:N]), `unfreeze from layer N` 0 … the count − 1. Undefined when
+ * the model's layer list is unknown.
+ */
+export function layerIndexFits(context: CheckContext, ref: LayerIndex, clause: 'freeze until' | 'unfreeze from'): boolean | undefined {
+  const count = context.layers?.length;
+  if (count === undefined || !ref.index) return undefined;
+  const n = ref.index.value;
+  const [low, high] = clause === 'freeze until' ? [1, count] : [0, count - 1];
+  return Number.isInteger(n) && n >= low && n <= high;
 }
 
 /**
@@ -117,6 +132,13 @@ export function pointText(ref: LayerRef): string {
 export function pointPosition(context: CheckContext, ref: LayerRef, edge: 'start' | 'end' = 'end'): PointPosition | undefined {
   const model = context.model;
   if (!model) return undefined;
+  if (ref.kind === 'LayerIndex') {
+    // `layer N` sits between layers N−1 and N: it ends at N−1 and starts at N.
+    if (!context.layers || !ref.index || !Number.isInteger(ref.index.value)) return undefined;
+    const index = edge === 'start' ? ref.index.value : ref.index.value - 1;
+    // An index the model does not have is TL2039's alone.
+    return index >= 0 && index < context.layers.length ? { scale: 'layer', index } : undefined;
+  }
   const blockIndex = ref.kind === 'Identifier' ? model.blocks.findIndex((b) => b.name === ref.name) : -1;
   if (ref.kind === 'Identifier' && blockIndex < 0) return undefined;
   if (context.layers) {

@@ -14,6 +14,7 @@ import { grayscaleWithRgbWeightsRule } from './rules/grayscale-with-rgb-weights'
 import { headOutputRule } from './rules/head-output';
 import { imageSizeRule } from './rules/image-size';
 import { imagenetWeightsRule } from './rules/imagenet-weights';
+import { layerIndexBeyondModelRule } from './rules/layer-index-beyond-model';
 import { missingStatementRule } from './rules/missing-statement';
 import { missingPathsRule } from './rules/missing-paths';
 import { modelAlphaRule } from './rules/model-alpha';
@@ -77,6 +78,7 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2035'], rule: stepNeverStepsRule },
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
+  { codes: ['TL2039'], rule: layerIndexBeyondModelRule },
 ];
 
 export interface CheckOptions {

@@ -28,6 +28,13 @@ function indexOf(backbone: Backbone, layer: string, span: Span): number {
 
 /** `block4` or `"conv4_block6_out"`: the layer the point ends at. */
 export function resolvePoint(backbone: Backbone, ref: LayerRef): ResolvedPoint {
+  if (ref.kind === 'LayerIndex') {
+    // `freeze until layer N` ends at layer N − 1 (Keras's layers[:N]); the checker bounds N.
+    const index = (ref.index?.value ?? 0) - 1;
+    const layer = backbone.layers[index];
+    if (layer === undefined) throw new CompileProblem(compileMessages.layerNotInList(backbone.entry.name, `layer ${ref.index?.raw}`, ref.span));
+    return { block: null, layer, index };
+  }
   if (ref.kind === 'String') return { block: null, layer: ref.value, index: indexOf(backbone, ref.value, ref.span) };
   const block = backbone.entry.blocks.find((b) => b.name === ref.name);
   // The checker has rejected unknown blocks; a missing one here is a catalog inconsistency.
@@ -37,9 +44,11 @@ export function resolvePoint(backbone: Backbone, ref: LayerRef): ResolvedPoint {
 
 /**
  * The index of the first layer `unfreeze from` trains: for `blockK`, the layer right after the
- * end of block K-1 (the first layer of the list for block1); for a quoted layer, that layer.
+ * end of block K-1 (the first layer of the list for block1); for a quoted layer, that layer; for
+ * `layer N`, index N (Keras's layers[N:]).
  */
 export function firstTrainedIndex(backbone: Backbone, ref: LayerRef): number {
+  if (ref.kind === 'LayerIndex') return ref.index?.value ?? 0;
   if (ref.kind === 'String') return resolvePoint(backbone, ref).index;
   const position = backbone.entry.blocks.findIndex((b) => b.name === ref.name);
   if (position < 0) throw new CompileProblem(compileMessages.layerNotInList(backbone.entry.name, ref.name, ref.span));

@@ -53,6 +53,7 @@ export const CODES = {
   TL2035: '`schedule step` that never steps',
   TL2044: '`shift` for both axes and for one axis',
   TL2045: 'a fill value with a fill mode other than `constant`',
+  TL2039: 'layer index beyond the model',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -338,5 +339,14 @@ export const messages = {
       'TL2045',
       `\`fill ${mode}\` takes no value: only \`fill constant\` fills with one`,
       `write \`fill constant V\` to fill with the value V (0..255), or remove the value`,
+    ),
+  layerIndexBeyondModel: (clause: string, raw: string, model: string, count: number) =>
+    error(
+      'TL2039',
+      `\`${clause} layer ${raw}\` is not a layer index of ${model}, which has ${count} layers (0 … ${count - 1})`,
+      clause === 'freeze until'
+        ? `freeze until a whole number from 1 to ${count} (\`layer ${count}\` freezes them all, like Keras's layers[:${count}])`
+        : `unfreeze from a whole number from 0 to ${count - 1}`,
+      ['`tlc models MODEL --layers` lists every layer with its index'],
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

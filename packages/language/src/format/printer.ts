@@ -29,8 +29,9 @@ export function quote(value: string): string {
 
 const words = (...parts: (string | undefined)[]): string => parts.filter((p) => p !== undefined && p !== '').join(' ');
 
-function value(node: Ast.Identifier | Ast.StringLiteral | undefined): string | undefined {
+function value(node: Ast.Identifier | Ast.StringLiteral | Ast.LayerIndex | undefined): string | undefined {
   if (!node) return undefined;
+  if (node.kind === 'LayerIndex') return words('layer', num(node.index));
   return node.kind === 'Identifier' ? node.name : quote(node.value);
 }
 

@@ -191,11 +191,21 @@ export class Parser {
   }
 
   /** A block alias (`block4`) or a quoted Keras layer name. */
-  private expectLayerRef(after: string): Ast.LayerRef {
+  /** layerRef = Identifier | String | "layer" Number   (the index only where `index` allows it) */
+  private expectLayerRef(after: string, index: false): Ast.NamedLayer;
+  private expectLayerRef(after: string, index?: true): Ast.LayerRef;
+  private expectLayerRef(after: string, index = true): Ast.LayerRef {
     const token = this.peek();
+    if (index && this.isWord('layer')) {
+      this.next();
+      const node: Ast.LayerIndex = { kind: 'LayerIndex', span: { ...token.span } };
+      node.index = this.expectNumber('layer', 'a layer index like `120`');
+      node.span.end = this.lastEnd;
+      return node;
+    }
     if (token.kind === 'Identifier') return this.identifier(this.next());
     if (token.kind === 'String') return this.string(this.next());
-    this.failExpected('a block like `block4` or a quoted layer name', after);
+    this.failExpected(index ? 'a block like `block4`, a quoted layer name or `layer N`' : 'a block like `block4` or a quoted layer name', after);
   }
 
   // ---------------------------------------------------------------- recovery
@@ -618,7 +628,7 @@ export class Parser {
         this.next();
         node.cut = { kind: 'Cut', span: { ...clause.span } };
         this.expectWord('after', 'cut');
-        node.cut.after = this.expectLayerRef('cut after');
+        node.cut.after = this.expectLayerRef('cut after', false);
         node.cut.span.end = this.lastEnd;
       } else {
         this.endOfItem('`use`', USE_CLAUSES);

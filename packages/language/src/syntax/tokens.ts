@@ -108,6 +108,7 @@ export const CLAUSE_KEYWORDS = [
   'as',
   'width',
   'height',
+  'layer',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */

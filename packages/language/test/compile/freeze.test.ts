@@ -3,7 +3,7 @@
 // `unfreeze from B` trains B and everything after it.
 import { describe, expect, it } from 'vitest';
 import { modelLayers } from '@tlc/zoo/catalog';
-import { planOf } from './helpers';
+import { errorCodesOf, planOf } from './helpers';
 
 const planFor = (use: string, rest = '') => planOf(`${use}\nhead dense 2\n${rest}`);
 
@@ -33,6 +33,27 @@ describe('freeze', () => {
     expect(freeze.until).toEqual({ block: null, layer: 'block2_conv2' });
     expect(freeze.layers.at(-1)).toBe('block2_conv2');
     expect(freeze.layers).toHaveLength(6);
+  });
+
+  it('until layer N freezes layers 0 … N-1, like Keras\'s layers[:N]; unfreeze from layer N trains N and after', () => {
+    const layers = modelLayers('VGG16')!;
+    const plan = planFor('use VGG16 freeze until layer 6', 'fine tune {\n  unfreeze from layer 3\n}');
+    expect(plan.model.freeze.mode).toBe('until');
+    expect(plan.model.freeze.until).toEqual({ block: null, layer: 'block2_conv2' });
+    expect(plan.model.freeze.layers).toEqual(layers.slice(0, 6));
+    expect(plan.stages[1].frozenLayers).toEqual(layers.slice(0, 3));
+    // layer 11 ends exactly where block3 does: the same plan either way.
+    expect(planFor('use VGG16 freeze until layer 11').model.freeze.layers).toEqual(planFor('use VGG16 freeze until block3').model.freeze.layers);
+    expect(planFor(`use VGG16 freeze until layer ${layers.length}`).model.freeze.layers).toEqual(layers);
+  });
+
+  it('a layer index beyond the model is TL2039, and `cut after layer N` is not a cut point', () => {
+    expect(errorCodesOf('use VGG16 freeze until layer 20\nhead dense 2')).toEqual(['TL2039']);
+    expect(errorCodesOf('use VGG16 freeze until layer 0\nhead dense 2')).toEqual(['TL2039']);
+    expect(errorCodesOf('use VGG16 freeze until layer 2.5\nhead dense 2')).toEqual(['TL2039']);
+    expect(errorCodesOf('use VGG16 freeze until block4\nhead dense 2\nfine tune {\n  unfreeze from layer 19\n}')).toEqual(['TL2039']);
+    expect(errorCodesOf('use VGG16 freeze until layer 16 cut after block3\nhead dense 2')).toEqual(['TL2012']);
+    expect(errorCodesOf('use VGG16 cut after layer 5\nhead dense 2')).toContain('TL2011');
   });
 
   it('all freezes the whole backbone, and only what is left after a cut', () => {

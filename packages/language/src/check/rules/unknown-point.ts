@@ -23,7 +23,7 @@ export const unknownPointRule: Rule = (context) => {
           ? undefined
           : didYouMean(ref.name, blocks);
       diagnostics.push(at(messages.unknownPoint(ref.name, model.name, blocks, suggestion), ref.span));
-    } else if (layers && !layers.includes(ref.value)) {
+    } else if (ref.kind === 'String' && layers && !layers.includes(ref.value)) {
       const suggestion = didYouMean(ref.value, layers);
       diagnostics.push(at(messages.unknownLayer(ref.value, model.name, suggestion && `"${suggestion}"`), ref.span));
     }
