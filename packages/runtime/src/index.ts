@@ -37,3 +37,4 @@ export { exportModel } from './export/export';
 export { classificationMetrics, type Metrics, type ClassReport } from './evaluate/metrics';
 export type { Evaluation, Misclassified } from './evaluate/evaluate';
 export { emitTorchJob, torchAvailable } from './engines/torch/index';
+export { lrFind, LR_FIND_FILES, type LrFindOptions, type LrFindResult } from './lr-find/lr-find';

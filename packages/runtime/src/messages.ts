@@ -174,8 +174,8 @@ export const runtimeMessages = {
           : 'Batch 1 is the smallest: use a smaller image size or model, or freeze more of the backbone.'),
     ),
   runFolderIsAFile: (dir: string) => error('TL4206', `--out ${dir} is a file, not a folder: give a new folder for the run`),
-  runFolderNotFree: (dir: string, what: string) =>
-    error('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: runs/<pipeline>/<time>/), or remove this one`),
+  runFolderNotFree: (dir: string, what: string, defaultFolder = 'runs/<pipeline>/<time>/') =>
+    error('TL4206', `--out ${dir} ${what}; a run never writes over another folder's files: give a new folder (or none: ${defaultFolder}), or remove this one`),
   runFolderTaken: (dir: string) => error('TL4206', `--out ${dir} was taken by another run starting at the same moment: give a new folder`),
   predictFolderMissing: (folder: string) => error('TL4201', `the folder \`predict\` names does not exist: ${folder}`),
   weightsFileMissing: (path: string, written: string, baseDir: string) =>

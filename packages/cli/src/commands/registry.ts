@@ -7,6 +7,7 @@ import { modelsCommand } from './models';
 import { compileCommand } from './compile';
 import { runCommand } from './run';
 import { importRunCommand } from './import-run';
+import { lrFindCommand } from './lr-find';
 import { predictCommand } from './predict';
 import { embedCommand } from './embed';
 import { weightsCommand } from './weights';
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   compileCommand,
   runCommand,
   importRunCommand,
+  lrFindCommand,
   predictCommand,
   embedCommand,
   fmtCommand,

@@ -21,6 +21,10 @@ export interface InterruptOptions {
   stop?: AbortSignal;
   /** Where the last line goes (default: stderr). */
   say?: (line: string) => void;
+  /** The command the last line names (default `tlc run`). */
+  command?: string;
+  /** What the last line says when nothing was saved (default: nothing to resume, start the run again). */
+  unsaved?: string;
 }
 
 /** Lets pending signal handlers (and any other event) run: a stop is seen between two batches. */
@@ -108,11 +112,11 @@ export class InterruptGuard {
       where = `interrupted after ${this.completed}; resume with \`tlc run --resume ${this.runDir}\``;
     } else {
       if (this.runDir && this.created) rmSync(this.runDir, { recursive: true, force: true });
-      where = 'interrupted before the first epoch completed: nothing to resume, start the run again';
+      where = this.options.unsaved ?? 'interrupted before the first epoch completed: nothing to resume, start the run again';
     }
     const why = reason === 'closed output' ? 'output closed; ' : '';
     const say = this.options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-    say(`tlc run: ${why}${where}`);
+    say(`${this.options.command ?? 'tlc run'}: ${why}${where}`);
     process.exit(EXIT_CODES[reason]);
   }
 }

@@ -36,7 +36,7 @@ export function safeName(name: string): string {
  * TL4206 unless `out` is free for a new run: absent, or an empty folder. Says what the folder holds
  * (a finished run, an interrupted one, other files) and what to do instead.
  */
-export function assertRunDirFree(out: string): void {
+export function assertRunDirFree(out: string, defaultFolder = 'runs/<pipeline>/<time>/'): void {
   const dir = resolve(out);
   if (!existsSync(dir)) return;
   if (!statSync(dir).isDirectory()) {
@@ -51,7 +51,7 @@ export function assertRunDirFree(out: string): void {
       : has(RUN_FILES.plan)
         ? 'holds a run that stopped before its first epoch completed'
         : 'is not empty';
-  throw new RunError(runtimeMessages.runFolderNotFree(dir, what));
+  throw new RunError(runtimeMessages.runFolderNotFree(dir, what, defaultFolder));
 }
 
 /** Creates the run folder: `out` when given (absent or empty, else TL4206), else `<baseDir>/runs/<pipeline>/<timestamp>`. */

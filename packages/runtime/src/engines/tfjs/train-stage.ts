@@ -1,14 +1,15 @@
 // The tfjs engine's stage: freeze the plan's layers, split the model at the freeze point, move
 // to the cpu backend when the wasm one cannot train the tail's convolutions, start the frozen
 // trunk (on onnxruntime when --trunk allows), build the tail's inputs (the feature cache, sized
-// to memory or disk), then run the training loop (train/stage.ts) from where a resumed run left
+// to memory or disk) — prepareStage, which `tlc lr-find` shares — then run the training loop (train/stage.ts) from where a resumed run left
 // the stage, handing each epoch (and the optimizer's encoded state) to the run.
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { StageEvents, StageJob, StageOutcome } from '../../engine/engine';
+import type { FeatureSource } from '../../features/source';
 import { TrunkRunner } from '../../features/trunk';
 import { applyFreeze } from '../../model/freeze';
-import { splitAtFreezePoint } from '../../model/split';
+import { splitAtFreezePoint, type SplitModel } from '../../model/split';
 import { startTrunkRuntime } from '../../onnx/trunk-runtime';
 import { deriveSeed, STREAMS } from '../../random';
 import { RUN_FILES } from '../../run/run-folder';
@@ -22,7 +23,28 @@ import { describeTrunk, disposeFeatures, featureBytes, featureSource, MEMORY_CAC
 import { ensureTrainingKernels } from './kernels';
 import { resolvedBatch } from '../../run/batch-size';
 
-export async function trainStage(job: StageJob, events: StageEvents): Promise<StageOutcome> {
+/** A stage made ready to train: the model frozen and split, the trunk started, the tail's inputs built. */
+export interface PreparedStage {
+  split: SplitModel;
+  /** The tail's training inputs (and validation's, unless not asked for). */
+  train: FeatureSource;
+  validation: FeatureSource | null;
+  /** The trunk as the log and the report describe it. */
+  trunkDescription: string;
+  runner: TrunkRunner;
+  /** The backend the stage moved to (wasm cannot train the tail's convolutions), or null. */
+  backend: string | null;
+  /** Frees the feature caches and the trunk. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Everything a stage does before its first step (also what `tlc lr-find` trains on): freezing,
+ * the split at the freeze point, the training kernels, the trunk runtime, and the feature cache
+ * (in memory, or on disk under job.runDir), printed as a run prints them. Without `validation`
+ * the validation images are left alone.
+ */
+export async function prepareStage(job: StageJob, events: Pick<StageEvents, 'line'>, { validation: withValidation = true } = {}): Promise<PreparedStage> {
   const { plan, index, stage, model, data } = job;
   applyFreeze(model, {
     frozen: new Set(stage.frozenLayers),
@@ -37,7 +59,8 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
   const runner = new TrunkRunner(split.trunk, plan.preprocess, trunk?.onnx ?? null);
   const augmented = data.plan.augment !== null;
   const cached = !augmented;
-  const cacheBytes = featureBytes(split, data.training.size + (data.validation?.size ?? 0), plan.model.inputShape);
+  const validationImages = withValidation ? (data.validation?.size ?? 0) : 0;
+  const cacheBytes = featureBytes(split, data.training.size + validationImages, plan.model.inputShape);
   const onDisk = cached && cacheBytes > (job.memoryCacheBytes ?? MEMORY_CACHE_BYTES);
   const cacheFile = (which: string) => (onDisk ? join(job.runDir, RUN_FILES.features, `${index + 1}-${stage.name}-${which}.f32`) : null);
   const trunkDescription = describeTrunk(split, cached, job.backboneLayers, plan.model.outputLayer);
@@ -51,9 +74,23 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
     const where = onDisk ? `on disk (${(cacheBytes / 2 ** 20).toFixed(0)} MiB under ${RUN_FILES.features}/)` : `in memory (${(cacheBytes / 2 ** 20).toFixed(1)} MiB)`;
     events.line(`feature cache: ${runner.imagesSeen} training images through the trunk once, features ${where}; later epochs run only the tail`);
   }
-  const validation = data.validation && data.validation.size > 0
+  const validation = withValidation && data.validation && data.validation.size > 0
     ? await featureSource(data.validation, runner, data.plan, stage, cached || split.trunk !== null, false, cacheFile('validation'))
     : null;
+  return {
+    split, train, validation, trunkDescription, runner, backend: switched?.backend ?? null,
+    async dispose() {
+      disposeFeatures(train);
+      disposeFeatures(validation);
+      await runner.dispose();
+    },
+  };
+}
+
+export async function trainStage(job: StageJob, events: StageEvents): Promise<StageOutcome> {
+  const { index, stage, model, data, plan } = job;
+  const prepared = await prepareStage(job, events);
+  const { split, train, validation, runner } = prepared;
   const resume = job.resume;
   const resumeBest = resume?.best ? await resume.best() : null;
   const resumeOptimizer = resume && resume.state.completedEpochs > 0 ? optimizerStateFor(resume.optimizer, index, resume.state.completedEpochs) : null;
@@ -68,10 +105,8 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
       events.epoch({ record, best, state, optimizer: encodeOptimizerState({ stage: index, epoch: record.epoch, tensors: optimizer }) }),
     ...(resume ? { resume: { state: resume.state, best: resumeBest, optimizer: resumeOptimizer } } : {}),
   });
-  disposeFeatures(train);
-  disposeFeatures(validation);
-  await runner.dispose();
-  return { ...result, trunk: trunkDescription, trunkImages: runner.imagesSeen, backend: switched?.backend ?? null };
+  await prepared.dispose();
+  return { ...result, trunk: prepared.trunkDescription, trunkImages: runner.imagesSeen, backend: prepared.backend };
 }
 
 /** The optimizer state saved after `epoch` of stage `stage`, or null when `saved` is another one's (or none). */
