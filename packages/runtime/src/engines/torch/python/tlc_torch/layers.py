@@ -9,6 +9,19 @@ import torch.nn.functional as F
 from torch import nn
 
 
+class BatchNormSync:
+    """Synchronised BatchNormalization under DDP (SyncBatchNorm): while `on`, a training
+    BatchNormalization normalises by the statistics of the whole global batch, every process's
+    share together (a differentiable all-reduce of the sums and counts, so the gradient flows
+    through every process's statistics), as one process with the whole batch would. `weight` 0 makes
+    a process's pass count for nothing (a rank left without an image in a last, small batch).
+    torch.nn.SyncBatchNorm would not do: on torch 1.13 it runs on CUDA only, and its moving
+    variance is the unbiased one where Keras (and this BatchNorm) keeps the biased one."""
+
+    on = False
+    weight = 1.0
+
+
 def module_key(name):
     """The ModuleDict key of Keras layer `name` (PyTorch forbids '.' in module names)."""
     return name.replace(".", "\u00b7")
@@ -110,6 +123,20 @@ class Dense(nn.Module):
         return activate(y, self.activation)
 
 
+def synced_moments(x, dims):
+    """The mean and biased variance over every process's x (two passes, as var_mean's accuracy)."""
+    from torch.distributed.nn.functional import all_reduce
+
+    w = BatchNormSync.weight
+    count = torch.tensor([x.numel() / x.shape[1] * w], dtype=x.dtype, device=x.device)
+    total = all_reduce(torch.cat([x.sum(dim=dims) * w, count]))
+    mean = total[:-1] / total[-1]
+    shape = (1, -1, 1, 1) if x.dim() == 4 else (1, -1)
+    centred = x - mean.reshape(shape)
+    variance = all_reduce((centred * centred).sum(dim=dims) * w) / total[-1]
+    return mean, variance
+
+
 class BatchNorm(nn.Module):
     """BatchNormalization over the channel axis; gamma (scale) and beta (center) may be absent.
     momentum is PyTorch's (1 - Keras's momentum)."""
@@ -128,7 +155,10 @@ class BatchNorm(nn.Module):
         # As tfjs: normalised by the biased batch variance, which the moving variance also follows
         # (PyTorch's own update uses the unbiased one, and refuses a batch of one).
         dims = [0, 2, 3] if x.dim() == 4 else [0]
-        variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
+        if BatchNormSync.on:
+            mean, variance = synced_moments(x, dims)
+        else:
+            variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
         with torch.no_grad():
             self.running_mean.sub_((self.running_mean - mean) * self.momentum)
             self.running_var.sub_((self.running_var - variance) * self.momentum)

@@ -28,7 +28,7 @@ import torch.distributed as dist
 from . import safetensors
 from .augment import augment, epoch_order
 from .data import ImageFiles, Preprocess
-from .layers import module_key
+from .layers import BatchNormSync, module_key
 from .losses import hits, stage_loss
 from .model import build
 from .optimizers import make_optimizer
@@ -144,7 +144,7 @@ def set_train_mode(model, eval_bn):
 
 
 @torch.no_grad()
-def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit):
+def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit, dummy):
     """The tfjs runtime's recalibration: trained BN layers' moving statistics become the mean and
     (biased) variance of their inputs over the first `limit` training images, in training mode."""
     trained = sorted(batchnorm_layers(model) - eval_bn)
@@ -152,8 +152,11 @@ def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit):
         return
     sums = {n: None for n in trained}
     hooks = []
+    counting = [True]
     for name in trained:
         def hook(_m, inputs, name=name):
+            if not counting[0]:
+                return
             x = inputs[0].to(torch.float64)
             dims = [0, 2, 3] if x.dim() == 4 else [0]
             n = x.numel() / x.shape[1]
@@ -168,11 +171,17 @@ def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit):
     try:
         for pixels, _labels, size in batches:
             if pixels is not None:
+                counting[0], BatchNormSync.weight = True, 1.0
                 model(preprocess(pixels.to(ctx.device)))
+            elif BatchNormSync.on:
+                # Synchronised BatchNormalization: every rank takes part in every pass.
+                counting[0], BatchNormSync.weight = False, 0.0
+                model(preprocess(dummy.to(ctx.device)))
             seen += size
             if seen >= limit:
                 break
     finally:
+        BatchNormSync.weight = 1.0
         for h in hooks:
             h.remove()
     for name in trained:
@@ -215,6 +224,8 @@ def run(job_dir, out_dir):
     with open(os.path.join(job_dir, "job.json")) as f:
         job = json.load(f)
     ctx = Context(job.get("device", "cpu"))
+    # Training BatchNormalization over the global batch, not each process's share.
+    BatchNormSync.on = ctx.distributed and job.get("syncBatchNorm", True)
     threads = job.get("threadsPerProcess")
     if threads:
         torch.set_num_threads(threads)
@@ -292,6 +303,7 @@ def run(job_dir, out_dir):
                     pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), torch.tensor([train_set.labels[0]]), 0.0
                 else:
                     share = labels.shape[0] * ctx.world / size
+                BatchNormSync.weight = 1.0 if share > 0 else 0.0
                 optimizer.set_lr(scheduled_rate(schedule, plateau.lr if plateau else base_lr, epochs, batches, epoch, step))
                 x = preprocess(pixels.to(ctx.device))
                 labels = labels.to(ctx.device)
@@ -314,7 +326,8 @@ def run(job_dir, out_dir):
                     emit("batch", stage=stage["name"], epoch=epoch, epochs=epochs, batch=step, batches=batches,
                          loss=loss_sum / max(seen, 1), accuracy=correct / max(seen, 1), images=min(step * batch, len(train_set)), seconds=time.perf_counter() - started)
             loss_sum, correct, seen = ctx.all_sum([loss_sum, correct, seen])
-            precise_batchnorm(model, ctx, epoch_batches(train_set, 0, shuffle, seed, batch, ctx, augment_plan), eval_bn, preprocess, PRECISE_BN_IMAGES)
+            precise_batchnorm(model, ctx, epoch_batches(train_set, 0, shuffle, seed, batch, ctx, augment_plan), eval_bn, preprocess, PRECISE_BN_IMAGES,
+                              train_set.pixels(0).unsqueeze(0).to(torch.float32))
             val = None
             if val_set is not None and len(val_set) > 0:
                 val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn, stage.get("labelSmoothing", 0.0)) if ctx.rank == 0 else None
