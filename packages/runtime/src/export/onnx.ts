@@ -10,7 +10,10 @@ import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { HeadPlan, Plan } from '@tlc/plan';
 import { assertModelFolderReplaceable, replaceFolder } from '@tlc/zoo';
+import { prefetchForSyncReads } from '../backend/sync-reads';
+import { cachedGraph, defaultGraphCacheDir } from '../onnx/cache';
 import { exportToOnnx, ONNX_INPUT, ONNX_PROBABILITIES, type ExportOptions } from '../onnx/export';
+import { defaultProviders, openOnnxSession } from '../onnx/session';
 import { inputTransformFor } from '../onnx/preprocess';
 import { LABELS_JSON, PLAN_JSON } from './export';
 
@@ -22,10 +25,15 @@ export function probabilitiesOption(head: HeadPlan): NonNullable<ExportOptions['
   return { activation, twoColumns: head.outputUnits === 1 };
 }
 
+/** How the whole classifier for `plan` is exported: raw pixels in, probabilities out. */
+function classifierOptions(plan: Plan): ExportOptions {
+  const channels = plan.model.inputShape[2];
+  return { inputTransform: inputTransformFor(plan.preprocess, channels), probabilities: probabilitiesOption(plan.head) };
+}
+
 /** The ONNX bytes of the whole classifier for `plan`: raw pixels in, probabilities out. */
 export function classifierToOnnx(model: tf.LayersModel, plan: Plan): Uint8Array {
-  const channels = plan.model.inputShape[2];
-  return exportToOnnx(model, { inputTransform: inputTransformFor(plan.preprocess, channels), probabilities: probabilitiesOption(plan.head) });
+  return exportToOnnx(model, classifierOptions(plan));
 }
 
 export async function exportOnnxModel(model: tf.LayersModel, plan: Plan, classNames: string[], dir: string): Promise<void> {
@@ -47,6 +55,18 @@ export class OnnxClassifier {
 
   static async open(file: string): Promise<OnnxClassifier> {
     return new OnnxClassifier(await ort.InferenceSession.create(file));
+  }
+
+  /**
+   * A tfjs classifier as the same ONNX graph `export … as onnx` writes, cached like a trunk's
+   * (`$TLC_HOME/onnx`, keyed by architecture and weights), on the trunk's providers: what
+   * `tlc predict` runs a tfjs model on. Throws when the model does not export.
+   */
+  static async fromModel(model: tf.LayersModel, plan: Plan, cacheDir = defaultGraphCacheDir()): Promise<OnnxClassifier> {
+    await prefetchForSyncReads(model.weights.map((w) => w.read()));
+    const { path } = cachedGraph(model, classifierOptions(plan), cacheDir);
+    const { session } = await openOnnxSession(path, defaultProviders());
+    return new OnnxClassifier(session);
   }
 
   /** Probabilities per image of a [n, height, width, channels] batch of 0..255 pixels. */

@@ -1,5 +1,6 @@
 // The on-disk cache of exported graphs: `<tlc cache>/onnx/<sha256>.onnx`, keyed by the exporter's
-// version, the architecture JSON, the cut layer, the input transform, the input size and every
+// version, the architecture JSON, the cut layer, the input transform, the input size, the
+// probabilities read at the output (a whole classifier's graph, for predict) and every
 // weight's bytes, so a second run with the same trunk loads the graph instead of exporting it
 // again. Written atomically; least recently used graphs are removed beyond GRAPH_CACHE_BYTES.
 import { createHash } from 'node:crypto';
@@ -30,6 +31,8 @@ export function graphKey(model: tf.LayersModel, options: ExportOptions = {}): st
     outputLayer: options.outputLayer ?? null,
     inputTransform: options.inputTransform ?? null,
     inputShape: model.inputs.map((t) => t.shape),
+    // Only when set, so the keys of trunk graphs (never with probabilities) stay as they were.
+    ...(options.probabilities ? { probabilities: options.probabilities } : {}),
   }));
   for (const w of model.weights) {
     const data = w.read().dataSync() as Float32Array;

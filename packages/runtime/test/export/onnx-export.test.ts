@@ -3,13 +3,14 @@
 // writes model.onnx, labels.json and plan.json; onnxruntime on model.onnx, fed the raw 0..255
 // pixels sharp decodes, gives the probabilities the tfjs model (the run's model/ folder, through
 // the runtime's own preprocessing) gives, within 1e-4, and `tlc predict` reads the folder with the
-// same answers. A linear one-unit head's export gives the
+// same answers. predict runs a tfjs model on onnxruntime by default (its graph cached in
+// TLC_HOME), with the tfjs answers. A linear one-unit head's export gives the
 // runtime's two columns [1 - sigmoid, sigmoid].
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Plan } from '@tlc/plan';
 import { loadModelFromDir } from '@tlc/zoo';
 import { RunLog, runPlan } from '../../src/index';
@@ -26,9 +27,13 @@ let base: string;
 beforeAll(async () => {
   await tf.setBackend('cpu');
   base = tempDir('onnx-export');
+  vi.stubEnv('TLC_HOME', join(base, 'home'));
   await writeImageFolder(join(base, 'data'), 6);
 });
-afterAll(() => rmSync(base, { recursive: true, force: true }));
+afterAll(() => {
+  vi.unstubAllEnvs();
+  rmSync(base, { recursive: true, force: true });
+});
 
 async function onnxProbabilities(file: string, pixels: tf.Tensor4D): Promise<number[][]> {
   const session = await ort.InferenceSession.create(file);
@@ -67,7 +72,15 @@ describe('export as onnx', () => {
 
     const model = await loadModelFromDir(join(out, 'model'));
     const files = await listInputImages([join(base, 'data', 'disc'), join(base, 'data', 'stripes')]);
-    const want = await predictFiles(model, plan, classes, files);
+    const want = await predictFiles(model, plan, classes, files, { engine: 'tfjs' });
+    // By default predict runs the tfjs model's graph on onnxruntime, cached: the same answers.
+    const graphs = () => (existsSync(join(base, 'home', 'onnx')) ? readdirSync(join(base, 'home', 'onnx')).filter((f) => f.endsWith('.onnx')).length : 0);
+    const before = graphs();
+    const fast = await predictFiles(model, plan, classes, files);
+    expect(graphs()).toBe(before + 1);
+    expect(fast.map((p) => p.label)).toEqual(want.map((p) => p.label));
+    fast.forEach((p, i) => classes.forEach((name) => expect(Math.abs(p.probabilities[name]! - want[i]!.probabilities[name]!)).toBeLessThanOrEqual(TOLERANCE)));
+    expect(new Set(want.map((p) => p.probabilities.disc!.toFixed(3))).size).toBeGreaterThan(1);
     const pixels = await decodeBatch(files, planImageShape(plan));
     const got = await onnxProbabilities(join(exported, MODEL_ONNX), pixels);
     pixels.dispose();
