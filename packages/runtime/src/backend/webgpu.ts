@@ -7,7 +7,13 @@
 // (software) one such as Mesa's lavapipe, which `auto` never picks. Only then is dawn.node
 // loaded in this process: `navigator.gpu` and the WebGPU constants (GPUBufferUsage...) are set
 // before the tfjs backend module is imported, since it checks for them when it loads.
+//
+// `auto` skips the probe (a child Node process loading Dawn and the Vulkan drivers, about half a
+// second) where a cheap look settles it: on Linux a hardware adapter needs a GPU device file
+// (/dev/dri/*, /dev/nvidia*, /dev/dxg), and without one Dawn could only offer a fallback adapter,
+// which `auto` never takes anyway.
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -87,6 +93,33 @@ function probeInChild(env: NodeJS.ProcessEnv): Promise<WebGpuProbe> {
   });
 }
 
+/**
+ * The GPU device files a hardware adapter would be opened through on Linux: DRM nodes (Mesa's
+ * and AMD's Vulkan drivers, Intel, virtio), NVIDIA's device files, WSL's /dev/dxg.
+ */
+export function gpuDeviceFiles(devDir = '/dev'): string[] {
+  const list = (dir: string) => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  return [
+    ...list(`${devDir}/dri`).map((name) => `${devDir}/dri/${name}`),
+    ...list(devDir).filter((name) => /^nvidia/.test(name) || name === 'dxg').map((name) => `${devDir}/${name}`),
+  ];
+}
+
+/**
+ * Why no hardware WebGPU adapter can exist here, known without asking Dawn (Linux, no GPU
+ * device file), or null when only the probe can tell.
+ */
+export function noHardwareAdapter(platform: NodeJS.Platform = process.platform, devDir = '/dev'): string | null {
+  if (platform !== 'linux' || gpuDeviceFiles(devDir).length > 0) return null;
+  return `the only adapter is a fallback (software) one at best, slower than the CPU backends: no GPU device file (${devDir}/dri, ${devDir}/nvidia*, ${devDir}/dxg); --backend webgpu uses it anyway`;
+}
+
 /** "vendor architecture (driver description)" for the backend line. */
 export function describeAdapter(adapter: WebGpuAdapter): string {
   const name = [adapter.vendor, adapter.architecture].filter((part) => part !== '').join(' ') || 'unknown vendor';
@@ -108,6 +141,8 @@ let dawn: typeof import('webgpu') | null = null;
  * which would be far slower than WebAssembly.
  */
 export async function startWebGpu(allowFallback: boolean): Promise<WebGpuSetup> {
+  const noHardware = allowFallback ? null : noHardwareAdapter();
+  if (noHardware !== null) return { ok: false, detail: noHardware };
   const probe = await probeWebGpu();
   if (!probe.ok) return { ok: false, detail: probe.reason };
   if (probe.adapter.fallback && !allowFallback) {

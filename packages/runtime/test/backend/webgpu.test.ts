@@ -2,10 +2,13 @@
 // `--backend webgpu` starts on any adapter and names it, `auto` never takes a fallback one,
 // a machine whose Vulkan loader finds no driver still runs, and a device error surfaces as an
 // exception on the next read instead of silently wrong numbers.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeBackend, releaseBackend, selectBackend } from '../../src/backend/index';
-import { probeWebGpu } from '../../src/backend/webgpu';
+import { gpuDeviceFiles, noHardwareAdapter, probeWebGpu } from '../../src/backend/webgpu';
 import { RunError, runStage, type FeatureSource } from '../../src/index';
 import { stage } from '../run/fixtures';
 import { webgpuAdapter, webgpuTestsRun } from './webgpu-adapter';
@@ -82,5 +85,27 @@ describe('no Vulkan driver at all', () => {
     const probe = await probeWebGpu({ ...process.env, VK_ICD_FILENAMES: '/nonexistent' });
     expect(probe.ok).toBe(false);
     expect(probe.ok ? '' : probe.reason).toMatch(/no WebGPU adapter.*mesa-vulkan-drivers/);
+  });
+});
+
+describe('auto without a GPU device file', () => {
+  it('rules out a hardware adapter on Linux without probing, and probes where a device file exists or elsewhere', () => {
+    const dev = mkdtempSync(join(tmpdir(), 'tlc-dev-'));
+    try {
+      mkdirSync(join(dev, 'shm'));
+      writeFileSync(join(dev, 'null'), '');
+      expect(gpuDeviceFiles(dev)).toEqual([]);
+      expect(noHardwareAdapter('linux', dev)).toMatch(/^the only adapter is a fallback \(software\) one at best.*no GPU device file.*--backend webgpu uses it anyway$/);
+      expect(noHardwareAdapter('darwin', dev)).toBeNull();
+      for (const file of ['nvidia0', 'dxg', 'dri/renderD128']) {
+        mkdirSync(dirname(join(dev, file)), { recursive: true });
+        writeFileSync(join(dev, file), '');
+        expect(noHardwareAdapter('linux', dev)).toBeNull();
+        rmSync(join(dev, file));
+      }
+      expect(gpuDeviceFiles(dev)).toEqual([]);
+    } finally {
+      rmSync(dev, { recursive: true, force: true });
+    }
   });
 });
