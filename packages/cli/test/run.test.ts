@@ -61,6 +61,10 @@ describe('tlc run', () => {
     expect(predictions[0].file).toBe(path.join('data', 'stripes', 'stripes-0.png'));
     expect(Object.keys(predictions[0].probabilities)).toEqual(['disc', 'stripes']);
     expect(['disc', 'stripes']).toContain(predictions[0].label);
+    // --tta: the same images, each averaged with its mirror image (predict-tta.test.ts checks the values).
+    const tta = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', 'data/disc', '--json', '--tta'], dir);
+    expect(tta.status).toBe(0);
+    expect(JSON.parse(tta.stdout).map((p: { file: string }) => p.file)).toEqual(predictions.map((p: { file: string }) => p.file));
   });
 
   it('predict refuses a model folder whose plan.json was edited by hand or whose files disagree, saying what is wrong', async () => {

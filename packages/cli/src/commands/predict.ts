@@ -1,23 +1,28 @@
-// `tlc predict MODEL_DIR IMAGE_OR_DIR…`: labels and probabilities for new images with a model
-// `tlc run` exported (model.json, weights.bin, labels.json, plan.json).
+// `tlc predict MODEL_DIR IMAGE_OR_DIR… [--tta]`: labels and probabilities for new images with a
+// model `tlc run` exported (model.json, weights.bin, labels.json, plan.json; or model.onnx), with
+// `--tta` averaged over each image and its mirror image as `evaluate … tta flips` does.
 import { parseCommandArgs } from '../args';
 import { reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const spec = {
   name: 'predict',
-  usage: 'tlc predict MODEL_DIR IMAGE_OR_DIR… [--json]',
-  help: `Classifies images with an exported model: the folder \`export\` wrote, or a run
-folder's model/. Folders are searched for images recursively. Prints one line per
-image (the label and its probability), or with --json an array of
-{file, label, probabilities} (probabilities by class name).
+  usage: 'tlc predict MODEL_DIR IMAGE_OR_DIR… [--tta] [--json]',
+  help: `Classifies images with an exported model: the folder \`export\` wrote (tfjs, or
+ONNX: model.onnx), or a run folder's model/. Folders are searched for images
+recursively. Prints one line per image (the label and its probability), or with
+--json an array of {file, label, probabilities} (probabilities by class name).
 
 Options:
+  --tta    test-time augmentation, as \`evaluate … tta flips\`: each image's
+           probabilities are the mean of the model's on the image and on its
+           left-right mirror image (twice the work)
   --json   print JSON instead of text
 
 Example:
-  tlc predict examples/models/fashion examples/data/fashion/new`,
-  options: { json: { type: 'boolean' } },
+  tlc predict examples/models/fashion examples/data/fashion/new
+  tlc predict examples/models/fashion examples/data/fashion/new --tta`,
+  options: { json: { type: 'boolean' }, tta: { type: 'boolean' } },
   minPositionals: 2,
 } as const;
 
@@ -35,7 +40,7 @@ export const predictCommand: Command = {
       await selectBackend('auto');
       release = releaseBackend;
       const { model, plan, classNames } = await loadExportedModel(dir);
-      const predictions = await predictFiles(model, plan, classNames, images);
+      const predictions = await predictFiles(model, plan, classNames, images, { tta: args.values.tta ? 'flips' : 'none' });
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(predictions)}\n`);
       } else {

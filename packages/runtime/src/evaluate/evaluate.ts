@@ -39,6 +39,11 @@ export interface EvaluationSource {
   batches(epoch: number): AsyncIterable<EvaluationBatch>;
 }
 
+/** A batch of NHWC images (or feature maps) mirrored left to right: what `tta flips` adds. */
+export function mirrorImages(x: tf.Tensor): tf.Tensor {
+  return tf.reverse(x, 2);
+}
+
 /**
  * Class probabilities of a batch of NHWC tail inputs: the model's own, and with `flips` their
  * mean with those of the batch mirrored left to right (`mirrored`: the mirror images' tail
@@ -50,7 +55,7 @@ export function ttaProbabilities(
   const plain = tf.tidy(() => probabilities(tail.predict(x) as tf.Tensor, head));
   if (tta === 'none') return { plain, averaged: plain };
   const averaged = tf.tidy(() => {
-    const mirrored = probabilities(tail.predict(mirroredInput ?? tf.reverse(x, 2)) as tf.Tensor, head);
+    const mirrored = probabilities(tail.predict(mirroredInput ?? mirrorImages(x)) as tf.Tensor, head);
     return tf.div(tf.add(plain, mirrored), 2) as tf.Tensor2D;
   });
   return { plain, averaged };

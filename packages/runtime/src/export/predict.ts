@@ -4,12 +4,12 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { planMessages, validatePlan, type Plan } from '@tlc/plan';
+import { planMessages, validatePlan, type EvaluatePlan, type Plan } from '@tlc/plan';
 import { checkPlan, planProblemsMessage } from '@tlc/language';
 import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
+import { mirrorImages, ttaProbabilities } from '../evaluate/evaluate';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
-import { probabilities } from '../train/loss';
 import { RunError, runtimeMessages } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { MODEL_ONNX, OnnxClassifier } from './onnx';
@@ -39,6 +39,8 @@ export interface PredictOptions {
    * not export; `tfjs` always tfjs.
    */
   engine?: 'auto' | 'tfjs';
+  /** `--tta flips`: each image's probabilities averaged with its left-right mirror image's, as `evaluate … tta flips` does. */
+  tta?: EvaluatePlan['tta'];
 }
 
 /** A tfjs model on onnxruntime when it exports (see PredictOptions), else itself. */
@@ -70,12 +72,7 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
       if (start + BATCH < files.length) next = decode(start + BATCH);
       let rows: number[][];
       try {
-        if (classifier instanceof OnnxClassifier) rows = await classifier.probabilities(pixels);
-        else {
-          const p = tf.tidy(() => probabilities(classifier.predict(preprocess(pixels, plan.preprocess)) as tf.Tensor, plan.head));
-          rows = (await p.array()) as number[][];
-          p.dispose();
-        }
+        rows = await classify(classifier, plan, pixels, options.tta ?? 'none');
       } finally {
         pixels.dispose();
       }
@@ -92,6 +89,27 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
     if (owned) (classifier as OnnxClassifier).dispose();
   }
   return results;
+}
+
+/**
+ * Class probabilities of a batch of 0..255 pixels; with `flips`, the mean of the images' and
+ * their mirror images' (the tfjs model through evaluate's own ttaProbabilities; an ONNX model on
+ * the same mirrored pixels).
+ */
+async function classify(model: Classifier, plan: Plan, pixels: tf.Tensor4D, tta: EvaluatePlan['tta']): Promise<number[][]> {
+  if (model instanceof OnnxClassifier) {
+    const own = await model.probabilities(pixels);
+    if (tta === 'none') return own;
+    const mirrored = mirrorImages(pixels) as tf.Tensor4D;
+    const other = await model.probabilities(mirrored);
+    mirrored.dispose();
+    return own.map((row, i) => row.map((p, c) => (p + other[i]![c]!) / 2));
+  }
+  const x = tf.tidy(() => preprocess(pixels, plan.preprocess));
+  const { plain, averaged } = ttaProbabilities(model, plan.head, x, tta);
+  const rows = (await averaged.array()) as number[][];
+  tf.dispose([x, plain, averaged]);
+  return rows;
 }
 
 export interface ExportedModel {
