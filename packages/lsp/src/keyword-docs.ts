@@ -18,6 +18,8 @@ export const KEYWORD_DOCS: Record<string, string> = {
   channel: '`channel shift 20`: add one random intensity in ±20 (pixel values 0..255) to every channel, clipped to the image\'s own range (Keras `channel_shift_range`).',
   fill: '`fill nearest|constant V|reflect|wrap`: what a rotation, shift, shear or zoom shows outside the image: the edge pixel (the default), the value V (0..255, default 0), a mirror image, or the opposite side (Keras `fill_mode`, `cval`).',
   flip: '`flip horizontal [vertical]`: random mirror images.',
+  mixup: '`mixup 0.2`: per batch, blend each image with another, x·λ + x′·(1 − λ), labels mixed alike, λ ~ Beta(0.2, 0.2) (Zhang et al.; seeded, resumable). Needs a softmax head.',
+  cutmix: '`cutmix 1.0`: per batch, paste a random box of another image into each, labels mixed by the area kept, box area 1 − λ with λ ~ Beta(1, 1) (Yun et al.; seeded, resumable). With `mixup` too, each batch uses one of them. Needs a softmax head.',
   brightness: '`brightness 0.8..1.2`: random brightness factor in that range.',
   use: '`use MODEL`: the backbone, a Keras application without its classifier top (`include_top=False`).',
   alpha: '`alpha 0.5`: the width multiplier of MobileNet-family backbones.',

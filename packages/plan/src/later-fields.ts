@@ -11,8 +11,8 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } };
 /** evaluate: no test-time augmentation. */
 const EVALUATE_FIELDS: Json = { tta: 'none' };
-/** data.augment: no channel shift, edge pixels outside the image (the only fill there was). */
-const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 } };
+/** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing. */
+const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0 };
 
 export function withLaterFields(plan: Json): Json {
   const filled = structuredClone(plan);

@@ -116,6 +116,8 @@ const augment = object({
   horizontalFlip: { type: 'boolean' },
   verticalFlip: { type: 'boolean' },
   brightness: nullable({ type: 'array', prefixItems: [nonNegative, nonNegative], items: false, minItems: 2 }),
+  mixup: nonNegative,
+  cutmix: nonNegative,
   seed,
 });
 

@@ -140,6 +140,15 @@ export interface AugmentPlan {
   verticalFlip: boolean;
   /** Multiplicative brightness range, or null. */
   brightness: [number, number] | null;
+  /**
+   * Per training batch, after the per-image transforms: mixup (Zhang et al.) blends each image
+   * with another of the batch by λ ~ Beta(mixup, mixup); cutmix (Yun et al.) pastes a box of
+   * another image covering 1 − λ of it, λ ~ Beta(cutmix, cutmix), then λ is the area kept. The
+   * labels mix by λ. 0: off; both above 0: each batch picks one with probability 0.5 (timm's
+   * switch). Drawn from (seed, epoch, batch), so a resumed run mixes as the uninterrupted one.
+   */
+  mixup: number;
+  cutmix: number;
   seed: number;
 }
 

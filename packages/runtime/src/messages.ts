@@ -40,6 +40,7 @@ export const RUNTIME_CODES = {
   TL4322: 'the torch trainer failed',
   TL4323: 'a learning-rate schedule the torch engine did not apply (no longer reported)',
   TL4324: 'a torch job folder (--emit) with `batch auto`',
+  TL4326: 'a data setting the torch engine does not apply yet',
 } as const;
 
 export type RuntimeCode = keyof typeof RUNTIME_CODES;
@@ -201,6 +202,11 @@ export const runtimeMessages = {
     error(
       'TL4324',
       `a torch job folder (--emit) cannot use \`batch auto\` (stage ${stage}): the batch that fits depends on the machine that runs the job, which tlc does not see; give the batch size, e.g. \`batch 64\``,
+    ),
+  torchCannotData: (what: string) =>
+    error(
+      'TL4326',
+      `the torch engine does not apply ${what} yet: run this plan with the tfjs engine (drop --engine torch), or remove it`,
     ),
   torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
     error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),

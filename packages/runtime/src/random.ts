@@ -24,6 +24,7 @@ export const STREAMS = {
   batchOrder: 2,
   augmentation: 3,
   dropout: 4,
+  mixing: 5,
 } as const;
 
 /** murmur3's 32-bit finaliser: spreads every input bit over the output. */

@@ -151,6 +151,7 @@ export type AugmentSetting =
   | ShiftSetting
   | ChannelShiftSetting
   | FillSetting
+  | MixSetting
   | FlipSetting
   | BrightnessSetting
   | AugmentSeedSetting;
@@ -182,6 +183,13 @@ export interface ChannelShiftSetting extends Node<'ChannelShift'> {
 export interface FillSetting extends Node<'Fill'> {
   mode?: Identifier;
   value?: NumberLiteral;
+}
+/**
+ * `mixup 0.2` / `cutmix 1.0`: per batch, blend (mixup) or paste a box of (cutmix) each image
+ * with another of the batch, labels mixed in the same proportion, drawn from Beta(alpha, alpha).
+ */
+export interface MixSetting extends Node<'Mixup' | 'Cutmix'> {
+  alpha?: NumberLiteral;
 }
 /** `flip horizontal` / `flip vertical` / `flip horizontal vertical` */
 export interface FlipSetting extends Node<'Flip'> {

@@ -27,6 +27,7 @@ import { oneCycleBelowLrRule } from './rules/one-cycle-below-lr';
 import { scheduleClausesRule } from './rules/schedule-clauses';
 import { scheduleWithPlateauRule } from './rules/schedule-with-plateau';
 import { shiftAxesRule } from './rules/shift-axes';
+import { mixNeedsSingleLabelRule } from './rules/mix-needs-single-label';
 import { fillValueRule } from './rules/fill-value';
 import { stepNeverStepsRule } from './rules/step-never-steps';
 import type { Rule } from './rules/types';
@@ -76,6 +77,7 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2033'], rule: oneCycleBelowLrRule },
   { codes: ['TL2034'], rule: scheduleWithPlateauRule },
   { codes: ['TL2035'], rule: stepNeverStepsRule },
+  { codes: ['TL2043'], rule: mixNeedsSingleLabelRule },
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
   { codes: ['TL2039'], rule: layerIndexBeyondModelRule },

@@ -1,7 +1,7 @@
 // `data "folder" { … }` and `augment { … }` lowered to the plan's data pipeline, with every
 // default visible (@tlc/plan's DATA_DEFAULTS): validation 20% (seed 42), batch 32, shuffling on,
 // bad images fail the run, a decompression-bomb pixel limit, no augmentation unless asked for.
-import type { AugmentStatement, DataStatement, ShiftSetting, ValidationSetting, ZoomSetting } from '../ast/nodes';
+import type { AugmentStatement, DataStatement, MixSetting, ShiftSetting, ValidationSetting, ZoomSetting } from '../ast/nodes';
 import type { ModelEntry } from '@tlc/zoo/catalog';
 import type { AugmentPlan, DataPlan } from '@tlc/plan';
 import { DATA_DEFAULTS } from '@tlc/plan';
@@ -69,6 +69,8 @@ function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan 
     horizontalFlip: flips.includes('horizontal'),
     verticalFlip: flips.includes('vertical'),
     brightness: brightness ? [brightness.min.value, brightness.max.value] : null,
+    mixup: settings.find((s): s is MixSetting => s.kind === 'Mixup')?.alpha?.value ?? 0,
+    cutmix: settings.find((s): s is MixSetting => s.kind === 'Cutmix')?.alpha?.value ?? 0,
     seed: settingOf(settings, 'AugmentSeed')?.seed?.value ?? dataSeed,
   };
 }

@@ -51,6 +51,7 @@ export const CODES = {
   TL2033: '`one cycle` peak below the stage\'s learning rate',
   TL2034: '`schedule` and `reduce lr on plateau` in one stage',
   TL2035: '`schedule step` that never steps',
+  TL2043: '`mixup` or `cutmix` without a single-label head',
   TL2044: '`shift` for both axes and for one axis',
   TL2045: 'a fill value with a fill mode other than `constant`',
   TL2039: 'layer index beyond the model',
@@ -327,6 +328,13 @@ export const messages = {
       'TL2035',
       `\`every ${every} epochs\` never reaches a step in the ${epochs}-epoch \`${stage}\` stage: the learning rate stays constant`,
       `step every fewer than ${epochs} epochs, or raise \`epochs\``,
+    ),
+  mixWithoutSingleLabel: (setting: string, why: string) =>
+    error(
+      'TL2043',
+      `\`${setting}\` mixes two images' labels into one target, which needs a single-label head; ${why}`,
+      `use a softmax output (\`dense N softmax\`, the default) with categorical cross-entropy, or remove \`${setting}\``,
+      ['mixup and cutmix train towards λ·(one label) + (1 − λ)·(another): a distribution over classes, as a softmax predicts'],
     ),
   shiftBothAndOne: (axis: string) =>
     error(

@@ -68,6 +68,10 @@ function augmentSetting(s: Ast.AugmentSetting): string {
       return words('channel shift', num(s.amount));
     case 'Fill':
       return words('fill', s.mode?.name, num(s.value));
+    case 'Mixup':
+      return words('mixup', num(s.alpha));
+    case 'Cutmix':
+      return words('cutmix', num(s.alpha));
     case 'Flip':
       return words('flip', ...s.directions.map((d) => d.name));
     case 'Brightness':

@@ -525,6 +525,7 @@ export class Parser {
    * augmentSetting = "rotate" Number | "zoom" ( Number | Range ) | "shear" Number
    *                | "shift" ( "width" | "height" )? Number | "channel" "shift" Number
    *                | "fill" Identifier Number? | "flip" Identifier+ | "brightness" Range | "seed" Number
+   *                | "mixup" Number | "cutmix" Number
    */
   private augmentSetting(word: Token, settings: Ast.AugmentSetting[]): void {
     const span = { ...word.span };
@@ -562,6 +563,12 @@ export class Parser {
           node.mode = this.expectIdentifier('`nearest`, `constant`, `reflect` or `wrap`', 'fill');
           if (this.peek().kind === 'Number') node.value = this.expectNumber(`fill ${node.mode.name}`);
           this.endOfItem('`fill`');
+        });
+      case 'mixup':
+      case 'cutmix':
+        return this.setting(settings, { kind: word.image === 'mixup' ? 'Mixup' : 'Cutmix', span } as Ast.MixSetting, (node) => {
+          node.alpha = this.expectNumber(word.image, 'the alpha of its Beta distribution, like `0.2`');
+          this.endOfItem(`\`${word.image}\``);
         });
       case 'flip':
         return this.setting(settings, { kind: 'Flip', directions: [], span } as Ast.FlipSetting, (node) => {

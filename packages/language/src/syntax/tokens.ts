@@ -73,7 +73,7 @@ export const STATEMENT_KEYWORDS = [
 /** Settings each block accepts, by the statement that opens the block. */
 export const BLOCK_SETTINGS = {
   data: ['image', 'validation', 'batch', 'on', 'shuffle'],
-  augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'seed'],
+  augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
   train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce'],
 } as const;

@@ -54,7 +54,7 @@ describe('data', () => {
       fill: { mode: 'nearest', value: 0 },
       horizontalFlip: true,
       verticalFlip: false,
-      brightness: [0.8, 1.2],
+      brightness: [0.8, 1.2], mixup: 0, cutmix: 0,
       seed: 42,
     });
     const both = dataOf('data "d"', 'augment { flip horizontal vertical; seed 3 }').augment;
@@ -66,6 +66,8 @@ describe('data', () => {
     expect(data.augment).toMatchObject({ zoom: [0.8, 1.3], shiftWidth: 0.2, shiftHeight: 0.05, channelShift: 25, fill: { mode: 'constant', value: 128 } });
     expect(dataOf('data "d"', 'augment { shift height 0.3; fill wrap }').augment).toMatchObject({ shiftWidth: 0, shiftHeight: 0.3, fill: { mode: 'wrap', value: 0 } });
     expect(dataOf('data "d"', 'augment { fill constant }').augment?.fill).toEqual({ mode: 'constant', value: 0 });
+    expect(dataOf('data "d"', 'augment { mixup 0.2; cutmix 1.0 }').augment).toMatchObject({ mixup: 0.2, cutmix: 1 });
+    expect(dataOf('data "d"', 'augment { flip horizontal }').augment).toMatchObject({ mixup: 0, cutmix: 0 });
   });
 });
 

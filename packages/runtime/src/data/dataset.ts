@@ -1,11 +1,13 @@
 // A decoded image set (HWC pixels, 1 byte per value, held in memory or streamed from the pixel
 // cache on disk: images.ts), with its labels and files, and the batches an epoch feeds a model:
 // the order is shuffled by (seed, epoch), each image augmented by (augment seed, epoch, image
-// index), and every image appears exactly once per epoch (the last batch may be smaller).
+// index), and every image appears exactly once per epoch (the last batch may be smaller); with
+// mixup or cutmix each batch is then mixed by (augment seed, epoch, batch number).
 // `batchesAhead` reads the pixels of the next batches while the consumer works on this one
 // (bounded prefetch), so a trainer fed from disk does not wait on reads that keep up.
 import type { AugmentPlan } from '@tlc/plan';
 import { augmentImage } from '../augment/augment';
+import { applyMix, drawMix } from '../augment/mix';
 import type { ImageShape } from '../augment/warp';
 import { createRng, STREAMS } from '../random';
 import { MemoryImages, type ImageStore } from './images';
@@ -19,6 +21,11 @@ export interface Batch {
   indices: Int32Array;
   /** N, the number of images in this batch. */
   size: number;
+  /**
+   * mixup / cutmix (the plan's augment): `x` already mixed; each image's target is
+   * λ·(its label) + (1 − λ)·(its partner's label, in `labels`).
+   */
+  mix?: { lambda: number; labels: Int32Array };
 }
 
 export interface BatchOptions {
@@ -99,8 +106,9 @@ export class ImageDataset {
 
   /** The batches of one epoch, made lazily (one batch in memory at a time). */
   *batches(epoch: number, options: BatchOptions): Generator<Batch> {
+    let batch = 0;
     for (const indices of this.batchIndices(epoch, options)) {
-      yield this.makeBatch(epoch, options, indices, Array.from(indices, (i) => this.images.image(i)));
+      yield this.makeBatch(epoch, ++batch, options, indices, Array.from(indices, (i) => this.images.image(i)));
     }
   }
 
@@ -123,11 +131,12 @@ export class ImageDataset {
       }
     };
     fill();
+    let batch = 0;
     while (pending.length > 0) {
       const { indices, pixels } = pending.shift()!;
       const images = await pixels;
       fill();
-      yield this.makeBatch(epoch, options, indices, images);
+      yield this.makeBatch(epoch, ++batch, options, indices, images);
     }
   }
 
@@ -140,7 +149,8 @@ export class ImageDataset {
     return batches;
   }
 
-  private makeBatch(epoch: number, options: BatchOptions, indices: Int32Array, images: Uint8Array[]): Batch {
+  /** Batch number `batch` (1-based) of `epoch`: its images augmented, then mixed when the plan mixes. */
+  private makeBatch(epoch: number, batch: number, options: BatchOptions, indices: Int32Array, images: Uint8Array[]): Batch {
     const valuesPerImage = this.shape.height * this.shape.width * this.shape.channels;
     const x = new Float32Array(indices.length * valuesPerImage);
     indices.forEach((index, slot) => {
@@ -148,12 +158,16 @@ export class ImageDataset {
       if (options.augment) augmentImage(options.augment, images[slot]!, this.shape, { epoch, index }, x, offset);
       else x.set(images[slot]!, offset);
     });
+    const labels = Int32Array.from(indices, (index) => this.labels[index]!);
+    const mix = options.augment ? drawMix(options.augment, epoch, batch, indices.length, this.shape) : null;
+    if (mix) applyMix(x, indices.length, this.shape, mix);
     return {
       x,
-      labels: Int32Array.from(indices, (index) => this.labels[index]!),
+      labels,
       files: Array.from(indices, (index) => this.files[index]!),
       indices,
       size: indices.length,
+      ...(mix ? { mix: { lambda: mix.lambda, labels: Int32Array.from(mix.partners, (slot) => labels[slot]!) } } : {}),
     };
   }
 }

@@ -17,7 +17,7 @@ export class LiveFeatures implements FeatureSource {
     for await (const batch of this.pixels.batches(epoch)) {
       const x = await this.runner.run(batch.pixels, batch.values);
       batch.pixels.dispose();
-      yield { x, labels: batch.labels, indices: batch.indices };
+      yield { x, labels: batch.labels, indices: batch.indices, ...(batch.mix ? { mix: batch.mix } : {}) };
     }
   }
 }

@@ -8,6 +8,13 @@ export interface FeatureBatch {
   labels: Int32Array;
   /** Index of each sample in its dataset (for misclassified-file reports). */
   indices: number[];
+  /** mixup / cutmix: each sample's target is λ·(its label) + (1 − λ)·(mix.labels[i]). */
+  mix?: LabelMix;
+}
+
+export interface LabelMix {
+  lambda: number;
+  labels: Int32Array;
 }
 
 export interface FeatureSource {
@@ -26,6 +33,7 @@ export interface PixelBatch {
   values?: Float32Array;
   labels: Int32Array;
   indices: number[];
+  mix?: LabelMix;
 }
 
 export interface PixelSource {

@@ -188,11 +188,13 @@ async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages']
         batch++;
         const lr = rateAt(step, settings);
         const labels = tf.tensor1d(data.labels, 'int32');
+        // mixup / cutmix batches train towards their mixed targets, as in the stage.
+        const mix = data.mix ? { lambda: data.mix.lambda, labels: tf.tensor1d(data.mix.labels, 'int32') } : undefined;
         seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
         optimizer.setLearningRate(lr);
-        const cost = optimizer.step(() => stageLoss(tail.apply(data.x, { training: true }) as tf.Tensor, labels, plan.head, stage.loss, weights, stage.labelSmoothing), variables);
+        const cost = optimizer.step(() => stageLoss(tail.apply(data.x, { training: true }) as tf.Tensor, labels, plan.head, stage.loss, weights, stage.labelSmoothing, mix), variables);
         const loss = (await cost.data())[0];
-        tf.dispose([cost, labels, data.x]);
+        tf.dispose([cost, labels, data.x, ...(mix ? [mix.labels] : [])]);
         recorder.record(step, lr, loss);
         step++;
         const last = recorder.points[recorder.points.length - 1];

@@ -28,6 +28,7 @@ export function pixelSource(dataset: ImageDataset, options: PixelSourceOptions):
           values: batch.x,
           labels: batch.labels,
           indices: Array.from(batch.indices),
+          ...(batch.mix ? { mix: batch.mix } : {}),
         };
       }
     },

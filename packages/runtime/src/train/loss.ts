@@ -19,7 +19,16 @@ export function probabilities(output: tf.Tensor, head: HeadPlan): tf.Tensor2D {
   });
 }
 
-/** Mean weighted cross-entropy of `output` against integer `labels`, with smoothed targets. */
+/** mixup / cutmix: the targets are λ·onehot(labels) + (1 − λ)·onehot(mix.labels). */
+export interface TargetMix {
+  lambda: number;
+  labels: tf.Tensor1D;
+}
+
+/**
+ * Mean weighted cross-entropy of `output` against integer `labels`, with smoothed targets; with
+ * `mix`, against the mixed targets, each sample weighted λ·w(label) + (1 − λ)·w(partner's label).
+ */
 export function stageLoss(
   output: tf.Tensor,
   labels: tf.Tensor1D,
@@ -27,12 +36,14 @@ export function stageLoss(
   loss: StagePlan['loss'],
   classWeights: tf.Tensor1D | null,
   labelSmoothing = 0,
+  mix?: TargetMix,
 ): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.clipByValue(probabilities(output, head), EPSILON, 1 - EPSILON);
     const classes = p.shape[1];
     const perUnit = loss === 'binary_crossentropy' && head.outputUnits !== 1;
     let onehot: tf.Tensor = tf.oneHot(tf.cast(labels, 'int32'), classes);
+    if (mix) onehot = tf.add(tf.mul(onehot, mix.lambda), tf.mul(tf.oneHot(tf.cast(mix.labels, 'int32'), classes), 1 - mix.lambda));
     if (labelSmoothing > 0) onehot = tf.add(tf.mul(onehot, 1 - labelSmoothing), labelSmoothing / (perUnit ? 2 : classes));
     let perSample: tf.Tensor;
     if (perUnit) {
@@ -42,7 +53,11 @@ export function stageLoss(
     } else {
       perSample = tf.neg(tf.sum(tf.mul(onehot, tf.log(p)), 1));
     }
-    if (classWeights) perSample = tf.mul(perSample, tf.gather(classWeights, tf.cast(labels, 'int32')));
+    if (classWeights) {
+      let weight: tf.Tensor = tf.gather(classWeights, tf.cast(labels, 'int32'));
+      if (mix) weight = tf.add(tf.mul(weight, mix.lambda), tf.mul(tf.gather(classWeights, tf.cast(mix.labels, 'int32')), 1 - mix.lambda));
+      perSample = tf.mul(perSample, weight);
+    }
     return tf.mean(perSample) as tf.Scalar;
   });
 }

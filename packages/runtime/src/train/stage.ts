@@ -123,14 +123,17 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         let hits: tf.Tensor | null = null;
         let outputSum: tf.Tensor | null = null;
         const labels = tf.tensor1d(data.labels, 'int32');
+        const mix = data.mix ? { lambda: data.mix.lambda, labels: tf.tensor1d(data.mix.labels, 'int32') } : undefined;
+        // A mixed sample counts as right when the prediction is its larger share's label.
+        const truth = mix && mix.lambda < 0.5 ? mix.labels : labels;
         if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
         optimizer.setLearningRate(scheduledRate(stage.schedule, plateau?.lr ?? stage.optimizer.learningRate, clock, epoch, batch));
         const cost = optimizer.step(() => {
           const out = tail.apply(data.x, { training: true }) as tf.Tensor;
-          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32')));
+          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), truth), 'float32')));
           // NaN in the outputs can hide behind the loss's clipping: the guard checks both.
           outputSum = tf.keep(tf.sum(out));
-          return stageLoss(out, labels, head, stage.loss, weights, stage.labelSmoothing);
+          return stageLoss(out, labels, head, stage.loss, weights, stage.labelSmoothing, mix);
         }, variables);
         const lossValue = (await cost.data())[0];
         const hitCount = hits ? (await (hits as tf.Tensor).data())[0] : 0;
@@ -139,6 +142,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         (hits as tf.Tensor | null)?.dispose();
         (outputSum as tf.Tensor | null)?.dispose();
         labels.dispose();
+        mix?.labels.dispose();
         data.x.dispose();
         if (!Number.isFinite(lossValue) || !Number.isFinite(outputValue)) {
           if (best) run.model.setWeights(best);

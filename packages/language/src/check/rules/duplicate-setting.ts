@@ -18,6 +18,8 @@ const WORD: Record<string, string> = {
   Shift: 'shift',
   ChannelShift: 'channel shift',
   Fill: 'fill',
+  Mixup: 'mixup',
+  Cutmix: 'cutmix',
   Flip: 'flip',
   Brightness: 'brightness',
   AugmentSeed: 'seed',

@@ -71,6 +71,8 @@ export const valueRangesRule: Rule = ({ program }) => {
           if (s.kind === 'Shift') within(s.axis ? `shift ${s.axis.name}` : 'shift', s.amount, RANGES.unitInterval);
           if (s.kind === 'ChannelShift') within('channel shift', s.amount, RANGES.pixel);
           if (s.kind === 'Fill') within('fill', s.value, RANGES.pixel);
+          if (s.kind === 'Mixup') within('mixup', s.alpha, RANGES.positive);
+          if (s.kind === 'Cutmix') within('cutmix', s.alpha, RANGES.positive);
           if (s.kind === 'AugmentSeed') wholeCount('seed', s.seed, true);
           if (s.kind === 'Brightness' && s.range) {
             within('brightness', s.range.min, RANGES.nonNegative);

@@ -71,17 +71,27 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
 }
 
 /** What the torch trainer does not do yet is refused, never ignored. */
-function checkSupported(stages: readonly StagePlan[]): void {
+function checkSupported(stages: readonly StagePlan[], data: DataPlan): void {
+  const unsupported = torchUnsupportedData(data);
+  if (unsupported) throw new RunError(runtimeMessages.torchCannotData(unsupported));
   // `tlc run` resolves `batch auto` before the engine sees the plan; a job folder written for
   // another machine (`--emit`) cannot know that machine's memory.
   const auto = stages.find((stage) => stage.batchSize === 'auto');
   if (auto) throw new RunError(runtimeMessages.torchJobBatchAuto(auto.name));
 }
 
+/** The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when none. */
+export function torchUnsupportedData(data: DataPlan): string | null {
+  const augment = data.augment;
+  if (augment && augment.mixup > 0) return `\`mixup ${augment.mixup}\``;
+  if (augment && augment.cutmix > 0) return `\`cutmix ${augment.cutmix}\``;
+  return null;
+}
+
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
   const indices = options.stages ?? plan.stages.map((_, i) => i);
-  checkSupported(indices.map((i) => plan.stages[i]));
+  checkSupported(indices.map((i) => plan.stages[i]), options.dataPlan);
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
