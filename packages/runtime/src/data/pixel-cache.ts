@@ -2,7 +2,8 @@
 // and read back a batch at a time (images.ts DiskImages), every epoch and every later run on the
 // same files with the same decode settings. One entry per (files, decode settings):
 //   <tlc cache>/pixels/<key>/pixels.u8    image slot s (files sorted by path) at byte s x H x W x C
-//   <tlc cache>/pixels/<key>/index.json   what the key was made of, and the files that did not decode
+//   <tlc cache>/pixels/<key>/index.json   the settings, the image count, a first file (to tell
+//                                         which data it is) and the files that did not decode
 // <tlc cache> is $TLC_HOME, else ~/.cache/tlc (where the weights and ONNX graphs go too). The key
 // is a sha256 of the format version, the decode settings and every file's path, size and
 // modification time: a changed, added or removed file makes a new entry (the old one for the same
@@ -37,7 +38,9 @@ interface IndexFile {
   /** The hash of the decode settings and the file paths alone: entries for the same data. */
   source: string;
   decode: DecodeOptions;
-  files: { file: string; size: number; mtimeMs: number }[];
+  /** Images in the entry, and the first file (sorted by path): for people looking into the folder. */
+  count: number;
+  firstFile: string;
   /** Slots whose file did not decode (their bytes are zeros), with the reason. */
   bad: { slot: number; reason: string }[];
 }
@@ -85,7 +88,7 @@ export async function cachedPixels<T extends { file: string }>(items: readonly T
   const source = sha256({ version: FORMAT_VERSION, decode, files });
   const key = sha256({ version: FORMAT_VERSION, decode, files: stats });
   const entry = join(dir, key);
-  const index = readEntry(entry, files.length * valuesOf(decode));
+  const index = readEntry(entry, files.length, valuesOf(decode));
   const result = (found: IndexFile, reused: boolean): CachedPixels => {
     const reasons = new Map(found.bad.map((b) => [b.slot, b.reason]));
     const bad = items.flatMap((item, i) => (reasons.has(slots[i]!) ? [{ file: item.file, reason: reasons.get(slots[i]!)! }] : []));
@@ -116,7 +119,9 @@ export async function cachedPixels<T extends { file: string }>(items: readonly T
     } finally {
       closeSync(fd);
     }
-    const written: IndexFile = { version: FORMAT_VERSION, source, decode, files: stats, bad: bad.map((b) => ({ slot: b.index, reason: b.reason })) };
+    const written: IndexFile = {
+      version: FORMAT_VERSION, source, decode, count: files.length, firstFile: files[0] ?? '', bad: bad.map((b) => ({ slot: b.index, reason: b.reason })),
+    };
     writeJsonAtomic(join(partial, INDEX), written);
     try {
       renameSync(partial, entry);
@@ -140,10 +145,10 @@ function sha256(value: unknown): string {
 }
 
 /** The entry's index when the entry is complete and of this format, else null. */
-function readEntry(entry: string, bytes: number): IndexFile | null {
+function readEntry(entry: string, count: number, valuesPerImage: number): IndexFile | null {
   try {
     const index = JSON.parse(readFileSync(join(entry, INDEX), 'utf8')) as IndexFile;
-    if (index.version !== FORMAT_VERSION || statSync(join(entry, PIXELS)).size !== bytes) return null;
+    if (index.version !== FORMAT_VERSION || index.count !== count || statSync(join(entry, PIXELS)).size !== count * valuesPerImage) return null;
     return index;
   } catch {
     return null;
