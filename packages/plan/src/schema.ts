@@ -151,7 +151,7 @@ const optimizer = object({
 });
 
 const stage = object({
-  name: oneOfStrings('train', 'fine-tune'),
+  name,
   epochs: count,
   batchSize: batchSize,
   optimizer,
@@ -201,7 +201,7 @@ const planBody = object({
   preprocess,
   head,
   data: nullable(data),
-  stages: { type: 'array', items: stage, minItems: 1, maxItems: 2 },
+  stages: { type: 'array', items: stage, minItems: 1 },
   evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path), tta: oneOfStrings('none', 'flips') })),
   export: nullable(object({ path, format: oneOfStrings('tfjs-layers', 'onnx') })),
   predict: nullable(object({ directory: path })),

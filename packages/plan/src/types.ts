@@ -153,7 +153,11 @@ export interface AugmentPlan {
 }
 
 export interface StagePlan {
-  name: 'train' | 'fine-tune';
+  /**
+   * `train` for stage 1; each later stage (a `fine tune`) its own name: the source's, else
+   * `fine-tune` for the first and `fine-tune-K` for the K-th. Unique within a plan.
+   */
+  name: string;
   epochs: number;
   /** The data's batch unless the stage sets its own; `'auto'` as the data's. */
   batchSize: BatchSize;

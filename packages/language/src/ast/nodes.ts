@@ -272,9 +272,14 @@ export interface BatchNormLayer extends Node<'BatchNorm'> {}
 
 // ---------------------------------------------------------------- training
 
-/** `train { … }` (stage 1) or `fine tune { … }` (stage 2). */
+/**
+ * `train { … }` (stage 1) or `fine tune ["NAME"] { … }` (the stages after it, in source order,
+ * each starting from the one before).
+ */
 export interface StageStatement extends Node<'Stage'> {
   stage: 'train' | 'fineTune';
+  /** `fine tune "unfreeze block4" { … }`: the stage's name in the run's metrics and report. */
+  name?: StringLiteral;
   settings: StageSetting[];
 }
 export type StageSetting =

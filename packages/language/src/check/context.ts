@@ -30,7 +30,12 @@ export interface CheckContext {
   preprocess?: PreprocessStatement;
   head?: HeadStatement;
   train?: StageStatement;
+  /** The first `fine tune` (stage 2). */
   fineTune?: StageStatement;
+  /** Every `fine tune`, in source order: stages 2, 3, … */
+  fineTunes: StageStatement[];
+  /** The stages in the order they train: `train` (wherever it is written), then each `fine tune`. */
+  stages: StageStatement[];
   /** Whether the backbone starts from trained weights (`imagenet`, a file, or the default). */
   pretrained: boolean;
   /** Whether the trained weights come from a file (`weights "…"`), whose training tlc cannot know. */
@@ -71,6 +76,8 @@ export function createContext(program: Program, files?: FileSystemView): CheckCo
     head: first(program, 'Head'),
     train: stages.find((s) => s.stage === 'train'),
     fineTune: stages.find((s) => s.stage === 'fineTune'),
+    fineTunes: stages.filter((s) => s.stage === 'fineTune'),
+    stages: [...stages.filter((s) => s.stage === 'train').slice(0, 1), ...stages.filter((s) => s.stage === 'fineTune')],
     pretrained,
     weightsFromFile: weights?.kind === 'String',
     // Without `freeze`, pretrained weights make a feature extractor (Keras's transfer-learning

@@ -15,6 +15,8 @@ import { headOutputRule } from './rules/head-output';
 import { imageSizeRule } from './rules/image-size';
 import { imagenetWeightsRule } from './rules/imagenet-weights';
 import { layerIndexBeyondModelRule } from './rules/layer-index-beyond-model';
+import { stageNamesRule } from './rules/stage-names';
+import { unfreezeNothingNewRule } from './rules/unfreeze-nothing-new';
 import { missingStatementRule } from './rules/missing-statement';
 import { missingPathsRule } from './rules/missing-paths';
 import { modelAlphaRule } from './rules/model-alpha';
@@ -81,6 +83,8 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
   { codes: ['TL2039'], rule: layerIndexBeyondModelRule },
+  { codes: ['TL2040'], rule: unfreezeNothingNewRule },
+  { codes: ['TL2042'], rule: stageNamesRule },
 ];
 
 export interface CheckOptions {

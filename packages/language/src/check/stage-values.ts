@@ -7,14 +7,37 @@ import type { CheckContext } from './context';
 
 /** The stage's name as the user writes it. */
 export function stageWord(stage: StageStatement): string {
-  return stage.stage === 'train' ? 'train' : 'fine tune';
+  return stage.stage === 'train' ? 'train' : stage.name ? `fine tune "${stage.name.value}"` : 'fine tune';
+}
+
+/** The stage a `fine tune` starts from and inherits from: the one before it (undefined for stage 1, or a `train` left implicit). */
+export function previousStage(stage: StageStatement, context: CheckContext): StageStatement | undefined {
+  if (stage.stage === 'train') return undefined;
+  const index = context.fineTunes.indexOf(stage);
+  return index > 0 ? context.fineTunes[index - 1] : context.train;
 }
 
 export function stageEpochs(stage: StageStatement, context: CheckContext): number {
   const own = settingOf(stage.settings, 'Epochs')?.count?.value;
   if (own !== undefined) return own;
-  if (stage.stage === 'fineTune' && context.train) return settingOf(context.train.settings, 'Epochs')?.count?.value ?? DEFAULT_EPOCHS;
-  return DEFAULT_EPOCHS;
+  const previous = previousStage(stage, context);
+  return previous ? stageEpochs(previous, context) : DEFAULT_EPOCHS;
+}
+
+/** Characters a stage name may have: it names the stage in metrics.csv, the report and file names. */
+export const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]*$/;
+
+/**
+ * Each stage's name in the plan, in training order: `train`; a named `fine tune` its name; an
+ * unnamed one `fine-tune` (the first) or `fine-tune-K` (the K-th `fine tune`).
+ */
+export function stageNames(stages: readonly StageStatement[]): string[] {
+  let fineTunes = 0;
+  return stages.map((stage) => {
+    if (stage.stage === 'train') return 'train';
+    fineTunes++;
+    return stage.name?.value ?? (fineTunes === 1 ? 'fine-tune' : `fine-tune-${fineTunes}`);
+  });
 }
 
 function ownLearningRate(stage: StageStatement): number | undefined {
@@ -31,7 +54,11 @@ function trainLearningRate(train: StageStatement | undefined): number {
 
 export function stageLearningRate(stage: StageStatement, context: CheckContext): number {
   if (stage.stage === 'train') return trainLearningRate(stage);
-  return ownLearningRate(stage) ?? Number((trainLearningRate(context.train) / FINE_TUNE_LR_DIVISOR).toPrecision(12));
+  const own = ownLearningRate(stage);
+  if (own !== undefined) return own;
+  const previous = previousStage(stage, context);
+  const inherited = previous ? stageLearningRate(previous, context) : trainLearningRate(undefined);
+  return Number((inherited / FINE_TUNE_LR_DIVISOR).toPrecision(12));
 }
 
 /** Every `train` and `fine tune` statement of the program. */

@@ -55,7 +55,7 @@ export function lowerProgram({ program, defaultName, source, notes }: LowerInput
     data,
     stages: lowerStages(
       stages.find((s) => s.stage === 'train'),
-      stages.find((s) => s.stage === 'fineTune'),
+      stages.filter((s) => s.stage === 'fineTune'),
       {
         backbone,
         frozenLayers: model.freeze.layers,

@@ -1,7 +1,8 @@
 // `train { }` and `fine tune { }` lowered to training stages with every hyperparameter filled in.
-// Stage 1 uses Keras's defaults (adam, lr 1e-3) and tlc's (10 epochs, batch 32). `fine tune`
-// inherits every setting it does not give from stage 1, except the learning rate (stage 1's
-// divided by 100) and the frozen layers (`unfreeze from B` trains B and everything after it;
+// Stage 1 uses Keras's defaults (adam, lr 1e-3) and tlc's (10 epochs, batch 32). Each `fine tune`
+// (any number, in source order: gradual unfreezing) inherits every setting it does not give from
+// the stage before it, except the learning rate (that stage's divided by 100) and the frozen
+// layers (`unfreeze from B` trains B and everything after it, and what the stage before trained;
 // without `unfreeze`, the whole backbone trains). A pipeline without `train` still trains once,
 // with the defaults. A learning-rate schedule belongs to its stage: `fine tune` does not inherit
 // stage 1's (its rate is a different one), and a stage without one keeps the rate constant.
@@ -20,6 +21,7 @@ import {
 } from './defaults';
 import { firstTrainedIndex, type Backbone } from './layers';
 import { batchSizeOf, settingOf } from './select';
+import { stageNames } from '../check/stage-values';
 
 export interface StageContext {
   backbone: Backbone;
@@ -33,11 +35,13 @@ export interface StageContext {
   batchNormInference: boolean;
 }
 
-export function lowerStages(train: StageStatement | undefined, fineTune: StageStatement | undefined, context: StageContext): StagePlan[] {
-  const first = lowerStage('train', train?.settings ?? [], firstStageBase(context), context);
-  if (!fineTune) return [first];
-  const second = lowerStage('fine-tune', fineTune.settings, fineTuneBase(first, fineTune.settings, context), context);
-  return [first, second];
+export function lowerStages(train: StageStatement | undefined, fineTunes: readonly StageStatement[], context: StageContext): StagePlan[] {
+  const names = stageNames([...(train ? [train] : []), ...fineTunes]).slice(train ? 1 : 0);
+  const stages = [lowerStage('train', train?.settings ?? [], firstStageBase(context), context)];
+  fineTunes.forEach((fineTune, i) => {
+    stages.push(lowerStage(names[i], fineTune.settings, fineTuneBase(stages[stages.length - 1], fineTune.settings, context), context));
+  });
+  return stages;
 }
 
 type Base = Omit<StagePlan, 'name' | 'checkpoint'>;
@@ -58,16 +62,17 @@ function firstStageBase(context: StageContext): Base {
   };
 }
 
-function fineTuneBase(first: StagePlan, settings: readonly StageSetting[], context: StageContext): Base {
+/** What a `fine tune` starts from: the stage before it (`previous`). */
+function fineTuneBase(previous: StagePlan, settings: readonly StageSetting[], context: StageContext): Base {
   const unfreeze = settingOf(settings, 'Unfreeze');
   let frozenLayers: string[] = [];
   if (unfreeze?.from) {
     const firstTrained = firstTrainedIndex(context.backbone, unfreeze.from);
-    // Unfreezing never freezes: layers stage 1 trained keep training.
-    frozenLayers = first.frozenLayers.filter((layer) => context.backbone.layers.indexOf(layer) < firstTrained);
+    // Unfreezing never freezes: layers the stage before trained keep training.
+    frozenLayers = previous.frozenLayers.filter((layer) => context.backbone.layers.indexOf(layer) < firstTrained);
   }
-  const learningRate = Number((first.optimizer.learningRate / FINE_TUNE_LR_DIVISOR).toPrecision(12));
-  return { ...first, optimizer: { ...first.optimizer, learningRate }, frozenLayers };
+  const learningRate = Number((previous.optimizer.learningRate / FINE_TUNE_LR_DIVISOR).toPrecision(12));
+  return { ...previous, optimizer: { ...previous.optimizer, learningRate }, frozenLayers };
 }
 
 function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], base: Base, context: StageContext): StagePlan {
@@ -82,7 +87,7 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
       }
     : base.earlyStopping;
   const monitor = earlyStopping?.monitor ?? DEFAULT_MONITOR;
-  const optimizer = lowerOptimizer(settings, base.optimizer, name === 'fine-tune');
+  const optimizer = lowerOptimizer(settings, base.optimizer, name !== 'train');
   return {
     name,
     epochs: settingOf(settings, 'Epochs')?.count?.value ?? base.epochs,

@@ -55,6 +55,8 @@ export const CODES = {
   TL2044: '`shift` for both axes and for one axis',
   TL2045: 'a fill value with a fill mode other than `constant`',
   TL2039: 'layer index beyond the model',
+  TL2040: 'a later `fine tune` whose `unfreeze` unfreezes nothing',
+  TL2042: 'stage name given twice or unusable',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -356,5 +358,23 @@ export const messages = {
         ? `freeze until a whole number from 1 to ${count} (\`layer ${count}\` freezes them all, like Keras's layers[:${count}])`
         : `unfreeze from a whole number from 0 to ${count - 1}`,
       ['`tlc models MODEL --layers` lists every layer with its index'],
+    ),
+  unfreezeNothingNew: (unfreeze: string, previous: string, previousFrom: string | null) =>
+    error(
+      'TL2040',
+      previousFrom === null
+        ? `\`${unfreeze}\` unfreezes nothing: the stage before it (\`${previous}\`) already trains the whole backbone`
+        : `\`${unfreeze}\` unfreezes nothing: the stage before it (\`${previous}\`) already trains everything from \`${previousFrom}\``,
+      previousFrom === null
+        ? 'unfreeze gradually: give the earlier stage `unfreeze from B`, or remove this `unfreeze` to keep training the same layers'
+        : `unfreeze from a block before \`${previousFrom}\`, or remove \`unfreeze\` to train the whole backbone`,
+    ),
+  duplicateStageName: (name: string) =>
+    error('TL2042', `two stages are named "${name}"`, 'give each `fine tune` its own name: metrics.csv, the log and the report tell the stages apart by it'),
+  unusableStageName: (name: string) =>
+    error(
+      'TL2042',
+      `"${name}" cannot name a stage`,
+      'use letters, digits, spaces, `-`, `_` and `.`, starting with a letter or digit (it names the stage in metrics.csv, the report and file names)',
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

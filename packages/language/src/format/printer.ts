@@ -185,7 +185,7 @@ export class Printer {
         if (s.form === 'shorthand') return this.line(0, `head dense ${s.sizes.map((n) => n.raw).join(' -> ')}`, s);
         return this.block(0, 'head', s, s.layers, headLayer, false);
       case 'Stage':
-        return this.block(0, s.stage === 'train' ? 'train' : 'fine tune', s, s.settings, (x) => stageSettingText(x), false, (x, depth) =>
+        return this.block(0, s.stage === 'train' ? 'train' : words('fine tune', value(s.name)), s, s.settings, (x) => stageSettingText(x), false, (x, depth) =>
           this.stageSetting(x, depth),
         );
       case 'Evaluate':

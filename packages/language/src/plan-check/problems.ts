@@ -9,6 +9,7 @@ export const PLAN_CHECK_CODES = {
   TL3103: 'parts of a plan contradict each other',
   TL3104: 'preprocessing constants that do not match their mode',
   TL3105: 'an input shape the model cannot take',
+  TL3107: 'stage names that are not unique or cannot name a stage',
 } as const;
 
 export type PlanCheckCode = keyof typeof PLAN_CHECK_CODES;

@@ -10,7 +10,8 @@ import type { Problems } from './problems';
 const MONITORS = ['val_loss', 'val_accuracy', 'loss', 'accuracy'];
 /** The metrics the runtime computes (besides the loss). */
 const METRICS = ['accuracy'];
-const STAGE_ORDER = ['train', 'fine-tune'];
+/** What a stage name may be (as in a .tl file, TL2042): it names files and the stage in metrics.csv. */
+const STAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]*$/;
 /** The settings each optimizer has (besides the learning rate and weight decay); the runtime ignores the others. */
 const OPTIMIZER_SETTINGS: Record<string, readonly string[]> = {
   sgd: ['momentum'],
@@ -61,11 +62,19 @@ export function checkData(plan: Plan, problems: Problems): void {
 }
 
 export function checkStages(plan: Plan, problems: Problems): void {
+  const names = new Map<string, number>();
   plan.stages.forEach((stage, i) => {
     const path = `/stages/${i}`;
-    if (stage.name !== STAGE_ORDER[i]) {
-      problems.add('TL3103', `${path}/name`, `is ${JSON.stringify(stage.name)} but stage ${i + 1} is ${JSON.stringify(STAGE_ORDER[i])} (a plan trains "train", then optionally "fine-tune")`);
+    if (i === 0 && stage.name !== 'train') {
+      problems.add('TL3107', `${path}/name`, `is ${JSON.stringify(stage.name)} but stage 1 is "train" (the stages after it are fine-tuning stages with their own names)`);
+    } else if (i > 0 && stage.name === 'train') {
+      problems.add('TL3107', `${path}/name`, `is "train", the name of stage 1: a fine-tuning stage needs another name`);
+    } else if (names.has(stage.name)) {
+      problems.add('TL3107', `${path}/name`, `${JSON.stringify(stage.name)} is also the name of /stages/${names.get(stage.name)}: the run tells stages apart by name`);
+    } else if (!STAGE_NAME.test(stage.name)) {
+      problems.add('TL3107', `${path}/name`, `${JSON.stringify(stage.name)} cannot name a stage: letters, digits, spaces, "-", "_" and ".", starting with a letter or digit`);
     }
+    if (!names.has(stage.name)) names.set(stage.name, i);
     const { monitor, mode } = stage.checkpoint;
     if (!MONITORS.includes(monitor)) {
       problems.add('TL3103', `${path}/checkpoint/monitor`, `is ${JSON.stringify(monitor)} but an epoch records only ${MONITORS.map((m) => JSON.stringify(m)).join(', ')}`);

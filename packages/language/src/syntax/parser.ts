@@ -360,10 +360,13 @@ export class Parser {
     });
   }
 
-  /** stage = "train" "{" stageSetting* "}"  |  "fine" "tune" "{" stageSetting* "}" */
+  /** stage = "train" "{" stageSetting* "}"  |  "fine" "tune" String? "{" stageSetting* "}" */
   private stageStatement(statements: Ast.Statement[], span: Span, stage: Ast.StageStatement['stage']): void {
     this.begin(statements, { kind: 'Stage', stage, settings: [], span } as Ast.StageStatement, (node) => {
-      if (stage === 'fineTune') this.expectWord('tune', 'fine');
+      if (stage === 'fineTune') {
+        this.expectWord('tune', 'fine');
+        if (this.peek().kind === 'String') node.name = this.string(this.next());
+      }
       const name = stage === 'train' ? 'train' : 'fine tune';
       if (this.peek().kind !== 'LCurly') this.failExpected('`{`', name);
       if (this.block(name, (word) => this.stageSetting(word, node.settings))) this.endOfItem(`\`${name}\``);

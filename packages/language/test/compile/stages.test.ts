@@ -91,3 +91,40 @@ describe('`fine tune` without `train`', () => {
     expect(fineTune).toMatchObject({ name: 'fine-tune', epochs: 2, optimizer: { name: 'adam', learningRate: 1e-5 } });
   });
 });
+
+describe('several fine tune stages (gradual unfreezing)', () => {
+  const layers = (n: number) => planOf('use VGG16 freeze all\nhead dense 2').model.freeze.layers.slice(0, n);
+
+  it('each starts from the stage before it: its frozen layers, its settings, its lr / 100', () => {
+    const stages = stagesOf([
+      'train { epochs 4; optimizer sgd lr 0.1 }',
+      'fine tune "block5" {\n  unfreeze from block5\n  epochs 3\n}',
+      'fine tune "block4" {\n  unfreeze from block4\n  lr 1e-4\n}',
+      'fine tune {\n  unfreeze from block3\n}',
+    ].join('\n'));
+    expect(stages.map((s) => s.name)).toEqual(['train', 'block5', 'block4', 'fine-tune-3']);
+    // VGG16: input_1 and blocks 1-4 hold 15 layers, blocks 1-3 hold 11, blocks 1-2 hold 7.
+    expect(stages.map((s) => s.frozenLayers.length)).toEqual([19, 15, 11, 7]);
+    expect(stages[3].frozenLayers).toEqual(layers(7));
+    expect(stages.map((s) => s.epochs)).toEqual([4, 3, 3, 3]);
+    expect(stages.map((s) => s.optimizer.name)).toEqual(['sgd', 'sgd', 'sgd', 'sgd']);
+    expect(stages.map((s) => s.optimizer.learningRate)).toEqual([0.1, 0.001, 1e-4, 1e-6]);
+  });
+
+  it('unnamed stages are fine-tune, then fine-tune-K for the K-th fine tune; names must differ (TL2042)', () => {
+    const stages = stagesOf('fine tune {\n  unfreeze from block5\n}\nfine tune {\n  unfreeze from block4\n}');
+    expect(stages.map((s) => s.name)).toEqual(['train', 'fine-tune', 'fine-tune-2']);
+    expect(errorCodesOf('use VGG16 freeze all\nhead dense 2\nfine tune "a" { unfreeze from block5 }\nfine tune "a" { unfreeze from block4 }')).toEqual(['TL2042']);
+    expect(errorCodesOf('use VGG16 freeze all\nhead dense 2\nfine tune "train" { unfreeze from block5 }')).toEqual(['TL2042']);
+    // `train` is still one stage only.
+    expect(errorCodesOf('use VGG16 freeze all\nhead dense 2\ntrain { }\ntrain { }')).toEqual(['TL2004']);
+  });
+
+  it('a later unfreeze must reach further back than the one before it (TL2040)', () => {
+    const source = (second: string) => `use VGG16 freeze all\nhead dense 2\nfine tune { unfreeze from block4 }\nfine tune { ${second} }`;
+    expect(errorCodesOf(source('unfreeze from block4'))).toEqual(['TL2040']);
+    expect(errorCodesOf(source('unfreeze from block5'))).toEqual(['TL2040']);
+    expect(() => planOf(source('unfreeze from block3'))).not.toThrow();
+    expect(() => planOf(source('unfreeze all'))).not.toThrow();
+  });
+});

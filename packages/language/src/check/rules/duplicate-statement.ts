@@ -1,5 +1,5 @@
 // TL2004: each statement may appear once (two `train` stages, two `use`, …), with a label at
-// the first one.
+// the first one; `fine tune` may appear any number of times.
 import type { Statement } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import type { Diagnostic } from '../../diagnostics/types';
@@ -11,6 +11,8 @@ export const duplicateStatementRule: Rule = ({ program }) => {
   const diagnostics: Diagnostic[] = [];
   for (const statement of program.statements) {
     const keyword = statementKeyword(statement);
+    // Any number of `fine tune` stages, in order (gradual unfreezing); their names must differ (TL2042).
+    if (keyword === 'fine tune') continue;
     const first = seen.get(keyword);
     if (!first) {
       seen.set(keyword, statement);

@@ -13,7 +13,7 @@ export function namedPoints(context: CheckContext): NamedPoint[] {
   const points: NamedPoint[] = [];
   if (context.use?.freeze?.until) points.push({ clause: 'freeze until', ref: context.use.freeze.until });
   if (context.use?.cut?.after) points.push({ clause: 'cut after', ref: context.use.cut.after });
-  for (const stage of [context.train, context.fineTune]) {
+  for (const stage of context.stages) {
     for (const setting of stage?.settings ?? []) {
       if (setting.kind === 'Unfreeze' && setting.from) points.push({ clause: 'unfreeze from', ref: setting.from, stage });
     }

@@ -7,13 +7,13 @@ import { didYouMean } from '../../diagnostics/did-you-mean';
 import type { Diagnostic } from '../../diagnostics/types';
 import type { Rule } from './types';
 
-export const unknownClassWeightRule: Rule = ({ files, data, train, fineTune }) => {
+export const unknownClassWeightRule: Rule = ({ files, data, stages }) => {
   const directory = data?.directory?.value;
   if (!files || directory === undefined) return [];
   const classes = files.classFolders(directory);
   if (!classes || classes.length === 0) return [];
   const diagnostics: Diagnostic[] = [];
-  for (const stage of [train, fineTune]) {
+  for (const stage of stages) {
     for (const setting of stage?.settings ?? []) {
       if (setting.kind !== 'ClassWeights') continue;
       for (const entry of setting.entries) {
