@@ -83,6 +83,12 @@ export function reportHtml(input: ReportInput): string {
   const lrChart = e.some((r) => r.lr !== undefined)
     ? lineChart('learning rate', [{ name: 'lr', color: '#9467bd', values: e.map((r) => r.lr ?? null) }], starts, (v) => (v === 0 ? '0' : v.toExponential(1)))
     : '';
+  // Each stage by name with its epochs (several `fine tune` stages: gradual unfreezing).
+  const stageNames = starts.map((i) => e[i].stage);
+  const stagesList = stageNames.length === 0 ? '' : `<p>Stages: ${stageNames.map((name, k) => {
+    const count = (starts[k + 1] ?? e.length) - starts[k];
+    return `${esc(name)} (${count} epoch${count === 1 ? '' : 's'})`;
+  }).join(', ')}; dashed lines mark where each stage starts.</p>`;
   const ev = input.evaluation;
   const evaluation = ev
     ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
@@ -104,6 +110,7 @@ ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</t
 <h1>${esc(input.pipeline)}</h1>
 <p>Backend: ${esc(input.backend)}. Trunk: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
 <h2>Training</h2>
+${stagesList}
 ${lossChart}${accChart}${lrChart}
 ${evaluation}
 ${input.source ? `<h2>Pipeline: ${esc(input.source.file)}</h2>\n${input.source.html}` : ''}
