@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeImageFolder } from '../../runtime/test/run/fixtures';
+import { compile } from '@tlc/language';
 import { runTlc } from './tlc';
 
 const SOURCE = `pipeline "cli"
@@ -65,6 +66,16 @@ describe('tlc run', () => {
     const tta = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', 'data/disc', '--json', '--tta'], dir);
     expect(tta.status).toBe(0);
     expect(JSON.parse(tta.stdout).map((p: { file: string }) => p.file)).toEqual(predictions.map((p: { file: string }) => p.file));
+    expect(tta.stderr).toBe('');
+    // A model trained with vertical flips only: --tta warns (TL4212) and still predicts.
+    const plan = JSON.parse(readFileSync(path.join(dir, 'model', 'plan.json'), 'utf8'));
+    const flipped = compile(SOURCE.replace('head dense 2', 'head dense 2\naugment { flip vertical }')).plan!;
+    cpSync(path.join(dir, 'model'), path.join(dir, 'model-vflip'), { recursive: true });
+    writeFileSync(path.join(dir, 'model-vflip', 'plan.json'), JSON.stringify({ ...plan, data: { ...plan.data, augment: flipped.data!.augment } }));
+    const warned = await runTlc(['predict', 'model-vflip', 'data/disc', '--tta'], dir);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toMatch(/^warning\[TL4212\]: --tta averages each image with its left-right mirror image, but model-vflip was trained with vertical flips only/);
+    expect(warned.stdout.trim().split('\n')).toHaveLength(12);
   });
 
   it('predict refuses a model folder whose plan.json was edited by hand or whose files disagree, saying what is wrong', async () => {

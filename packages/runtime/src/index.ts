@@ -31,7 +31,7 @@ export { assembleModel, buildPlanBackbone, checkHeadFitsClasses } from './model/
 export { applyFreeze, isInferenceMode } from './model/freeze';
 export { splitAtFreezePoint, singleTensorCutPoints } from './model/split';
 export { preprocess } from './model/preprocess';
-export { predictFiles, loadExportedModel, type Prediction } from './export/predict';
+export { predictFiles, loadExportedModel, ttaFlipsUnseen, type Prediction } from './export/predict';
 export { embedFiles, type Embedding } from './export/embed';
 export { exportModel } from './export/export';
 export { classificationMetrics, type Metrics, type ClassReport } from './evaluate/metrics';

@@ -33,6 +33,8 @@ export const RUNTIME_CODES = {
   TL4208: 'a folder the run must write cannot be written',
   TL4209: 'a file named on the command line cannot be used',
   TL4210: 'features from random filters',
+  TL4211: 'the learning-rate range test recorded no loss',
+  TL4212: 'test-time flips on a model trained with vertical flips only',
   TL4301: 'the requested backend is not available',
   TL4302: 'no backend could start',
   TL4310: 'the frozen trunk cannot run on onnxruntime',
@@ -146,6 +148,18 @@ export const runtimeMessages = {
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),
   inputIsAFolder: (file: string, wanted: string) => error('TL4209', `${file} is a folder, not a file`, `give ${wanted}`),
   cannotWrite: (target: string, why: string) => error('TL4209', `cannot write ${target}: ${why}`),
+  lrFindNoLoss: (stage: string) =>
+    error(
+      'TL4211',
+      `the loss of stage \`${stage}\` was not a number at the range test's first step, before any update: there is no curve and nothing to suggest`,
+      'the model gives non-numbers on the first batch, as `tlc run` would find: start from whole weights (`weights imagenet`, or a model a finished run exported) and the preprocessing they were trained with (`preprocess native`)',
+    ),
+  ttaFlipsUnseen: (given: string) =>
+    error(
+      'TL4212',
+      `--tta averages each image with its left-right mirror image, but ${given} was trained with vertical flips only (\`flip vertical\`): it never saw a left-right mirror image`,
+      'if mirror images are images of the same class, train with `flip horizontal vertical`; if left and right matter, predict without --tta',
+    ),
   randomFeatures: (why: string, fix: string) => error('TL4210', `${why}, and embed trains nothing: the features come from random filters and say little about the images`, fix),
   runFolderMissing: (dir: string) => error('TL4203', `nothing to resume: the run folder ${dir} does not exist`, RUN_FOLDER),
   runFolderIsAFileToResume: (dir: string) => error('TL4203', `nothing to resume: ${dir} is a file, not a run folder`, RUN_FOLDER),

@@ -2,7 +2,7 @@
 // model `tlc run` exported (model.json, weights.bin, labels.json, plan.json; or model.onnx), with
 // `--tta` averaged over each image and its mirror image as `evaluate … tta flips` does.
 import { parseCommandArgs } from '../args';
-import { reportRunError } from '../report-error';
+import { renderCodedPretty, reportRunError } from '../report-error';
 import type { Command } from './registry';
 
 const spec = {
@@ -36,10 +36,12 @@ export const predictCommand: Command = {
     let release = (): void => {};
     try {
       // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-      const { loadExportedModel, predictFiles, selectBackend, releaseBackend } = await import('@tlc/runtime');
+      const { loadExportedModel, predictFiles, selectBackend, releaseBackend, ttaFlipsUnseen } = await import('@tlc/runtime');
       await selectBackend('auto');
       release = releaseBackend;
       const { model, plan, classNames } = await loadExportedModel(dir);
+      const unseen = args.values.tta ? ttaFlipsUnseen(plan, dir) : undefined;
+      if (unseen) process.stderr.write(renderCodedPretty(unseen).replace(/^error\[/, 'warning['));
       const predictions = await predictFiles(model, plan, classNames, images, { tta: args.values.tta ? 'flips' : 'none' });
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(predictions)}\n`);

@@ -32,6 +32,7 @@ import { shiftAxesRule } from './rules/shift-axes';
 import { mixNeedsSingleLabelRule } from './rules/mix-needs-single-label';
 import { fillValueRule } from './rules/fill-value';
 import { stepNeverStepsRule } from './rules/step-never-steps';
+import { ttaFlipsUnseenRule } from './rules/tta-flips-unseen';
 import type { Rule } from './rules/types';
 import { warmupTooLongRule } from './rules/warmup-too-long';
 import { unfreezeNothingRule } from './rules/unfreeze-nothing';
@@ -80,6 +81,7 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2034'], rule: scheduleWithPlateauRule },
   { codes: ['TL2035'], rule: stepNeverStepsRule },
   { codes: ['TL2043'], rule: mixNeedsSingleLabelRule },
+  { codes: ['TL2050'], rule: ttaFlipsUnseenRule },
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
   { codes: ['TL2039'], rule: layerIndexBeyondModelRule },

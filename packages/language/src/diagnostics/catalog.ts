@@ -57,6 +57,7 @@ export const CODES = {
   TL2039: 'layer index beyond the model',
   TL2040: 'a later `fine tune` whose `unfreeze` unfreezes nothing',
   TL2042: 'stage name given twice or unusable',
+  TL2050: '`tta flips` on a model trained with vertical flips only',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -376,5 +377,12 @@ export const messages = {
       'TL2042',
       `"${name}" cannot name a stage`,
       'use letters, digits, spaces, `-`, `_` and `.`, starting with a letter or digit (it names the stage in metrics.csv, the report and file names)',
+    ),
+  ttaFlipsUnseen: () =>
+    warning(
+      'TL2050',
+      '`tta flips` mirrors each image left to right, but training flips only upside down (`flip vertical`): the model never sees left-right mirror images',
+      'if mirror images are images of the same class, add `horizontal` to the flip (`flip horizontal vertical`); if left and right matter, drop `tta flips`',
+      ['Keras\'s vertical_flip turns images upside down; its horizontal_flip is the left-right mirror that `tta flips` averages over'],
     ),
 } satisfies Record<string, (...args: never[]) => Message>;

@@ -10,7 +10,7 @@ import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
 import { mirrorImages, ttaProbabilities } from '../evaluate/evaluate';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
-import { RunError, runtimeMessages } from '../messages';
+import { RunError, runtimeMessages, type RuntimeMessage } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { MODEL_ONNX, OnnxClassifier } from './onnx';
 import { decodeBatch, listInputImages, type ImageShape } from './images';
@@ -51,6 +51,15 @@ async function fastestClassifier(model: Classifier, plan: Plan, engine: PredictO
   } catch {
     return { classifier: model, owned: false };
   }
+}
+
+/**
+ * TL4212 (a warning) when `--tta`'s left-right mirror images are ones the model never saw: its
+ * plan's augmentation flips vertically only (as the checker's TL2050 says of `tta flips`).
+ */
+export function ttaFlipsUnseen(plan: Plan, given: string): RuntimeMessage | undefined {
+  const augment = plan.data?.augment;
+  return augment?.verticalFlip && !augment.horizontalFlip ? runtimeMessages.ttaFlipsUnseen(given) : undefined;
 }
 
 export async function predictFiles(model: Classifier, plan: Plan, classNames: string[], paths: string[], options: PredictOptions = {}): Promise<Prediction[]> {

@@ -26,6 +26,7 @@ import { loadRunData } from '../run/phases/data';
 import { buildModel } from '../run/phases/model';
 import { preflight } from '../run/phases/preflight';
 import { RunLog } from '../run/progress';
+import { RunError, runtimeMessages } from '../messages';
 import { assertRunDirFree, RUN_FILES, safeName, timestamp } from '../run/run-folder';
 import { classWeights } from '../train/class-weights';
 import { stageLoss } from '../train/loss';
@@ -128,6 +129,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
       // A feature cache on disk served this process only.
       rmSync(join(outDir, RUN_FILES.features), { recursive: true, force: true });
     }
+    assertRecorded(recorder, stage.name);
     const points = recorder.points;
     const valley = suggestValley(points, settings.steps);
     const suggestion = valley?.lr ?? null;
@@ -213,6 +215,11 @@ async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages']
     weights?.dispose();
     optimizer.dispose();
   }
+}
+
+/** TL4211 when the first step's loss was not a number: no curve, nothing to suggest. */
+export function assertRecorded(recorder: RangeRecorder, stage: string): void {
+  if (recorder.points.length === 0) throw new RunError(runtimeMessages.lrFindNoLoss(stage));
 }
 
 function endedText(r: LrFindResult): string {

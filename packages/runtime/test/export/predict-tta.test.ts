@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@tlc/plan';
 import { exportModel } from '../../src/export/export';
 import { exportOnnxModel, OnnxClassifier } from '../../src/export/onnx';
-import { loadExportedModel, predictFiles } from '../../src/export/predict';
+import { loadExportedModel, predictFiles, ttaFlipsUnseen } from '../../src/export/predict';
+import { compile } from '@tlc/language';
 import { makePlan, tempDir, writeImageFolder } from '../run/fixtures';
 
 let base: string;
@@ -66,4 +67,16 @@ describe('predict with tta flips', () => {
       expect(Math.max(...own.map((p, i) => Math.abs(p.probabilities.disc! - mirrored[i]!.probabilities.disc!)))).toBeGreaterThan(0.01);
     });
   }
+});
+
+describe('ttaFlipsUnseen (TL4212)', () => {
+  const planWith = (flip: string) =>
+    compile(`data "d" { image 32x32 grayscale }\nuse MobileNet alpha 0.25 weights none freeze none\npreprocess rescale 1/255\nhead dense 2\n${flip}`).plan!;
+  it('warns of a model trained with vertical flips only, and of no other', () => {
+    expect(ttaFlipsUnseen(planWith('augment { flip vertical }'), 'models/x')).toMatchObject({ code: 'TL4212' });
+    expect(ttaFlipsUnseen(planWith('augment { flip vertical }'), 'models/x')!.message).toContain('models/x was trained with vertical flips only');
+    expect(ttaFlipsUnseen(planWith('augment { flip horizontal vertical }'), 'm')).toBeUndefined();
+    expect(ttaFlipsUnseen(planWith('augment { flip horizontal }'), 'm')).toBeUndefined();
+    expect(ttaFlipsUnseen(planWith(''), 'm')).toBeUndefined();
+  });
 });

@@ -2,6 +2,8 @@
 // fastai's bias-corrected smoothing, the stop at 4 times the best smoothed loss (and at a NaN),
 // and the valley suggestion on made-up curves.
 import { describe, expect, it } from 'vitest';
+import { assertRecorded } from '../../src/lr-find/lr-find';
+import { RunError } from '../../src/messages';
 import { RangeRecorder, rateAt, steepest, suggestValley, type RangePoint } from '../../src/lr-find/range-test';
 
 describe('rateAt', () => {
@@ -41,6 +43,21 @@ describe('RangeRecorder', () => {
     expect(r.record(1, 1, NaN)).toBe(false);
     expect(r.stopped).toBe('not a number');
     expect(r.points).toHaveLength(1);
+    expect(() => assertRecorded(r, 'train')).not.toThrow();
+  });
+
+  it('a first loss that is not a number leaves nothing to plot: TL4211', () => {
+    const r = new RangeRecorder();
+    expect(r.record(0, 1e-7, Infinity)).toBe(false);
+    const error = (() => {
+      try {
+        assertRecorded(r, 'train');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(RunError);
+    expect((error as RunError).code).toBe('TL4211');
   });
 });
 
