@@ -4,6 +4,7 @@
 // with </html>) or visibly temporary (a hidden `.NAME….tmp` / `.part` name that nothing reads
 // as the real file, or a hidden `.NAME.PID.HEX.tmp` / `.old` folder a model-folder swap left,
 // which readers never take for the folder itself). Returns the problems found (empty when all is well) and what it counted.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { readOptimizerHeader } from '../../packages/runtime/src/train/optimizer-state';
@@ -77,6 +78,17 @@ function checkModelJson(file: string, text: string, seen: Set<string>): string |
   return undefined;
 }
 
+/**
+ * A stage's frozen weights (checkpoints/frozen/<sha256>.bin) are written before the first model.json
+ * that names them: a fault in between leaves one no model.json lists yet, complete when its bytes
+ * hash to its name.
+ */
+function isWholeFrozenShard(file: string): boolean {
+  const name = basename(file);
+  return basename(dirname(file)) === 'frozen' && /^[0-9a-f]{64}\.bin$/.test(name)
+    && createHash('sha256').update(readFileSync(file)).digest('hex') === name.slice(0, 64);
+}
+
 export function checkRunFolder(folder: string): FolderCheck {
   const result: FolderCheck = { problems: [], checked: 0, temporary: [] };
   const leftovers: string[] = [];
@@ -99,7 +111,7 @@ export function checkRunFolder(folder: string): FolderCheck {
     else if (name.endsWith('.csv')) problem = checkCsv(text());
     else if (name.endsWith('.html')) problem = text().trimEnd().endsWith('</html>') ? undefined : 'is cut short (no closing </html>)';
     else if (name === 'optimizer.bin') problem = readOptimizerHeader(readFileSync(file)) ? undefined : 'is not a whole optimizer state';
-    else if (name.endsWith('.bin')) problem = coveredByManifest.has(file) ? undefined : 'is a weights file no model.json lists';
+    else if (name.endsWith('.bin')) problem = coveredByManifest.has(file) || isWholeFrozenShard(file) ? undefined : 'is a weights file no model.json lists';
     else problem = 'is a file this check does not know how to verify';
     if (problem) result.problems.push(`${shown} ${problem}`);
     else result.checked++;

@@ -15,6 +15,11 @@ import type { PlateauState } from '../train/schedule';
 export interface TrainingEngine {
   /** How the run names the engine. */
   readonly name: string;
+  /**
+   * True when a stage never changes the weights of its frozen layers (their BatchNormalization
+   * statistics included): the run then keeps them once per stage instead of in every checkpoint.
+   */
+  readonly frozenWeightsStay?: boolean;
   /** Trains one stage from the model's current weights; returns with the stage's best weights in the model. */
   trainStage(job: StageJob, events: StageEvents): Promise<StageOutcome>;
 }

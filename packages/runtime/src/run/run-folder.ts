@@ -19,6 +19,8 @@ export const RUN_FILES = {
   features: 'features',
   best: join('checkpoints', 'best'),
   last: join('checkpoints', 'last'),
+  /** A stage's frozen weights, written once, named by their bytes' SHA-256; best and last name them. */
+  frozen: join('checkpoints', 'frozen'),
   /** The optimizer's state after the last completed epoch (see train/optimizer-state.ts). */
   optimizer: join('checkpoints', 'optimizer.bin'),
 } as const;

@@ -3,7 +3,7 @@
 // features), what the run folder holds, predict
 // and embed with what it exported, and the errors a run must give (head/class mismatch, NaN).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadModelFromDir } from '@tlc/zoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,9 +77,26 @@ describe('a feature-extractor run', () => {
     expect(predictions.filter((p) => p.label === 'stripes').length).toBeGreaterThanOrEqual(PER_CLASS - 2);
     for (const p of predictions) expect(p.probabilities.disc + p.probabilities.stripes).toBeCloseTo(1, 4);
 
-    // The checkpoint is a loadable model.
+    // The checkpoint is a loadable model, with the weights the run ended with.
     const best = await loadModelFromDir(join(out, 'checkpoints', 'best'));
     expect(best.outputs[0].shape).toEqual([null, 2]);
+    const final = await loadModelFromDir(join(out, 'model'));
+    expect(best.weights.map((w) => w.originalName).sort()).toEqual(final.weights.map((w) => w.originalName).sort());
+    const finalValues = new Map(final.weights.map((w) => [w.originalName, w.read().dataSync()]));
+    for (const w of best.weights) expect(w.read().dataSync(), w.originalName).toEqual(finalValues.get(w.originalName));
+    // The frozen backbone is written once (named by its bytes' hash); best and last hold only the
+    // head's weights (a 64x2 kernel and a bias) and name the frozen shard.
+    const shards = readdirSync(join(out, 'checkpoints', 'frozen'));
+    expect(shards).toHaveLength(1);
+    expect(shards[0]).toMatch(/^[0-9a-f]{64}\.bin$/);
+    for (const folder of ['best', 'last']) {
+      expect(statSync(join(out, 'checkpoints', folder, 'weights.bin')).size, folder).toBe((64 * 2 + 2) * 4);
+      const manifest = JSON.parse(readFileSync(join(out, 'checkpoints', folder, 'model.json'), 'utf8')).weightsManifest;
+      expect(manifest[0].paths).toEqual([`../frozen/${shards[0]}`]);
+    }
+    expect(statSync(join(out, 'checkpoints', 'frozen', shards[0]!)).size + (64 * 2 + 2) * 4).toBe(statSync(join(out, 'model', 'weights.bin')).size);
+    best.dispose();
+    final.dispose();
   });
 
   it('keeps a feature cache too large for memory on disk, still one trunk pass per image', async () => {
@@ -155,7 +172,7 @@ describe('resume', () => {
     const summary = await runPlan(plan, { baseDir: '/nonexistent', resume: out, log });
     expect(lines.join('')).toMatch(/resuming .* after epoch 2/);
     expect(lines.join('')).toMatch(/note: .*last: a save was interrupted between its two renames; the previous save was put back/);
-    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(['best', 'last', 'optimizer.bin']);
+    expect(readdirSync(join(out, 'checkpoints')).sort()).toEqual(['best', 'frozen', 'last', 'optimizer.bin']);
     expect(lines.join('')).not.toMatch(/epoch [12]\/3/);
     expect(summary.runDir).toBe(out);
     expect(summary.stages[0].epochs).toBe(3);

@@ -18,13 +18,33 @@ export const WEIGHTS_BIN = 'weights.bin';
 export type ExtraFiles = Record<string, string | Uint8Array>;
 
 /**
+ * Weights a save does not write: a shard kept outside the folder (a run's frozen trunk, written
+ * once) that model.json's manifest names by a path relative to the folder, so the folder still
+ * loads as a whole model (loadModelFromDir) as long as the shard stays where the path points.
+ */
+export interface SharedShard {
+  /** The shard's path relative to the model folder, e.g. `../frozen/<sha256>.bin`. */
+  path: string;
+  /** What the shard holds, in its order (tfjs's manifest entries, names as `originalName`). */
+  specs: tf.io.WeightsManifestEntry[];
+}
+
+/** The shard of `model`'s weights named `names` (model order): its manifest entries and bytes. */
+export async function encodeShard(model: tf.LayersModel, names: ReadonlySet<string>): Promise<{ specs: tf.io.WeightsManifestEntry[]; data: Uint8Array }> {
+  const weights = model.weights.filter((w) => names.has(w.originalName));
+  const { data, specs } = await tf.io.encodeWeights(weights.map((w) => ({ name: w.originalName, tensor: w.read() })));
+  return { specs, data: new Uint8Array(data as ArrayBuffer) };
+}
+
+/**
  * Replaces the folder `dir` with one holding `model.json`, `weights.bin` and `extra`, all at once.
  * An existing folder that holds anything else is refused (a WeightsError naming it): a save never
  * deletes files it did not write.
  */
-export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: ExtraFiles = {}): Promise<tf.io.SaveResult> {
+export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: ExtraFiles = {}, shared: SharedShard | null = null): Promise<tf.io.SaveResult> {
   const target = resolve(dir);
   assertModelFolderReplaceable(target, Object.keys(extra));
+  if (shared) return saveWithSharedShard(model, target, shared);
   return model.save({
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const weights = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
@@ -45,6 +65,30 @@ export async function saveModelToDir(model: tf.LayersModel, dir: string, extra: 
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   });
+}
+
+/**
+ * model.save's folder without reading or writing the weights `shared` holds: model.json lists the
+ * shared shard first (by its relative path), then weights.bin with every other weight. What tfjs
+ * would save otherwise: the same topology, names, shapes and values.
+ */
+async function saveWithSharedShard(model: tf.LayersModel, target: string, shared: SharedShard): Promise<tf.io.SaveResult> {
+  const inShared = new Set(shared.specs.map((s) => s.name));
+  const own = await encodeShard(model, new Set(model.weights.map((w) => w.originalName).filter((name) => !inShared.has(name))));
+  const metadata = model.getUserDefinedMetadata();
+  const modelJson: tf.io.ModelJSON = {
+    modelTopology: model.toJSON(null, false) as tf.io.ModelJSON['modelTopology'],
+    format: 'layers-model',
+    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+    convertedBy: null,
+    weightsManifest: [{ paths: [shared.path], weights: shared.specs }, { paths: [WEIGHTS_BIN], weights: own.specs }],
+    ...(metadata ? { userDefinedMetadata: metadata } : {}),
+  };
+  await replaceFolder(target, async (staged) => {
+    await writeFile(join(staged, WEIGHTS_BIN), own.data);
+    await writeFile(join(staged, MODEL_JSON), JSON.stringify(modelJson));
+  });
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: own.data.byteLength } };
 }
 
 /**

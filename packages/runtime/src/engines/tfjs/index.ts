@@ -4,4 +4,5 @@
 import type { TrainingEngine } from '../../engine/engine';
 import { trainStage } from './train-stage';
 
-export const tfjsEngine: TrainingEngine = { name: 'tfjs', trainStage };
+// Frozen layers get no updates and their BatchNormalization runs in inference mode (model/freeze.ts).
+export const tfjsEngine: TrainingEngine = { name: 'tfjs', frozenWeightsStay: true, trainStage };

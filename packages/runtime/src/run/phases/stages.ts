@@ -2,13 +2,15 @@
 // off. After every epoch the run folder is brought up to date before the epoch's line is printed:
 // metrics.csv, checkpoints/best (when the epoch is the best so far) and checkpoints/last, the
 // optimizer's state, and state.json last; a stage ends with its best weights restored and saved
-// as checkpoints/last, where the next stage (or a resume) starts.
+// as checkpoints/last, where the next stage (or a resume) starts. With an engine that leaves frozen
+// layers alone, the stage's frozen weights are written once (checkpoints/frozen/, run/checkpoints.ts)
+// and the epoch's saves write only the rest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModelToDir } from '@tlc/zoo';
 import type { EpochRecord, StageResume, StageState, TrainingEngine } from '../../engine/engine';
 import { writeFileAtomic } from '../atomic';
-import { readOptimizerFile, weightsFromDir } from '../checkpoints';
+import { pruneFrozenShards, readOptimizerFile, weightsFromDir, writeFrozenShard } from '../checkpoints';
 import { memoryBudget, memoryShare } from '../../data/memory';
 import { MEMORY_CACHE_BYTES } from '../../engines/tfjs/features';
 import type { RunContext } from '../context';
@@ -55,6 +57,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
       best: resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json')) ? () => weightsFromDir(bestDir, model) : null,
       optimizer: resumeState.completedEpochs > 0 ? readOptimizerFile(runDir) : null,
     };
+    const frozen = engine.frozenWeightsStay ? await guard.whileWriting(() => writeFrozenShard(runDir, model, new Set(stage.frozenLayers))) : null;
     const outcome = await engine.trainStage(
       {
         plan, index, stage, epochs, model, backboneLayers,
@@ -70,8 +73,8 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
         epoch: ({ record, best, state, optimizer }) => guard.whileWriting(async () => {
           records.push(record);
           writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
-          if (best) await saveModelToDir(model, bestDir);
-          await saveModelToDir(model, join(runDir, RUN_FILES.last));
+          if (best) await saveModelToDir(model, bestDir, {}, frozen);
+          await saveModelToDir(model, join(runDir, RUN_FILES.last), {}, frozen);
           writeFileAtomic(join(runDir, RUN_FILES.optimizer), optimizer);
           saveState(index, state);
           guard.epochSaved(stage.name, record.epoch);
@@ -84,7 +87,8 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
     trunkImages[index] = (trunkImages[index] ?? 0) + outcome.trunkImages;
     // The stage ends with its best weights restored: the next stage (or a resume) starts there.
     await guard.whileWriting(async () => {
-      await saveModelToDir(model, join(runDir, RUN_FILES.last));
+      await saveModelToDir(model, join(runDir, RUN_FILES.last), {}, frozen);
+      pruneFrozenShards(runDir);
       saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
     });
     if (outcome.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${outcome.bestEpoch} restored`);
