@@ -139,6 +139,12 @@ export const runtimeMessages = {
       `${count} images of ${size} need ${need}: more than the memory share, and the pixel cache folder ${dir} has only ${free} free`,
       'Free space there, or set TLC_HOME to a folder on a larger disk (the cache goes to $TLC_HOME/pixels), or use a smaller image size or fewer images.',
     ),
+  diskFilledUp: (dir: string, need: string) =>
+    error(
+      'TL4110',
+      `the disk of the pixel cache folder ${dir} filled up while ${need} of decoded images were written to it (the space was there when the run began); the partial cache was removed`,
+      'Free space there, or set TLC_HOME to a folder on a larger disk (the cache goes to $TLC_HOME/pixels).',
+    ),
   badMemoryShare: (source: string, given: string) =>
     error('TL4116', `${source} must be a fraction of memory above 0 and at most 1 (0.25) or a percentage (25%), got ${JSON.stringify(given)}`),
 

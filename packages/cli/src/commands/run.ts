@@ -27,6 +27,9 @@ checkpoints/, model/ (the exported model), evaluation.json and report.html.
 A run never writes into a folder that holds files (see --out). Ctrl-C stops it
 within a batch, in any phase, keeping every completed epoch and saying how to
 resume; so does a closed output (\`tlc run … | head\`: exit 141).
+Decoded images that do not fit in 60% of memory (TLC_MEMORY_SHARE=0.25 or 25%
+changes the share) are streamed from the pixel cache, $TLC_HOME/pixels/ (by
+default ~/.cache/tlc/pixels/), which later runs on the same files reuse.
 
 Options:
   --data DIR        the image folder (one sub-folder per class); required for a

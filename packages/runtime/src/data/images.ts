@@ -2,8 +2,7 @@
 // the pixel cache on disk (one file of fixed-size uint8 HWC slots, pixel-cache.ts), read back a
 // batch at a time so memory stays bounded whatever the number of images. Both give the same
 // bytes for the same image; `read` is what the training loop's prefetch calls ahead of time.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, read, readSync } from 'node:fs';
 
 export interface ImageStore {
   /** Number of images. */
@@ -43,7 +42,8 @@ export class MemoryImages implements ImageStore {
 }
 
 export class DiskImages implements ImageStore {
-  private handle: Promise<FileHandle> | null = null;
+  /** Opened at once: the file stays readable for this run even if the entry is removed meanwhile. */
+  private fd: number | null;
 
   constructor(
     /** The cache's pixel file: image slot s at byte s x valuesPerImage. */
@@ -51,7 +51,9 @@ export class DiskImages implements ImageStore {
     private readonly valuesPerImage: number,
     /** Each dataset image's slot in the file. */
     private readonly slots: Int32Array,
-  ) {}
+  ) {
+    this.fd = openSync(file, 'r');
+  }
 
   get count(): number {
     return this.slots.length;
@@ -63,46 +65,50 @@ export class DiskImages implements ImageStore {
 
   image(index: number): Uint8Array {
     const pixels = new Uint8Array(this.valuesPerImage);
-    const fd = openSync(this.file, 'r');
-    try {
-      this.readFully((buffer, offset, length, position) => readSync(fd, buffer, offset, length, position), pixels, this.slots[index]!);
-    } finally {
-      closeSync(fd);
+    const fd = this.open();
+    const position = this.slots[index]! * this.valuesPerImage;
+    for (let done = 0; done < pixels.length;) {
+      const got = readSync(fd, pixels, done, pixels.length - done, position + done);
+      if (got === 0) throw this.cut();
+      done += got;
     }
     return pixels;
   }
 
   async read(indices: ArrayLike<number>): Promise<Uint8Array[]> {
-    this.handle ??= open(this.file, 'r');
-    const handle = await this.handle;
+    const fd = this.open();
     const n = this.valuesPerImage;
     const buffer = new Uint8Array(indices.length * n);
     const views = Array.from({ length: indices.length }, (_, i) => buffer.subarray(i * n, (i + 1) * n));
     await Promise.all(views.map(async (view, i) => {
-      let done = 0;
       const position = this.slots[indices[i]!]! * n;
-      while (done < n) {
-        const { bytesRead } = await handle.read(view, done, n - done, position + done);
-        if (bytesRead === 0) throw new Error(`the pixel cache ${this.file} ends early (removed or cut while in use?)`);
-        done += bytesRead;
+      for (let done = 0; done < n;) {
+        const got = await readAt(fd, view, done, n - done, position + done);
+        if (got === 0) throw this.cut();
+        done += got;
       }
     }));
     return views;
   }
 
-  private readFully(read: (buffer: Uint8Array, offset: number, length: number, position: number) => number, pixels: Uint8Array, slot: number): void {
-    const n = this.valuesPerImage;
-    let done = 0;
-    while (done < n) {
-      const got = read(pixels, done, n - done, slot * n + done);
-      if (got === 0) throw new Error(`the pixel cache ${this.file} ends early (removed or cut while in use?)`);
-      done += got;
-    }
+  close(): Promise<void> {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    return Promise.resolve();
   }
 
-  async close(): Promise<void> {
-    const handle = this.handle;
-    this.handle = null;
-    if (handle) await (await handle).close();
+  private open(): number {
+    // Reopened when read again after close (a dataset read once more, e.g. by a test).
+    this.fd ??= openSync(this.file, 'r');
+    return this.fd;
   }
+
+  private cut(): Error {
+    return new Error(`the pixel cache ${this.file} ends early (cut while in use?)`);
+  }
+}
+
+/** fs.read at a position, on libuv's thread pool. */
+function readAt(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
 }

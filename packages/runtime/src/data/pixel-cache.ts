@@ -103,6 +103,9 @@ export async function cachedPixels<T extends { file: string }>(items: readonly T
     throw new RunError(runtimeMessages.tooLargeForDisk(files.length, `${decode.height}x${decode.width} ${decode.colorMode}`, gib(need), dir, gib(free)));
   }
   removeAbandonedPartials(dir);
+  // An entry without its index (a crash between writing and renaming cannot leave one, but a hand
+  // or a disk can): not one to use, and in the way of the new one.
+  rmSync(entry, { recursive: true, force: true });
   const partial = join(dir, `${key}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(partial, { recursive: true });
   try {
@@ -134,6 +137,8 @@ export async function cachedPixels<T extends { file: string }>(items: readonly T
     return result(written, false);
   } catch (error) {
     rmSync(partial, { recursive: true, force: true });
+    // Another program took the space after the check above.
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC') throw new RunError(runtimeMessages.diskFilledUp(dir, gib(need)));
     throw error;
   }
 }

@@ -3,6 +3,7 @@
 // batches (augmented too) of the in-memory load; a second load reuses the cache without decoding,
 // a changed file makes a new entry (the old one removed), bad files are reported the same way,
 // and a bad TLC_MEMORY_SHARE is TL4116.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AugmentPlan, DataPlan } from '@tlc/plan';
@@ -115,6 +116,25 @@ describe('streaming from the pixel cache', () => {
     expect(now[0]).not.toBe(old);
     const inMemory = await load(PLAN, base);
     expect(await contents(data.training)).toEqual(await contents(inMemory.training));
+  });
+
+  it('never takes a half-written entry for a finished one, and removes what killed runs left', async () => {
+    const base = await tempFolder();
+    await dataFolder(base, 3);
+    const cache = path.join(base, 'cache');
+    await load(PLAN, base, { pixelCacheDir: cache, memoryShare: TINY });
+    const [entry] = await entries(cache);
+    // An entry whose index.json is gone (removed by hand, a damaged disk), and a killed run's partial folder.
+    await fs.rm(path.join(cache, entry!, 'index.json'));
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    const abandoned = path.join(cache, `${entry}.partial-${dead}-0badf00d`);
+    await fs.mkdir(abandoned);
+    await fs.writeFile(path.join(abandoned, 'pixels.u8'), 'half');
+    let decoded = 0;
+    const data = await load(PLAN, base, { pixelCacheDir: cache, memoryShare: TINY, onProgress: () => decoded++ });
+    expect(decoded).toBe(6);
+    expect(await entries(cache)).toEqual([entry]);
+    expect(await contents(data.training)).toEqual(await contents((await load(PLAN, base)).training));
   });
 
   it('reports bad files as the in-memory load does, from the cache too', async () => {
