@@ -4,7 +4,8 @@
 // with `--data data/fashion/tops`, which its comment must name. The examples are copied into a
 // temporary folder (next to links to examples/data and packages/, which their paths reach) so
 // that their exports and run folders never land in the repository. Each export, tfjs or ONNX, is
-// then read by `tlc predict`.
+// then read by `tlc predict` (with --tta where the pipeline evaluates with `tta flips`), and
+// `tlc lr-find` runs on one pipeline (a short range test).
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,7 +73,7 @@ describe('every example runs as shipped, or says what it needs', () => {
         const file = plan!.export.format === 'onnx' ? 'model.onnx' : 'model.json';
         expect(existsSync(path.join(copies, plan!.export.path, file)), `${name} exports ${file}`).toBe(true);
         // `tlc predict` reads the export, ONNX or tfjs, and labels images with its classes.
-        const predicted = await runTlc(['predict', plan!.export.path, 'data/fashion/new/bag-1.png', 'data/fashion/new/tshirt-1.png', '--json'], copies);
+        const predicted = await runTlc(['predict', plan!.export.path, 'data/fashion/new/bag-1.png', 'data/fashion/new/tshirt-1.png', '--json', ...(plan!.evaluate?.tta === 'flips' ? ['--tta'] : [])], copies);
         expect(predicted.stderr).toBe('');
         expect(predicted.status).toBe(0);
         const classes = JSON.parse(readFileSync(path.join(copies, plan!.export.path, 'labels.json'), 'utf8')) as string[];
@@ -85,4 +86,20 @@ describe('every example runs as shipped, or says what it needs', () => {
       }
     });
   }
+});
+
+describe('tlc lr-find on an example', () => {
+  it('fine-tune.tl: a short range test prints the line to paste and writes its folder only', { timeout: 600_000 }, async () => {
+    copyFileSync(path.join(examples, 'fine-tune.tl'), path.join(copies, 'lr-find-fine-tune.tl'));
+    const out = path.join(work, 'lr-find-fine-tune');
+    const result = await runTlc(['lr-find', 'lr-find-fine-tune.tl', '--steps', '8', '--out', out, '--json', '--quiet'], copies);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    const found = JSON.parse(lines[lines.length - 1]);
+    expect(found.stage).toBe('train');
+    expect(found.line).toMatch(/^lr \S+$/);
+    expect(readdirSync(out).sort()).toEqual(['lr-find.csv', 'lr-find.html', 'lr-find.json']);
+    expect(existsSync(path.join(copies, 'lr-find'))).toBe(false);
+  });
 });
