@@ -20,6 +20,7 @@ beforeAll(async () => {
   base = tempDir('stream');
   cache = join(base, 'pixel-cache');
   await writeImageFolder(join(base, 'data'), 12);
+  await writeImageFolder(join(base, 'holdout'), 4, 2);
   ({ path: pretrained } = await pretrainBackbone(base, 'pretrained'));
 });
 
@@ -58,11 +59,13 @@ describe('a run streamed from the pixel cache', () => {
     expect(readdirSync(cache)).toHaveLength(1);
   });
 
-  it('gives exactly the in-memory run with augmentation, and reuses the cache', async () => {
-    const plan = makePlan({ stages: [stage({ epochs: 2 })] });
+  it('gives exactly the in-memory run with augmentation, and reuses the cache; an evaluation folder streams too', async () => {
+    const plan = makePlan({ stages: [stage({ epochs: 2 })], evaluate: { on: 'directory', directory: 'holdout', tta: 'none' } });
     plan.data!.augment = { rotation: 10, zoom: [0.9, 1.1], shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 10, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 3 };
     const { memory, streamed, log } = await bothWays('augmented', plan);
-    expect(log).toMatch(/streamed from the pixel cache .* \(reused from an earlier run\)/);
+    expect(log).toMatch(/pixels: 24 images .* streamed from the pixel cache .* \(reused from an earlier run\)/);
+    expect(log).toMatch(/pixels: 8 images .* streamed from the pixel cache .* \(decoded into it now\)/);
+    expect(log).toMatch(/evaluation on holdout: .*\(8 images/);
     expect(await results(streamed)).toEqual(await results(memory));
   });
 
