@@ -6,8 +6,8 @@
 // smoothed loss runs away. The weights it trains are thrown away: nothing is written but its own
 // folder (lr-find.csv, lr-find.html, lr-find.json), made as a run folder is (never one holding
 // files) and removed again when Ctrl-C stops the test.
-import { mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import { seedDropoutMasks } from '@tlc/zoo';
@@ -92,6 +92,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
   });
   const runOptions: RunOptions = { baseDir: options.baseDir, data: options.data, backend: options.backend, trunk: options.trunk, log, memoryCacheBytes: options.memoryCacheBytes };
   let outDir: string | null = null;
+  let madeParents: string[] = [];
   try {
     const backend = await startBackend(options.backend, log);
     if (options.out) assertRunDirFree(options.out, 'lr-find/<pipeline>/<time>/');
@@ -100,8 +101,12 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
     const target = options.out ? resolve(options.out) : join(options.baseDir, 'lr-find', safeName(plan.name));
     const ready = await preflight({ ...plan, evaluate: null, export: null, predict: null }, { ...runOptions, out: target }, log);
     const data = await loadRunData(plan, runOptions, log);
-    outDir = createOutputDir(plan.name, options.baseDir, options.out);
+    const made = createOutputDir(plan.name, options.baseDir, options.out);
+    outDir = made.dir;
+    madeParents = made.parents;
     guard.setRunDir(outDir, true);
+    // Stopped, it leaves nothing: its folder and the empty parents it made go.
+    guard.onInterrupt(() => removeOutput(made.dir, made.parents));
     const run: RunContext = { plan, options: runOptions, log, runDir: outDir, guard };
     const { model, backboneLayers } = await buildModel(run, null, ready.weights);
     const batchSize = resolvedBatch(stage.batchSize);
@@ -155,7 +160,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
     return result;
   } catch (error) {
     // A test that failed leaves nothing behind.
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
+    if (outDir) removeOutput(outDir, madeParents);
     throw error;
   } finally {
     guard.dispose();
@@ -235,25 +240,45 @@ export function rangeCsv(points: RangePoint[]): string {
 
 /**
  * The test's folder: `out` (absent or empty, else TL4206), or a new `lr-find/<pipeline>/<time>/`
- * under `baseDir`. Made with a non-recursive mkdir, so of two tests starting at once each gets its own.
+ * under `baseDir`, made with a non-recursive mkdir, so of two tests starting at once each gets its
+ * own; with the folders above it that did not exist (`parents`, deepest first).
  */
-function createOutputDir(pipeline: string, baseDir: string, out?: string): string {
+function createOutputDir(pipeline: string, baseDir: string, out?: string): { dir: string; parents: string[] } {
   if (out) {
     const dir = resolve(out);
     assertRunDirFree(dir, 'lr-find/<pipeline>/<time>/');
-    mkdirSync(dir, { recursive: true });
-    return dir;
+    return { dir, parents: makeParents(dirname(dir), () => mkdirSync(dir, { recursive: true })) };
   }
   const parent = join(baseDir, 'lr-find', safeName(pipeline));
-  mkdirSync(parent, { recursive: true });
+  const parents = makeParents(parent, () => mkdirSync(parent, { recursive: true }));
   const stamp = timestamp();
   for (let n = 1; ; n++) {
     const dir = join(parent, n === 1 ? stamp : `${stamp}-${n}`);
     try {
       mkdirSync(dir);
-      return dir;
+      return { dir, parents };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+/** Runs `make`, and returns the folders from `folder` up that did not exist before it, deepest first. */
+function makeParents(folder: string, make: () => void): string[] {
+  const missing: string[] = [];
+  for (let f = resolve(folder); !existsSync(f) && dirname(f) !== f; f = dirname(f)) missing.push(f);
+  make();
+  return missing;
+}
+
+/** Removes the test's folder and, when empty, the folders above it that it made. */
+function removeOutput(dir: string, parents: string[]): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const parent of parents) {
+    try {
+      rmdirSync(parent);
+    } catch {
+      return; // not empty (another test's folder), or gone: leave the rest
     }
   }
 }

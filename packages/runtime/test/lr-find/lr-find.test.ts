@@ -4,7 +4,7 @@
 // range and before the runaway, and the folder holds exactly its three files, while nothing else
 // under the pipeline's folder changes (no runs/, no model saved, the weights file untouched).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lrFind, LR_FIND_FILES, RunError, RunLog, selectBackend } from '../../src/index';
@@ -42,11 +42,11 @@ beforeAll(async () => {
 });
 
 /** A feature extractor on the pretrained backbone: the head trains on cached trunk features, with SGD. */
-function featureExtractorPlan() {
+function featureExtractorPlan(weightsFile = weights) {
   const frozen = layersUntil(BACKBONE.outputLayer);
   return makePlan({
     dataDir: 'noisy',
-    weights: { source: 'file', path: weights, format: 'tfjs' },
+    weights: { source: 'file', path: weightsFile, format: 'tfjs' },
     frozen,
     stages: [stage({ frozenLayers: frozen, optimizer: { name: 'sgd', learningRate: 0.01, momentum: null, beta1: null, beta2: null, epsilon: null, weightDecay: null } })],
     export: { path: 'exported', format: 'tfjs-layers' },
@@ -108,5 +108,16 @@ describe('lrFind', () => {
     expect((refused as RunError).code).toBe('TL4206');
     expect((refused as RunError).message).toContain('lr-find/<pipeline>/<time>/');
     expect(readdirSync(taken)).toEqual(['notes.txt']);
+  });
+
+  it('leaves nothing behind when it fails after making its folder: neither the folder nor lr-find/<pipeline>/', async () => {
+    // A weights file cut short: found by the preflight, refused when the model is built.
+    cpSync(join(base, 'pretrained'), join(base, 'damaged'), { recursive: true });
+    for (const file of readdirSync(join(base, 'damaged')).filter((f) => f.endsWith('.bin'))) writeFileSync(join(base, 'damaged', file), Buffer.alloc(8));
+    const plan = { ...featureExtractorPlan('damaged/model.json'), name: 'damaged' };
+    const failed = await lrFind(plan, { baseDir: base, log: quiet, steps: 12 }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    expect(existsSync(join(base, 'lr-find', 'damaged'))).toBe(false);
+    expect(existsSync(join(base, 'lr-find', 'fixture'))).toBe(true);
   });
 });
