@@ -38,3 +38,4 @@ export { classificationMetrics, type Metrics, type ClassReport } from './evaluat
 export type { Evaluation, Misclassified } from './evaluate/evaluate';
 export { emitTorchJob, torchAvailable } from './engines/torch/index';
 export { lrFind, LR_FIND_FILES, type LrFindOptions, type LrFindResult } from './lr-find/lr-find';
+export { augmentPreview, contactSheet, defaultPreviewPath, type AugmentPreviewOptions, type AugmentPreviewResult } from './preview/augment-preview';

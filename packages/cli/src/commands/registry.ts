@@ -25,6 +25,7 @@ export const COMMANDS: LazyCommand[] = [
   lazy('run', 'train, evaluate and export a pipeline (.tl or plan JSON)', async () => (await import('./run')).runCommand),
   lazy('import-run', 'make a run folder from a torch job folder trained elsewhere (--emit)', async () => (await import('./import-run')).importRunCommand),
   lazy('lr-find', 'find a learning rate for a pipeline (fastai\'s range test)', async () => (await import('./lr-find')).lrFindCommand),
+  lazy('augment', 'write a contact sheet of augmented training images (what the model sees)', async () => (await import('./augment')).augmentCommand),
   lazy('predict', 'classify new images with an exported model', async () => (await import('./predict')).predictCommand),
   lazy('embed', 'globally pooled backbone features per image', async () => (await import('./embed')).embedCommand),
   lazy('fmt', 'format .tl files canonically', async () => (await import('./fmt')).fmtCommand),

@@ -93,8 +93,16 @@ function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: st
   }
 }
 
-/** Scans, splits, decodes and checks the data a plan names; paths are relative to `baseDir`. */
-export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
+/** The data's class folders scanned and split, nothing decoded: the training and validation items. */
+export interface ScannedSets {
+  classes: string[];
+  training: ImageItem[];
+  validation: ImageItem[];
+  warnings: string[];
+}
+
+/** Scans the class folders and holds out validation (seeded split, or the validation folder). */
+export async function scanSets(plan: DataPlan, baseDir: string, options: Pick<LoadOptions, 'onClasses'> = {}): Promise<ScannedSets> {
   const scanned = await scanImageFolder(path.resolve(baseDir, plan.directory));
   options.onClasses?.(scanned.classes);
   const warnings = [...scanned.warnings];
@@ -112,17 +120,23 @@ export async function loadData(plan: DataPlan, baseDir: string, options: LoadOpt
     validation = folder.items;
     warnings.push(...folder.warnings);
   }
+  return { classes: scanned.classes, training, validation, warnings };
+}
+
+/** Scans, splits, decodes and checks the data a plan names; paths are relative to `baseDir`. */
+export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
+  const { classes, training, validation, warnings } = await scanSets(plan, baseDir, options);
   const decode = decodeOptionsOf(plan);
   const all = [...training, ...validation];
   const decoded = await decodeImages(all, decode, options);
   const skipped = applyBadImagePolicy(decoded.bad, all.length, plan.onBadImage);
   if (skipped !== null) warnings.push(skipped);
   const inTraining = new Set(training);
-  const trainingSet = toDataset(scanned.classes, decode, decoded, decoded.good.filter((item) => inTraining.has(item)));
-  assertEveryClassLeft(scanned.classes, trainingSet, 'training set');
+  const trainingSet = toDataset(classes, decode, decoded, decoded.good.filter((item) => inTraining.has(item)));
+  assertEveryClassLeft(classes, trainingSet, 'training set');
   const validationSet =
-    plan.validation.mode === 'none' ? null : toDataset(scanned.classes, decode, decoded, decoded.good.filter((item) => !inTraining.has(item)));
-  return { classes: scanned.classes, training: trainingSet, validation: validationSet, warnings, streamed: decoded.streamed };
+    plan.validation.mode === 'none' ? null : toDataset(classes, decode, decoded, decoded.good.filter((item) => !inTraining.has(item)));
+  return { classes: classes, training: trainingSet, validation: validationSet, warnings, streamed: decoded.streamed };
 }
 
 /**
