@@ -84,8 +84,6 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
     end: options.end ?? RANGE_TEST_DEFAULTS.end,
   };
   const log = options.log ?? new RunLog();
-  // The plan schema asks for one stage at least.
-  const stage = plan.stages[0]!;
   const guard = new InterruptGuard({
     stop: options.stop, say: options.say, command: 'tlc lr-find',
     unsaved: 'interrupted: the range test stopped, its folder removed; nothing else was written',
@@ -96,7 +94,10 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
   try {
     const backend = await startBackend(options.backend, log);
     if (options.out) assertRunDirFree(options.out, 'lr-find/<pipeline>/<time>/');
+    // `batch auto` resolved for this backend first, as a run does: the stage below has a number.
     plan = (await resolveBatchSize(plan, backend, log, { baseDir: options.baseDir })).plan;
+    // The plan schema asks for one stage at least.
+    const stage = plan.stages[0]!;
     // The run's preflight, for what the test reads (no evaluation, export or predict) and where it writes.
     const target = options.out ? resolve(options.out) : join(options.baseDir, 'lr-find', safeName(plan.name));
     const ready = await preflight({ ...plan, evaluate: null, export: null, predict: null }, { ...runOptions, out: target }, log);

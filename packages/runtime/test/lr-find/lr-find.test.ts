@@ -95,9 +95,11 @@ describe('lrFind', () => {
     expect(existsSync(join(base, 'exported'))).toBe(false);
   });
 
-  it('makes its own folder beside runs/ by default, and refuses an --out that holds files (TL4206)', async () => {
+  it('makes its own folder beside runs/ by default, resolves `batch auto` as a run does, and refuses an --out that holds files (TL4206)', async () => {
     const plan = featureExtractorPlan();
-    const result = await lrFind(plan, { baseDir: base, log: quiet, steps: 12 });
+    const result = await lrFind({ ...plan, stages: [{ ...plan.stages[0]!, batchSize: 'auto' }] }, { baseDir: base, log: quiet, steps: 12 });
+    // On a CPU backend `batch auto` is 32.
+    expect(result.batchSize).toBe(32);
     expect(relative(base, result.outDir)).toMatch(/^lr-find[/\\]fixture[/\\]\d{4}-\d\d-\d\dT/);
     expect(readdirSync(result.outDir).sort()).toEqual(Object.values(LR_FIND_FILES).sort());
     const taken = join(base, 'taken');
