@@ -189,10 +189,6 @@ async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages']
     for (let epoch = 1; step < settings.steps && recorder.stopped === null; epoch++) {
       let batch = 0;
       for await (const data of train.batches(epoch)) {
-        if (step >= settings.steps || recorder.stopped !== null) {
-          data.x.dispose();
-          continue;
-        }
         batch++;
         const lr = rateAt(step, settings);
         const labels = tf.tensor1d(data.labels, 'int32');
@@ -211,6 +207,8 @@ async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages']
           loss: last?.smoothed ?? loss, accuracy: 0, images: step * run.batchSize, seconds: (performance.now() - started) / 1000,
         });
         await yieldToEvents();
+        // Done: the rest of the pass is not computed (a live trunk would run on every batch).
+        if (step >= settings.steps || recorder.stopped !== null) break;
       }
     }
     return recorder;
