@@ -31,6 +31,7 @@ const PLAN: DataPlan = {
   onBadImage: 'fail',
   maxPixels: 50_000_000,
   augment: null,
+  labels: null,
 };
 
 let base: string;

@@ -14,6 +14,7 @@ const NOT_FROM_SOURCE: Record<string, string> = {
   TL3006: 'an internal error no source is known to trigger',
   TL2028: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
   TL2029: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
+  TL2054: 'needs the file system, which a page example does not have (test/diagnostics/files has goldens)',
   TL2030: 'needs the data folder on disk (test/diagnostics/files has goldens; the runtime reports it too)',
 };
 

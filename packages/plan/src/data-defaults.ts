@@ -28,5 +28,6 @@ export function specDataPlan(plan: Plan, directory: string): DataPlan {
     onBadImage: DATA_DEFAULTS.onBadImage,
     maxPixels: DATA_DEFAULTS.maxPixels,
     augment: null,
+    labels: null,
   };
 }

@@ -9,8 +9,10 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 
 /** Per stage: no label smoothing, the optimizer's rate throughout. */
 const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } };
-/** evaluate: no test-time augmentation. */
-const EVALUATE_FIELDS: Json = { tta: 'none' };
+/** evaluate: no test-time augmentation, multi-label threshold 0.5. */
+const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
+/** data: class folders, no labels file. */
+const DATA_FIELDS: Json = { labels: null };
 /** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing. */
 const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0 };
 
@@ -18,6 +20,7 @@ export function withLaterFields(plan: Json): Json {
   const filled = structuredClone(plan);
   if (Array.isArray(filled.stages)) filled.stages.forEach((stage) => fill(stage, STAGE_FIELDS));
   fill(filled.evaluate, EVALUATE_FIELDS);
+  fill(filled.data, DATA_FIELDS);
   if (isObject(filled.data) && isObject(filled.data.augment)) {
     const augment = filled.data.augment;
     fill(augment, AUGMENT_FIELDS);

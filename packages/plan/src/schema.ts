@@ -138,6 +138,7 @@ const data = object({
   onBadImage: oneOfStrings('fail', 'skip'),
   maxPixels: count,
   augment: nullable(augment),
+  labels: nullable(object({ path })),
 });
 
 const optimizer = object({
@@ -202,7 +203,7 @@ const planBody = object({
   head,
   data: nullable(data),
   stages: { type: 'array', items: stage, minItems: 1 },
-  evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path), tta: oneOfStrings('none', 'flips') })),
+  evaluate: nullable(object({ on: oneOfStrings('validation', 'directory'), directory: nullable(path), tta: oneOfStrings('none', 'flips'), threshold: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 } })),
   export: nullable(object({ path, format: oneOfStrings('tfjs-layers', 'onnx') })),
   predict: nullable(object({ directory: path })),
   notes: { type: 'array', items: notice },

@@ -111,6 +111,16 @@ export interface DataPlan {
   /** Pixel limit per image: larger declared sizes are refused as decompression bombs. */
   maxPixels: number;
   augment: AugmentPlan | null;
+  /**
+   * `labels "FILE"`: the images and their labels come from a CSV file (a header row, the image
+   * path relative to the data folder in the first column, its labels separated by spaces in the
+   * second) instead of class folders. `path` is relative to the data folder. null: class folders.
+   */
+  labels: LabelsPlan | null;
+}
+
+export interface LabelsPlan {
+  path: string;
 }
 
 export interface AugmentPlan {
@@ -224,6 +234,11 @@ export interface EvaluatePlan {
   directory: string | null;
   /** Test-time augmentation: `flips` averages each image's probabilities with its horizontal mirror's. */
   tta: 'none' | 'flips';
+  /**
+   * A sigmoid head over several classes (multi-label): a class is predicted when its probability
+   * is at least this (evaluation's per-class metrics, `tlc predict`'s labels).
+   */
+  threshold: number;
 }
 
 export interface ExportPlan {

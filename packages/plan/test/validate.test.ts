@@ -99,6 +99,8 @@ describe('a plan written by an earlier tlc', () => {
       expect(stage.schedule).toEqual({ kind: 'constant' });
     }
     expect(result.plan.evaluate?.tta).toBe('none');
+    expect(result.plan.evaluate?.threshold).toBe(0.5);
+    expect(result.plan.data?.labels).toBeNull();
     // The caller's object is left as it was.
     expect((original.stages as Record<string, unknown>[])[0]).not.toHaveProperty('schedule');
   });

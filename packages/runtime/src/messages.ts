@@ -23,6 +23,11 @@ export const RUNTIME_CODES = {
   TL4109: 'the validation split leaves a class without images',
   TL4110: 'the decoded images fit neither in memory nor on disk',
   TL4116: 'a memory share that is not a fraction of memory',
+  TL4111: 'the labels file cannot be read',
+  TL4112: 'the labels file is not a CSV tlc can read',
+  TL4113: 'an image the labels file lists is not there',
+  TL4114: 'an image listed twice in the labels file',
+  TL4115: 'several labels per image for a single-label head',
   TL4201: 'nothing to predict or embed',
   TL4202: 'not an exported tlc model',
   TL4203: 'nothing to resume',
@@ -43,6 +48,7 @@ export const RUNTIME_CODES = {
   TL4323: 'a learning-rate schedule the torch engine did not apply (no longer reported)',
   TL4324: 'a torch job folder (--emit) with `batch auto`',
   TL4326: 'a data setting the torch engine does not apply yet',
+  TL4327: 'a multi-label head on the torch engine',
 } as const;
 
 export type RuntimeCode = keyof typeof RUNTIME_CODES;
@@ -150,6 +156,30 @@ export const runtimeMessages = {
 
   // TL42xx: runs, predict and embed.
   noSuchPath: (path: string) => error('TL4201', `no such file or folder: ${path}`),
+  labelsFileUnreadable: (file: string, why: string) =>
+    error('TL4111', `cannot read the labels file ${file}: ${why}`, 'give a CSV file in the data folder: a header row, then one row per image (its path relative to the data folder, then its labels separated by spaces)'),
+  labelsFileNotCsv: (file: string, line: number, why: string) =>
+    error('TL4112', `${file}, line ${line}: ${why}`, 'a header row, then one row per image: its path relative to the data folder, a comma, its labels separated by spaces (quote a field that holds a comma)'),
+  labelledImagesMissing: (file: string, missing: { line: number; path: string; why: string }[]) =>
+    error(
+      'TL4113',
+      `${missing.length} image${missing.length === 1 ? '' : 's'} listed in ${file} cannot be used:\n${missing.slice(0, 10).map((m) => `  line ${m.line}: ${m.path}: ${m.why}`).join('\n')}${missing.length > 10 ? `\n  … and ${missing.length - 10} more` : ''}`,
+      'image paths are relative to the data folder and must stay inside it; correct the paths or remove the rows',
+    ),
+  labelledImageTwice: (file: string, path: string, lines: number[]) =>
+    error('TL4114', `${file} lists ${path} on lines ${lines.join(' and ')}`, 'give each image one row, with all its labels separated by spaces in the label column'),
+  severalLabelsForSingleLabelHead: (file: string, examples: string[], activation: string, units: number) =>
+    error(
+      'TL4115',
+      `${file} gives some images several labels or none (${examples.join('; ')}), but the head's ${units}-unit ${activation} output predicts exactly one class per image`,
+      'for several labels per image end the head with a sigmoid over the classes (`dense N sigmoid`, binary cross-entropy); otherwise give each image exactly one label',
+    ),
+  torchMultiLabel: (units: number) =>
+    error(
+      'TL4327',
+      `the torch engine trains one label per image: it does not train a multi-label head (a sigmoid over ${units} classes, several labels per image) yet`,
+      'run this plan on the tfjs engine (drop --engine torch); a `labels` file with one label per image and a softmax head runs on both',
+    ),
   notAnImage: (file: string, reason: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`),
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),
   inputIsAFolder: (file: string, wanted: string) => error('TL4209', `${file} is a folder, not a file`, `give ${wanted}`),

@@ -108,7 +108,12 @@ export interface DataStatement extends Node<'Data'> {
   settings: DataSetting[];
 }
 
-export type DataSetting = ImageSetting | ValidationSetting | BatchSetting | OnBadImageSetting | ShuffleSetting;
+export type DataSetting = ImageSetting | ValidationSetting | BatchSetting | OnBadImageSetting | ShuffleSetting | LabelsSetting;
+
+/** `labels "labels.csv"`: images and their labels from a CSV file in the data folder, not class folders. */
+export interface LabelsSetting extends Node<'Labels'> {
+  path?: StringLiteral;
+}
 
 /** `image 224x224 rgb` / `image 96x96 grayscale adapt skip` */
 export interface ImageSetting extends Node<'Image'> {
@@ -374,6 +379,8 @@ export interface EvaluateStatement extends Node<'Evaluate'> {
   target?: Identifier | StringLiteral;
   /** The word after `tta` (`flips`: average each image's prediction with its mirror image's). */
   tta?: Identifier;
+  /** `threshold 0.4`: a multi-label (sigmoid) head predicts each class whose probability reaches it. */
+  threshold?: NumberLiteral;
 }
 /** `export "models/cats-vs-dogs"` / `export "models/cats-vs-dogs" as onnx` */
 export interface ExportStatement extends Node<'Export'> {

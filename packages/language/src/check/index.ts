@@ -42,6 +42,10 @@ import { unknownModelRule } from './rules/unknown-model';
 import { unknownPointRule } from './rules/unknown-point';
 import { unknownValueRule } from './rules/unknown-value';
 import { valueRangesRule } from './rules/value-ranges';
+import { labelsFileMissingRule } from './rules/labels-file-missing';
+import { labelsWithFolderRule } from './rules/labels-with-folder';
+import { multiLabelClassWeightsRule } from './rules/multi-label-class-weights';
+import { evaluateThresholdRule } from './rules/evaluate-threshold';
 
 /** A rule and the codes it reports: from a code to its rule at a glance. */
 export interface TaggedRule {
@@ -87,6 +91,10 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2039'], rule: layerIndexBeyondModelRule },
   { codes: ['TL2040'], rule: unfreezeNothingNewRule },
   { codes: ['TL2042'], rule: stageNamesRule },
+  { codes: ['TL2054'], rule: labelsFileMissingRule },
+  { codes: ['TL2055'], rule: labelsWithFolderRule },
+  { codes: ['TL2056'], rule: multiLabelClassWeightsRule },
+  { codes: ['TL2057', 'TL2058'], rule: evaluateThresholdRule },
 ];
 
 export interface CheckOptions {

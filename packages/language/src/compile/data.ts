@@ -41,7 +41,14 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
     onBadImage: (settingOf(data.settings, 'OnBadImage')?.action?.name as DataPlan['onBadImage'] | undefined) ?? DATA_DEFAULTS.onBadImage,
     maxPixels: DATA_DEFAULTS.maxPixels,
     augment: augment ? lowerAugment(augment, seed) : null,
+    labels: lowerLabels(data),
   };
+}
+
+/** `labels "FILE"`: the path as written, relative to the data folder (as fastai's `from_csv`). */
+function lowerLabels(data: DataStatement): DataPlan['labels'] {
+  const path = settingOf(data.settings, 'Labels')?.path?.value;
+  return path === undefined ? null : { path: planPath(path) };
 }
 
 function lowerValidation(setting: ValidationSetting | undefined, seed: number): DataPlan['validation'] {

@@ -58,6 +58,11 @@ export const CODES = {
   TL2040: 'a later `fine tune` whose `unfreeze` unfreezes nothing',
   TL2042: 'stage name given twice or unusable',
   TL2050: '`tta flips` on a model trained with vertical flips only',
+  TL2054: 'labels file not found',
+  TL2055: '`labels` file with a class-folder validation or evaluation set',
+  TL2056: '`class weights` with a multi-label head',
+  TL2057: '`threshold` without a multi-label head',
+  TL2058: '`threshold` outside 0..1',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -251,6 +256,9 @@ export const messages = {
       'TL2023',
       `\`${activation}\` output with ${units} unit${units === 1 ? '' : 's'}`,
       `use \`${better}\`: sigmoid for one unit (two classes), softmax for two or more`,
+      activation === 'sigmoid'
+        ? ['a sigmoid over several classes is a multi-label head: give each image its labels in a CSV file with `labels "labels.csv"` in `data` (class folders give each image exactly one)']
+        : undefined,
     ),
   headWithoutOutput: () =>
     error('TL2024', 'the head does not end with a `dense` layer', 'end the head with the output layer, e.g. `dense 2 softmax`'),
@@ -385,4 +393,33 @@ export const messages = {
       'if mirror images are images of the same class, add `horizontal` to the flip (`flip horizontal vertical`); if left and right matter, drop `tta flips`',
       ['Keras\'s vertical_flip turns images upside down; its horizontal_flip is the left-right mirror that `tta flips` averages over'],
     ),
+  labelsFileMissing: (path: string, dataFolder: string, isFolder: boolean) =>
+    error(
+      'TL2054',
+      isFolder ? `labels file "${path}" is a folder` : `labels file "${path}" does not exist in the data folder "${dataFolder}"`,
+      'give a CSV file with a header row, the image path in the first column and its labels (separated by spaces) in the second',
+      ['the labels file\'s path is relative to the data folder, as the image paths inside it are'],
+    ),
+  labelsWithFolder: (role: string) =>
+    error(
+      'TL2055',
+      `a \`labels\` file lists the training images, but the ${role} is read as class folders`,
+      role === 'validation folder'
+        ? 'hold out validation images from the labels file with `validation 20%` (seeded, as for class folders)'
+        : 'evaluate on the validation images (`evaluate validation`), held out from the labels file',
+    ),
+  multiLabelClassWeights: () =>
+    error(
+      'TL2056',
+      '`class weights` with a sigmoid head over several classes: each image may have several labels, so no class weights it',
+      'remove `class weights`; a multi-label head trains each class as its own yes/no question',
+    ),
+  thresholdWithoutMultiLabel: () =>
+    warning(
+      'TL2057',
+      '`threshold` has no effect: the head is not a sigmoid over several classes (multi-label)',
+      'a single-label head predicts the most probable class; remove `threshold`, or end the head with `dense N sigmoid`',
+    ),
+  thresholdRange: (value: number) =>
+    error('TL2058', `threshold ${value} is outside 0..1 (exclusive)`, 'a class is predicted when its probability reaches the threshold: use e.g. `threshold 0.5`'),
 } satisfies Record<string, (...args: never[]) => Message>;

@@ -51,6 +51,8 @@ function dataSetting(s: Ast.DataSetting): string {
       return words('on bad image', s.action?.name);
     case 'Shuffle':
       return words('shuffle', s.enabled?.name, seed(s.seed));
+    case 'Labels':
+      return words('labels', value(s.path));
   }
 }
 
@@ -189,7 +191,7 @@ export class Printer {
           this.stageSetting(x, depth),
         );
       case 'Evaluate':
-        return this.line(0, words('evaluate', value(s.target), s.tta && `tta ${s.tta.name}`), s);
+        return this.line(0, words('evaluate', value(s.target), s.tta && `tta ${s.tta.name}`, s.threshold && `threshold ${s.threshold.raw}`), s);
       case 'Export':
         return this.line(0, words('export', value(s.path), s.format && `as ${s.format.name}`), s);
       case 'Predict':

@@ -7,9 +7,11 @@
 //               cut, output layer, freeze and each stage's frozen layers agree     (./model)
 //   preprocess  mode and constants agree with what was requested                   (./preprocess)
 //   head, data, stages, evaluate: their fields agree with each other             (./sections)
+//   multi-label: a labels file, a sigmoid head over several classes               (./multi-label)
 import type { Plan } from '@tlc/plan';
 import { checkModel } from './model';
 import { checkPreprocess } from './preprocess';
+import { checkMultiLabel } from './multi-label';
 import { Problems, type PlanProblem } from './problems';
 import { checkData, checkEvaluate, checkHead, checkStages } from './sections';
 
@@ -23,5 +25,6 @@ export function checkPlan(plan: Plan): PlanProblem[] {
   checkData(plan, problems);
   checkStages(plan, problems);
   checkEvaluate(plan, problems);
+  checkMultiLabel(plan, problems);
   return problems.list;
 }

@@ -10,6 +10,8 @@ export const PLAN_CHECK_CODES = {
   TL3104: 'preprocessing constants that do not match their mode',
   TL3105: 'an input shape the model cannot take',
   TL3107: 'stage names that are not unique or cannot name a stage',
+  TL3108: 'a labels file with a class-folder validation or evaluation set',
+  TL3109: 'a multi-label head with class weights or a loss other than binary cross-entropy',
 } as const;
 
 export type PlanCheckCode = keyof typeof PLAN_CHECK_CODES;

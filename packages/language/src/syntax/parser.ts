@@ -373,17 +373,25 @@ export class Parser {
     });
   }
 
-  /** evaluate = "evaluate" ( Identifier | String )? ( "tta" Identifier )?   (`validation`, or a test folder) */
+  /**
+   * evaluate = "evaluate" ( Identifier | String )? ( "tta" Identifier )? ( "threshold" Number )?
+   *            (`validation`, or a test folder)
+   */
   private evaluateStatement(statements: Ast.Statement[], span: Span): void {
     this.begin(statements, { kind: 'Evaluate', span } as Ast.EvaluateStatement, (node) => {
       const token = this.peek();
-      if (token.kind === 'Identifier' && token.image !== 'tta') node.target = this.identifier(this.next());
+      if (token.kind === 'Identifier' && token.image !== 'tta' && token.image !== 'threshold') node.target = this.identifier(this.next());
       else if (token.kind === 'String') node.target = this.string(this.next());
       if (this.isWord('tta')) {
         this.next();
         node.tta = this.expectIdentifier('`flips`', 'tta');
       }
-      this.endOfItem('`evaluate`', node.tta ? undefined : ['tta']);
+      if (this.isWord('threshold')) {
+        this.next();
+        node.threshold = this.expectNumber('threshold');
+      }
+      const more = [...(node.tta || node.threshold ? [] : ['tta']), ...(node.threshold ? [] : ['threshold'])];
+      this.endOfItem('`evaluate`', more.length > 0 ? more : undefined);
     });
   }
 
@@ -461,6 +469,7 @@ export class Parser {
    * dataSetting = "image" ( Size | colour | "adapt" Identifier )+    (each at most once)
    *             | "validation" ( Percent | String ) ( "seed" Number )?
    *             | "batch" ( Number | "auto" ) | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
+   *             | "labels" String
    */
   private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
     const span = { ...word.span };
@@ -509,6 +518,11 @@ export class Parser {
           this.expectWord('image', 'on bad');
           node.action = this.expectIdentifier('`skip` or `fail`', 'on bad image');
           this.endOfItem('`on bad image`');
+        });
+      case 'labels':
+        return this.setting(settings, { kind: 'Labels', span } as Ast.LabelsSetting, (node) => {
+          node.path = this.expectString('a CSV file in quotes', 'labels');
+          this.endOfItem('`labels`');
         });
       default: // shuffle
         return this.setting(settings, { kind: 'Shuffle', span } as Ast.ShuffleSetting, (node) => {

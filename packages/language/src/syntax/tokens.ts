@@ -72,7 +72,7 @@ export const STATEMENT_KEYWORDS = [
 
 /** Settings each block accepts, by the statement that opens the block. */
 export const BLOCK_SETTINGS = {
-  data: ['image', 'validation', 'batch', 'on', 'shuffle'],
+  data: ['image', 'validation', 'batch', 'on', 'shuffle', 'labels'],
   augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
   train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce'],
@@ -109,6 +109,7 @@ export const CLAUSE_KEYWORDS = [
   'width',
   'height',
   'layer',
+  'threshold',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */

@@ -18,7 +18,13 @@ describe('data', () => {
       onBadImage: 'skip',
       maxPixels: 178_956_970,
       augment: null,
+      labels: null,
     });
+  });
+
+  it('labels "FILE": images and labels from a CSV file, its path as written (relative to the data folder)', () => {
+    expect(dataOf('data "photos" { labels "./tags/all.csv" }').labels).toEqual({ path: 'tags/all.csv' });
+    expect(dataOf('data "photos"').labels).toBeNull();
   });
 
   it('the image size sets the model input: WxH becomes [height, width, channels]', () => {
@@ -74,15 +80,17 @@ describe('data', () => {
 describe('outputs', () => {
   it('evaluate, export and predict keep their paths relative to the source', () => {
     const plan = planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests/"\nexport "out\\\\model"\npredict "new"');
-    expect(plan.evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'none' });
+    expect(plan.evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'none', threshold: 0.5 });
     expect(plan.export).toEqual({ path: 'out/model', format: 'tfjs-layers' });
     expect(plan.predict).toEqual({ directory: 'new' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none', threshold: 0.5 });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none', threshold: 0.5 });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate validation tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips', threshold: 0.5 });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nexport "m" as onnx').export).toEqual({ path: 'm', format: 'onnx' });
     expect(planOf('data "d"\nuse VGG16\nhead dense 2\nexport "m" as tfjs').export).toEqual({ path: 'm', format: 'tfjs-layers' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips' });
-    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests" tta flips').evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'flips' });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate tta flips').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips', threshold: 0.5 });
+    expect(planOf('data "d"\nuse VGG16\nhead { pool avg; dense 3 sigmoid }\nevaluate validation threshold 0.3').evaluate).toEqual({ on: 'validation', directory: null, tta: 'none', threshold: 0.3 });
+    expect(planOf('data "d"\nuse VGG16\nhead { pool avg; dense 3 sigmoid }\nevaluate tta flips threshold 0.7').evaluate).toEqual({ on: 'validation', directory: null, tta: 'flips', threshold: 0.7 });
+    expect(planOf('data "d"\nuse VGG16\nhead dense 2\nevaluate "tests" tta flips').evaluate).toEqual({ on: 'directory', directory: 'tests', tta: 'flips', threshold: 0.5 });
   });
 });

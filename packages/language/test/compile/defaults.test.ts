@@ -44,6 +44,7 @@ describe('defaults', () => {
       onBadImage: 'fail',
       maxPixels: 178_956_970,
       augment: null,
+      labels: null,
     });
     expect(specDataPlan(planOf('use VGG16\nhead dense 3'), 'images')).toEqual(plan.data);
   });

@@ -43,6 +43,8 @@ export interface DatasetContents {
   /** The pixels: one array per image, or a store (the pixel cache on disk). */
   images: Uint8Array[] | ImageStore;
   labels: ArrayLike<number>;
+  /** Every label of each image (a labels file's several per image); absent: each image's `labels` entry alone. */
+  labelSets?: readonly (readonly number[])[];
   files: string[];
 }
 
@@ -51,6 +53,8 @@ export class ImageDataset {
   readonly shape: ImageShape;
   readonly files: readonly string[];
   readonly labels: Int32Array;
+  /** Multi-hot targets, one row of `classes.length` 0/1 values per image: its labels. */
+  readonly targets: Uint8Array;
   private readonly images: ImageStore;
 
   constructor(contents: DatasetContents) {
@@ -70,6 +74,34 @@ export class ImageDataset {
     this.images = Array.isArray(contents.images) ? new MemoryImages(contents.images) : (contents.images as ImageStore);
     this.labels = Int32Array.from(contents.labels);
     this.files = contents.files;
+    const classes = contents.classes.length;
+    this.targets = new Uint8Array(count * classes);
+    for (let i = 0; i < count; i++) {
+      const set = contents.labelSets?.[i] ?? [this.labels[i]!];
+      for (const label of set) if (label >= 0 && label < classes) this.targets[i * classes + label] = 1;
+    }
+  }
+
+  /** Whether some image has other than exactly one label (a multi-label data set). */
+  get multiLabel(): boolean {
+    const classes = this.classes.length;
+    for (let i = 0; i < this.size; i++) {
+      let count = 0;
+      for (let c = 0; c < classes; c++) count += this.targets[i * classes + c]!;
+      if (count !== 1) return true;
+    }
+    return false;
+  }
+
+  /** Multi-hot rows of the images at `indices`, as one flat float array (indices.length x classes). */
+  targetRows(indices: ArrayLike<number>): Float32Array {
+    const classes = this.classes.length;
+    const out = new Float32Array(indices.length * classes);
+    for (let i = 0; i < indices.length; i++) {
+      const at = indices[i]! * classes;
+      for (let c = 0; c < classes; c++) out[i * classes + c] = this.targets[at + c]!;
+    }
+    return out;
   }
 
   get size(): number {
@@ -91,10 +123,11 @@ export class ImageDataset {
     return this.images.close();
   }
 
-  /** Images per class, indexed by label. */
+  /** Images per class, indexed by label (an image with several labels counts for each). */
   classCounts(): number[] {
-    const counts = new Array<number>(this.classes.length).fill(0);
-    for (const label of this.labels) counts[label]!++;
+    const classes = this.classes.length;
+    const counts = new Array<number>(classes).fill(0);
+    for (let i = 0; i < this.targets.length; i++) counts[i % classes]! += this.targets[i]!;
     return counts;
   }
 

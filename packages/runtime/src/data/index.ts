@@ -7,6 +7,7 @@ export { listImageFiles } from './walk';
 export type { ListedFile } from './walk';
 export { IMAGE_EXTENSIONS, isImageFileName } from './extensions';
 export { splitValidation } from './split';
+export { parseCsv, scanLabelsFile, splitLabels, CsvError } from './labels-file';
 export type { ValidationSplit } from './split';
 export { decodeImage, BadImageError, channelsOf } from './decode';
 export type { DecodeOptions } from './decode';

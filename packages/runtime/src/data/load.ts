@@ -15,6 +15,7 @@ import { formatBytes, formatShare, memoryBudget, memoryShare } from './memory';
 import { cachedPixels, defaultPixelCacheDir, pixelBytes } from './pixel-cache';
 import { scanImageFolder, type ImageItem } from './scan';
 import { splitValidation } from './split';
+import { scanLabelsFile } from './labels-file';
 
 export interface LoadedData {
   /** Class names in label order. */
@@ -31,8 +32,11 @@ export interface LoadedData {
 export interface LoadOptions {
   /** Called as images are decoded, over training and validation together. */
   onProgress?: (done: number, total: number) => void;
-  /** Called with the class folders once they are scanned, before any image is decoded; may throw. */
-  onClasses?: (classes: string[]) => void;
+  /**
+   * Called with the classes (class folders, or a labels file's labels) and the images once they
+   * are scanned, before any image is decoded; may throw.
+   */
+  onClasses?: (classes: string[], items: readonly ImageItem[]) => void;
   concurrency?: number;
   /** The share of memory the decoded images may take (default: TLC_MEMORY_SHARE, else 0.6). */
   memoryShare?: number;
@@ -82,7 +86,12 @@ function toDataset<T extends ImageItem>(classes: string[], decode: DecodeOptions
   const images = 'inMemory' in pixels
     ? items.map((item) => pixels.inMemory.get(item)!)
     : new DiskImages(pixels.file, shape.height * shape.width * shape.channels, Int32Array.from(items, (item) => pixels.slotOf.get(item)!));
-  return new ImageDataset({ classes, shape, images, labels: items.map((item) => item.label), files: items.map((item) => item.file) });
+  return new ImageDataset({
+    classes, shape, images,
+    labels: items.map((item) => item.label),
+    labelSets: items.map((item) => item.labels ?? [item.label]),
+    files: items.map((item) => item.file),
+  });
 }
 
 function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: string): void {
@@ -93,7 +102,7 @@ function assertEveryClassLeft(classes: string[], dataset: ImageDataset, role: st
   }
 }
 
-/** The data's class folders scanned and split, nothing decoded: the training and validation items. */
+/** The data's class folders (or labels file) scanned and split, nothing decoded: the training and validation items. */
 export interface ScannedSets {
   classes: string[];
   training: ImageItem[];
@@ -103,8 +112,9 @@ export interface ScannedSets {
 
 /** Scans the class folders and holds out validation (seeded split, or the validation folder). */
 export async function scanSets(plan: DataPlan, baseDir: string, options: Pick<LoadOptions, 'onClasses'> = {}): Promise<ScannedSets> {
-  const scanned = await scanImageFolder(path.resolve(baseDir, plan.directory));
-  options.onClasses?.(scanned.classes);
+  const root = path.resolve(baseDir, plan.directory);
+  const scanned = plan.labels ? await scanLabelsFile(root, plan.labels.path) : await scanImageFolder(root);
+  options.onClasses?.(scanned.classes, scanned.items);
   const warnings = [...scanned.warnings];
   let training: ImageItem[] = scanned.items;
   let validation: ImageItem[] = [];
@@ -133,7 +143,15 @@ export async function loadData(plan: DataPlan, baseDir: string, options: LoadOpt
   if (skipped !== null) warnings.push(skipped);
   const inTraining = new Set(training);
   const trainingSet = toDataset(classes, decode, decoded, decoded.good.filter((item) => inTraining.has(item)));
-  assertEveryClassLeft(classes, trainingSet, 'training set');
+  if (trainingSet.multiLabel) {
+    // Several labels per image: the split stratifies by each image's first label, so a rare
+    // label can end up in validation only. The model still has its output; say so.
+    const counts = trainingSet.classCounts();
+    const absent = classes.filter((_, c) => counts[c] === 0);
+    if (absent.length > 0) warnings.push(`the training set has no image labelled ${absent.join(', ')}: the model cannot learn ${absent.length === 1 ? 'it' : 'them'}`);
+  } else {
+    assertEveryClassLeft(classes, trainingSet, 'training set');
+  }
   const validationSet =
     plan.validation.mode === 'none' ? null : toDataset(classes, decode, decoded, decoded.good.filter((item) => !inTraining.has(item)));
   return { classes: classes, training: trainingSet, validation: validationSet, warnings, streamed: decoded.streamed };

@@ -15,9 +15,11 @@ export interface ImageItem {
   file: string;
   /** Path relative to the scanned data folder, `/`-separated (`cats/001.jpg`): for reports. */
   relativePath: string;
-  /** Index into the class list. */
+  /** Index into the class list (with a labels file: the image's first label, -1 for none). */
   label: number;
   className: string;
+  /** With a labels file: every label of the image, in class order (several, one or none). */
+  labels?: number[];
 }
 
 export interface ScannedFolder {

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { EvaluatePlan, HeadPlan } from '@tlc/plan';
 import type { FeatureBatch } from '../features/source';
 import { probabilities } from '../train/loss';
-import { argMax, classificationMetrics, rankingMetrics, type Metrics, type RankingMetrics } from './metrics';
+import type { TargetLookup } from '../train/stage';
+import { argMax, classificationMetrics, multiLabelMetrics, rankingMetrics, type Metrics, type MultiLabelMetrics, type RankingMetrics } from './metrics';
 
 export interface Misclassified {
   file: string;
@@ -23,7 +24,20 @@ export interface Evaluation extends Metrics, RankingMetrics {
   tta: EvaluatePlan['tta'];
   /** With `tta flips`: the accuracy of the plain predictions (no mirror images); otherwise null. */
   accuracyWithoutTta: number | null;
+  /**
+   * A multi-label head (a sigmoid over several classes): exact match, accuracy_multi (also
+   * `accuracy`), samples and micro F1 at the threshold; per-class metrics are at that threshold
+   * and `confusion` is empty. null for a single-label head.
+   */
+  multiLabel: MultiLabelMetrics | null;
+  /** Images whose prediction is wrong (multi-label: whose predicted set is not their true set; labels joined by spaces). */
   misclassified: Misclassified[];
+}
+
+/** How a multi-label head is evaluated: each image's multi-hot truth and the decision threshold. */
+export interface MultiLabelEvaluation {
+  targets: TargetLookup;
+  threshold: number;
 }
 
 /**
@@ -69,7 +83,9 @@ export async function evaluateModel(
   classNames: string[],
   on: string,
   tta: EvaluatePlan['tta'] = 'none',
+  multiLabel: MultiLabelEvaluation | null = null,
 ): Promise<Evaluation> {
+  if (multiLabel) return evaluateMultiLabel(tail, head, source, files, classNames, on, tta, multiLabel);
   const truth: number[] = [];
   const predicted: number[] = [];
   const scores: number[][] = [];
@@ -101,6 +117,60 @@ export async function evaluateModel(
     on, images: truth.length, tta, accuracyWithoutTta,
     ...classificationMetrics(truth, predicted, classNames),
     ...rankingMetrics(truth, scores, classNames.length),
+    multiLabel: null,
+    misclassified,
+  };
+}
+
+/** The labels of a 0/1 row (or of the probabilities at `threshold`), joined by spaces. */
+function labelSet(row: ArrayLike<number>, classNames: string[], threshold: number): string {
+  return classNames.filter((_, c) => row[c] >= threshold).join(' ');
+}
+
+async function evaluateMultiLabel(
+  tail: tf.LayersModel,
+  head: HeadPlan,
+  source: EvaluationSource,
+  files: string[],
+  classNames: string[],
+  on: string,
+  tta: EvaluatePlan['tta'],
+  { targets, threshold }: MultiLabelEvaluation,
+): Promise<Evaluation> {
+  const truth: Float32Array[] = [];
+  const scores: number[][] = [];
+  const plainScores: number[][] = [];
+  const misclassified: Misclassified[] = [];
+  const n = classNames.length;
+  for await (const batch of source.batches(0)) {
+    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta, batch.mirrored);
+    const rows = (await averaged.array()) as number[][];
+    const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
+    tf.dispose([plain, averaged]);
+    batch.x.dispose();
+    batch.mirrored?.dispose();
+    const truthRows = targets(batch.indices);
+    rows.forEach((row, i) => {
+      const t = truthRows.subarray(i * n, (i + 1) * n);
+      truth.push(t);
+      scores.push(row);
+      plainScores.push(plainRows[i]!);
+      // The decision furthest on the wrong side of the threshold: how sure the model was of its mistake.
+      let confidence = -1;
+      row.forEach((p, c) => {
+        if ((p >= threshold) !== (t[c] === 1)) confidence = Math.max(confidence, p >= threshold ? p : 1 - p);
+      });
+      if (confidence >= 0) {
+        misclassified.push({ file: files[batch.indices[i]!]!, label: labelSet(t, classNames, 0.5), predicted: labelSet(row, classNames, threshold), confidence });
+      }
+    });
+  }
+  const metrics = multiLabelMetrics(truth, scores, classNames, threshold);
+  return {
+    on, images: truth.length, tta,
+    accuracyWithoutTta: tta === 'none' ? null : multiLabelMetrics(truth, plainScores, classNames, threshold).accuracy,
+    ...metrics,
+    top3Accuracy: null, top5Accuracy: null, rocAuc: null,
     misclassified,
   };
 }

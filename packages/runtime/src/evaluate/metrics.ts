@@ -129,3 +129,79 @@ export function extraMetricsText(m: Pick<Metrics, 'macroF1'> & Partial<RankingMe
   if (m.rocAuc != null) parts.push(`ROC AUC ${m.rocAuc.toFixed(3)}`);
   return parts.join(', ');
 }
+
+/**
+ * A multi-label head's metrics at a threshold (a class is predicted when its probability is at
+ * least the threshold), as fastai and scikit-learn report them.
+ */
+export interface MultiLabelMetrics {
+  threshold: number;
+  /** The share of images whose predicted label set is exactly their true set (scikit-learn's accuracy_score, "subset accuracy"). */
+  exactMatch: number;
+  /** The share of (image, class) decisions that are right (fastai's accuracy_multi, Keras's binary_accuracy); the evaluation's `accuracy`. */
+  accuracyMulti: number;
+  /** The mean over images of each image's F1 between its predicted and true sets (scikit-learn's average='samples'; an image with neither counts 1). */
+  samplesF1: number;
+  /** F1 over every (image, class) decision pooled (average='micro'). */
+  microF1: number;
+}
+
+/**
+ * Per-class precision, recall, F1 and support (images with the label), macro F1, and the
+ * multi-label metrics, from each image's 0/1 truth row and probability row.
+ */
+export function multiLabelMetrics(truth: ArrayLike<number>[], probabilities: ArrayLike<number>[], classNames: string[], threshold: number): Metrics & { multiLabel: MultiLabelMetrics } {
+  const n = classNames.length;
+  const tp = new Array<number>(n).fill(0);
+  const fp = new Array<number>(n).fill(0);
+  const fn = new Array<number>(n).fill(0);
+  let exact = 0;
+  let right = 0;
+  let samplesF1 = 0;
+  for (let i = 0; i < truth.length; i++) {
+    let hit = 0, predictedCount = 0, trueCount = 0, wrong = 0;
+    for (let c = 0; c < n; c++) {
+      const t = truth[i][c] === 1;
+      const p = probabilities[i][c] >= threshold;
+      if (t && p) tp[c]++, hit++;
+      else if (p) fp[c]++;
+      else if (t) fn[c]++;
+      if (t !== p) wrong++;
+      if (p) predictedCount++;
+      if (t) trueCount++;
+    }
+    if (wrong === 0) exact++;
+    right += n - wrong;
+    samplesF1 += predictedCount + trueCount === 0 ? 1 : (2 * hit) / (predictedCount + trueCount);
+  }
+  const perClass = classNames.map((name, c) => {
+    const precision = tp[c] + fp[c] === 0 ? 0 : tp[c] / (tp[c] + fp[c]);
+    const recall = tp[c] + fn[c] === 0 ? 0 : tp[c] / (tp[c] + fn[c]);
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { class: name, precision, recall, f1, support: tp[c] + fn[c] };
+  });
+  const occurring = perClass.filter((_, c) => tp[c] + fn[c] + fp[c] > 0);
+  const macroF1 = occurring.length === 0 ? 0 : occurring.reduce((sum, c) => sum + c.f1, 0) / occurring.length;
+  const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+  const pooled = 2 * sum(tp) + sum(fp) + sum(fn);
+  const images = truth.length;
+  const accuracyMulti = images === 0 ? 0 : right / (images * n);
+  return {
+    accuracy: accuracyMulti,
+    perClass,
+    macroF1,
+    confusion: [],
+    multiLabel: {
+      threshold,
+      exactMatch: images === 0 ? 0 : exact / images,
+      accuracyMulti,
+      samplesF1: images === 0 ? 0 : samplesF1 / images,
+      microF1: pooled === 0 ? 0 : (2 * sum(tp)) / pooled,
+    },
+  };
+}
+
+/** The multi-label metrics in words, for the log line and the report. */
+export function multiLabelText(m: MultiLabelMetrics): string {
+  return `exact match ${(m.exactMatch * 100).toFixed(1)}%, samples F1 ${m.samplesF1.toFixed(3)}, micro F1 ${m.microF1.toFixed(3)} at threshold ${m.threshold}`;
+}

@@ -10,6 +10,7 @@ import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
 import { mirrorImages, ttaProbabilities } from '../evaluate/evaluate';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
+import { isMultiLabel } from '../train/loss';
 import { RunError, runtimeMessages, type RuntimeMessage } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { MODEL_ONNX, OnnxClassifier } from './onnx';
@@ -17,9 +18,13 @@ import { decodeBatch, listInputImages, type ImageShape } from './images';
 
 export interface Prediction {
   file: string;
+  /** The most probable class. */
   label: string;
+  /** A multi-label head (a sigmoid over several classes): every class at or above the threshold, most probable first. */
+  labels?: string[];
   probabilities: Record<string, number>;
 }
+
 
 const BATCH = 32;
 
@@ -41,6 +46,13 @@ export interface PredictOptions {
   engine?: 'auto' | 'tfjs';
   /** `--tta flips`: each image's probabilities averaged with its left-right mirror image's, as `evaluate … tta flips` does. */
   tta?: EvaluatePlan['tta'];
+  /** A multi-label head's threshold; default: the plan's (`evaluate … threshold T`), else 0.5. */
+  threshold?: number;
+}
+
+/** The threshold a multi-label head's predictions use: the option, else the plan's, else 0.5. */
+export function predictThreshold(plan: Plan, options: PredictOptions = {}): number {
+  return options.threshold ?? plan.evaluate?.threshold ?? 0.5;
 }
 
 /** A tfjs model on onnxruntime when it exports (see PredictOptions), else itself. */
@@ -63,6 +75,8 @@ export function ttaFlipsUnseen(plan: Plan, given: string): RuntimeMessage | unde
 }
 
 export async function predictFiles(model: Classifier, plan: Plan, classNames: string[], paths: string[], options: PredictOptions = {}): Promise<Prediction[]> {
+  const threshold = predictThreshold(plan, options);
+  const multiLabel = isMultiLabel(plan.head);
   const files = await listInputImages(paths);
   const shape = planImageShape(plan);
   const { classifier, owned } = await fastestClassifier(model, plan, options.engine ?? 'auto');
@@ -87,9 +101,13 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
       }
       rows.forEach((row, i) => {
         const best = argMax(row);
+        const labels = multiLabel
+          ? classNames.map((name, c) => ({ name, p: row[c]! })).filter((x) => x.p >= threshold).sort((a, b) => b.p - a.p).map((x) => x.name)
+          : undefined;
         results.push({
           file: relative(process.cwd(), chunk[i]) || chunk[i],
           label: classNames[best],
+          ...(labels ? { labels } : {}),
           probabilities: Object.fromEntries(classNames.map((name, c) => [name, row[c]])),
         });
       });

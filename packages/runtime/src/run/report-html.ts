@@ -2,7 +2,7 @@
 // and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files,
 // and the pipeline's `.tl` source highlighted with the editor grammar (when the run came from one).
 import type { Evaluation } from '../evaluate/evaluate';
-import { extraMetricsText } from '../evaluate/metrics';
+import { extraMetricsText, multiLabelText } from '../evaluate/metrics';
 import type { EpochRecord } from '../engine/engine';
 
 export interface ReportInput {
@@ -91,14 +91,14 @@ export function reportHtml(input: ReportInput): string {
   }).join(', ')}; dashed lines mark where each stage starts.</p>`;
   const ev = input.evaluation;
   const evaluation = ev
-    ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): accuracy ${pct(ev.accuracy)}</h2>
+    ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): ${ev.multiLabel ? 'accuracy_multi' : 'accuracy'} ${pct(ev.accuracy)}</h2>
 ${ev.accuracyWithoutTta === null || ev.accuracyWithoutTta === undefined ? '' : `<p>With test-time augmentation (each image averaged with its mirror image): ${pct(ev.accuracy)}; without: ${pct(ev.accuracyWithoutTta)} (${ev.accuracy >= ev.accuracyWithoutTta ? '+' : '−'}${(Math.abs(ev.accuracy - ev.accuracyWithoutTta) * 100).toFixed(1)} points).</p>`}
-<p>${esc(extraMetricsText(ev))}.</p>
-${confusionSvg(ev.confusion, ev.perClass.map((c) => c.class))}
+<p>${esc(ev.multiLabel ? `Multi-label: each class predicted at probability ≥ ${ev.multiLabel.threshold}; ${multiLabelText(ev.multiLabel)}, macro F1 ${ev.macroF1.toFixed(3)}` : extraMetricsText(ev))}.</p>
+${ev.confusion.length > 0 ? confusionSvg(ev.confusion, ev.perClass.map((c) => c.class)) : ''}
 <table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
 ${ev.perClass.map((c) => `<tr><td>${esc(c.class)}</td><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`).join('\n')}
 </table>
-<h2>Misclassified files (${ev.misclassified.length})</h2>
+<h2>${ev.multiLabel ? 'Images with a wrong label set' : 'Misclassified files'} (${ev.misclassified.length})</h2>
 ${ev.misclassified.length === 0 ? '<p>None.</p>' : `<table><tr><th>file</th><th>true</th><th>predicted</th><th>confidence</th></tr>
 ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</td><td>${esc(m.predicted)}</td><td>${pct(m.confidence)}</td></tr>`).join('\n')}
 </table>`}`

@@ -19,6 +19,11 @@ export function probabilities(output: tf.Tensor, head: HeadPlan): tf.Tensor2D {
   });
 }
 
+/** A sigmoid over several classes: each class its own yes/no question (multi-label). */
+export function isMultiLabel(head: HeadPlan): boolean {
+  return head.outputActivation === 'sigmoid' && head.outputUnits > 1;
+}
+
 /** mixup / cutmix: the targets are λ·onehot(labels) + (1 − λ)·onehot(mix.labels). */
 export interface TargetMix {
   lambda: number;
@@ -27,7 +32,8 @@ export interface TargetMix {
 
 /**
  * Mean weighted cross-entropy of `output` against integer `labels`, with smoothed targets; with
- * `mix`, against the mixed targets, each sample weighted λ·w(label) + (1 − λ)·w(partner's label).
+ * `mix`, against the mixed targets, each sample weighted λ·w(label) + (1 − λ)·w(partner's label);
+ * given multi-hot `targets` (a multi-label head), binary cross-entropy against them, unweighted.
  */
 export function stageLoss(
   output: tf.Tensor,
@@ -37,13 +43,14 @@ export function stageLoss(
   classWeights: tf.Tensor1D | null,
   labelSmoothing = 0,
   mix?: TargetMix,
+  targets: tf.Tensor2D | null = null,
 ): tf.Scalar {
   return tf.tidy(() => {
     const p = tf.clipByValue(probabilities(output, head), EPSILON, 1 - EPSILON);
     const classes = p.shape[1];
     const perUnit = loss === 'binary_crossentropy' && head.outputUnits !== 1;
-    let onehot: tf.Tensor = tf.oneHot(tf.cast(labels, 'int32'), classes);
-    if (mix) onehot = tf.add(tf.mul(onehot, mix.lambda), tf.mul(tf.oneHot(tf.cast(mix.labels, 'int32'), classes), 1 - mix.lambda));
+    let onehot: tf.Tensor = targets ?? tf.oneHot(tf.cast(labels, 'int32'), classes);
+    if (mix && !targets) onehot = tf.add(tf.mul(onehot, mix.lambda), tf.mul(tf.oneHot(tf.cast(mix.labels, 'int32'), classes), 1 - mix.lambda));
     if (labelSmoothing > 0) onehot = tf.add(tf.mul(onehot, 1 - labelSmoothing), labelSmoothing / (perUnit ? 2 : classes));
     let perSample: tf.Tensor;
     if (perUnit) {
@@ -53,11 +60,19 @@ export function stageLoss(
     } else {
       perSample = tf.neg(tf.sum(tf.mul(onehot, tf.log(p)), 1));
     }
-    if (classWeights) {
+    if (classWeights && !targets) {
       let weight: tf.Tensor = tf.gather(classWeights, tf.cast(labels, 'int32'));
       if (mix) weight = tf.add(tf.mul(weight, mix.lambda), tf.mul(tf.gather(classWeights, tf.cast(mix.labels, 'int32')), 1 - mix.lambda));
       perSample = tf.mul(perSample, weight);
     }
     return tf.mean(perSample) as tf.Scalar;
   });
+}
+
+/**
+ * Per image, the share of classes a multi-label head gets right at `threshold` (Keras's
+ * binary_accuracy, fastai's accuracy_multi), summed over the batch: the training loop's hits.
+ */
+export function multiLabelHits(p: tf.Tensor2D, targets: tf.Tensor2D, threshold = 0.5): tf.Scalar {
+  return tf.tidy(() => tf.sum(tf.mean(tf.cast(tf.equal(tf.cast(tf.greaterEqual(p, threshold), 'float32'), targets), 'float32'), 1)) as tf.Scalar);
 }

@@ -13,12 +13,15 @@ import type { FeatureSource } from '../features/source';
 import { deriveSeed } from '../random';
 import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf } from './early-stopping';
-import { probabilities, stageLoss } from './loss';
+import { multiLabelHits, probabilities, stageLoss } from './loss';
 import { makeOptimizer, type NamedTensor } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
 import { Plateau, scheduledRate } from './schedule';
 import { prefetchForSyncReads } from '../backend/sync-reads';
+
+/** The multi-hot targets (rows x classes, flat) of a source's samples, by their dataset indices. */
+export type TargetLookup = (indices: ArrayLike<number>) => Float32Array;
 
 export interface StageRun {
   /** The full model (weights shared with tail): what checkpoints save. */
@@ -31,6 +34,11 @@ export interface StageRun {
   train: FeatureSource;
   validation: FeatureSource | null;
   classWeights: number[] | null;
+  /**
+   * A multi-label head (a sigmoid over several classes): each sample's multi-hot targets, for the
+   * training and validation sources. Accuracy is then the share of classes right at 0.5.
+   */
+  targets?: { train: TargetLookup; validation: TargetLookup | null };
   batchSize: number;
   /**
    * The seed the stage's dropout masks derive from, with the epoch and batch (so a resumed stage
@@ -67,6 +75,7 @@ export async function evaluateSource(
   source: FeatureSource,
   loss: StagePlan['loss'],
   labelSmoothing = 0,
+  targetsOf: TargetLookup | null = null,
 ): Promise<{ loss: number; accuracy: number }> {
   let lossSum = 0;
   let correct = 0;
@@ -75,8 +84,11 @@ export async function evaluateSource(
     const [lossTensor, hitsTensor] = tf.tidy(() => {
       const out = tail.predict(batch.x) as tf.Tensor;
       const labels = tf.tensor1d(batch.labels, 'int32');
-      const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null, labelSmoothing), batch.labels.length);
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32'));
+      const targets = targetsOf ? targetTensor(targetsOf, batch.indices, head) : null;
+      const batchLoss = tf.mul(stageLoss(out, labels, head, loss, null, labelSmoothing, undefined, targets), batch.labels.length);
+      const hits = targets
+        ? multiLabelHits(probabilities(out, head), targets)
+        : tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), labels), 'float32'));
       return [batchLoss, hits];
     });
     batch.x.dispose();
@@ -88,6 +100,10 @@ export async function evaluateSource(
     count += batch.labels.length;
   }
   return { loss: lossSum / Math.max(count, 1), accuracy: correct / Math.max(count, 1) };
+}
+
+function targetTensor(lookup: TargetLookup, indices: ArrayLike<number>, head: HeadPlan): tf.Tensor2D {
+  return tf.tensor2d(lookup(indices), [indices.length, head.outputUnits]);
 }
 
 export async function runStage(run: StageRun): Promise<StageResult> {
@@ -126,14 +142,17 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         const mix = data.mix ? { lambda: data.mix.lambda, labels: tf.tensor1d(data.mix.labels, 'int32') } : undefined;
         // A mixed sample counts as right when the prediction is its larger share's label.
         const truth = mix && mix.lambda < 0.5 ? mix.labels : labels;
+        const targets = run.targets ? targetTensor(run.targets.train, data.indices, head) : null;
         if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
         optimizer.setLearningRate(scheduledRate(stage.schedule, plateau?.lr ?? stage.optimizer.learningRate, clock, epoch, batch));
         const cost = optimizer.step(() => {
           const out = tail.apply(data.x, { training: true }) as tf.Tensor;
-          hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), truth), 'float32')));
+          hits = tf.keep(targets
+            ? multiLabelHits(probabilities(out, head), targets)
+            : tf.sum(tf.cast(tf.equal(tf.argMax(probabilities(out, head), 1), truth), 'float32')));
           // NaN in the outputs can hide behind the loss's clipping: the guard checks both.
           outputSum = tf.keep(tf.sum(out));
-          return stageLoss(out, labels, head, stage.loss, weights, stage.labelSmoothing, mix);
+          return stageLoss(out, labels, head, stage.loss, weights, stage.labelSmoothing, mix, targets);
         }, variables);
         const lossValue = (await cost.data())[0];
         const hitCount = hits ? (await (hits as tf.Tensor).data())[0] : 0;
@@ -143,6 +162,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
         (outputSum as tf.Tensor | null)?.dispose();
         labels.dispose();
         mix?.labels.dispose();
+        targets?.dispose();
         data.x.dispose();
         if (!Number.isFinite(lossValue) || !Number.isFinite(outputValue)) {
           if (best) run.model.setWeights(best);
@@ -160,7 +180,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
       // Recalibration runs in training mode too: its dropout masks come from the epoch's own seed.
       if (run.dropoutSeed !== undefined) seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, 0));
       await recalibrateBatchNorm(tail, run.train);
-      const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss, stage.labelSmoothing) : null;
+      const val = run.validation ? await evaluateSource(tail, head, run.validation, stage.loss, stage.labelSmoothing, run.targets?.validation ?? null) : null;
       const seconds = (performance.now() - started) / 1000;
       const record: EpochRecord = {
         stage: stage.name, epoch,

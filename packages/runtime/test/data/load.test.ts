@@ -20,6 +20,7 @@ const PLAN: DataPlan = {
   onBadImage: 'fail',
   maxPixels: 1_000_000,
   augment: null,
+  labels: null,
 };
 
 /** base/<folder>/{blue,red}/<n>.png, red and blue solid images. */

@@ -25,6 +25,7 @@ const PLAN: DataPlan = {
   onBadImage: 'fail',
   maxPixels: 1_000_000,
   augment: null,
+  labels: null,
 };
 const AUGMENT: AugmentPlan = {
   rotation: 15, zoom: [0.9, 1.1], shear: 5, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 20, fill: { mode: 'reflect', value: 0 },

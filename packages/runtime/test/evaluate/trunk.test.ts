@@ -50,7 +50,7 @@ describe('evaluation through a trunk', () => {
   for (const tta of ['none', 'flips'] as const) {
     for (const frozen of [[], layersUntil('conv_pw_3_relu')]) {
       it(`equals the whole model's on tfjs (tta ${tta}, ${frozen.length ? 'cut at the freeze point' : 'cut after the backbone'}), on onnxruntime and on tfjs`, async () => {
-        const plan = makePlan({ frozen, stages: [stage({ frozenLayers: frozen })], evaluate: { on: 'validation', directory: null, tta }, zooChecked: false });
+        const plan = makePlan({ frozen, stages: [stage({ frozenLayers: frozen })], evaluate: { on: 'validation', directory: null, tta, threshold: 0.5 }, zooChecked: false });
         const { model, backboneLayers } = await assembleModel(plan, { baseDir: base });
         const want = await wholeModel(plan, model);
         // Not a degenerate model: both classes are predicted.

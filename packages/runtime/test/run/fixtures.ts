@@ -119,10 +119,10 @@ export function makePlan(options: PlanOptions = {}): Plan {
     data: {
       directory: options.dataDir ?? 'data', imageSize: [SIZE, SIZE], colorMode: 'grayscale',
       validation: { mode: 'split', fraction: 0.25, seed: 7 }, batchSize: 8, shuffle: true, seed: 7,
-      onBadImage: 'fail', maxPixels: 1_000_000, augment: null,
+      onBadImage: 'fail', maxPixels: 1_000_000, augment: null, labels: null,
     },
     stages: options.stages ?? [stage({ frozenLayers: frozen })],
-    evaluate: options.evaluate === undefined ? { on: 'validation', directory: null, tta: 'none' } : options.evaluate,
+    evaluate: options.evaluate === undefined ? { on: 'validation', directory: null, tta: 'none', threshold: 0.5 } : options.evaluate,
     export: options.export ?? null,
     predict: options.predict ?? null,
     notes: [],

@@ -60,7 +60,7 @@ describe('a run checks what it needs before any heavy work', () => {
   });
 
   it('an evaluation folder or a predict folder that does not exist: TL4101, TL4201', async () => {
-    const evaluate = await refused(makePlan({ evaluate: { on: 'directory', directory: 'test-images', tta: 'none' } }), 'no-evaluate');
+    const evaluate = await refused(makePlan({ evaluate: { on: 'directory', directory: 'test-images', tta: 'none', threshold: 0.5 } }), 'no-evaluate');
     expect(evaluate.error.code).toBe('TL4101');
     expect(evaluate.error.message).toMatch(/the evaluation folder does not exist: .*test-images/);
     const predict = await refused(makePlan({ predict: { directory: 'new-images' } }), 'no-predict');

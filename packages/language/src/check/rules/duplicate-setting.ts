@@ -12,6 +12,7 @@ const WORD: Record<string, string> = {
   Batch: 'batch',
   OnBadImage: 'on bad image',
   Shuffle: 'shuffle',
+  Labels: 'labels',
   Rotate: 'rotate',
   Zoom: 'zoom',
   Shear: 'shear',

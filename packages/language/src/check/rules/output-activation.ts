@@ -1,14 +1,16 @@
 // TL2023 (warning): the output layer's activation does not fit its size: sigmoid is for one
-// unit (two classes), softmax for two or more.
+// unit (two classes), softmax for two or more, unless the data gives each image its labels in a
+// `labels` file: a sigmoid over several classes is then the multi-label head.
 import { at, messages } from '../../diagnostics/catalog';
+import { labelsSetting } from '../multi-label';
 import type { Rule } from './types';
 
-export const outputActivationRule: Rule = ({ head }) => {
+export const outputActivationRule: Rule = ({ head, data }) => {
   const last = head?.form === 'block' ? head.layers[head.layers.length - 1] : undefined;
   if (last?.kind !== 'Dense' || !last.activation || !last.units) return [];
   const units = last.units.value;
   const activation = last.activation.name;
-  if (activation === 'sigmoid' && units > 1) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
+  if (activation === 'sigmoid' && units > 1 && !labelsSetting(data)) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
   if (activation === 'softmax' && units === 1) return [at(messages.activationMismatch(activation, units, 'sigmoid'), last.activation.span)];
   return [];
 };

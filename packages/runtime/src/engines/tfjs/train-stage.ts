@@ -14,6 +14,7 @@ import { startTrunkRuntime } from '../../onnx/trunk-runtime';
 import { deriveSeed, STREAMS } from '../../random';
 import { RUN_FILES } from '../../run/run-folder';
 import { classWeights } from '../../train/class-weights';
+import { isMultiLabel } from '../../train/loss';
 import { installCpuTrainingKernels } from '../../train/cpu-kernels';
 import type { NamedTensor } from '../../train/optimizer';
 import { decodeOptimizerState, encodeOptimizerState } from '../../train/optimizer-state';
@@ -98,6 +99,9 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
   const result = await runStage({
     model, tail: split.tail, head: plan.head, stage, epochs: job.epochs, train, validation,
     classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
+    ...(isMultiLabel(plan.head)
+      ? { targets: { train: (i: ArrayLike<number>) => data.training.targetRows(i), validation: data.validation ? (i: ArrayLike<number>) => data.validation!.targetRows(i) : null } }
+      : {}),
     batchSize: resolvedBatch(stage.batchSize),
     dropoutSeed: deriveSeed(data.plan.seed, STREAMS.dropout, index),
     onBatch: (p) => events.batch(p),

@@ -9,6 +9,7 @@ import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import type { ImageDataset } from '../../data/dataset';
 import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
+import { isMultiLabel } from '../../train/loss';
 import { RunError, runtimeMessages } from '../../messages';
 import { writeFileAtomic, writeJsonAtomic } from '../../run/atomic';
 import { generateTorchModule, type TorchWeight } from './generate';
@@ -71,7 +72,10 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
 }
 
 /** What the torch trainer does not do yet is refused, never ignored. */
-function checkSupported(stages: readonly StagePlan[], data: DataPlan): void {
+function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan): void {
+  // A labels file with one label per image reaches the trainer as the same file list and labels
+  // as class folders; several labels per image need the multi-hot targets it does not read yet.
+  if (isMultiLabel(plan.head)) throw new RunError(runtimeMessages.torchMultiLabel(plan.head.outputUnits));
   const unsupported = torchUnsupportedData(data);
   if (unsupported) throw new RunError(runtimeMessages.torchCannotData(unsupported));
   // `tlc run` resolves `batch auto` before the engine sees the plan; a job folder written for
@@ -91,7 +95,7 @@ export function torchUnsupportedData(data: DataPlan): string | null {
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
   const indices = options.stages ?? plan.stages.map((_, i) => i);
-  checkSupported(indices.map((i) => plan.stages[i]), options.dataPlan);
+  checkSupported(plan, indices.map((i) => plan.stages[i]), options.dataPlan);
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;

@@ -1,10 +1,13 @@
 // Phase 2, data: the plan's data statement (or `--data DIR` for a model spec) scanned, split and
-// decoded, every bad image found before any training; the head (TL4001) and the class weights
-// (TL2030) checked against the classes found, before any decoding.
+// decoded, every bad image found before any training; the head (TL4001), the class weights
+// (TL2030) and a labels file's label counts (TL4115) checked against the classes found, before
+// any decoding.
 import { resolve } from 'node:path';
 import type { DataPlan, Plan } from '@tlc/plan';
 import { specDataPlan } from '@tlc/plan';
 import { loadData, type LoadedData } from '../../data/load';
+import type { ImageItem } from '../../data/scan';
+import { isMultiLabel } from '../../train/loss';
 import { checkHeadFitsClasses } from '../../model/assemble';
 import { checkClassWeightNames } from '../../train/class-weights';
 import type { RunOptions } from '../context';
@@ -20,15 +23,28 @@ export interface RunData {
 export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog): Promise<RunData> {
   const data = dataPlan(plan, options);
   // The head and the class weights against the class folders, before decoding a single image.
-  const onClasses = (classes: string[]) => {
+  const onClasses = (classes: string[], items: readonly ImageItem[]) => {
     checkHeadFitsClasses(plan, classes);
     checkClassWeightNames(plan.stages, classes);
+    checkLabelsFitHead(plan, data, items);
   };
   const loaded = await loadData(data, options.baseDir, { onClasses, memoryShare: options.memoryShare, pixelCacheDir: options.pixelCacheDir });
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
   if (loaded.streamed) log.line(loaded.streamed);
   log.line(`data: ${loaded.training.size} training images, ${loaded.validation?.size ?? 0} validation images, classes ${loaded.classes.join(', ')}`);
   return { plan: data, loaded };
+}
+
+/**
+ * TL4115: a labels file that gives some image several labels, or none, with a head that predicts
+ * one class per image (softmax, or one sigmoid unit): it would train on the first label alone.
+ */
+function checkLabelsFitHead(plan: Plan, data: DataPlan, items: readonly ImageItem[]): void {
+  if (isMultiLabel(plan.head) || !data.labels) return;
+  const odd = items.filter((item) => item.labels !== undefined && item.labels.length !== 1);
+  if (odd.length === 0) return;
+  const examples = odd.slice(0, 3).map((item) => `${item.relativePath}: ${item.labels!.length === 0 ? 'no label' : `${item.labels!.length} labels`}`);
+  throw new RunError(runtimeMessages.severalLabelsForSingleLabelHead(data.labels.path, examples, plan.head.outputActivation, plan.head.outputUnits));
 }
 
 /** The plan's data statement, or one made from `--data` for a model spec without data. */

@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import type { ImageDataset } from '../../data/dataset';
 import { decodeOptionsOf, loadLabelledFolder } from '../../data/load';
-import { evaluateModel, type EvaluationBatch, type EvaluationSource, type Evaluation } from '../../evaluate/evaluate';
-import { extraMetricsText } from '../../evaluate/metrics';
+import { evaluateModel, type EvaluationBatch, type EvaluationSource, type Evaluation, type MultiLabelEvaluation } from '../../evaluate/evaluate';
+import { extraMetricsText, multiLabelText } from '../../evaluate/metrics';
+import { isMultiLabel } from '../../train/loss';
 import type { PixelSource } from '../../features/source';
 import { TrunkRunner } from '../../features/trunk';
 import { splitAtFreezePoint, type SplitModel } from '../../model/split';
@@ -38,12 +39,15 @@ export async function evaluateRun(run: RunContext, { model, backboneLayers }: Ru
   const files = dataset.files.map((f) => relative(options.baseDir, f));
   const { evaluation, trunk } = await evaluateDataset(plan, model, backboneLayers, dataset, {
     batchSize, files, classes: data.loaded.classes, on, trunk: options.trunk ?? 'auto', seed: data.plan.seed,
+    multiLabel: isMultiLabel(plan.head) ? { targets: (i: ArrayLike<number>) => dataset.targetRows(i), threshold: plan.evaluate.threshold } : null,
   });
   if (trunk) log.line(`evaluate: trunk ${trunk}`);
   if (dataset !== data.loaded.validation) await dataset.close();
   writeJsonAtomic(join(runDir, RUN_FILES.evaluation), evaluation);
   const gain = evaluation.accuracyWithoutTta === null ? '' : `, with flips; ${(evaluation.accuracyWithoutTta * 100).toFixed(1)}% without`;
-  log.line(`evaluation on ${on}: accuracy ${(evaluation.accuracy * 100).toFixed(1)}%${gain}, ${extraMetricsText(evaluation)} (${evaluation.images} images, ${evaluation.misclassified.length} misclassified)`);
+  const extra = evaluation.multiLabel ? `${multiLabelText(evaluation.multiLabel)}, macro F1 ${evaluation.macroF1.toFixed(3)}` : extraMetricsText(evaluation);
+  const what = evaluation.multiLabel ? 'accuracy_multi' : 'accuracy';
+  log.line(`evaluation on ${on}: ${what} ${(evaluation.accuracy * 100).toFixed(1)}%${gain}, ${extra} (${evaluation.images} images, ${evaluation.misclassified.length} ${evaluation.multiLabel ? 'with a wrong label set' : 'misclassified'})`);
   return evaluation;
 }
 
@@ -69,6 +73,8 @@ export interface EvaluateOptions {
   on: string;
   trunk: TrunkRuntime;
   seed: number;
+  /** A multi-label head: each image's multi-hot truth and the threshold (null or absent: single-label). */
+  multiLabel?: MultiLabelEvaluation | null;
 }
 
 /**
@@ -85,7 +91,7 @@ export async function evaluateDataset(
   try {
     const pixels = pixelSource(dataset, { batchSize: options.batchSize, shuffle: false, seed: options.seed, augment: null });
     const source = evaluationSource(pixels, runner, tta === 'flips' && split.trunk !== null);
-    const evaluation = await evaluateModel(split.tail, plan.head, source, options.files, options.classes, options.on, tta);
+    const evaluation = await evaluateModel(split.tail, plan.head, source, options.files, options.classes, options.on, tta, options.multiLabel ?? null);
     return { evaluation, trunk: trunk ? `input..${split.cutLayer} on ${trunk.description}` : null };
   } finally {
     await runner.dispose();

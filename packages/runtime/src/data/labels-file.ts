@@ -1,0 +1,191 @@
+// `labels "labels.csv"`: the images and their labels from a CSV file instead of class folders, as
+// fastai's `ImageDataLoaders.from_csv` (and `MultiCategoryBlock` with `label_delim=' '`) and
+// Keras's `flow_from_dataframe` read them. The file:
+//   - a header row (its names are not used), then one row per image;
+//   - the first column the image's path relative to the data folder (`/` or `\` separators);
+//   - the second column its labels, separated by spaces (one label: ordinary classification;
+//     several, or none: multi-label); further columns are ignored;
+//   - RFC 4180 quoting: a field in double quotes may hold commas, line breaks and `""` for a quote;
+//     a byte-order mark, CRLF line ends and blank lines are accepted.
+// Classes are the labels used, sorted (code point order, as class folders are). Everything that
+// would make training wrong is a RunError before any image is decoded: a file that cannot be read
+// (TL4111), a malformed CSV (TL4112), a listed image that is not there or lies outside the data
+// folder (TL4113), an image listed twice (TL4114). Images in the data folder that the file does
+// not list, and labels only one image has, are warnings.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { RunError, runtimeMessages } from '../messages';
+import { isImageFileName } from './extensions';
+import type { ImageItem, ScannedFolder } from './scan';
+import { assertFolder, byCodePoint, listImageFiles } from './walk';
+
+export interface CsvRow {
+  /** 1-based line the row starts on. */
+  line: number;
+  fields: string[];
+}
+
+export class CsvError extends Error {
+  constructor(readonly line: number, readonly why: string) {
+    super(`line ${line}: ${why}`);
+  }
+}
+
+/** Rows of an RFC 4180 CSV text (comma-separated, `"` quoting); blank lines are left out. */
+export function parseCsv(text: string): CsvRow[] {
+  const rows: CsvRow[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1;
+  let rowLine = 1;
+  let quoted = false;
+  let wasQuoted = false;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const endRow = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0] === '' && !wasQuoted)) rows.push({ line: rowLine, fields });
+    fields = [];
+    field = '';
+    wasQuoted = false;
+  };
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          quoted = false;
+          const next = text[i + 1];
+          if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') throw new CsvError(line, `text after a closing quote (${JSON.stringify(field)}…): a quote inside a quoted field is written ""`);
+        }
+      } else {
+        if (c === '\n') line++;
+        field += c;
+      }
+    } else if (c === '"') {
+      if (field !== '') throw new CsvError(line, `a quote inside an unquoted field (${JSON.stringify(field)}…): quote the whole field and write the quote as ""`);
+      quoted = true;
+      wasQuoted = true;
+    } else if (c === ',') {
+      fields.push(field);
+      field = '';
+      wasQuoted = false;
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      endRow();
+      line++;
+      rowLine = line;
+    } else {
+      field += c;
+    }
+  }
+  if (quoted) throw new CsvError(rowLine, 'a quoted field is not closed before the end of the file');
+  if (field !== '' || fields.length > 0 || wasQuoted) endRow();
+  return rows;
+}
+
+/** The labels of one cell: separated by spaces (or tabs), each once, in the order written. */
+export function splitLabels(cell: string): string[] {
+  return [...new Set(cell.split(/\s+/).filter((l) => l !== ''))];
+}
+
+/** Images listed, by line; their labels as written. */
+interface LabelledRow {
+  line: number;
+  path: string;
+  labels: string[];
+}
+
+/** The rows of a labels file's text after its header, checked (TL4112, TL4114). */
+export function readLabelRows(text: string, file: string): LabelledRow[] {
+  let rows: CsvRow[];
+  try {
+    rows = parseCsv(text);
+  } catch (error) {
+    if (error instanceof CsvError) throw new RunError(runtimeMessages.labelsFileNotCsv(file, error.line, error.why));
+    throw error;
+  }
+  const [header, ...body] = rows;
+  if (!header) throw new RunError(runtimeMessages.labelsFileNotCsv(file, 1, 'the file is empty: it needs a header row, then one row per image'));
+  if (header.fields.length < 2) {
+    throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the header row has ${header.fields.length} column (${JSON.stringify(header.fields[0])}); it needs two, the image path and its labels, e.g. \`file,labels\``));
+  }
+  if (body.length === 0) throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, 'the header row is the only row: list one image per row after it'));
+  const seen = new Map<string, number>();
+  return body.map((row) => {
+    if (row.fields.length < 2) throw new RunError(runtimeMessages.labelsFileNotCsv(file, row.line, `the row has one field (${JSON.stringify(row.fields[0])}); it needs the image path, a comma, then its labels`));
+    const written = row.fields[0]!.trim();
+    if (written === '') throw new RunError(runtimeMessages.labelsFileNotCsv(file, row.line, 'the image path (first column) is empty'));
+    const normalised = path.posix.normalize(written.replace(/\\/g, '/'));
+    const before = seen.get(normalised);
+    if (before !== undefined) throw new RunError(runtimeMessages.labelledImageTwice(file, written, [before, row.line]));
+    seen.set(normalised, row.line);
+    return { line: row.line, path: normalised, labels: splitLabels(row.fields[1]!) };
+  });
+}
+
+const isInside = (parent: string, child: string): boolean => child.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+
+/** The labels file's path: relative to the data folder unless absolute. */
+export function labelsFilePath(root: string, labelsPath: string): string {
+  return path.resolve(root, labelsPath);
+}
+
+/**
+ * Reads a data folder's images and labels from its labels file. Items are in the file's order;
+ * each item's `label` is its first label in class order (what the validation split stratifies
+ * by; -1 for an image with no label) and `labels` all of them.
+ */
+export async function scanLabelsFile(root: string, labelsPath: string): Promise<ScannedFolder> {
+  await assertFolder(root, 'data folder');
+  const file = labelsFilePath(root, labelsPath);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new RunError(runtimeMessages.labelsFileUnreadable(file, why));
+  }
+  const rows = readLabelRows(text, file);
+  const realRoot = await fs.realpath(root);
+  const missing: { line: number; path: string; why: string }[] = [];
+  for (const row of rows) {
+    const full = path.resolve(root, row.path);
+    const why = path.isAbsolute(row.path) || !isInside(path.resolve(root), full)
+      ? 'outside the data folder'
+      : !isImageFileName(full)
+        ? 'not an image file name'
+        : await fs.stat(full).then((s) => (s.isFile() ? null : 'not a file'), () => 'no such file');
+    const real = why === null ? await fs.realpath(full) : null;
+    if (why !== null) missing.push({ line: row.line, path: row.path, why });
+    else if (real !== null && !isInside(realRoot, real)) missing.push({ line: row.line, path: row.path, why: `a link to ${real}, outside the data folder` });
+  }
+  if (missing.length > 0) throw new RunError(runtimeMessages.labelledImagesMissing(file, missing));
+
+  const classes = [...new Set(rows.flatMap((r) => r.labels))].sort(byCodePoint);
+  if (classes.length < 2) {
+    throw new RunError(runtimeMessages.labelsFileNotCsv(file, rows[0]!.line, classes.length === 0 ? 'no image has a label (second column)' : `every image has the one label ${JSON.stringify(classes[0])}: classification needs at least two`));
+  }
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const items: ImageItem[] = rows.map((row) => {
+    const labels = row.labels.map((l) => index.get(l)!).sort((a, b) => a - b);
+    const label = labels[0] ?? -1;
+    return { file: path.resolve(root, row.path), relativePath: row.path, label, className: label < 0 ? '(no label)' : classes[label]!, labels };
+  });
+
+  const warnings: string[] = [];
+  const listed = new Set(items.map((item) => item.file));
+  const unlisted = (await listImageFiles(root, warnings)).filter((f) => !listed.has(f.file));
+  if (unlisted.length > 0) {
+    const shown = unlisted.slice(0, 3).map((f) => f.relativePath).join(', ');
+    warnings.push(`${unlisted.length} image${unlisted.length === 1 ? '' : 's'} in the data folder ${unlisted.length === 1 ? 'is' : 'are'} not listed in ${path.basename(file)} and left out (${shown}${unlisted.length > 3 ? ', …' : ''})`);
+  }
+  const counts = new Array<number>(classes.length).fill(0);
+  for (const item of items) for (const l of item.labels!) counts[l]!++;
+  const rare = classes.filter((_, c) => counts[c] === 1);
+  if (rare.length > 0) warnings.push(`${rare.length === 1 ? 'the label' : 'the labels'} ${rare.join(', ')} ${rare.length === 1 ? 'is' : 'are'} on a single image: too few to learn from, and at most one of training and validation has ${rare.length === 1 ? 'it' : 'them'}`);
+  return { root, classes, items, warnings };
+}
