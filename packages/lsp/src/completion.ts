@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -52,7 +52,8 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
   if (/\bbatch\s+[a-z]*$/.test(before)) return words(['auto'], CompletionItemKind.Value);
-  if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta'], CompletionItemKind.Keyword);
+  if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta', 'threshold'], CompletionItemKind.Keyword);
+  if (/\bevaluate\b.*\btta\s+flips\s+\w*$/.test(before)) return words(['threshold'], CompletionItemKind.Keyword);
   if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');
   if (/\bwarmup\s+\d+\s+\w*$/.test(before)) return words(['epochs', 'steps'], CompletionItemKind.Value);
   if (/\breduce\s+\w*$/.test(before)) return words(['lr on plateau'], CompletionItemKind.Keyword);

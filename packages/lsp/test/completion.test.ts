@@ -18,7 +18,8 @@ describe('complete', () => {
     expect(labels('  ')).toContain('pipeline');
     expect(labels('dense 12 relu ')).toEqual([]);
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
-    expect(labels('evaluate validation ')).toEqual(['tta']);
+    expect(labels('evaluate validation ')).toEqual(['tta', 'threshold']);
+    expect(labels('evaluate validation tta flips ')).toEqual(['threshold']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train { batch ')).toEqual(['auto']);
     expect(labels('export "models/x" ')).toEqual(['as']);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { HeadPlan } from '@tlc/plan';
 import { evaluateModel } from '../../src/evaluate/evaluate';
-import { classificationMetrics, extraMetricsText, rankingMetrics, rocAuc, topKAccuracy } from '../../src/evaluate/metrics';
+import { classificationMetrics, extraMetricsText, multiLabelMetrics, multiLabelText, rankingMetrics, rocAuc, topKAccuracy } from '../../src/evaluate/metrics';
 import type { FeatureSource } from '../../src/features/source';
 import { reportHtml } from '../../src/run/report-html';
 
@@ -94,5 +94,42 @@ describe('an evaluation', () => {
     expect(extraMetricsText(e)).toBe('macro F1 0.583, ROC AUC 0.833');
     const html = reportHtml({ pipeline: 'p', backend: 'cpu', trunk: 'none', seconds: 1, epochs: [], evaluation: e });
     expect(html).toContain('macro F1 0.583, ROC AUC 0.833');
+  });
+});
+
+describe('multi-label metrics at a threshold', () => {
+  // Classes a, b, c; threshold 0.5 (a probability equal to it counts as predicted).
+  const truth = [[1, 0, 1], [0, 1, 0], [0, 0, 0], [1, 1, 0]];
+  const probabilities = [[0.9, 0.2, 0.4], [0.6, 0.7, 0.1], [0.1, 0.2, 0.3], [0.5, 0.8, 0]];
+  // Predicted sets: {a}, {a, b}, {}, {a, b}.
+
+  it('per class: precision, recall, F1 and support (images with the label); macro F1 over them', () => {
+    const m = multiLabelMetrics(truth, probabilities, ['a', 'b', 'c'], 0.5);
+    // a: TP 2, FP 1, FN 0; b: TP 2; c: TP 0, FN 1 (never predicted: F1 0).
+    expect(m.perClass).toEqual([
+      { class: 'a', precision: expect.closeTo(2 / 3, 12), recall: 1, f1: expect.closeTo(0.8, 12), support: 2 },
+      { class: 'b', precision: 1, recall: 1, f1: 1, support: 2 },
+      { class: 'c', precision: 0, recall: 0, f1: 0, support: 1 },
+    ]);
+    expect(m.macroF1).toBeCloseTo(0.6, 12);
+    expect(m.confusion).toEqual([]);
+  });
+
+  it('exact match, accuracy_multi, samples F1 (an image with no label and none predicted counts 1) and micro F1', () => {
+    const m = multiLabelMetrics(truth, probabilities, ['a', 'b', 'c'], 0.5);
+    expect(m.multiLabel.exactMatch).toBeCloseTo(2 / 4, 12); // images 3 and 4
+    expect(m.multiLabel.accuracyMulti).toBeCloseTo(10 / 12, 12); // 2 of 12 decisions wrong
+    expect(m.accuracy).toBe(m.multiLabel.accuracyMulti);
+    expect(m.multiLabel.samplesF1).toBeCloseTo((2 / 3 + 2 / 3 + 1 + 1) / 4, 12);
+    expect(m.multiLabel.microF1).toBeCloseTo((2 * 4) / (2 * 4 + 1 + 1), 12);
+    expect(m.multiLabel.threshold).toBe(0.5);
+  });
+
+  it('moves with the threshold', () => {
+    const m = multiLabelMetrics(truth, probabilities, ['a', 'b', 'c'], 0.55);
+    // Image 4's a (0.5) is no longer predicted: a has TP 1, FP 1, FN 1.
+    expect(m.perClass[0]).toMatchObject({ precision: 0.5, recall: 0.5, f1: 0.5 });
+    expect(m.multiLabel.exactMatch).toBeCloseTo(1 / 4, 12);
+    expect(multiLabelText(m.multiLabel)).toBe('exact match 25.0%, samples F1 0.750, micro F1 0.667 at threshold 0.55');
   });
 });
