@@ -77,11 +77,15 @@ describe('every example runs as shipped, or says what it needs', () => {
         expect(predicted.stderr).toBe('');
         expect(predicted.status).toBe(0);
         const classes = JSON.parse(readFileSync(path.join(copies, plan!.export.path, 'labels.json'), 'utf8')) as string[];
-        const predictions = JSON.parse(predicted.stdout) as { label: string; probabilities: Record<string, number> }[];
+        const predictions = JSON.parse(predicted.stdout) as { label: string; labels?: string[]; probabilities: Record<string, number> }[];
         expect(predictions).toHaveLength(2);
+        const multiLabel = plan!.head.outputActivation === 'sigmoid' && plan!.head.outputUnits > 1;
         for (const p of predictions) {
           expect(classes).toContain(p.label);
           expect(Object.keys(p.probabilities)).toEqual(classes);
+          // A multi-label model also lists every class at or above its threshold.
+          if (multiLabel) expect(p.labels).toEqual(classes.filter((c) => p.probabilities[c]! >= plan!.evaluate!.threshold).sort((a, b) => p.probabilities[b]! - p.probabilities[a]!));
+          else expect(p).not.toHaveProperty('labels');
         }
       }
     });

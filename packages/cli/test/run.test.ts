@@ -54,6 +54,17 @@ describe('tlc run', () => {
     expect(typeof summary.seconds).toBe('number');
   });
 
+  it('predict refuses a --threshold outside 0..1 with a usage error; a single-label model has no `labels` in its JSON', async () => {
+    for (const bad of ['2', '0', 'half']) {
+      const result = await runTlc(['predict', 'model', 'data/disc', '--threshold', bad], dir);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toContain('--threshold must be a number between 0 and 1');
+    }
+    const result = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', '--threshold', '0.3', '--json'], dir);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)[0]).not.toHaveProperty('labels');
+  });
+
   it('predict labels images with the exported model (--json)', async () => {
     const result = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', 'data/disc', '--json'], dir);
     expect(result.status).toBe(0);
