@@ -25,7 +25,7 @@
 // order flips every round), after one warm-up run per side (TLC_BENCH_WARMUP=0 skips it; it also
 // exports tlc's trunk graph into this benchmark's own TLC_HOME); the table gives medians.
 // TLC_BENCH_QUICK=1 checks the benchmark itself in a few minutes (200/100 images, few epochs, one
-// run, no warm-up); TLC_BENCH_ROWS=1,4 picks rows (1, 2, 3, 4); TLC_BENCH_KEEP=1 keeps the task's
+// run, no warm-up); TLC_BENCH_ROWS=1,4 picks rows (1, 2, 3, 3t: row 3 with --engine torch, 4); TLC_BENCH_KEEP=1 keeps the task's
 // folder (printed) for profiling one side by hand.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -49,7 +49,7 @@ const sharp = createRequire(new URL('../packages/runtime/package.json', import.m
 const QUICK = process.env.TLC_BENCH_QUICK === '1';
 const RUNS = QUICK ? 1 : Math.max(1, Number(process.env.TLC_BENCH_RUNS ?? 3));
 const WARM_UP = !QUICK && process.env.TLC_BENCH_WARMUP !== '0';
-const ROWS = new Set((process.env.TLC_BENCH_ROWS ?? '1,2,3,4').split(',').map((r) => r.trim()));
+const ROWS = new Set((process.env.TLC_BENCH_ROWS ?? '1,2,3,3t,4').split(',').map((r) => r.trim()));
 const TRAIN_PER_CLASS = QUICK ? 50 : 250;
 const TEST_PER_CLASS = QUICK ? 25 : 125;
 const SIZE = 96;
@@ -223,11 +223,11 @@ export default async function (): Promise<{ title: string; rows: Record<string, 
         rows.push({ row: `2. fine-tune after block_15_add, ${epochs} epochs`, tlc: tlcRun(dir, `fine-tune-${epochs}.tl`), pytorch: peer('finetune.py', [...data, String(epochs), '1.0', '17']) });
       }
     }
-    if (ROWS.has('3')) {
+    if (ROWS.has('3') || ROWS.has('3t')) {
       write('full.tl', pipeline('full', 'MobileNetV2 alpha 0.35 weights none freeze none', EPOCHS.full));
       const args = [...data, String(EPOCHS.full), '0.35', '0'];
-      rows.push({ row: `3. everything trains (0.35), ${EPOCHS.full} epoch`, tlc: tlcRun(dir, 'full.tl'), pytorch: peer('finetune.py', args) });
-      if (torch.ok) rows.push({ row: `3. the same, tlc --engine torch`, tlc: tlcRun(dir, 'full.tl', ['--engine', 'torch']), pytorch: peer('finetune.py', args) });
+      if (ROWS.has('3')) rows.push({ row: `3. everything trains (0.35), ${EPOCHS.full} epoch`, tlc: tlcRun(dir, 'full.tl'), pytorch: peer('finetune.py', args) });
+      if (torch.ok && ROWS.has('3t')) rows.push({ row: `3. the same, tlc --engine torch`, tlc: tlcRun(dir, 'full.tl', ['--engine', 'torch']), pytorch: peer('finetune.py', args) });
     }
     if (ROWS.has('4')) {
       // The model to predict with: a one-epoch feature-extractor run that exports it (not timed).

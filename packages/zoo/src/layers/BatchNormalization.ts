@@ -10,7 +10,10 @@
 // It registers under tfjs's class name 'BatchNormalization', replacing tfjs's class in the
 // serialization map, so code that asks a layer for its class name still sees a BatchNormalization
 // and saved models load back as this class.
+// With both gamma and beta, training mode over the last axis (every zoo model's) runs
+// batchNormInTraining: tfjs's forward pass with its gradient in closed form (./batchNormTraining.ts).
 import * as tf from '@tensorflow/tfjs';
+import { batchNormInTraining } from './batchNormTraining';
 import { tfjsLayerClass } from './tfjsLayerClass';
 
 export type BatchNormalizationArgs = NonNullable<Parameters<typeof tf.layers.batchNormalization>[0]>;
@@ -49,7 +52,18 @@ export class BatchNormalization extends TfjsBatchNormalization {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { [key: string]: unknown }): tf.Tensor | tf.Tensor[] {
-    if (this.gammaWeight && this.betaWeight) return super.call(inputs, kwargs);
+    if (this.gammaWeight && this.betaWeight) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const lastAxis = this.normAxis === -1 || this.normAxis === x.rank - 1;
+      if (kwargs['training'] !== true || !lastAxis) return super.call(inputs, kwargs);
+      return tf.tidy(() => {
+        const { y, mean, variance } = batchNormInTraining(x, this.gammaWeight!.read(), this.betaWeight!.read(), this.fuzz);
+        this.updateMovingAverage(this.movingMeanWeight!, mean);
+        this.updateMovingAverage(this.movingVarianceWeight!, variance);
+        tf.dispose([mean, variance]);
+        return y;
+      });
+    }
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const axis = this.normAxis >= 0 ? this.normAxis : this.normAxis + x.rank;

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from '../../builders/types';
 import { initializers, type Initializers } from '../../builders/kerasInit';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 type Tensor = tf.SymbolicTensor;
 
@@ -11,7 +12,7 @@ const GROWTH_RATE = 32;
 const REDUCTION = 0.5;
 
 function batchNorm(name: string, init: Initializers): tf.layers.Layer {
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     axis: 3,
     epsilon: 1.001e-5,
     gammaInitializer: init.one,

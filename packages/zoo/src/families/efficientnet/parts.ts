@@ -2,6 +2,7 @@
 // efficientnet_v2.py): the convolution kernel initializer and the squeeze-and-excitation phase.
 import * as tf from '@tensorflow/tfjs';
 import type { BuildOptions } from '../../builders/types';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 /** tfjs exports initializer instances but not their class. */
 type KernelInitializer = ReturnType<typeof tf.initializers.zeros>;
@@ -25,7 +26,7 @@ export function convKernelInitializer(options: BuildOptions): KernelInitializer 
 /** Keras's default BatchNormalization (epsilon 1e-3) with the model's momentum. */
 export function batchNorm(name: string, momentum: number, options: BuildOptions) {
   const one = options.init === 'zeros' ? 'zeros' : 'ones';
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     axis: -1,
     momentum,
     gammaInitializer: one,

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from '../../builders/types';
 import { initializers, type Initializers } from '../../builders/kerasInit';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 /** The 13 depthwise-separable blocks: [pointwise filters before alpha, stride]. */
 const BLOCKS: Array<[filters: number, stride: number]> = [
@@ -18,7 +19,7 @@ const call = (layer: tf.layers.Layer, x: tf.SymbolicTensor) => layer.apply(x) as
 
 /** Keras's default BatchNormalization (momentum 0.99, epsilon 1e-3), as MobileNet uses it. */
 function batchNorm(name: string, init: Initializers) {
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     axis: -1,
     gammaInitializer: init.one,
     movingVarianceInitializer: init.one,

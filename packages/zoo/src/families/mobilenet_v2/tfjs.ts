@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from '../../builders/types';
 import { initializers, type Initializers } from '../../builders/kerasInit';
 import { correctPad } from '../../builders/correctPad';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 /** Keras's `_make_divisible`: round to a multiple of `divisor`, never more than 10% down. */
 export function makeDivisible(value: number, divisor = 8): number {
@@ -28,7 +29,7 @@ const call = (layer: Layer, x: tf.SymbolicTensor | tf.SymbolicTensor[]) =>
 
 /** Keras's BatchNormalization as MobileNetV2 configures it. */
 function batchNorm(name: string, init: Initializers) {
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     axis: -1,
     epsilon: 1e-3,
     momentum: 0.999,

@@ -15,6 +15,7 @@ import { correctPad } from '../../builders/correctPad';
 import { makeDivisible } from '../mobilenet_v2/tfjs';
 import { Rescaling } from '../../layers/Rescaling';
 import { GlobalAveragePooling2DKeepDims } from '../../layers/GlobalAveragePooling2DKeepDims';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 type Activation = (x: tf.SymbolicTensor) => tf.SymbolicTensor;
 
@@ -80,7 +81,7 @@ class V3Builder {
   }
 
   batchNorm(name: string) {
-    return tf.layers.batchNormalization({
+    return new BatchNormalization({
       axis: -1,
       epsilon: 1e-3,
       momentum: 0.999,

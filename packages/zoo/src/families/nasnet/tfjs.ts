@@ -9,6 +9,7 @@ import type { BackboneBuilder, BuildOptions } from '../../builders/types';
 import { initializers } from '../../builders/kerasInit';
 import { KerasAutoNames } from '../../builders/kerasAutoNames';
 import { correctPad } from '../../builders/correctPad';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 type Tensor = tf.SymbolicTensor;
 
@@ -41,7 +42,7 @@ function relu(scope: Scope, x: Tensor, name?: string): Tensor {
 /** NASNet's batch normalization: momentum 0.9997, epsilon 1e-3. */
 function batchNorm(scope: Scope, x: Tensor, name: string): Tensor {
   return apply(
-    tf.layers.batchNormalization({
+    new BatchNormalization({
       axis: 3,
       momentum: 0.9997,
       epsilon: 1e-3,

@@ -4,12 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackboneBuilder, BuildOptions } from '../../builders/types';
 import { initializers, type Initializers } from '../../builders/kerasInit';
+import { BatchNormalization } from '../../layers/BatchNormalization';
 
 type Tensor = tf.SymbolicTensor;
 
 /** Keras's ResNet batch normalization (epsilon 1.001e-5 on the channel axis). */
 export function resnetBatchNorm(name: string, init: Initializers): tf.layers.Layer {
-  return tf.layers.batchNormalization({
+  return new BatchNormalization({
     axis: 3,
     epsilon: 1.001e-5,
     gammaInitializer: init.one,
