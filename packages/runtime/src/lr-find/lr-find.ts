@@ -29,7 +29,8 @@ import { RunLog } from '../run/progress';
 import { RunError, runtimeMessages } from '../messages';
 import { assertRunDirFree, RUN_FILES, safeName, timestamp } from '../run/run-folder';
 import { classWeights } from '../train/class-weights';
-import { stageLoss } from '../train/loss';
+import { isMultiLabel, stageLoss } from '../train/loss';
+import type { TargetLookup } from '../train/stage';
 import { makeOptimizer } from '../train/optimizer';
 import { isOutOfMemory, outOfMemory } from '../train/out-of-memory';
 import { rangeTestHtml, formatRate } from './plot';
@@ -127,6 +128,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
         settings, batchSize,
         classWeights: classWeights(stage.classWeights, data.loaded.classes, data.loaded.training.labels),
         dropoutSeed: deriveSeed(data.plan.seed, STREAMS.dropout, 0),
+        targets: isMultiLabel(plan.head) ? (i) => data.loaded.training.targetRows(i) : null,
         log,
       });
     } finally {
@@ -173,6 +175,8 @@ interface RangeTestRun {
   batchSize: number;
   classWeights: number[] | null;
   dropoutSeed: number;
+  /** A multi-label head: the multi-hot targets of the training images at these indices. */
+  targets: TargetLookup | null;
   log: RunLog;
 }
 
@@ -196,7 +200,10 @@ async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages']
         const mix = data.mix ? { lambda: data.mix.lambda, labels: tf.tensor1d(data.mix.labels, 'int32') } : undefined;
         seedDropoutMasks(deriveSeed(run.dropoutSeed, epoch, batch));
         optimizer.setLearningRate(lr);
-        const cost = optimizer.step(() => stageLoss(tail.apply(data.x, { training: true }) as tf.Tensor, labels, plan.head, stage.loss, weights, stage.labelSmoothing, mix), variables);
+        // A multi-label head trains against each image's multi-hot targets, as the stage's loop does.
+        const targets = run.targets ? tf.tensor2d(run.targets(data.indices), [data.indices.length, plan.head.outputUnits]) : undefined;
+        const cost = optimizer.step(() => stageLoss(tail.apply(data.x, { training: true }) as tf.Tensor, labels, plan.head, stage.loss, weights, stage.labelSmoothing, mix, targets), variables);
+        targets?.dispose();
         const loss = (await cost.data())[0];
         tf.dispose([cost, labels, data.x, ...(mix ? [mix.labels] : [])]);
         recorder.record(step, lr, loss);

@@ -9,7 +9,13 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@tlc/plan';
 import sharp from 'sharp';
-import { RunLog, runPlan } from '../../src/index';
+import { lrFind, RunLog, runPlan } from '../../src/index';
+import { loadData } from '../../src/data/load';
+import { assembleModel } from '../../src/model/assemble';
+import { preprocess } from '../../src/model/preprocess';
+import { dataPlan } from '../../src/run/phases/data';
+import { pixelSource } from '../../src/run/pixels';
+import { probabilities } from '../../src/train/loss';
 import { loadExportedModel, predictFiles } from '../../src/export/predict';
 import { RunError } from '../../src/messages';
 import { createRng } from '../../src/random';
@@ -105,5 +111,31 @@ describe('a multi-label run', () => {
     const error = await runPlan(plan, { baseDir: base, out: join(base, 'softmax'), log: new RunLog({ quiet: true }) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
     expect(error).toMatchObject({ code: 'TL4115', message: expect.stringContaining('img/0-0.png: no label') });
+  });
+
+  it('lr-find trains against the multi-hot targets: its first loss is the binary cross-entropy of the starting model on them', { timeout: 300_000 }, async () => {
+    // One batch holds every training image, so the first step's loss (taken before any update)
+    // is the mean over all of them, whatever their order.
+    const plan = multiLabelPlan();
+    plan.stages[0] = { ...plan.stages[0]!, batchSize: 64 };
+    const result = await lrFind(plan, { baseDir: base, out: join(base, 'lr-find'), log: new RunLog({ quiet: true }), steps: 12 });
+    const first = Number(readFileSync(join(result.outDir, 'lr-find.csv'), 'utf8').split('\n')[1]!.split(',')[2]);
+    // The same starting model (seeded), in training mode, on the same images, against their multi-hot rows.
+    const data = await loadData(dataPlan(plan, { baseDir: base }), base);
+    const training = data.training;
+    const { model } = await assembleModel(plan, { baseDir: base });
+    let expected = 0;
+    for await (const batch of pixelSource(training, { batchSize: 1000, shuffle: false, seed: 1, augment: null }).batches(1)) {
+      const targets = training.targetRows(batch.indices);
+      const p = tf.tidy(() => tf.clipByValue(probabilities(model.apply(preprocess(batch.pixels, plan.preprocess), { training: true }) as tf.Tensor, plan.head), 1e-7, 1 - 1e-7).arraySync() as number[][]);
+      batch.pixels.dispose();
+      p.forEach((row, i) => row.forEach((q, c) => {
+        const t = targets[i * 2 + c]!;
+        expected -= (t * Math.log(q) + (1 - t) * Math.log(1 - q)) / (2 * training.size);
+      }));
+      expect(targets.some((t, i) => t === 1 && i % 2 === 1 && targets[i - 1] === 1)).toBe(true);
+    }
+    model.dispose();
+    expect(first).toBeCloseTo(expected, 4);
   });
 });
