@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -50,6 +50,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
   if (/\bexport\s+"[^"]*"\s+as\s+\w*$/.test(before)) return words(['tfjs', 'onnx'], CompletionItemKind.Value, 'export format');
   if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
+  if (/\blabels\s+"[^"]*"\s+\w*$/.test(before)) return words(['columns'], CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
   if (/\bbatch\s+[a-z]*$/.test(before)) return words(['auto'], CompletionItemKind.Value);
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta', 'threshold'], CompletionItemKind.Keyword);

@@ -62,6 +62,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   unfreeze: '`unfreeze from block4` (in `fine tune`): train block4 and everything after it.',
   evaluate: '`evaluate validation` or `evaluate "folder"`: accuracy, per-class precision, recall and F1, and the confusion matrix.',
   labels: '`labels "labels.csv"`: the images and their labels from a CSV file in the data folder instead of class folders: a header row, then per image its path (relative to the data folder) and its labels separated by spaces. Several labels per image (or none) need a sigmoid head over the classes (`dense N sigmoid`): multi-label, trained with binary cross-entropy.',
+  columns: '`labels "labels.csv" columns "image" "tags"`: the header names of the labels file\'s image column and label column (Keras\'s x_col and y_col); without it, the first two columns.',
   threshold: '`evaluate validation threshold 0.5`: a multi-label head (a sigmoid over several classes) predicts each class whose probability reaches it, in the evaluation\'s per-class metrics and in `tlc predict` (which `--threshold` overrides). Default 0.5.',
   tta: '`evaluate validation tta flips`: test-time augmentation: average each image\'s probabilities with its left-right mirror image\'s; the report shows the accuracy with and without; `tlc predict --tta` does the same for new images.',
   export: '`export "folder" [as tfjs|onnx]`: save the trained model (TensorFlow.js layers format by default; `as onnx`: one model.onnx taking raw 0..255 pixels and giving probabilities) with `labels.json` and the plan.',

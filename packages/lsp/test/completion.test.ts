@@ -20,6 +20,7 @@ describe('complete', () => {
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
     expect(labels('evaluate validation ')).toEqual(['tta', 'threshold']);
     expect(labels('evaluate validation tta flips ')).toEqual(['threshold']);
+    expect(labels('  labels "tags.csv" ')).toEqual(['columns']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train { batch ')).toEqual(['auto']);
     expect(labels('export "models/x" ')).toEqual(['as']);

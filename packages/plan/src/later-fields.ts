@@ -13,6 +13,8 @@ const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } }
 const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
 /** data: class folders, no labels file. */
 const DATA_FIELDS: Json = { labels: null };
+/** data.labels: the first two columns. */
+const LABELS_FIELDS: Json = { fileColumn: 0, labelColumn: 1 };
 /** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing. */
 const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0 };
 
@@ -21,6 +23,7 @@ export function withLaterFields(plan: Json): Json {
   if (Array.isArray(filled.stages)) filled.stages.forEach((stage) => fill(stage, STAGE_FIELDS));
   fill(filled.evaluate, EVALUATE_FIELDS);
   fill(filled.data, DATA_FIELDS);
+  if (isObject(filled.data)) fill(filled.data.labels, LABELS_FIELDS);
   if (isObject(filled.data) && isObject(filled.data.augment)) {
     const augment = filled.data.augment;
     fill(augment, AUGMENT_FIELDS);

@@ -123,6 +123,9 @@ const augment = object({
 
 const batchSize = { oneOf: [count, { const: 'auto' }] } as const;
 
+/** A labels file's column: its header name, or its position from 0. */
+const labelsColumn = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } as const;
+
 const data = object({
   directory: path,
   imageSize: { type: 'array', prefixItems: [count, count], items: false, minItems: 2 },
@@ -138,7 +141,7 @@ const data = object({
   onBadImage: oneOfStrings('fail', 'skip'),
   maxPixels: count,
   augment: nullable(augment),
-  labels: nullable(object({ path })),
+  labels: nullable(object({ path, fileColumn: labelsColumn, labelColumn: labelsColumn })),
 });
 
 const optimizer = object({

@@ -121,6 +121,10 @@ export interface DataPlan {
 
 export interface LabelsPlan {
   path: string;
+  /** The image path's column: its header name, or its position from 0 (default 0, the first). */
+  fileColumn: string | number;
+  /** The labels' column: its header name, or its position from 0 (default 1, the second). */
+  labelColumn: string | number;
 }
 
 export interface AugmentPlan {

@@ -113,6 +113,9 @@ export type DataSetting = ImageSetting | ValidationSetting | BatchSetting | OnBa
 /** `labels "labels.csv"`: images and their labels from a CSV file in the data folder, not class folders. */
 export interface LabelsSetting extends Node<'Labels'> {
   path?: StringLiteral;
+  /** `columns "image" "tags"`: the header names of the file column and the label column (default: the first two columns). */
+  fileColumn?: StringLiteral;
+  labelColumn?: StringLiteral;
 }
 
 /** `image 224x224 rgb` / `image 96x96 grayscale adapt skip` */

@@ -45,10 +45,15 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
   };
 }
 
-/** `labels "FILE"`: the path as written, relative to the data folder (as fastai's `from_csv`). */
+/**
+ * `labels "FILE" [columns "IMAGE" "LABELS"]`: the path as written, relative to the data folder (as
+ * fastai's `from_csv`); the columns by header name, else the first two (fastai's fn_col=0, label_col=1).
+ */
 function lowerLabels(data: DataStatement): DataPlan['labels'] {
-  const path = settingOf(data.settings, 'Labels')?.path?.value;
-  return path === undefined ? null : { path: planPath(path) };
+  const labels = settingOf(data.settings, 'Labels');
+  const path = labels?.path?.value;
+  if (path === undefined) return null;
+  return { path: planPath(path), fileColumn: labels?.fileColumn?.value ?? 0, labelColumn: labels?.labelColumn?.value ?? 1 };
 }
 
 function lowerValidation(setting: ValidationSetting | undefined, seed: number): DataPlan['validation'] {

@@ -52,7 +52,7 @@ function dataSetting(s: Ast.DataSetting): string {
     case 'Shuffle':
       return words('shuffle', s.enabled?.name, seed(s.seed));
     case 'Labels':
-      return words('labels', value(s.path));
+      return words('labels', value(s.path), s.fileColumn && `columns ${value(s.fileColumn)} ${value(s.labelColumn) ?? ''}`.trimEnd());
   }
 }
 

@@ -469,7 +469,7 @@ export class Parser {
    * dataSetting = "image" ( Size | colour | "adapt" Identifier )+    (each at most once)
    *             | "validation" ( Percent | String ) ( "seed" Number )?
    *             | "batch" ( Number | "auto" ) | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
-   *             | "labels" String
+   *             | "labels" String ( "columns" String String )?
    */
   private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
     const span = { ...word.span };
@@ -522,7 +522,12 @@ export class Parser {
       case 'labels':
         return this.setting(settings, { kind: 'Labels', span } as Ast.LabelsSetting, (node) => {
           node.path = this.expectString('a CSV file in quotes', 'labels');
-          this.endOfItem('`labels`');
+          if (this.isWord('columns')) {
+            this.next();
+            node.fileColumn = this.expectString('the image column\'s header name in quotes', 'columns');
+            node.labelColumn = this.expectString('the label column\'s header name in quotes', 'columns');
+          }
+          this.endOfItem('`labels`', node.fileColumn ? undefined : ['columns']);
         });
       default: // shuffle
         return this.setting(settings, { kind: 'Shuffle', span } as Ast.ShuffleSetting, (node) => {

@@ -110,6 +110,7 @@ export const CLAUSE_KEYWORDS = [
   'height',
   'layer',
   'threshold',
+  'columns',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */

@@ -1,10 +1,11 @@
 // `labels "labels.csv"`: the images and their labels from a CSV file instead of class folders, as
 // fastai's `ImageDataLoaders.from_csv` (and `MultiCategoryBlock` with `label_delim=' '`) and
 // Keras's `flow_from_dataframe` read them. The file:
-//   - a header row (its names are not used), then one row per image;
-//   - the first column the image's path relative to the data folder (`/` or `\` separators);
-//   - the second column its labels, separated by spaces (one label: ordinary classification;
-//     several, or none: multi-label); further columns are ignored;
+//   - a header row, then one row per image;
+//   - the image's path relative to the data folder (`/` or `\` separators), in the first column
+//     or the one `columns "IMAGE" "LABELS"` names (Keras's x_col);
+//   - its labels, separated by spaces (one label: ordinary classification; several, or none:
+//     multi-label), in the second column or the named one (y_col); other columns are ignored;
 //   - RFC 4180 quoting: a field in double quotes may hold commas, line breaks and `""` for a quote;
 //     a byte-order mark, CRLF line ends and blank lines are accepted.
 // Classes are the labels used, sorted (code point order, as class folders are). Everything that
@@ -14,6 +15,7 @@
 // not list, and labels only one image has, are warnings.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { didYouMean } from '@tlc/language';
 import { RunError, runtimeMessages } from '../messages';
 import { isImageFileName } from './extensions';
 import type { ImageItem, ScannedFolder } from './scan';
@@ -98,8 +100,29 @@ interface LabelledRow {
   labels: string[];
 }
 
+/** Where the image path and the labels are: a header name, or a position from 0. */
+export interface LabelColumns {
+  fileColumn: string | number;
+  labelColumn: string | number;
+}
+
+const FIRST_TWO: LabelColumns = { fileColumn: 0, labelColumn: 1 };
+
+/** A column's index in the header, or TL4112 naming the header's columns (with a "did you mean"). */
+function columnIndex(header: CsvRow, column: string | number, role: string, file: string): number {
+  const names = header.fields.map((f) => f.trim());
+  if (typeof column === 'number') {
+    if (column < names.length) return column;
+    throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the ${role} column is column ${column + 1}, but the header row has ${names.length} (${names.map((n) => JSON.stringify(n)).join(', ')})`));
+  }
+  const index = names.indexOf(column);
+  if (index >= 0) return index;
+  const close = didYouMean(column, names);
+  throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the header row has no ${role} column ${JSON.stringify(column)}${close === undefined ? '' : ` (did you mean ${JSON.stringify(close)}?)`}; its columns are ${names.map((n) => JSON.stringify(n)).join(', ')}`));
+}
+
 /** The rows of a labels file's text after its header, checked (TL4112, TL4114). */
-export function readLabelRows(text: string, file: string): LabelledRow[] {
+export function readLabelRows(text: string, file: string, columns: LabelColumns = FIRST_TWO): LabelledRow[] {
   let rows: CsvRow[];
   try {
     rows = parseCsv(text);
@@ -112,17 +135,25 @@ export function readLabelRows(text: string, file: string): LabelledRow[] {
   if (header.fields.length < 2) {
     throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the header row has ${header.fields.length} column (${JSON.stringify(header.fields[0])}); it needs two, the image path and its labels, e.g. \`file,labels\``));
   }
+  const fileAt = columnIndex(header, columns.fileColumn, 'image', file);
+  const labelsAt = columnIndex(header, columns.labelColumn, 'label', file);
+  if (fileAt === labelsAt) throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the image column and the label column are the same column, ${JSON.stringify(header.fields[fileAt]!.trim())}`));
+  const needed = Math.max(fileAt, labelsAt) + 1;
   if (body.length === 0) throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, 'the header row is the only row: list one image per row after it'));
   const seen = new Map<string, number>();
   return body.map((row) => {
-    if (row.fields.length < 2) throw new RunError(runtimeMessages.labelsFileNotCsv(file, row.line, `the row has one field (${JSON.stringify(row.fields[0])}); it needs the image path, a comma, then its labels`));
-    const written = row.fields[0]!.trim();
+    if (row.fields.length < needed) {
+      throw new RunError(runtimeMessages.labelsFileNotCsv(file, row.line, row.fields.length === 1
+        ? `the row has one field (${JSON.stringify(row.fields[0])}); it needs the image path, a comma, then its labels`
+        : `the row has ${row.fields.length} fields, but the ${fileAt >= labelsAt ? 'image' : 'label'} column is column ${needed}`));
+    }
+    const written = row.fields[fileAt]!.trim();
     if (written === '') throw new RunError(runtimeMessages.labelsFileNotCsv(file, row.line, 'the image path (first column) is empty'));
     const normalised = path.posix.normalize(written.replace(/\\/g, '/'));
     const before = seen.get(normalised);
     if (before !== undefined) throw new RunError(runtimeMessages.labelledImageTwice(file, written, [before, row.line]));
     seen.set(normalised, row.line);
-    return { line: row.line, path: normalised, labels: splitLabels(row.fields[1]!) };
+    return { line: row.line, path: normalised, labels: splitLabels(row.fields[labelsAt]!) };
   });
 }
 
@@ -138,9 +169,9 @@ export function labelsFilePath(root: string, labelsPath: string): string {
  * each item's `label` is its first label in class order (what the validation split stratifies
  * by; -1 for an image with no label) and `labels` all of them.
  */
-export async function scanLabelsFile(root: string, labelsPath: string): Promise<ScannedFolder> {
+export async function scanLabelsFile(root: string, labels: { path: string } & Partial<LabelColumns>): Promise<ScannedFolder> {
   await assertFolder(root, 'data folder');
-  const file = labelsFilePath(root, labelsPath);
+  const file = labelsFilePath(root, labels.path);
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -149,7 +180,7 @@ export async function scanLabelsFile(root: string, labelsPath: string): Promise<
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new RunError(runtimeMessages.labelsFileUnreadable(file, why));
   }
-  const rows = readLabelRows(text, file);
+  const rows = readLabelRows(text, file, { fileColumn: labels.fileColumn ?? 0, labelColumn: labels.labelColumn ?? 1 });
   const realRoot = await fs.realpath(root);
   const missing: { line: number; path: string; why: string }[] = [];
   for (const row of rows) {

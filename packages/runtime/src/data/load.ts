@@ -113,7 +113,7 @@ export interface ScannedSets {
 /** Scans the class folders and holds out validation (seeded split, or the validation folder). */
 export async function scanSets(plan: DataPlan, baseDir: string, options: Pick<LoadOptions, 'onClasses'> = {}): Promise<ScannedSets> {
   const root = path.resolve(baseDir, plan.directory);
-  const scanned = plan.labels ? await scanLabelsFile(root, plan.labels.path) : await scanImageFolder(root);
+  const scanned = plan.labels ? await scanLabelsFile(root, plan.labels) : await scanImageFolder(root);
   options.onClasses?.(scanned.classes, scanned.items);
   const warnings = [...scanned.warnings];
   let training: ImageItem[] = scanned.items;

@@ -66,9 +66,13 @@ describe('a data folder read through its labels file', () => {
     return name;
   }
 
+  async function named(name: string, text: string): Promise<{ path: string }> {
+    return { path: await labels(name, text) };
+  }
+
   async function refusal(name: string): Promise<RunError> {
     try {
-      await scanLabelsFile(root, name);
+      await scanLabelsFile(root, { path: name });
     } catch (error) {
       if (error instanceof RunError) return error;
       throw error;
@@ -77,7 +81,7 @@ describe('a data folder read through its labels file', () => {
   }
 
   it('gives the sorted labels as classes and each listed image all its labels, in the file order', async () => {
-    const scanned = await scanLabelsFile(root, await labels('ok.csv', ['file,tags', ...rows()].join('\n')));
+    const scanned = await scanLabelsFile(root, await named('ok.csv', ['file,tags', ...rows()].join('\n')));
     expect(scanned.classes).toEqual(['blue', 'red', 'warm']);
     expect(scanned.items).toHaveLength(12);
     expect(scanned.items[0]).toEqual({ file: join(root, 'images', 'red-0.png'), relativePath: 'images/red-0.png', label: 1, className: 'red', labels: [1, 2] });
@@ -86,7 +90,7 @@ describe('a data folder read through its labels file', () => {
   });
 
   it('keeps the seeded, stratified validation split of class folders (by each image\'s first label)', async () => {
-    const scanned = await scanLabelsFile(root, 'ok.csv');
+    const scanned = await scanLabelsFile(root, { path: 'ok.csv' });
     const a = splitValidation(scanned.items, 0.34, 9);
     const b = splitValidation(scanned.items, 0.34, 9);
     expect(a.validation.map((i) => i.relativePath)).toEqual(b.validation.map((i) => i.relativePath));
@@ -98,7 +102,7 @@ describe('a data folder read through its labels file', () => {
   it('loads multi-hot targets the training loop reads', async () => {
     const plan = {
       directory: root, imageSize: [8, 8] as [number, number], colorMode: 'rgb' as const, validation: { mode: 'split' as const, fraction: 0.34, seed: 9 },
-      batchSize: 4, shuffle: true, seed: 1, onBadImage: 'fail' as const, maxPixels: 1_000_000, augment: null, labels: { path: 'ok.csv' },
+      batchSize: 4, shuffle: true, seed: 1, onBadImage: 'fail' as const, maxPixels: 1_000_000, augment: null, labels: { path: 'ok.csv', fileColumn: 0, labelColumn: 1 },
     };
     const data = await loadData(plan, root);
     expect(data.classes).toEqual(['blue', 'red', 'warm']);
@@ -114,8 +118,32 @@ describe('a data folder read through its labels file', () => {
   });
 
   it('warns of a label only one image has', async () => {
-    const scanned = await scanLabelsFile(root, await labels('rare.csv', ['file,tags', ...rows(), 'extra/unlisted.png,red spotted'].join('\n')));
+    const scanned = await scanLabelsFile(root, await named('rare.csv', ['file,tags', ...rows(), 'extra/unlisted.png,red spotted'].join('\n')));
     expect(scanned.warnings).toContain('the label spotted is on a single image: too few to learn from, and at most one of training and validation has it');
+  });
+
+  it('reads the columns a header names, in any order, other columns ignored', async () => {
+    const text = ['id,tags,note,image', ...rows().map((r, i) => { const [f, l] = r.split(','); return `${i},"${l}",x,${f}`; })].join('\n');
+    const scanned = await scanLabelsFile(root, { path: await labels('named.csv', text), fileColumn: 'image', labelColumn: 'tags' });
+    expect(scanned.classes).toEqual(['blue', 'red', 'warm']);
+    expect(scanned.items[0]).toMatchObject({ relativePath: 'images/red-0.png', labels: [1, 2] });
+    expect((await scanLabelsFile(root, { path: 'named.csv', fileColumn: 3, labelColumn: 1 })).items).toEqual(scanned.items);
+  });
+
+  it('TL4112: a column the header does not have (with "did you mean"), out of range, or both columns the same', async () => {
+    const failure = async (columns: { fileColumn: string | number; labelColumn: string | number }) => {
+      try {
+        await scanLabelsFile(root, { path: 'named.csv', ...columns });
+      } catch (error) {
+        return error as RunError;
+      }
+      throw new Error('not refused');
+    };
+    expect(await failure({ fileColumn: 'images', labelColumn: 'tags' })).toMatchObject({
+      code: 'TL4112', message: expect.stringContaining('line 1: the header row has no image column "images" (did you mean "image"?); its columns are "id", "tags", "note", "image"'),
+    });
+    expect(await failure({ fileColumn: 'image', labelColumn: 7 })).toMatchObject({ code: 'TL4112', message: expect.stringContaining('the label column is column 8, but the header row has 4') });
+    expect(await failure({ fileColumn: 'tags', labelColumn: 1 })).toMatchObject({ code: 'TL4112', message: expect.stringContaining('the same column, "tags"') });
   });
 
   it('TL4111: a labels file that is not there, or is a folder', async () => {

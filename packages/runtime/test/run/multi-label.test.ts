@@ -66,7 +66,7 @@ function multiLabelPlan(): Plan {
     outputUnits: 2,
     outputActivation: 'sigmoid',
   };
-  plan.data = { ...plan.data!, labels: { path: 'tags.csv' }, validation: { mode: 'split', fraction: 0.3, seed: 3 } };
+  plan.data = { ...plan.data!, labels: { path: 'tags.csv', fileColumn: 'image', labelColumn: 'tags' }, validation: { mode: 'split', fraction: 0.3, seed: 3 } };
   plan.evaluate = { on: 'validation', directory: null, tta: 'none', threshold: 0.5 };
   return plan;
 }
