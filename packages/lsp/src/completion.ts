@@ -60,6 +60,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\breduce\s+\w*$/.test(before)) return words(['lr on plateau'], CompletionItemKind.Keyword);
   if (/\b(?:early\s+stop|plateau)\b.*\bon\s+\w*$/.test(before)) return words(['val_loss', 'val_accuracy', 'loss', 'accuracy'], CompletionItemKind.Value, 'metric');
   if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
+  if (/\bprecision\s+\w*$/.test(before)) return words(['float32', 'bf16'], CompletionItemKind.Value, 'precision');
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/\bchannel\s+\w*$/.test(before)) return words(['shift'], CompletionItemKind.Keyword);
   if (/\bshift\s+[a-z]*$/.test(before) && !/\bchannel\s+shift\s+[a-z]*$/.test(before)) return words(['width', 'height'], CompletionItemKind.Keyword, 'shift axis');

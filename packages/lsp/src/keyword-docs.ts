@@ -44,6 +44,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   lr: '`lr 1e-3`: the learning rate.',
   loss: '`loss categorical_crossentropy|binary_crossentropy|…`: by default it follows from the head\'s output.',
   label: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
+  precision: '`precision bf16`: train this stage in bfloat16 (PyTorch autocast, weights kept float32) with `--engine torch`, best on a GPU with bf16 (Ampere or newer); `float32` (the default) everywhere. The tfjs engine has no bfloat16 and trains in float32 (warning TL4328). `fine tune` inherits `train`\'s.',
   smoothing: '`label smoothing 0.1`: soften the one-hot targets to y × 0.9 + 0.1 / classes (Keras\'s `label_smoothing`; 0, the default, is none).',
   early: '`early stop patience 3 on val_loss`: stop when the monitored value has not improved for that many epochs, and restore the best weights.',
   schedule:

@@ -23,6 +23,7 @@ describe('complete', () => {
     expect(labels('  labels "tags.csv" ')).toEqual(['columns']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train { batch ')).toEqual(['auto']);
+    expect(labels('train { precision ')).toEqual(['float32', 'bf16']);
     expect(labels('export "models/x" ')).toEqual(['as']);
     expect(labels('export "models/x" as ')).toEqual(['tfjs', 'onnx']);
     expect(labels('train {\n  ')).toContain('label');

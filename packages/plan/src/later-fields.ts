@@ -7,8 +7,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Per stage: no label smoothing, the optimizer's rate throughout. */
-const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' } };
+/** Per stage: no label smoothing, the optimizer's rate throughout, float32. */
+const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' }, precision: 'float32' };
 /** evaluate: no test-time augmentation, multi-label threshold 0.5. */
 const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
 /** data: class folders, no labels file. */

@@ -162,6 +162,7 @@ const stage = object({
   loss: oneOfStrings('categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy'),
   metrics: { type: 'array', items: name },
   labelSmoothing: { type: 'number', minimum: 0, maximum: 1 },
+  precision: oneOfStrings('float32', 'bf16'),
   earlyStopping: nullable(
     object({
       monitor: oneOfStrings('val_loss', 'val_accuracy', 'loss', 'accuracy'),

@@ -184,6 +184,12 @@ export interface StagePlan {
    * binary_crossentropy over several sigmoid units. Validation losses use it too, as in Keras.
    */
   labelSmoothing: number;
+  /**
+   * The number format training computes in: `float32` (the default), or `bf16` (bfloat16
+   * autocast, weights kept in float32) on the torch engine; the tfjs engine has no bfloat16 and
+   * trains in float32, saying so (TL4328).
+   */
+  precision: 'float32' | 'bf16';
   earlyStopping: { monitor: 'val_loss' | 'val_accuracy' | 'loss' | 'accuracy'; patience: number; minDelta: number; restoreBest: boolean } | null;
   classWeights: { mode: 'none' } | { mode: 'balanced' } | { mode: 'manual'; weights: Record<string, number> };
   /** How the learning rate moves during the stage (`constant`: the optimizer's, throughout). */

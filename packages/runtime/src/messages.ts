@@ -49,6 +49,8 @@ export const RUNTIME_CODES = {
   TL4324: 'a torch job folder (--emit) with `batch auto`',
   TL4326: 'a data setting the torch engine does not apply yet',
   TL4327: 'a multi-label head on the torch engine',
+  TL4328: 'the tfjs engine trains `precision bf16` in float32',
+  TL4329: '`precision bf16` on a GPU without bfloat16',
 } as const;
 
 export type RuntimeCode = keyof typeof RUNTIME_CODES;
@@ -257,6 +259,18 @@ export const runtimeMessages = {
     error(
       'TL4326',
       `the torch engine does not apply ${what} yet: run this plan with the tfjs engine (drop --engine torch), or remove it`,
+    ),
+  bf16OnTfjs: (stages: string[]) =>
+    error(
+      'TL4328',
+      `the tfjs engine has no bfloat16: it trains ${stages.length === 1 ? `stage ${stages[0]}` : `stages ${stages.join(' and ')}`} in float32, not in the \`precision bf16\` asked for (the same model, the same results up to rounding)`,
+      'to compute in bfloat16, run with `--engine torch` (best on a GPU with bf16: NVIDIA Ampere or newer); write `precision float32` to silence this warning',
+    ),
+  noBf16OnGpu: (stage: string, gpu: string) =>
+    error(
+      'TL4329',
+      `stage ${stage} asks for \`precision bf16\`, but ${gpu} has no bfloat16 (PyTorch's torch.cuda.is_bf16_supported() is false: bf16 needs an NVIDIA Ampere GPU or newer)`,
+      'write `precision float32` (the default), or run on a GPU with bfloat16, or on the CPU (`--device cpu`)',
     ),
   torchTrainerFailed: (code: number | null, note: string | null, why: string) =>
     error('TL4322', `the torch trainer failed (exit ${code})${note ? `; ${note}` : ''}; its last output:\n${why}`),

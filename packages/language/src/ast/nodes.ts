@@ -301,7 +301,8 @@ export type StageSetting =
   | UnfreezeSetting
   | StageBatchSetting
   | ScheduleSetting
-  | PlateauSetting;
+  | PlateauSetting
+  | PrecisionSetting;
 
 /** `epochs 10` */
 export interface EpochsSetting extends Node<'Epochs'> {
@@ -327,6 +328,10 @@ export interface LossSetting extends Node<'Loss'> {
 /** `label smoothing 0.1`: Keras's `label_smoothing` of the cross-entropy */
 export interface LabelSmoothingSetting extends Node<'LabelSmoothing'> {
   value?: NumberLiteral;
+}
+/** `precision bf16`: the number format training computes in (float32 by default) */
+export interface PrecisionSetting extends Node<'Precision'> {
+  value?: Identifier;
 }
 /** `early stop patience 3 on val_loss` */
 export interface EarlyStopSetting extends Node<'EarlyStop'> {

@@ -35,6 +35,8 @@ import { stepNeverStepsRule } from './rules/step-never-steps';
 import { ttaFlipsUnseenRule } from './rules/tta-flips-unseen';
 import type { Rule } from './rules/types';
 import { warmupTooLongRule } from './rules/warmup-too-long';
+import { halfPrecisionRule } from './rules/half-precision';
+import { bf16OnTorchOnlyRule } from './rules/bf16-on-torch-only';
 import { unfreezeNothingRule } from './rules/unfreeze-nothing';
 import { unfreezeOutsideFineTuneRule } from './rules/unfreeze-outside-fine-tune';
 import { unknownClassWeightRule } from './rules/unknown-class-weight';
@@ -95,6 +97,8 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2055'], rule: labelsWithFolderRule },
   { codes: ['TL2056'], rule: multiLabelClassWeightsRule },
   { codes: ['TL2057', 'TL2058'], rule: evaluateThresholdRule },
+  { codes: ['TL2061'], rule: halfPrecisionRule },
+  { codes: ['TL2062'], rule: bf16OnTorchOnlyRule },
 ];
 
 export interface CheckOptions {

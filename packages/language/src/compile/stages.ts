@@ -54,6 +54,7 @@ function firstStageBase(context: StageContext): Base {
     loss: context.defaultLoss,
     metrics: [...DEFAULT_METRICS],
     labelSmoothing: 0,
+    precision: 'float32',
     earlyStopping: null,
     classWeights: { mode: 'none' },
     schedule: { kind: 'constant' },
@@ -96,6 +97,8 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
     loss: (settingOf(settings, 'Loss')?.name?.name as StagePlan['loss'] | undefined) ?? base.loss,
     metrics: base.metrics,
     labelSmoothing: settingOf(settings, 'LabelSmoothing')?.value?.value ?? base.labelSmoothing,
+    // `fine tune` computes as `train` does unless it says otherwise.
+    precision: precisionOf(settingOf(settings, 'Precision')) ?? base.precision,
     earlyStopping,
     classWeights: lowerClassWeights(settings) ?? base.classWeights,
     schedule: lowerSchedule(settings, optimizer.learningRate),
@@ -123,6 +126,11 @@ function lowerOptimizer(settings: readonly StageSetting[], base: OptimizerPlan, 
     momentum: setting?.momentum?.value ?? start.momentum,
     weightDecay: setting?.weightDecay?.value ?? start.weightDecay,
   };
+}
+
+function precisionOf(setting: { value?: { name: string } } | undefined): StagePlan['precision'] | undefined {
+  const name = setting?.value?.name;
+  return name === 'bf16' || name === 'float32' ? name : undefined;
 }
 
 function lowerClassWeights(settings: readonly StageSetting[]): StagePlan['classWeights'] | undefined {

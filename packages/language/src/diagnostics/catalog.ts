@@ -63,6 +63,8 @@ export const CODES = {
   TL2056: '`class weights` with a multi-label head',
   TL2057: '`threshold` without a multi-label head',
   TL2058: '`threshold` outside 0..1',
+  TL2061: 'float16 precision, which needs loss scaling',
+  TL2062: '`precision bf16` computes in bfloat16 only on the torch engine',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -358,6 +360,19 @@ export const messages = {
       'TL2045',
       `\`fill ${mode}\` takes no value: only \`fill constant\` fills with one`,
       `write \`fill constant V\` to fill with the value V (0..255), or remove the value`,
+    ),
+  halfPrecision: (word: string) =>
+    error(
+      'TL2061',
+      `\`precision ${word}\` asks for float16, whose narrow range needs loss scaling, which tlc does not do`,
+      'write `precision bf16`: bfloat16 has float32\'s range, so it trains without loss scaling (PyTorch autocast on a GPU with bf16, Ampere or newer)',
+    ),
+  bf16OnTorchOnly: () =>
+    info(
+      'TL2062',
+      '`precision bf16` computes in bfloat16 only on the torch engine (`tlc run --engine torch`); the tfjs engine, the default, trains this stage in float32 and says so',
+      undefined,
+      ['bfloat16 pays on a GPU with bf16 support (NVIDIA Ampere or newer); on a CPU PyTorch runs it too, often no faster'],
     ),
   layerIndexBeyondModel: (clause: string, raw: string, model: string, count: number) =>
     error(

@@ -210,6 +210,8 @@ function stageSettingText(s: Ast.StageSetting): string {
       return words('lr', num(s.value));
     case 'Loss':
       return words('loss', s.name?.name);
+    case 'Precision':
+      return words('precision', s.value?.name);
     case 'Optimizer':
       return words(
         'optimizer',

@@ -780,6 +780,7 @@ export class Parser {
    *              | "schedule" scheduleType ( "warmup" Number Identifier | "max" "lr" Number
    *                           | "every" Number "epochs" | "times" Number )*
    *              | "reduce" "lr" "on" "plateau" ( "factor" Number | "patience" Number | "on" Identifier )*
+   *              | "precision" Identifier   (float32 or bf16; the checker names others)
    * scheduleType = "cosine" | "one" "cycle" | "step" | Identifier   (the checker names unknown ones)
    */
   private stageSetting(word: Token, settings: Ast.StageSetting[]): void {
@@ -821,6 +822,11 @@ export class Parser {
               node.clauses = { ...node.clauses, [field]: { span: { start: token.span.start, end: node[field].span.end } } };
             }
           }
+        });
+      case 'precision':
+        return this.setting(settings, { kind: 'Precision', span } as Ast.PrecisionSetting, (node) => {
+          node.value = this.expectIdentifier('a precision: `float32` or `bf16`', 'precision');
+          this.endOfItem('`precision`');
         });
       case 'label':
         return this.setting(settings, { kind: 'LabelSmoothing', span } as Ast.LabelSmoothingSetting, (node) => {

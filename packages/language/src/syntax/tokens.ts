@@ -75,7 +75,7 @@ export const BLOCK_SETTINGS = {
   data: ['image', 'validation', 'batch', 'on', 'shuffle', 'labels'],
   augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
-  train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce'],
+  train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce', 'precision'],
 } as const;
 
 /** Clause words inside statements and settings. */
@@ -143,7 +143,11 @@ export const VALUES = {
   tta: ['flips'],
   exportFormat: ['tfjs', 'onnx'],
   batch: ['auto'],
+  precision: ['float32', 'bf16'],
 } as const satisfies Record<string, readonly string[]>;
+
+/** Names of float16 (half precision), which `precision` refuses with its own advice (TL2061). */
+export const HALF_PRECISION: readonly string[] = ['fp16', 'float16', 'half', 'f16', 'mixed_float16'];
 
 /**
  * The clauses each optimizer takes after its name, as Keras 3's arguments: every optimizer has

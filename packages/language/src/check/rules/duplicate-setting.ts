@@ -29,6 +29,7 @@ const WORD: Record<string, string> = {
   LearningRate: 'lr',
   Loss: 'loss',
   LabelSmoothing: 'label smoothing',
+  Precision: 'precision',
   EarlyStop: 'early stop',
   ClassWeights: 'class weights',
   Unfreeze: 'unfreeze',

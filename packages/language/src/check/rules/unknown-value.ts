@@ -4,7 +4,7 @@ import type { Identifier, StringLiteral } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import { didYouMean } from '../../diagnostics/did-you-mean';
 import type { Diagnostic } from '../../diagnostics/types';
-import { VALUES } from '../../syntax/tokens';
+import { HALF_PRECISION, VALUES } from '../../syntax/tokens';
 import type { Rule } from './types';
 
 export const unknownValueRule: Rule = ({ program }) => {
@@ -57,6 +57,8 @@ export const unknownValueRule: Rule = ({ program }) => {
           }
           if (s.kind === 'ClassWeights') expect('class weighting', s.balanced, VALUES.classWeights);
           if (s.kind === 'StageBatch') expect('batch size', s.auto, VALUES.batch);
+          // float16's names get their own code (TL2061, half-precision.ts).
+          if (s.kind === 'Precision' && !HALF_PRECISION.includes(s.value?.name ?? '')) expect('precision', s.value, VALUES.precision);
         }
         break;
       case 'Evaluate':

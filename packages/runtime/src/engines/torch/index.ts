@@ -50,6 +50,9 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
     throw new RunError(runtimeMessages.noCudaForTorch(torch.torchVersion, torch.python));
   }
   const { model, index, stage } = job;
+  if (options.device === 'cuda' && stage.precision === 'bf16' && torch.gpu && !torch.gpu.bf16) {
+    throw new RunError(runtimeMessages.noBf16OnGpu(stage.name, torch.gpu.name));
+  }
   const dir = stageDir(job.runDir, index, stage.name);
   rmSync(dir, { recursive: true, force: true });
   const written = writeJob(dir, {
@@ -59,9 +62,13 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
   });
   if (job.resume?.optimizer) writeFileSync(join(dir, JOB_FILES.resumeOptimizer), job.resume.optimizer);
   if (job.resume?.best) writeFileSync(join(dir, JOB_FILES.resumeBest), encodeWeights(model, written.weights, await job.resume.best()));
-  const threads = options.threads ?? Math.max(1, Math.floor(availableParallelism() / options.nproc));
+  // TLC_TORCH_THREADS: threads per process (on a machine other jobs load, 1 avoids OpenMP's
+  // threads waiting on each other: docs/scaling.md measured 10x slower steps with 2 there).
+  const own = Number(process.env.TLC_TORCH_THREADS);
+  const threads = options.threads ?? (Number.isInteger(own) && own > 0 ? own : Math.max(1, Math.floor(availableParallelism() / options.nproc)));
   const processes = `${options.nproc} process${options.nproc === 1 ? '' : 'es'}`;
-  events.line(`stage ${stage.name}: PyTorch ${torch.torchVersion} trains the whole model, ${processes} on ${options.device}${options.device === 'cpu' ? ` (gloo, ${threads} thread${threads === 1 ? '' : 's'} each)` : ' (nccl)'}; job folder ${dir}`);
+  const precision = stage.precision === 'bf16' ? ', bfloat16 autocast' : '';
+  events.line(`stage ${stage.name}: PyTorch ${torch.torchVersion} trains the whole model, ${processes} on ${options.device}${options.device === 'cpu' ? ` (gloo, ${threads} thread${threads === 1 ? '' : 's'} each${precision})` : ` (nccl${precision})`}; job folder ${dir}`);
 
   const records: EpochRecord[] = [];
   let outcome: { stoppedEarly: boolean; bestEpoch: number } | null = null;

@@ -17,6 +17,8 @@ export interface TorchPython {
   python: string;
   torchVersion: string;
   cuda: boolean;
+  /** The first CUDA GPU's name and whether it computes in bfloat16 (null without CUDA). */
+  gpu: { name: string; bf16: boolean } | null;
 }
 
 const INSTALL_HELP = 'install PyTorch and PIL (Debian/Ubuntu: `apt-get install python3-torch python3-pil`; pip: `pip install torch pillow`), or point TLC_PYTHON at a Python that has them';
@@ -26,12 +28,20 @@ function candidates(): string[] {
   return own ? [own] : ['python3', '/usr/bin/python3'];
 }
 
-function probe(python: string): { version: string; cuda: boolean } | { error: string } {
-  const result = spawnSync(python, ['-c', 'import torch, PIL; print(torch.__version__, int(torch.cuda.is_available()))'], { encoding: 'utf8', timeout: 60_000 });
+const PROBE = [
+  'import torch, PIL',
+  'cuda = torch.cuda.is_available()',
+  'print(torch.__version__, int(cuda), int(cuda and torch.cuda.is_bf16_supported()))',
+  'print(torch.cuda.get_device_name(0) if cuda else "")',
+].join('\n');
+
+function probe(python: string): { version: string; cuda: boolean; gpu: TorchPython['gpu'] } | { error: string } {
+  const result = spawnSync(python, ['-c', PROBE], { encoding: 'utf8', timeout: 60_000 });
   if (result.error) return { error: `${python}: ${result.error.message}` };
   if (result.status !== 0) return { error: `${python}: ${(result.stderr.trim().split('\n').pop() ?? 'failed').slice(0, 200)}` };
-  const [version, cuda] = result.stdout.trim().split(/\s+/);
-  return { version, cuda: cuda === '1' };
+  const [first, name = ''] = result.stdout.trim().split('\n');
+  const [version, cuda, bf16] = first.trim().split(/\s+/);
+  return { version, cuda: cuda === '1', gpu: cuda === '1' ? { name: name.trim(), bf16: bf16 === '1' } : null };
 }
 
 function atLeast(version: string, min: readonly number[]): boolean {
@@ -58,7 +68,7 @@ export function findTorchPython(): TorchPython {
       failures.push(`${python}: torch ${result.version} is older than ${MIN_TORCH.join('.')}`);
       continue;
     }
-    found = { python, torchVersion: result.version, cuda: result.cuda };
+    found = { python, torchVersion: result.version, cuda: result.cuda, gpu: result.gpu };
     return found;
   }
   throw new RunError(runtimeMessages.noTorch(MIN_TORCH.join('.'), failures, INSTALL_HELP));

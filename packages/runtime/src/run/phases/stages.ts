@@ -13,6 +13,8 @@ import { writeFileAtomic } from '../atomic';
 import { pruneFrozenShards, readOptimizerFile, weightsFromDir, writeFrozenShard } from '../checkpoints';
 import { memoryBudget, memoryShare } from '../../data/memory';
 import { MEMORY_CACHE_BYTES } from '../../engines/tfjs/features';
+import { torchHintOnce } from '../../engines/torch/hint';
+import { runtimeMessages } from '../../messages';
 import type { RunContext } from '../context';
 import { writeMetricsCsv } from '../metrics-csv';
 import { writeRunState, type RunState } from '../resume';
@@ -47,6 +49,14 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
       ...(options.engine === 'torch' ? { engine: { name: 'torch' as const, nproc: options.nproc ?? 1, device: options.device ?? 'cpu' } } : {}),
     });
   const bestDir = join(runDir, RUN_FILES.best);
+  // A tfjs run that PyTorch would train much faster says so, once (engines/torch/hint.ts).
+  const hint = torchHintOnce((text) => log.line(text));
+  // `precision bf16` is the torch engine's; tfjs trains those stages in float32 and says so once.
+  const bf16 = plan.stages.filter((s) => s.precision === 'bf16').map((s) => s.name);
+  if (engine.name === 'tfjs' && bf16.length > 0) {
+    const warning = runtimeMessages.bf16OnTfjs(bf16);
+    log.line(`warning[${warning.code}]: ${warning.message}\nhelp: ${warning.help}`);
+  }
   for (const [index, stage] of plan.stages.entries()) {
     if (resumed && index < resumed.stageIndex) continue;
     const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
@@ -58,6 +68,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
       optimizer: resumeState.completedEpochs > 0 ? readOptimizerFile(runDir) : null,
     };
     const frozen = engine.frozenWeightsStay ? await guard.whileWriting(() => writeFrozenShard(runDir, model, new Set(stage.frozenLayers))) : null;
+    if (engine.name === 'tfjs') hint(model, backboneLayers, stage);
     const outcome = await engine.trainStage(
       {
         plan, index, stage, epochs, model, backboneLayers,

@@ -150,6 +150,8 @@ class BatchNorm(nn.Module):
         self.eps, self.momentum = eps, momentum
 
     def forward(self, x):
+        # Under bfloat16 autocast the statistics and the normalisation stay float32.
+        x = x.float()
         if not self.training:
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
         # As tfjs: normalised by the biased batch variance, which the moving variance also follows

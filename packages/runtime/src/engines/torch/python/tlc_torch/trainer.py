@@ -15,6 +15,7 @@ checkpoint monitor) are restored at the end of the stage. Rank 0 alone writes: a
 an atomic checkpoint (model, optimizer, stage, epoch, trackers, best weights) that --resume
 continues from, and at the end trained.safetensors. Progress goes to stdout as lines
 `@tlc {json}` that tlc reads back."""
+import contextlib
 import copy
 import json
 import math
@@ -105,6 +106,23 @@ class Context:
         box = [value]
         dist.broadcast_object_list(box, src=0)
         return box[0]
+
+
+def autocast(ctx, precision):
+    """The plan's `precision bf16`: PyTorch's bfloat16 autocast on the process's device (CUDA, or
+    the CPU, which torch 1.13 autocasts to bfloat16 too); weights, gradients, the optimizer's state
+    and BatchNormalization's statistics stay float32. float32: nothing."""
+    if precision != "bf16":
+        return contextlib.nullcontext()
+    return torch.autocast(device_type=ctx.device.type, dtype=torch.bfloat16)
+
+
+def check_precision(ctx, stages):
+    """A GPU without bfloat16 (before NVIDIA Ampere) is refused with the tfjs side's TL4329."""
+    asks = [s["name"] for s in stages if s.get("precision") == "bf16"]
+    if asks and ctx.device.type == "cuda" and not torch.cuda.is_bf16_supported():
+        raise SystemExit(f"error[TL4329]: stage {asks[0]} asks for `precision bf16`, but {torch.cuda.get_device_name(ctx.device)} has no bfloat16 "
+                         "(bf16 needs an NVIDIA Ampere GPU or newer): write `precision float32` in the pipeline and emit the job again")
 
 
 def epoch_batches(dataset, epoch, shuffle, seed, batch, ctx, augment_plan):
@@ -198,13 +216,14 @@ def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit, dummy):
 
 
 @torch.no_grad()
-def evaluate(model, ctx, dataset, batch_size, preprocess, head, loss, eval_bn, label_smoothing=0.0):
+def evaluate(model, ctx, dataset, batch_size, preprocess, head, loss, eval_bn, label_smoothing=0.0, precision="float32"):
     model.eval()
     loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False)
     loss_sum = correct = count = 0.0
     for pixels, labels in loader:
         labels = labels.to(ctx.device)
-        out = model(preprocess(pixels.to(ctx.device)))
+        with autocast(ctx, precision):
+            out = model(preprocess(pixels.to(ctx.device))).float()
         loss_sum += float(stage_loss(out, labels, head, loss, None, label_smoothing)) * labels.shape[0]
         correct += float(hits(out, labels, head))
         count += labels.shape[0]
@@ -239,6 +258,7 @@ def run(job_dir, out_dir):
     train_set = ImageFiles(files(job["train"]), job["train"]["labels"], height, width, channels)
     val_set = ImageFiles(files(job["validation"]), job["validation"]["labels"], height, width, channels) if job.get("validation") else None
     seed = int(job["seed"])
+    check_precision(ctx, job["stages"])
 
     checkpoint_path = os.path.join(out_dir, CHECKPOINT)
     hand_back = job.get("handBack", False)
@@ -286,6 +306,7 @@ def run(job_dir, out_dir):
         best = state["best"] if state else None
         stopped = False
         batches = math.ceil(len(train_set) / batch)
+        precision = stage.get("precision", "float32")
         # The plan's schedule sets the rate before every step, as the tfjs runtime's; plateau's
         # state comes back on resume.
         schedule = stage.get("schedule") or {"kind": "constant"}
@@ -307,7 +328,8 @@ def run(job_dir, out_dir):
                 optimizer.set_lr(scheduled_rate(schedule, plateau.lr if plateau else base_lr, epochs, batches, epoch, step))
                 x = preprocess(pixels.to(ctx.device))
                 labels = labels.to(ctx.device)
-                out = trained(x)
+                with autocast(ctx, precision):
+                    out = trained(x).float()
                 local_loss = stage_loss(out, labels, head, stage["loss"], weights, stage.get("labelSmoothing", 0.0))
                 # DDP averages the ranks' gradients: weighted by its share, each rank's mean makes
                 # the global batch's mean, also when the batch does not split evenly.
@@ -330,7 +352,7 @@ def run(job_dir, out_dir):
                               train_set.pixels(0).unsqueeze(0).to(torch.float32))
             val = None
             if val_set is not None and len(val_set) > 0:
-                val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn, stage.get("labelSmoothing", 0.0)) if ctx.rank == 0 else None
+                val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn, stage.get("labelSmoothing", 0.0), precision) if ctx.rank == 0 else None
                 val = ctx.broadcast(val)
             seconds = time.perf_counter() - started
             record = {
