@@ -7,9 +7,16 @@
 // - Keras 3 `.weights.h5` files: `layers/<class key>/vars/<i>`.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import h5wasm, { type Dataset, type Group } from 'h5wasm/node';
+import type { Dataset, Group } from 'h5wasm/node';
 import { damagedWeightsFile, WeightsError } from './errors';
 import type { FileLayer, FileWeight, WeightsSource } from './source';
+
+/**
+ * h5wasm, imported when the first HDF5 file is opened: its module is 4 MB of JavaScript (the wasm
+ * inlined), about 1.5 s of CPU to load through tsx here, which every command importing the zoo
+ * paid before, with or without an .h5 file.
+ */
+let h5wasm: typeof import('h5wasm/node').default;
 
 const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -17,6 +24,7 @@ const HDF5_SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x
 export async function openKerasH5(path: string): Promise<WeightsSource> {
   const absolute = resolve(path);
   checkIsHdf5(absolute);
+  h5wasm ??= (await import('h5wasm/node')).default;
   await h5wasm.ready;
   let file: InstanceType<typeof h5wasm.File>;
   try {
