@@ -1,8 +1,8 @@
 // Highlighting `.tl` code outside editors — the run report (HTML) and `tlc explain` (terminal) —
-// with the same TextMate grammar VS Code uses (grammar/tl.tmLanguage.json), through shiki.
+// with the same TextMate grammar VS Code uses (grammar/tl.tmLanguage.json), through shiki, which is
+// imported on the first call: `tlc check`, `compile` and a run's start do not load it.
 import { readFileSync } from 'node:fs';
-import { createHighlighterCore, type HighlighterCore, type LanguageRegistration } from 'shiki/core';
-import { createOnigurumaEngine } from 'shiki/engine/oniguruma';
+import type { HighlighterCore, LanguageRegistration } from 'shiki/core';
 
 const GRAMMAR = new URL('../../../../grammar/tl.tmLanguage.json', import.meta.url);
 const THEME = 'github-light';
@@ -11,6 +11,7 @@ let highlighter: Promise<HighlighterCore> | undefined;
 
 function load(): Promise<HighlighterCore> {
   highlighter ??= (async () => {
+    const [{ createHighlighterCore }, { createOnigurumaEngine }] = await Promise.all([import('shiki/core'), import('shiki/engine/oniguruma')]);
     const grammar = JSON.parse(readFileSync(GRAMMAR, 'utf8')) as LanguageRegistration;
     return createHighlighterCore({
       themes: [import('shiki/themes/github-light.mjs')],
