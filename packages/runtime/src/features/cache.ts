@@ -70,7 +70,7 @@ export class CachedFeatures implements FeatureSource {
       const values = new Float32Array(slice.length * rowLength);
       slice.forEach((p, i) => values.set(this.features.subarray(p * rowLength, (p + 1) * rowLength), i * rowLength));
       const x = tf.tensor(values, [slice.length, ...this.rowShape]);
-      yield { x, labels: Int32Array.from(slice, (p) => this.labels[p]), indices: slice.map((p) => this.order[p]) };
+      yield { x, values, labels: Int32Array.from(slice, (p) => this.labels[p]), indices: slice.map((p) => this.order[p]) };
     }
   }
 

@@ -5,6 +5,8 @@ import type * as tf from '@tensorflow/tfjs';
 export interface FeatureBatch {
   /** Tail inputs; the consumer disposes them. */
   x: tf.Tensor;
+  /** The same inputs as one flat array, when the source has them (read only): the fused dense step reads them instead of x. */
+  values?: Float32Array;
   labels: Int32Array;
   /** Index of each sample in its dataset (for misclassified-file reports). */
   indices: number[];
