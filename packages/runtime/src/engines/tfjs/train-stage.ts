@@ -19,7 +19,7 @@ import { installCpuTrainingKernels } from '../../train/cpu-kernels';
 import type { NamedTensor } from '../../train/optimizer';
 import { decodeOptimizerState, encodeOptimizerState } from '../../train/optimizer-state';
 import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../../train/precise-bn';
-import { runStage, stagePath } from '../../train/stage';
+import { runStage, stagePath, type StageRun } from '../../train/stage';
 import { describeTrunk, disposeFeatures, featureBytes, featureSource, MEMORY_CACHE_BYTES } from './features';
 import { ensureTrainingKernels } from './kernels';
 import { resolvedBatch } from '../../run/batch-size';
@@ -37,6 +37,12 @@ export interface PreparedStage {
   backend: string | null;
   /** Frees the feature caches and the trunk. */
   dispose(): Promise<void>;
+}
+
+/** A multi-label head's multi-hot targets for runStage (nothing for another head). */
+function multiLabelTargets({ plan, data }: StageJob): Pick<StageRun, 'targets'> {
+  if (!isMultiLabel(plan.head)) return {};
+  return { targets: { train: (i: ArrayLike<number>) => data.training.targetRows(i), validation: data.validation ? (i: ArrayLike<number>) => data.validation!.targetRows(i) : null } };
 }
 
 /**
@@ -67,8 +73,7 @@ export async function prepareStage(job: StageJob, events: Pick<StageEvents, 'lin
   const trunkDescription = describeTrunk(split, cached, job.backboneLayers, plan.model.outputLayer);
   events.line(`stage ${stage.name}: trunk ${trunkDescription}`);
   if (trunk) events.line(`trunk engine: ${trunk.description}`);
-  const multiLabel = isMultiLabel(plan.head) ? { targets: { train: (i: ArrayLike<number>) => data.training.targetRows(i), validation: data.validation ? (i: ArrayLike<number>) => data.validation!.targetRows(i) : null } } : {};
-  events.line(`stage ${stage.name}: tail steps on ${stagePath({ tail: split.tail, head: plan.head, stage, ...multiLabel }).description}`);
+  events.line(`stage ${stage.name}: tail steps on ${stagePath({ tail: split.tail, head: plan.head, stage, ...multiLabelTargets(job) }).description}`);
   const trainedBn = trainedBatchNorms(split.tail).length;
   if (trainedBn > 0) events.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
   if (split.trunk !== null && augmented) events.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
@@ -101,7 +106,7 @@ export async function trainStage(job: StageJob, events: StageEvents): Promise<St
   const result = await runStage({
     model, tail: split.tail, head: plan.head, stage, epochs: job.epochs, train, validation,
     classWeights: classWeights(stage.classWeights, data.classes, data.training.labels),
-    ...multiLabel,
+    ...multiLabelTargets(job),
     batchSize: resolvedBatch(stage.batchSize),
     dropoutSeed: deriveSeed(data.plan.seed, STREAMS.dropout, index),
     onBatch: (p) => events.batch(p),
