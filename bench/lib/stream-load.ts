@@ -14,7 +14,7 @@ const [mode, work, cacheDir, size, batch] = process.argv.slice(2);
 const SIZE = Number(size);
 const BATCH = Number(batch);
 const plan: DataPlan = {
-  directory: 'images', imageSize: [SIZE, SIZE], colorMode: 'rgb', validation: { mode: 'split', fraction: 0.1, seed: 1 },
+  directory: 'images', imageSize: [SIZE, SIZE], colorMode: 'rgb', resize: 'stretch', validation: { mode: 'split', fraction: 0.1, seed: 1 },
   batchSize: BATCH, shuffle: true, seed: 1, onBadImage: 'fail', maxPixels: 1e8, augment: null, labels: null,
 };
 

@@ -24,6 +24,7 @@ const PLAN: DataPlan = {
   directory: 'photos',
   imageSize: [12, 12],
   colorMode: 'rgb',
+  resize: 'stretch',
   validation: { mode: 'split', fraction: 0.25, seed: 3 },
   batchSize: 4,
   shuffle: true,

@@ -64,6 +64,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/\bchannel\s+\w*$/.test(before)) return words(['shift'], CompletionItemKind.Keyword);
   if (/\bshift\s+[a-z]*$/.test(before) && !/\bchannel\s+shift\s+[a-z]*$/.test(before)) return words(['width', 'height'], CompletionItemKind.Keyword, 'shift axis');
+  if (/\bresize\s+\w*$/.test(before)) return words(['stretch', 'crop', 'pad'], CompletionItemKind.Value, 'resize mode');
   if (/\bfill\s+\w*$/.test(before)) return words(['nearest', 'constant', 'reflect', 'wrap'], CompletionItemKind.Value, 'fill mode');
   if (/^\s*\w*$/.test(before)) {
     const statements = words(STATEMENTS, CompletionItemKind.Keyword, 'statement');

@@ -3,6 +3,7 @@ export const KEYWORD_DOCS: Record<string, string> = {
   pipeline: '`pipeline "name"` names the pipeline; the run folder is `runs/<name>/…`.',
   data: '`data "folder" { … }`: the training images, one sub-folder per class (like Keras `flow_from_directory`).',
   image: '`image 224x224 rgb|grayscale [adapt sum|skip]`: the size images are resized to and their colour mode.',
+  resize: '`resize stretch|crop|pad`: how an image of another aspect ratio becomes the model\'s size: stretched (the default, Keras `load_img`), the centred window cropped (Keras `crop_to_aspect_ratio`), or fitted on black (`pad_to_aspect_ratio`). Predict decodes alike.',
   validation: '`validation 20% seed 42` holds out a stratified, seeded share of each class; `validation "folder"` uses a separate folder.',
   batch: '`batch 32`: images per training step; `batch auto`: 32 on a CPU backend, on a GPU the largest power of two up to 256 whose training step fits (the run prints it and writes it to batch.json).',
   auto: '`batch auto`: the run picks the batch: 32 on a CPU backend, on a GPU backend the largest power of two up to 256 whose training step fits in memory; printed, and written to the run folder\'s batch.json.',

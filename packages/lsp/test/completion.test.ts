@@ -36,6 +36,7 @@ describe('complete', () => {
     expect(labels('train {\n  ')).toEqual(expect.arrayContaining(['schedule', 'reduce']));
     expect(labels('train {\n  ')).not.toContain('warmup');
     expect(labels('augment { fill ')).toEqual(['nearest', 'constant', 'reflect', 'wrap']);
+    expect(labels('data "d" {\n  resize ')).toEqual(['stretch', 'crop', 'pad']);
     expect(labels('augment { shift ')).toEqual(['width', 'height']);
     expect(labels('augment { channel ')).toEqual(['shift']);
     expect(labels('augment { channel shift ')).toEqual([]);

@@ -21,6 +21,7 @@ export function specDataPlan(plan: Plan, directory: string): DataPlan {
     directory,
     imageSize: [height, width],
     colorMode: channels === 1 ? 'grayscale' : 'rgb',
+    resize: 'stretch',
     validation: { mode: 'split', fraction: DATA_DEFAULTS.validationFraction, seed: DATA_DEFAULTS.seed },
     batchSize: DATA_DEFAULTS.batchSize,
     shuffle: DATA_DEFAULTS.shuffle,

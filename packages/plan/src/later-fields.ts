@@ -11,8 +11,8 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' }, precision: 'float32' };
 /** evaluate: no test-time augmentation, multi-label threshold 0.5. */
 const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
-/** data: class folders, no labels file. */
-const DATA_FIELDS: Json = { labels: null };
+/** data: class folders, no labels file; images stretched to the model's size (the only way there was). */
+const DATA_FIELDS: Json = { labels: null, resize: 'stretch' };
 /** data.labels: the first two columns. */
 const LABELS_FIELDS: Json = { fileColumn: 0, labelColumn: 1 };
 /** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing. */

@@ -130,6 +130,7 @@ const data = object({
   directory: path,
   imageSize: { type: 'array', prefixItems: [count, count], items: false, minItems: 2 },
   colorMode: oneOfStrings('rgb', 'grayscale'),
+  resize: oneOfStrings('stretch', 'crop', 'pad'),
   validation: tagged('mode', [
     object({ mode: { const: 'split' }, fraction: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 }, seed }),
     object({ mode: { const: 'directory' }, directory: path }),

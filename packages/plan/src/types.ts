@@ -103,6 +103,13 @@ export interface DataPlan {
   directory: string;
   imageSize: [number, number]; // [height, width]
   colorMode: 'rgb' | 'grayscale';
+  /**
+   * How an image of another aspect ratio becomes imageSize: `stretch` (Keras's load_img, the
+   * default), `crop` (the centred window of the target's aspect ratio, then resized: Keras's
+   * crop_to_aspect_ratio), `pad` (the whole image resized to fit, centred on black: Keras's
+   * pad_to_aspect_ratio). Training, validation, evaluation and predict decode alike.
+   */
+  resize: 'stretch' | 'crop' | 'pad';
   validation: { mode: 'split'; fraction: number; seed: number } | { mode: 'directory'; directory: string } | { mode: 'none' };
   batchSize: BatchSize;
   shuffle: boolean;

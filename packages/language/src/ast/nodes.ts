@@ -108,7 +108,7 @@ export interface DataStatement extends Node<'Data'> {
   settings: DataSetting[];
 }
 
-export type DataSetting = ImageSetting | ValidationSetting | BatchSetting | OnBadImageSetting | ShuffleSetting | LabelsSetting;
+export type DataSetting = ImageSetting | ResizeSetting | ValidationSetting | BatchSetting | OnBadImageSetting | ShuffleSetting | LabelsSetting;
 
 /** `labels "labels.csv"`: images and their labels from a CSV file in the data folder, not class folders. */
 export interface LabelsSetting extends Node<'Labels'> {
@@ -124,6 +124,10 @@ export interface ImageSetting extends Node<'Image'> {
   color?: Identifier; // rgb | grayscale
   /** `adapt sum` (default) or `adapt skip`: how RGB weights meet a grayscale input. */
   adapt?: Identifier;
+}
+/** `resize stretch|crop|pad`: how an image of another aspect ratio becomes the model's size */
+export interface ResizeSetting extends Node<'Resize'> {
+  mode?: Identifier;
 }
 /** `validation 20% seed 42` / `validation "folder"` */
 export interface ValidationSetting extends Node<'Validation'> {

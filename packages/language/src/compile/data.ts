@@ -34,6 +34,7 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
     directory: planPath(data.directory?.value ?? '.'),
     imageSize: [image.height, image.width],
     colorMode: image.channels === 1 ? 'grayscale' : 'rgb',
+    resize: (settingOf(data.settings, 'Resize')?.mode?.name as DataPlan['resize'] | undefined) ?? 'stretch',
     validation: lowerValidation(validation, seed),
     batchSize: batchSizeOf(settingOf(data.settings, 'Batch')) ?? DATA_DEFAULTS.batchSize,
     shuffle: shuffle?.enabled ? shuffle.enabled.name === 'on' : DATA_DEFAULTS.shuffle,

@@ -43,6 +43,8 @@ function dataSetting(s: Ast.DataSetting): string {
   switch (s.kind) {
     case 'Image':
       return words('image', s.size?.raw, s.color?.name, s.adapt && `adapt ${s.adapt.name}`);
+    case 'Resize':
+      return words('resize', s.mode?.name);
     case 'Validation':
       return words('validation', s.fraction?.raw ?? value(s.directory), seed(s.seed));
     case 'Batch':

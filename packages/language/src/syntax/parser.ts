@@ -467,6 +467,7 @@ export class Parser {
 
   /**
    * dataSetting = "image" ( Size | colour | "adapt" Identifier )+    (each at most once)
+   *             | "resize" Identifier
    *             | "validation" ( Percent | String ) ( "seed" Number )?
    *             | "batch" ( Number | "auto" ) | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
    *             | "labels" String ( "columns" String String )?
@@ -493,6 +494,11 @@ export class Parser {
             }
           }
           if (!node.size && !node.color) this.failExpected('a size like `224x224`', 'image');
+        });
+      case 'resize':
+        return this.setting(settings, { kind: 'Resize', span } as Ast.ResizeSetting, (node) => {
+          node.mode = this.expectIdentifier('`stretch`, `crop` or `pad`', 'resize');
+          this.endOfItem('`resize`');
         });
       case 'validation':
         return this.setting(settings, { kind: 'Validation', span } as Ast.ValidationSetting, (node) => {

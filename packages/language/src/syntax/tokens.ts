@@ -72,7 +72,7 @@ export const STATEMENT_KEYWORDS = [
 
 /** Settings each block accepts, by the statement that opens the block. */
 export const BLOCK_SETTINGS = {
-  data: ['image', 'validation', 'batch', 'on', 'shuffle', 'labels'],
+  data: ['image', 'resize', 'validation', 'batch', 'on', 'shuffle', 'labels'],
   augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
   train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce', 'precision'],
@@ -130,6 +130,7 @@ export const VALUES = {
   flip: ['horizontal', 'vertical'],
   shiftAxis: ['width', 'height'],
   fill: ['nearest', 'constant', 'reflect', 'wrap'],
+  resize: ['stretch', 'crop', 'pad'],
   pool: ['avg', 'max'],
   activation: ['relu', 'softmax', 'sigmoid', 'linear', 'tanh', 'elu', 'selu', 'gelu', 'swish'],
   optimizer: ['adam', 'adamw', 'sgd', 'rmsprop'],

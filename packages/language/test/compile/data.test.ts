@@ -6,11 +6,12 @@ const dataOf = (data: string, extra = '', use = 'use VGG16') => planOf(`${data}\
 
 describe('data', () => {
   it('takes every setting the source gives', () => {
-    const data = dataOf('data "./photos/train/" {\n image 160x128 rgb\n validation 10% seed 5\n batch 8\n on bad image skip\n shuffle off seed 9\n}');
+    const data = dataOf('data "./photos/train/" {\n image 160x128 rgb\n resize crop\n validation 10% seed 5\n batch 8\n on bad image skip\n shuffle off seed 9\n}');
     expect(data).toEqual({
       directory: 'photos/train',
       imageSize: [128, 160],
       colorMode: 'rgb',
+      resize: 'crop',
       validation: { mode: 'split', fraction: 0.1, seed: 5 },
       batchSize: 8,
       shuffle: false,
@@ -74,6 +75,9 @@ describe('data', () => {
     expect(dataOf('data "d"', 'augment { shift height 0.3; fill wrap }').augment).toMatchObject({ shiftWidth: 0, shiftHeight: 0.3, fill: { mode: 'wrap', value: 0 } });
     expect(dataOf('data "d"', 'augment { fill constant }').augment?.fill).toEqual({ mode: 'constant', value: 0 });
     expect(dataOf('data "d"', 'augment { mixup 0.2; cutmix 1.0 }').augment).toMatchObject({ mixup: 0.2, cutmix: 1 });
+    expect(dataOf('data "d" { resize crop }').resize).toBe('crop');
+    expect(dataOf('data "d" { resize pad }').resize).toBe('pad');
+    expect(dataOf('data "d"').resize).toBe('stretch');
     expect(dataOf('data "d"', 'augment { flip horizontal }').augment).toMatchObject({ mixup: 0, cutmix: 0 });
   });
 });

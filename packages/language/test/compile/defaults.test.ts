@@ -37,6 +37,7 @@ describe('defaults', () => {
       directory: 'images',
       imageSize: [224, 224],
       colorMode: 'rgb',
+      resize: 'stretch',
       validation: { mode: 'split', fraction: 0.2, seed: 42 },
       batchSize: 32,
       shuffle: true,

@@ -1,6 +1,8 @@
 // Decoding one image file into the pixels a model sees, with sharp, the way Keras's load_img
 // with target_size does it: EXIF orientation applied, resized to exactly height x width
 // (stretched, no crop; bilinear: enlargements exactly as PIL's, see upscale.ts), alpha dropped (not composited, as PIL's convert('RGB')),
+// or, with `resize crop` / `pad`, the target's aspect ratio kept: the centred window cropped
+// (Keras's crop_to_aspect_ratio) or the whole image fitted on black (pad_to_aspect_ratio),
 // 16-bit and CMYK converted to 8-bit sRGB, the first frame of an animated GIF. Grayscale is
 // computed from the sRGB pixels with PIL's convert('L') formula (ITU-R 601-2 luma, the same
 // integer rounding), so a grayscale image gets exactly the values Keras would give it.
@@ -18,6 +20,11 @@ export interface DecodeOptions {
   colorMode: 'rgb' | 'grayscale';
   /** Largest width x height accepted as declared in the file's header. */
   maxPixels: number;
+  /**
+   * Another aspect ratio: `stretch` (absent: Keras's load_img), `crop` (the centred window of the
+   * target's aspect ratio, then resized), `pad` (resized to fit, centred on black).
+   */
+  resize?: 'stretch' | 'crop' | 'pad';
 }
 
 /** A file that is not a usable image; `reason` is for people ("truncated or corrupt …"). */
@@ -112,11 +119,18 @@ export async function decodeImage(file: string, options: DecodeOptions): Promise
   // Enlargements are done by upscaleBilinear (PIL's result, bit for bit); reductions by libvips,
   // which shrinks a large JPEG while decoding it, within a few levels of PIL (measured on a
   // 500x375 image: to 224x224 at most 3 off, 88% equal; to 96x96 at most 6, 67% equal).
-  const enlarge = sourceWidth <= options.width && sourceHeight <= options.height;
+  // crop and pad go through libvips's resize (fit cover / contain) whatever the size.
+  const keepAspect = options.resize === 'crop' || options.resize === 'pad';
+  const enlarge = !keepAspect && sourceWidth <= options.width && sourceHeight <= options.height;
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     let pipeline = open(options.maxPixels).rotate();
-    if (!enlarge) pipeline = pipeline.resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' });
+    if (keepAspect) {
+      pipeline = pipeline.resize({
+        width: options.width, height: options.height, kernel: 'linear', position: 'centre',
+        fit: options.resize === 'crop' ? 'cover' : 'contain', background: { r: 0, g: 0, b: 0, alpha: 1 },
+      });
+    } else if (!enlarge) pipeline = pipeline.resize({ width: options.width, height: options.height, fit: 'fill', kernel: 'linear' });
     decoded = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   } catch (error) {
     throw new BadImageError(file, pixelsReason(error));

@@ -47,7 +47,10 @@ export interface LoadOptions {
 }
 
 export function decodeOptionsOf(plan: DataPlan): DecodeOptions {
-  return { height: plan.imageSize[0], width: plan.imageSize[1], colorMode: plan.colorMode, maxPixels: plan.maxPixels };
+  const decode: DecodeOptions = { height: plan.imageSize[0], width: plan.imageSize[1], colorMode: plan.colorMode, maxPixels: plan.maxPixels };
+  // Absent for `stretch`, so the pixel cache's keys of stretched images stay as they were.
+  if (plan.resize && plan.resize !== 'stretch') decode.resize = plan.resize;
+  return decode;
 }
 
 /** The decoded images of a set: their pixels in memory or in the pixel cache, and the bad files. */
@@ -168,6 +171,7 @@ export async function loadLabelledFolder(
 ): Promise<{ dataset: ImageDataset; warnings: string[]; streamed: string | null }> {
   const scanned = await scanImageFolder(dir, { expectedClasses: classes, role: options.role });
   const decode: DecodeOptions = { height: options.height, width: options.width, colorMode: options.colorMode, maxPixels: options.maxPixels };
+  if (options.resize) decode.resize = options.resize;
   const decoded = await decodeImages(scanned.items, decode, options);
   const skipped = applyBadImagePolicy(decoded.bad, scanned.items.length, options.onBadImage);
   return {

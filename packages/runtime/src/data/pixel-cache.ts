@@ -73,6 +73,7 @@ export const pixelBytes = (count: number, decode: DecodeOptions): number => coun
 export async function cachedPixels<T extends { file: string }>(items: readonly T[], options: PixelCacheOptions): Promise<CachedPixels> {
   const dir = options.dir ?? defaultPixelCacheDir();
   const decode: DecodeOptions = { height: options.height, width: options.width, colorMode: options.colorMode, maxPixels: options.maxPixels };
+  if (options.resize) decode.resize = options.resize;
   const files = [...new Set(items.map((item) => item.file))].sort(byCodePoint);
   const slotOf = new Map(files.map((file, slot) => [file, slot]));
   const slots = Int32Array.from(items, (item) => slotOf.get(item.file)!);

@@ -11,6 +11,8 @@ export interface ImageShape {
   height: number;
   width: number;
   colorMode: 'rgb' | 'grayscale';
+  /** The plan's `resize` (absent: stretch). */
+  resize?: 'stretch' | 'crop' | 'pad';
 }
 
 /** Expands folders into their image files; a missing path is a clear error. */

@@ -31,7 +31,8 @@ const BATCH = 32;
 /** The image size and colour mode a plan's model takes. */
 export function planImageShape(plan: Plan): ImageShape {
   const [height, width, channels] = plan.model.inputShape;
-  return { height, width, colorMode: channels === 1 ? 'grayscale' : 'rgb' };
+  const resize = plan.data?.resize;
+  return { height, width, colorMode: channels === 1 ? 'grayscale' : 'rgb', ...(resize && resize !== 'stretch' ? { resize } : {}) };
 }
 
 /** A tfjs model, or an exported model.onnx (which takes raw pixels and gives probabilities). */

@@ -101,7 +101,7 @@ describe('a data folder read through its labels file', () => {
 
   it('loads multi-hot targets the training loop reads', async () => {
     const plan = {
-      directory: root, imageSize: [8, 8] as [number, number], colorMode: 'rgb' as const, validation: { mode: 'split' as const, fraction: 0.34, seed: 9 },
+      directory: root, imageSize: [8, 8] as [number, number], colorMode: 'rgb' as const, resize: 'stretch' as const, validation: { mode: 'split' as const, fraction: 0.34, seed: 9 },
       batchSize: 4, shuffle: true, seed: 1, onBadImage: 'fail' as const, maxPixels: 1_000_000, augment: null, labels: { path: 'ok.csv', fileColumn: 0, labelColumn: 1 },
     };
     const data = await loadData(plan, root);

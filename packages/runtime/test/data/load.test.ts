@@ -13,6 +13,7 @@ const PLAN: DataPlan = {
   directory: 'train',
   imageSize: [6, 5],
   colorMode: 'rgb',
+  resize: 'stretch',
   validation: { mode: 'split', fraction: 0.25, seed: 4 },
   batchSize: 4,
   shuffle: true,

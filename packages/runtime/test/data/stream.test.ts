@@ -18,6 +18,7 @@ const PLAN: DataPlan = {
   directory: 'train',
   imageSize: [12, 10],
   colorMode: 'rgb',
+  resize: 'stretch',
   validation: { mode: 'split', fraction: 0.25, seed: 4 },
   batchSize: 3,
   shuffle: true,

@@ -117,7 +117,7 @@ export function makePlan(options: PlanOptions = {}): Plan {
       outputUnits: options.units ?? 2, outputActivation: 'softmax',
     },
     data: {
-      directory: options.dataDir ?? 'data', imageSize: [SIZE, SIZE], colorMode: 'grayscale',
+      directory: options.dataDir ?? 'data', imageSize: [SIZE, SIZE], colorMode: 'grayscale', resize: 'stretch',
       validation: { mode: 'split', fraction: 0.25, seed: 7 }, batchSize: 8, shuffle: true, seed: 7,
       onBadImage: 'fail', maxPixels: 1_000_000, augment: null, labels: null,
     },

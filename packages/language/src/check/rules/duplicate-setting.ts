@@ -8,6 +8,7 @@ import type { Rule } from './types';
 /** The word each setting kind starts with, as the user writes it. */
 const WORD: Record<string, string> = {
   Image: 'image',
+  Resize: 'resize',
   Validation: 'validation',
   Batch: 'batch',
   OnBadImage: 'on bad image',

@@ -22,6 +22,7 @@ export const unknownValueRule: Rule = ({ program }) => {
             expect('`adapt` mode', s.adapt, VALUES.adapt);
           }
           if (s.kind === 'OnBadImage') expect('bad-image action', s.action, VALUES.badImage);
+          if (s.kind === 'Resize') expect('resize mode', s.mode, VALUES.resize);
           if (s.kind === 'Shuffle') expect('`shuffle` value', s.enabled, VALUES.shuffle);
           if (s.kind === 'Batch') expect('batch size', s.auto, VALUES.batch);
         }

@@ -86,6 +86,7 @@ function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan
 
 /** The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when none. */
 export function torchUnsupportedData(data: DataPlan): string | null {
+  if (data.resize !== 'stretch') return `\`resize ${data.resize}\``;
   const augment = data.augment;
   if (augment && augment.mixup > 0) return `\`mixup ${augment.mixup}\``;
   if (augment && augment.cutmix > 0) return `\`cutmix ${augment.cutmix}\``;

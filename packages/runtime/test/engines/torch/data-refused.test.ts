@@ -16,11 +16,14 @@ describe('the torch engine and data settings it does not apply', () => {
   it.each([
     [{ mixup: 0.2 }, '`mixup 0.2`'],
     [{ cutmix: 1 }, '`cutmix 1`'],
-  ])('refuses %o, writing nothing', async (setting, named) => {
+    [{ resize: 'crop' }, '`resize crop`'],
+    [{ resize: 'pad' }, '`resize pad`'],
+  ] as const)('refuses %o, writing nothing', async (setting, named) => {
     const base = tempDir('torch-data-refused');
     await writeImageFolder(join(base, 'data'), 2);
     const plan = makePlan({ stages: [stage({ epochs: 1 })] });
-    plan.data!.augment = { ...AUGMENT, ...setting };
+    if ('resize' in setting) plan.data!.resize = setting.resize;
+    else plan.data!.augment = { ...AUGMENT, ...setting };
     const dir = join(base, 'job');
     const error = await emitTorchJob(plan, { dir, baseDir: base, log: new RunLog({ quiet: true }), device: 'cpu', nproc: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
