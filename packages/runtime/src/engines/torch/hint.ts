@@ -12,7 +12,7 @@ import type { StagePlan } from '@tlc/plan';
 import { torchAvailable } from './python';
 
 /** Measured: the torch trainer's images/s over `--backend wasm`'s, everything training (docs/scaling.md). */
-export const TORCH_OVER_WASM = 1.8;
+export const TORCH_OVER_WASM = 2.0;
 
 /** Below this factor the note is not worth a line. */
 export const HINT_MIN_FACTOR = 1.5;

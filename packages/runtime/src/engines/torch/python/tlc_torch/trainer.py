@@ -243,8 +243,9 @@ def run(job_dir, out_dir):
     with open(os.path.join(job_dir, "job.json")) as f:
         job = json.load(f)
     ctx = Context(job.get("device", "cpu"))
-    # Training BatchNormalization over the global batch, not each process's share.
-    BatchNormSync.on = ctx.distributed and job.get("syncBatchNorm", True)
+    # Training BatchNormalization over the global batch, not each process's share;
+    # TLC_TORCH_SYNC_BATCHNORM=0 trades that for speed (docs/scaling.md).
+    BatchNormSync.on = ctx.distributed and job.get("syncBatchNorm", True) and os.environ.get("TLC_TORCH_SYNC_BATCHNORM") != "0"
     threads = job.get("threadsPerProcess")
     if threads:
         torch.set_num_threads(threads)
