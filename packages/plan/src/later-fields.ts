@@ -7,8 +7,8 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Per stage: no label smoothing, the optimizer's rate throughout, float32. */
-const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' }, precision: 'float32' };
+/** Per stage: no label smoothing, the optimizer's rate throughout, float32, one rate for every layer. */
+const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' }, precision: 'float32', layerLearningRates: [] };
 /** evaluate: no test-time augmentation, multi-label threshold 0.5. */
 const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
 /** data: class folders, no labels file; images stretched to the model's size (the only way there was). */

@@ -194,6 +194,10 @@ const stage = object({
   ]),
   frozenLayers: layerNames,
   batchNormInference: { type: 'boolean' },
+  layerLearningRates: {
+    type: 'array',
+    items: object({ blocks: { type: 'array', items: name }, layers: { ...layerNames, minItems: 1 }, learningRate: positive }),
+  },
   checkpoint: object({ monitor: name, mode: oneOfStrings('min', 'max') }),
 });
 

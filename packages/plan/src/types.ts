@@ -203,10 +203,29 @@ export interface StagePlan {
   schedule: SchedulePlan;
   /** Backbone layers frozen during this stage, by Keras name, in network order. */
   frozenLayers: string[];
-  /** BatchNormalization layers of the backbone always run in inference mode (Keras's fine-tuning advice). */
+  /**
+   * BatchNormalization layers of the backbone always run in inference mode (Keras's fine-tuning
+   * advice; `batch norm frozen`, the default for pretrained weights); false: the unfrozen ones
+   * train, updating their statistics (`batch norm train`, Keras TF2's behaviour).
+   */
   batchNormInference: boolean;
+  /**
+   * Discriminative learning rates: each group's backbone layers (trained in this stage) learn at
+   * its rate; every other trained layer, and the head, at the optimizer's. The stage's schedule
+   * scales each group's rate as it scales the optimizer's. Empty: one rate for everything.
+   */
+  layerLearningRates: LayerLearningRatePlan[];
   /** Keep the checkpoint with the best monitored value and restore it at the end. */
   checkpoint: { monitor: string; mode: 'min' | 'max' };
+}
+
+/** One group of a discriminative learning rate (`lr 1e-5 for block3..block4`, or one block of `lr 1e-5 .. 1e-3`). */
+export interface LayerLearningRatePlan {
+  /** The blocks the group covers (empty for a range of quoted layer names). */
+  blocks: string[];
+  /** Its backbone layers, by Keras name, in network order. */
+  layers: string[];
+  learningRate: number;
 }
 
 /**

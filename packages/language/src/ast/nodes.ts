@@ -306,7 +306,9 @@ export type StageSetting =
   | StageBatchSetting
   | ScheduleSetting
   | PlateauSetting
-  | PrecisionSetting;
+  | PrecisionSetting
+  | LayerLearningRateSetting
+  | BatchNormModeSetting;
 
 /** `epochs 10` */
 export interface EpochsSetting extends Node<'Epochs'> {
@@ -321,9 +323,23 @@ export interface OptimizerSetting extends Node<'Optimizer'> {
   /** Where each clause is written, from its keyword to its value (`momentum 0.9`). */
   clauses?: { lr?: { span: Span }; momentum?: { span: Span }; weightDecay?: { span: Span } };
 }
-/** `lr 1e-3` on its own line */
+/** `lr 1e-3` on its own line; `lr 1e-5 .. 1e-3` (fastai's spread over the trainable blocks) */
 export interface LearningRateSetting extends Node<'LearningRate'> {
+  /** The rate; with `to`, the first trainable block's. */
   value?: NumberLiteral;
+  /** `lr A .. B`: the head's rate (the stage's), the blocks in between spread geometrically. */
+  to?: NumberLiteral;
+}
+/** `lr 1e-5 for block3..block4` / `lr 1e-5 for block3`: a discriminative rate for those blocks. */
+export interface LayerLearningRateSetting extends Node<'LayerLearningRate'> {
+  value?: NumberLiteral;
+  from?: NamedLayer;
+  /** The last block of the range (inclusive); absent for one block. */
+  to?: NamedLayer;
+}
+/** `batch norm train|frozen`: whether the unfrozen backbone's BatchNormalization layers train. */
+export interface BatchNormModeSetting extends Node<'BatchNormMode'> {
+  mode?: Identifier;
 }
 /** `loss categorical_crossentropy` */
 export interface LossSetting extends Node<'Loss'> {

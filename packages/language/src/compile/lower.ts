@@ -62,6 +62,7 @@ export function lowerProgram({ program, defaultName, source, notes }: LowerInput
         batchSize: data?.batchSize ?? DATA_DEFAULTS.batchSize,
         defaultLoss: head.outputActivation === 'sigmoid' ? 'binary_crossentropy' : 'categorical_crossentropy',
         batchNormInference: model.weights.source !== 'none',
+        keptLayers: backbone.layers.slice(0, backbone.layers.indexOf(model.outputLayer) + 1),
       },
     ),
     evaluate: lowerEvaluate(statementOf(program, 'Evaluate')),

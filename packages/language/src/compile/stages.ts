@@ -7,7 +7,7 @@
 // with the defaults. A learning-rate schedule belongs to its stage: `fine tune` does not inherit
 // stage 1's (its rate is a different one), and a stage without one keeps the rate constant.
 import type { StageSetting, StageStatement } from '../ast/nodes';
-import type { BatchSize, OptimizerPlan, SchedulePlan, StagePlan } from '@tlc/plan';
+import type { BatchSize, LayerLearningRatePlan, OptimizerPlan, SchedulePlan, StagePlan } from '@tlc/plan';
 import {
   DEFAULT_EPOCHS,
   DEFAULT_METRICS,
@@ -19,7 +19,7 @@ import {
   OPTIMIZER_DEFAULTS,
   PLATEAU_DEFAULTS,
 } from './defaults';
-import { firstTrainedIndex, type Backbone } from './layers';
+import { firstTrainedIndex, resolvePoint, type Backbone } from './layers';
 import { batchSizeOf, settingOf } from './select';
 import { stageNames } from '../check/stage-values';
 
@@ -31,8 +31,10 @@ export interface StageContext {
   batchSize: BatchSize;
   /** Loss that fits the head's output activation. */
   defaultLoss: StagePlan['loss'];
-  /** BatchNormalization in inference mode: for pretrained backbones. */
+  /** BatchNormalization in inference mode: for pretrained backbones (`batch norm` sets it). */
   batchNormInference: boolean;
+  /** The backbone's layers after any cut: what blocks and discriminative rates can cover. */
+  keptLayers: readonly string[];
 }
 
 export function lowerStages(train: StageStatement | undefined, fineTunes: readonly StageStatement[], context: StageContext): StagePlan[] {
@@ -60,6 +62,7 @@ function firstStageBase(context: StageContext): Base {
     schedule: { kind: 'constant' },
     frozenLayers: [...context.frozenLayers],
     batchNormInference: context.batchNormInference,
+    layerLearningRates: [],
   };
 }
 
@@ -89,6 +92,7 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
     : base.earlyStopping;
   const monitor = earlyStopping?.monitor ?? DEFAULT_MONITOR;
   const optimizer = lowerOptimizer(settings, base.optimizer, name !== 'train');
+  const batchNorm = settingOf(settings, 'BatchNormMode')?.mode?.name;
   return {
     name,
     epochs: settingOf(settings, 'Epochs')?.count?.value ?? base.epochs,
@@ -103,7 +107,8 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
     classWeights: lowerClassWeights(settings) ?? base.classWeights,
     schedule: lowerSchedule(settings, optimizer.learningRate),
     frozenLayers: base.frozenLayers,
-    batchNormInference: base.batchNormInference,
+    batchNormInference: batchNorm === undefined ? base.batchNormInference : batchNorm === 'frozen',
+    layerLearningRates: lowerLayerLearningRates(settings, base.frozenLayers, context),
     checkpoint: { monitor, mode: monitor.endsWith('accuracy') ? 'max' : 'min' },
   };
 }
@@ -119,7 +124,9 @@ function lowerOptimizer(settings: readonly StageSetting[], base: OptimizerPlan, 
     name === base.name
       ? base
       : { name, ...OPTIMIZER_DEFAULTS[name], ...(keepLearningRate ? { learningRate: base.learningRate } : {}) };
-  const learningRate = settingOf(settings, 'LearningRate')?.value?.value ?? setting?.lr?.value ?? start.learningRate;
+  // `lr A .. B`: the head learns at B, the stage's rate; the blocks below it spread down to A.
+  const own = settingOf(settings, 'LearningRate');
+  const learningRate = own?.to?.value ?? own?.value?.value ?? setting?.lr?.value ?? start.learningRate;
   return {
     ...start,
     learningRate,
@@ -179,4 +186,59 @@ function lowerSchedule(settings: readonly StageSetting[], learningRate: number):
     default:
       return { kind: 'constant' };
   }
+}
+
+/** The layers of each block (after the previous block's last layer, through its own), within the kept layers. */
+function blockLayers(context: StageContext): { block: string; layers: string[] }[] {
+  const { entry } = context.backbone;
+  const kept = context.keptLayers;
+  const groups: { block: string; layers: string[] }[] = [];
+  let start = 0;
+  for (const block of entry.blocks) {
+    const end = kept.indexOf(block.layer);
+    if (end < 0) break; // after a cut
+    groups.push({ block: block.name, layers: kept.slice(start, end + 1) });
+    start = end + 1;
+  }
+  return groups;
+}
+
+/**
+ * Discriminative learning rates as explicit groups of trained backbone layers. `lr A for B1..B2`:
+ * the layers of blocks B1 through B2 (or from quoted layer B1 through quoted layer B2) at A.
+ * `lr A .. B` (fastai's `slice(A, B)`): every block with a trained layer is a group, the first at
+ * A, the head at B, the rates in between spaced geometrically.
+ */
+function lowerLayerLearningRates(settings: readonly StageSetting[], frozenLayers: readonly string[], context: StageContext): LayerLearningRatePlan[] {
+  const frozen = new Set(frozenLayers);
+  const spread = settingOf(settings, 'LearningRate');
+  if (spread?.to && spread.value) {
+    const trained = blockLayers(context)
+      .map((group) => ({ block: group.block, layers: group.layers.filter((layer) => !frozen.has(layer)) }))
+      .filter((group) => group.layers.length > 0);
+    const low = spread.value.value;
+    const high = spread.to.value;
+    const steps = trained.length; // the head is group number `steps`, at `high`
+    return trained.map((group, i) => ({
+      blocks: [group.block],
+      layers: group.layers,
+      learningRate: Number((low * (high / low) ** (i / steps)).toPrecision(12)),
+    }));
+  }
+  return settings.flatMap((setting) => {
+    if (setting.kind !== 'LayerLearningRate' || !setting.value || !setting.from) return [];
+    const blocks = blockLayers(context);
+    const to = setting.to ?? setting.from;
+    if (setting.from.kind === 'Identifier' && to.kind === 'Identifier') {
+      const first = blocks.findIndex((b) => b.block === (setting.from as { name: string }).name);
+      const last = blocks.findIndex((b) => b.block === to.name);
+      const covered = blocks.slice(first, last + 1);
+      return [{ blocks: covered.map((b) => b.block), layers: covered.flatMap((b) => b.layers), learningRate: setting.value.value }];
+    }
+    const start = resolvePoint(context.backbone, setting.from).index;
+    const end = resolvePoint(context.backbone, to).index;
+    // A block end stands for the block's last layer; a block start for its first.
+    const startIndex = setting.from.kind === 'Identifier' ? firstTrainedIndex(context.backbone, setting.from) : start;
+    return [{ blocks: [], layers: context.keptLayers.slice(startIndex, end + 1), learningRate: setting.value.value }];
+  });
 }

@@ -209,7 +209,11 @@ function stageSettingText(s: Ast.StageSetting): string {
     case 'StageBatch':
       return words('batch', s.auto?.name ?? num(s.size));
     case 'LearningRate':
-      return words('lr', num(s.value));
+      return words('lr', num(s.value), s.to && `.. ${s.to.raw}`);
+    case 'LayerLearningRate':
+      return words('lr', num(s.value), 'for', s.to ? `${value(s.from) ?? ''}..${value(s.to)}` : value(s.from));
+    case 'BatchNormMode':
+      return words('batch norm', s.mode?.name);
     case 'Loss':
       return words('loss', s.name?.name);
     case 'Precision':

@@ -12,6 +12,7 @@ export type TokenKind =
   | 'String'
   | 'Size'
   | 'Range'
+  | 'DotDot'
   | 'Fraction'
   | 'Percent'
   | 'Number'

@@ -777,7 +777,9 @@ export class Parser {
   // ---------------------------------------------------------------- train / fine tune
 
   /**
-   * stageSetting = "epochs" Number | "batch" ( Number | "auto" ) | "lr" Number | "loss" Identifier
+   * stageSetting = "epochs" Number | "batch" ( Number | "auto" ) | "batch" "norm" Identifier
+   *              | "lr" Number ( ".." Number )? | "lr" Range | "lr" Number "for" layerRef ( ".." layerRef )?
+   *              | "loss" Identifier
    *              | "optimizer" Identifier ( "lr" Number | "momentum" Number | "decay" Number )*
    *              | "label" "smoothing" Number
    *              | "early" "stop" ( "patience" Number | "on" Identifier )*
@@ -798,14 +800,43 @@ export class Parser {
           this.endOfItem('`epochs`');
         });
       case 'batch':
+        if (this.isWord('norm')) {
+          return this.setting(settings, { kind: 'BatchNormMode', span } as Ast.BatchNormModeSetting, (node) => {
+            this.next();
+            node.mode = this.expectIdentifier('`train` or `frozen`', 'batch norm');
+            this.endOfItem('`batch norm`');
+          });
+        }
         return this.setting(settings, { kind: 'StageBatch', span } as Ast.StageBatchSetting, (node) => {
           if (this.peek().kind === 'Identifier') node.auto = this.expectIdentifier('a batch size or `auto`', 'batch');
           else node.size = this.expectNumber('batch', 'a batch size or `auto`');
           this.endOfItem('`batch`');
         });
       case 'lr':
+        if (this.peek(1).kind === 'Identifier' && this.peek(1).image === 'for') {
+          return this.setting(settings, { kind: 'LayerLearningRate', span } as Ast.LayerLearningRateSetting, (node) => {
+            node.value = this.expectNumber('lr', 'a learning rate like `1e-5`');
+            this.next();
+            node.from = this.expectLayerRef(`lr ${node.value.raw} for`, false);
+            if (this.peek().kind === 'DotDot') {
+              this.next();
+              node.to = this.expectLayerRef(`${node.from.kind === 'String' ? `"${node.from.value}"` : node.from.name}..`, false);
+            }
+            this.endOfItem('`lr … for`');
+          });
+        }
         return this.setting(settings, { kind: 'LearningRate', span } as Ast.LearningRateSetting, (node) => {
-          node.value = this.expectNumber('lr', 'a learning rate like `1e-3`');
+          if (this.peek().kind === 'Range') {
+            const range = this.expectRange('lr');
+            node.value = range.min;
+            node.to = range.max;
+          } else {
+            node.value = this.expectNumber('lr', 'a learning rate like `1e-3`');
+            if (this.peek().kind === 'DotDot') {
+              this.next();
+              node.to = this.expectNumber('..', 'the head\'s learning rate, like `1e-3`');
+            }
+          }
           this.endOfItem('`lr`');
         });
       case 'loss':

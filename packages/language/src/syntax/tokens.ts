@@ -19,6 +19,8 @@ export const UnterminatedString = createToken({ name: 'UnterminatedString', patt
 export const Size = createToken({ name: 'Size', pattern: /\d+x\d+/ });
 /** `0.8..1.2` */
 export const Range = createToken({ name: 'Range', pattern: new RegExp(`${NUMBER}\\.\\.${NUMBER}`) });
+/** `..` between two blocks (`block3..block4`) or two numbers written apart (`1e-5 .. 1e-3`). */
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./ });
 /** `1/255` */
 export const Fraction = createToken({ name: 'Fraction', pattern: new RegExp(`${NUMBER}/${NUMBER}`) });
 /** `20%` */
@@ -42,6 +44,7 @@ export const ALL_TOKENS: TokenType[] = [
   UnterminatedString,
   Size,
   Range,
+  DotDot,
   Fraction,
   Percent,
   NumberToken,
@@ -111,6 +114,8 @@ export const CLAUSE_KEYWORDS = [
   'layer',
   'threshold',
   'columns',
+  'for',
+  'norm',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */
@@ -145,6 +150,7 @@ export const VALUES = {
   exportFormat: ['tfjs', 'onnx'],
   batch: ['auto'],
   precision: ['float32', 'bf16'],
+  batchNorm: ['frozen', 'train'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Names of float16 (half precision), which `precision` refuses with its own advice (TL2061). */

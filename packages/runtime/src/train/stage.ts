@@ -16,7 +16,7 @@ import { deriveSeed } from '../random';
 import { TrainingDiverged } from './diverged';
 import { MetricTracker, modeOf } from './early-stopping';
 import { multiLabelHits, probabilities, stageLoss } from './loss';
-import { makeOptimizer, type NamedTensor } from './optimizer';
+import { makeOptimizer, type NamedTensor, type RateGroup } from './optimizer';
 import { isOutOfMemory, outOfMemory } from './out-of-memory';
 import { recalibrateBatchNorm } from './precise-bn';
 import { Plateau, scheduledRate } from './schedule';
@@ -65,6 +65,17 @@ export interface StageRun {
 
 /** The weights of the tail (every weight a stage can change; the trunk's stay as they are). */
 type Snapshot = tf.Tensor[];
+
+/** The stage's discriminative learning rates as groups of the tail's variables, each with its rate's ratio to the stage's. */
+function rateGroups(tail: tf.LayersModel, stage: StagePlan): RateGroup[] {
+  const groups = stage.layerLearningRates ?? [];
+  if (groups.length === 0) return [];
+  const variablesOf = new Map(tail.layers.map((layer) => [layer.name, layer.trainableWeights.map((w) => (w.read() as tf.Variable).name)]));
+  return groups.map((group) => ({
+    ratio: group.learningRate / stage.optimizer.learningRate,
+    variables: new Set(group.layers.flatMap((layer) => variablesOf.get(layer) ?? [])),
+  }));
+}
 
 function snapshot(tail: tf.LayersModel): Snapshot {
   return tail.getWeights().map((w) => tf.keep(w.clone()));
@@ -161,7 +172,7 @@ export async function runStage(run: StageRun): Promise<StageResult> {
   const epochs = run.epochs ?? stage.epochs;
   const dense = run.steps === 'tfjs' || run.targets ? null : denseTail(tail, head, stage);
   const fused = dense && typeof dense !== 'string' ? new DenseTailTrainer(dense, head, stage, run.classWeights) : null;
-  const optimizer = makeOptimizer(stage.optimizer);
+  const optimizer = makeOptimizer(stage.optimizer, rateGroups(tail, stage));
   const variables = tail.trainableWeights.map((w) => w.read() as tf.Variable);
   const weights = run.classWeights ? tf.keep(tf.tensor1d(run.classWeights)) : null;
   const checkpoint = new MetricTracker(stage.checkpoint.monitor, stage.checkpoint.mode);

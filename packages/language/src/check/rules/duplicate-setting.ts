@@ -37,6 +37,8 @@ const WORD: Record<string, string> = {
   StageBatch: 'batch',
   Schedule: 'schedule',
   Plateau: 'reduce lr on plateau',
+  LayerLearningRate: 'lr',
+  BatchNormMode: 'batch norm',
 };
 
 function duplicates(
@@ -58,7 +60,8 @@ function duplicates(
 
 const keyword = (setting: { kind: string; span: Span; axis?: { name: string } }) => ({
   // `shift width` and `shift height` are separate settings (Keras's two shift ranges).
-  key: setting.axis ? `${setting.kind} ${setting.axis.name}` : setting.kind,
+  // `lr X for A..B` may repeat: one rate per range (their overlaps are TL2037's).
+  key: setting.axis ? `${setting.kind} ${setting.axis.name}` : setting.kind === 'LayerLearningRate' ? `${setting.kind} ${setting.span.start}` : setting.kind,
   word: WORD[setting.kind] ?? setting.kind,
   span: { start: setting.span.start, end: setting.span.start + (WORD[setting.kind] ?? '').length },
 });

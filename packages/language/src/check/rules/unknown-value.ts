@@ -60,6 +60,7 @@ export const unknownValueRule: Rule = ({ program }) => {
           if (s.kind === 'StageBatch') expect('batch size', s.auto, VALUES.batch);
           // float16's names get their own code (TL2061, half-precision.ts).
           if (s.kind === 'Precision' && !HALF_PRECISION.includes(s.value?.name ?? '')) expect('precision', s.value, VALUES.precision);
+          if (s.kind === 'BatchNormMode') expect('`batch norm` mode', s.mode, VALUES.batchNorm);
         }
         break;
       case 'Evaluate':
