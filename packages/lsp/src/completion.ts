@@ -13,7 +13,8 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -52,7 +53,17 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
   if (/\blabels\s+"[^"]*"\s+\w*$/.test(before)) return words(['columns'], CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
-  if (/\bbatch\s+[a-z]*$/.test(before)) return words(['auto'], CompletionItemKind.Value);
+  if (/\bbatch\s+norm\s+\w*$/.test(before)) return words(['frozen', 'train'], CompletionItemKind.Value, 'batch norm');
+  if (/\blr\s+\S+\s+for\s+\w*$/.test(before)) {
+    const model = findModel(chosenModel(text) ?? '');
+    return model ? model.blocks.map((b) => ({ label: b.name, kind: CompletionItemKind.EnumMember, detail: `ends at ${b.layer}` })) : [];
+  }
+  if (/\bbatch\s+[a-z]*$/.test(before)) {
+    // `batch norm` is a stage setting: offered inside `train { }` and `fine tune { }` only.
+    const block = /(\w+)(?:\s+"[^"\n]*")?\s*\{[^{}]*$/.exec(text.slice(Math.max(0, offset - 4000), offset))?.[1];
+    const inStage = block === 'train' || block === 'tune';
+    return [...words(['auto'], CompletionItemKind.Value), ...(inStage ? words(['norm'], CompletionItemKind.Keyword) : [])];
+  }
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta', 'threshold'], CompletionItemKind.Keyword);
   if (/\bevaluate\b.*\btta\s+flips\s+\w*$/.test(before)) return words(['threshold'], CompletionItemKind.Keyword);
   if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');

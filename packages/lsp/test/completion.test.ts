@@ -14,6 +14,9 @@ describe('complete', () => {
     expect(labels('use MobileNetV2 freeze until ')).toContain('layer');
     expect(labels('use MobileNetV2\nfine tune {\n  unfreeze from ')).toEqual(expect.arrayContaining(['block4', 'layer']));
     expect(labels('use MobileNetV2 cut after ')).not.toContain('layer');
+    expect(labels('use MobileNetV2\nfine tune {\n  batch norm ')).toEqual(['frozen', 'train']);
+    expect(labels('use MobileNetV2\nfine tune {\n  batch ')).toEqual(expect.arrayContaining(['auto', 'norm']));
+    expect(labels('use MobileNetV2\nfine tune {\n  lr 1e-5 for ')).toContain('block4');
     expect(labels('pipeline "a"; use MobileNetV2 weights imagenet; head { pool ')).toEqual(['avg', 'max']);
     expect(labels('  ')).toContain('pipeline');
     expect(labels('dense 12 relu ')).toEqual([]);
@@ -22,7 +25,8 @@ describe('complete', () => {
     expect(labels('evaluate validation tta flips ')).toEqual(['threshold']);
     expect(labels('  labels "tags.csv" ')).toEqual(['columns']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
-    expect(labels('train { batch ')).toEqual(['auto']);
+    expect(labels('train { batch ')).toEqual(['auto', 'norm']);
+    expect(labels('data "d" { batch ')).toEqual(['auto']);
     expect(labels('train { precision ')).toEqual(['float32', 'bf16']);
     expect(labels('export "models/x" ')).toEqual(['as']);
     expect(labels('export "models/x" as ')).toEqual(['tfjs', 'onnx']);

@@ -16,6 +16,10 @@ import { imageSizeRule } from './rules/image-size';
 import { imagenetWeightsRule } from './rules/imagenet-weights';
 import { layerIndexBeyondModelRule } from './rules/layer-index-beyond-model';
 import { stageNamesRule } from './rules/stage-names';
+import { rateOnFrozenRule } from './rules/rate-on-frozen';
+import { discriminativeRangesRule } from './rules/discriminative-ranges';
+import { spreadReversedRule } from './rules/spread-reversed';
+import { batchNormWithoutPretrainedRule } from './rules/batch-norm-without-pretrained';
 import { unfreezeNothingNewRule } from './rules/unfreeze-nothing-new';
 import { missingStatementRule } from './rules/missing-statement';
 import { missingPathsRule } from './rules/missing-paths';
@@ -90,8 +94,12 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2050'], rule: ttaFlipsUnseenRule },
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
+  { codes: ['TL2036'], rule: rateOnFrozenRule },
+  { codes: ['TL2037'], rule: discriminativeRangesRule },
+  { codes: ['TL2038'], rule: spreadReversedRule },
   { codes: ['TL2039'], rule: layerIndexBeyondModelRule },
   { codes: ['TL2040'], rule: unfreezeNothingNewRule },
+  { codes: ['TL2041'], rule: batchNormWithoutPretrainedRule },
   { codes: ['TL2042'], rule: stageNamesRule },
   { codes: ['TL2054'], rule: labelsFileMissingRule },
   { codes: ['TL2055'], rule: labelsWithFolderRule },

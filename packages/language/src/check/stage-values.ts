@@ -3,7 +3,7 @@
 import type { StageStatement } from '../ast/nodes';
 import { DEFAULT_EPOCHS, DEFAULT_OPTIMIZER, FINE_TUNE_LR_DIVISOR, OPTIMIZER_DEFAULTS } from '../compile/defaults';
 import { settingOf } from '../compile/select';
-import type { CheckContext } from './context';
+import { pointPosition, pointText, type CheckContext, type PointPosition } from './context';
 
 /** The stage's name as the user writes it. */
 export function stageWord(stage: StageStatement): string {
@@ -64,4 +64,31 @@ export function stageLearningRate(stage: StageStatement, context: CheckContext):
 /** Every `train` and `fine tune` statement of the program. */
 export function stagesOf(context: CheckContext): StageStatement[] {
   return context.program.statements.filter((s): s is StageStatement => s.kind === 'Stage');
+}
+
+/**
+ * Where the backbone a stage trains starts: `none` when it trains no backbone layer, `all` when it
+ * trains all of it, else the position of its first trained layer (layer scale when the layer
+ * list is known, else block scale) and how to say it. Undefined when it cannot be told.
+ */
+export type TrainedFrom = 'none' | 'all' | { position: PointPosition; text: string } | undefined;
+
+export function trainedFrom(stage: StageStatement, context: CheckContext): TrainedFrom {
+  if (stage.stage === 'train') {
+    const freeze = context.use?.freeze;
+    if (!context.frozen) return 'all';
+    if (freeze?.mode !== 'until' || !freeze.until) return 'none';
+    const end = pointPosition(context, freeze.until, 'end');
+    return end && { position: { scale: end.scale, index: end.index + 1 }, text: `the layers after \`${pointText(freeze.until)}\`` };
+  }
+  const unfreeze = settingOf(stage.settings, 'Unfreeze');
+  if (!unfreeze?.from) return 'all';
+  const previous = previousStage(stage, context);
+  const before: TrainedFrom = previous ? trainedFrom(previous, context) : context.frozen ? 'none' : 'all';
+  if (before === 'all' || before === undefined) return before;
+  const start = pointPosition(context, unfreeze.from, 'start');
+  if (!start) return undefined;
+  const own = { position: start, text: `\`${pointText(unfreeze.from)}\` and after` };
+  if (before === 'none' || before.position.scale !== start.scale) return own;
+  return before.position.index < start.index ? before : own;
 }

@@ -54,8 +54,12 @@ export const CODES = {
   TL2043: '`mixup` or `cutmix` without a single-label head',
   TL2044: '`shift` for both axes and for one axis',
   TL2045: 'a fill value with a fill mode other than `constant`',
+  TL2036: 'a discriminative learning rate on layers frozen in its stage',
+  TL2037: 'a discriminative range reversed or overlapping another',
+  TL2038: '`lr A .. B` with A above B',
   TL2039: 'layer index beyond the model',
   TL2040: 'a later `fine tune` whose `unfreeze` unfreezes nothing',
+  TL2041: '`batch norm` with nothing pretrained',
   TL2042: 'stage name given twice or unusable',
   TL2050: '`tta flips` on a model trained with vertical flips only',
   TL2054: 'labels file not found',
@@ -392,6 +396,37 @@ export const messages = {
       previousFrom === null
         ? 'unfreeze gradually: give the earlier stage `unfreeze from B`, or remove this `unfreeze` to keep training the same layers'
         : `unfreeze from a block before \`${previousFrom}\`, or remove \`unfreeze\` to train the whole backbone`,
+    ),
+  rateOnFrozen: (range: string, stage: string, trained: string | null) =>
+    error(
+      'TL2036',
+      trained === null
+        ? `\`${range}\`: the \`${stage}\` stage trains no backbone layer, so no layer would learn at this rate`
+        : `\`${range}\` covers layers the \`${stage}\` stage keeps frozen: it trains only ${trained}`,
+      trained === null
+        ? 'unfreeze part of the backbone in this stage (`unfreeze from B`), or remove the rate'
+        : 'start the range where the stage\'s training starts or later, or unfreeze from an earlier block',
+    ),
+  rangeReversed: (from: string, to: string) =>
+    error('TL2037', `the range \`${from}..${to}\` runs backwards: \`${from}\` comes after \`${to}\``, `write it in network order: \`${to}..${from}\``),
+  rangesOverlap: (range: string, other: string) =>
+    error(
+      'TL2037',
+      `\`${range}\` overlaps \`${other}\`: a layer can learn at one rate only`,
+      'give each block one rate; `lr A .. B` already spreads rates over every trained block, so it takes no `lr … for` beside it',
+    ),
+  spreadReversed: (low: string, high: string) =>
+    error(
+      'TL2038',
+      `\`lr ${low} .. ${high}\` runs from a higher rate to a lower one`,
+      `write the first trainable block's rate first and the head's last, as fastai's slice(${high}, ${low}): \`lr ${high} .. ${low}\``,
+    ),
+  batchNormWithoutPretrained: (mode: string) =>
+    warning(
+      'TL2041',
+      `\`batch norm ${mode}\` with \`weights none\`: nothing is pretrained, so BatchNormalization has no learned statistics to keep`,
+      'remove `batch norm`: with random weights every BatchNormalization layer trains, as in Keras',
+      mode === 'frozen' ? ['frozen, the layers would normalise with their initial statistics (mean 0, variance 1) throughout'] : undefined,
     ),
   duplicateStageName: (name: string) =>
     error('TL2042', `two stages are named "${name}"`, 'give each `fine tune` its own name: metrics.csv, the log and the report tell the stages apart by it'),

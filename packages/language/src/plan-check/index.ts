@@ -8,12 +8,13 @@
 //   preprocess  mode and constants agree with what was requested                   (./preprocess)
 //   head, data, stages, evaluate: their fields agree with each other             (./sections)
 //   multi-label: a labels file, a sigmoid head over several classes               (./multi-label)
+//   discriminative learning rates: layers the model keeps and the stage trains, once each (./sections)
 import type { Plan } from '@tlc/plan';
 import { checkModel } from './model';
 import { checkPreprocess } from './preprocess';
 import { checkMultiLabel } from './multi-label';
 import { Problems, type PlanProblem } from './problems';
-import { checkData, checkEvaluate, checkHead, checkStages } from './sections';
+import { checkData, checkEvaluate, checkHead, checkLayerLearningRates, checkStages } from './sections';
 
 export { PLAN_CHECK_CODES, planProblemsMessage, type PlanCheckCode, type PlanProblem } from './problems';
 
@@ -24,6 +25,7 @@ export function checkPlan(plan: Plan): PlanProblem[] {
   checkHead(plan, backbone, problems);
   checkData(plan, problems);
   checkStages(plan, problems);
+  checkLayerLearningRates(plan, backbone, problems);
   checkEvaluate(plan, problems);
   checkMultiLabel(plan, problems);
   return problems.list;

@@ -9,6 +9,7 @@ export const PLAN_CHECK_CODES = {
   TL3103: 'parts of a plan contradict each other',
   TL3104: 'preprocessing constants that do not match their mode',
   TL3105: 'an input shape the model cannot take',
+  TL3106: 'a discriminative learning rate on layers the stage does not train',
   TL3107: 'stage names that are not unique or cannot name a stage',
   TL3108: 'a labels file with a class-folder validation or evaluation set',
   TL3109: 'a multi-label head with class weights or a loss other than binary cross-entropy',

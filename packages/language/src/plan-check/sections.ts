@@ -107,3 +107,29 @@ export function checkEvaluate(plan: Plan, problems: Problems): void {
     problems.add('TL3103', '/evaluate/directory', 'must be null when /evaluate/on is "validation" (the folder would be ignored)');
   }
 }
+
+/**
+ * Each stage's discriminative learning rates (`layerLearningRates`): every layer one the model
+ * keeps, trained in the stage (not in its frozenLayers) and in one group only; else the rate
+ * would go to no layer, or a layer would have two.
+ */
+export function checkLayerLearningRates(plan: Plan, backbone: Backbone | undefined, problems: Problems): void {
+  plan.stages.forEach((stage, i) => {
+    const frozen = new Set(stage.frozenLayers);
+    const owner = new Map<string, number>();
+    (stage.layerLearningRates ?? []).forEach((group, g) => {
+      group.layers.forEach((layer, j) => {
+        const path = `/stages/${i}/layerLearningRates/${g}/layers/${j}`;
+        if (backbone?.kept && !backbone.kept.includes(layer)) {
+          const known = backbone.layers?.includes(layer);
+          problems.add('TL3106', path, known ? `${JSON.stringify(layer)} comes after /model/outputLayer: the model does not keep it` : `${backbone.entry.name} has no layer ${JSON.stringify(layer)}`);
+        } else if (frozen.has(layer)) {
+          problems.add('TL3106', path, `${JSON.stringify(layer)} is frozen in this stage (/stages/${i}/frozenLayers): it learns at no rate`);
+        } else if (owner.has(layer)) {
+          problems.add('TL3106', path, `${JSON.stringify(layer)} is also in /stages/${i}/layerLearningRates/${owner.get(layer)}: a layer learns at one rate`);
+        }
+        if (!owner.has(layer)) owner.set(layer, g);
+      });
+    });
+  });
+}

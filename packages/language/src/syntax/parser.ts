@@ -800,7 +800,8 @@ export class Parser {
           this.endOfItem('`epochs`');
         });
       case 'batch':
-        if (this.isWord('norm')) {
+        // The setting's word is not consumed yet: `norm` is the token after it.
+        if (this.peek(1).kind === 'Identifier' && this.peek(1).image === 'norm') {
           return this.setting(settings, { kind: 'BatchNormMode', span } as Ast.BatchNormModeSetting, (node) => {
             this.next();
             node.mode = this.expectIdentifier('`train` or `frozen`', 'batch norm');
@@ -813,7 +814,7 @@ export class Parser {
           this.endOfItem('`batch`');
         });
       case 'lr':
-        if (this.peek(1).kind === 'Identifier' && this.peek(1).image === 'for') {
+        if (this.peek(2).kind === 'Identifier' && this.peek(2).image === 'for') {
           return this.setting(settings, { kind: 'LayerLearningRate', span } as Ast.LayerLearningRateSetting, (node) => {
             node.value = this.expectNumber('lr', 'a learning rate like `1e-5`');
             this.next();

@@ -128,3 +128,32 @@ describe('several fine tune stages (gradual unfreezing)', () => {
     expect(() => planOf(source('unfreeze all'))).not.toThrow();
   });
 });
+
+describe('discriminative learning rates and batch norm', () => {
+  const vgg = (stage: string) => planOf(`use VGG16 freeze all\nhead dense 2\nfine tune {\n${stage}\n}`).stages[1];
+  const blockOf = (block: string) => planOf('use VGG16 freeze all\nhead dense 2').model.freeze.layers.filter((l) => l.startsWith(`${block}_`));
+
+  it('lr A for B1..B2: the layers of those blocks at A, the stage (and head) at its own rate', () => {
+    const stage = vgg('  unfreeze from block3\n  lr 1e-3\n  lr 1e-5 for block3..block4\n  lr 1e-4 for block5');
+    expect(stage.optimizer.learningRate).toBe(1e-3);
+    expect(stage.layerLearningRates).toEqual([
+      { blocks: ['block3', 'block4'], layers: [...blockOf('block3'), ...blockOf('block4')], learningRate: 1e-5 },
+      { blocks: ['block5'], layers: blockOf('block5'), learningRate: 1e-4 },
+    ]);
+  });
+
+  it('lr A .. B: fastai\'s slice, geometric over the trained blocks, the first at A and the head (the stage) at B', () => {
+    const stage = vgg('  unfreeze from block3\n  lr 1e-6 .. 1e-3');
+    expect(stage.optimizer.learningRate).toBe(1e-3);
+    expect(stage.layerLearningRates.map((g) => [g.blocks, g.learningRate])).toEqual([[['block3'], 1e-6], [['block4'], 1e-5], [['block5'], 1e-4]]);
+    expect(stage.layerLearningRates[0].layers).toEqual(blockOf('block3'));
+    // Written without spaces it is the same.
+    expect(vgg('  unfreeze from block3\n  lr 1e-6..1e-3').layerLearningRates).toEqual(stage.layerLearningRates);
+  });
+
+  it('batch norm frozen is the default on pretrained weights, train the choice, inherited by later stages', () => {
+    const plan = planOf('use MobileNet alpha 0.25 freeze all\nhead dense 2\nfine tune "a" {\n  unfreeze from block5\n  batch norm train\n}\nfine tune "b" {\n  unfreeze from block4\n}\nfine tune "c" {\n  unfreeze from block3\n  batch norm frozen\n}');
+    expect(plan.stages.map((s) => s.batchNormInference)).toEqual([true, false, false, true]);
+    expect(errorCodesOf('use VGG16 freeze all\nhead dense 2\nfine tune { batch norm trian }')).toEqual(['TL2016']);
+  });
+});

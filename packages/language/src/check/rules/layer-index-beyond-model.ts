@@ -8,7 +8,7 @@ import type { Rule } from './types';
 
 export const layerIndexBeyondModelRule: Rule = (context) =>
   namedPoints(context).flatMap(({ clause, ref }) => {
-    if (ref.kind !== 'LayerIndex' || clause === 'cut after' || !ref.index || !context.model) return [];
+    if (ref.kind !== 'LayerIndex' || clause === 'cut after' || clause === 'lr for' || !ref.index || !context.model) return [];
     if (layerIndexFits(context, ref, clause) !== false) return [];
     return [at(messages.layerIndexBeyondModel(clause, ref.index.raw, context.model.name, context.layers!.length), ref.span)];
   });

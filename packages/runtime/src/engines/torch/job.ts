@@ -82,6 +82,8 @@ function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan
   // another machine (`--emit`) cannot know that machine's memory.
   const auto = stages.find((stage) => stage.batchSize === 'auto');
   if (auto) throw new RunError(runtimeMessages.torchJobBatchAuto(auto.name));
+  const grouped = stages.find((stage) => (stage.layerLearningRates ?? []).length > 0);
+  if (grouped) throw new RunError(runtimeMessages.torchLayerLearningRates(grouped.name));
 }
 
 /** The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when none. */
