@@ -14,7 +14,6 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
 const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm'];
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
