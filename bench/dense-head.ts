@@ -22,7 +22,7 @@ const STAGE: StagePlan = {
   name: 'train', epochs: EPOCHS, batchSize: BATCH,
   optimizer: { name: 'adam', learningRate: 1e-3, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null },
   loss: 'categorical_crossentropy', metrics: ['accuracy'], labelSmoothing: 0, earlyStopping: null, classWeights: { mode: 'none' },
-  schedule: { kind: 'constant' }, frozenLayers: [], batchNormInference: false, checkpoint: { monitor: 'val_accuracy', mode: 'max' }, precision: 'float32',
+  schedule: { kind: 'constant' }, frozenLayers: [], batchNormInference: false, layerLearningRates: [], checkpoint: { monitor: 'val_accuracy', mode: 'max' }, precision: 'float32',
 };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

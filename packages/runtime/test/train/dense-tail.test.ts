@@ -77,7 +77,7 @@ function stage(overrides: Partial<StagePlan> = {}): StagePlan {
     name: 'train', epochs: 6, batchSize: BATCH,
     optimizer: { name: 'adam', learningRate: 0.01, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null },
     loss: 'categorical_crossentropy', metrics: ['accuracy'], labelSmoothing: 0, earlyStopping: null, classWeights: { mode: 'none' },
-    schedule: { kind: 'constant' }, frozenLayers: [], batchNormInference: false, checkpoint: { monitor: 'val_accuracy', mode: 'max' }, precision: 'float32',
+    schedule: { kind: 'constant' }, frozenLayers: [], batchNormInference: false, layerLearningRates: [], checkpoint: { monitor: 'val_accuracy', mode: 'max' }, precision: 'float32',
     ...overrides,
   };
 }
