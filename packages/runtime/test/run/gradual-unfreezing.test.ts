@@ -1,6 +1,8 @@
 // Gradual unfreezing: a run of three stages (the head on a frozen backbone, then two named
-// fine-tuning stages each unfreezing one block more), each starting from the one before; and a
-// run interrupted in the middle of stage 3 that, resumed, ends exactly as the uninterrupted one.
+// fine-tuning stages each unfreezing one block more, the last with a discriminative rate for
+// block2 and its BatchNormalization training), each starting from the one before; and a run
+// interrupted in the middle of stage 3 that, resumed, ends exactly as the uninterrupted one
+// (every rate group's optimizer state restored).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,12 @@ function threeStagePlan() {
       stage({ frozenLayers: all, epochs: 1, batchNormInference: true }),
       // MobileNet's block3 starts at conv_pad_4: train it (and the head).
       stage({ name: 'block3', frozenLayers: layersUntil('conv_pw_3_relu'), epochs: 1, batchNormInference: true, optimizer: { name: 'adam', learningRate: 1e-3, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null } }),
-      stage({ name: 'block2 and after', frozenLayers: layersUntil('conv_pw_1_relu'), epochs: 2, batchNormInference: true, optimizer: { name: 'adam', learningRate: 1e-4, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null } }),
+      // Block2 learns ten times slower than block3 and the head (`lr 1e-5 for block2`), its BatchNormalization training.
+      stage({
+        name: 'block2 and after', frozenLayers: layersUntil('conv_pw_1_relu'), epochs: 2, batchNormInference: false,
+        optimizer: { name: 'adam', learningRate: 1e-4, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null },
+        layerLearningRates: [{ blocks: ['block2'], layers: layersUntil('conv_pw_3_relu').slice(layersUntil('conv_pw_1_relu').length), learningRate: 1e-5 }],
+      }),
     ],
   });
 }
@@ -60,6 +67,8 @@ describe('three stages', () => {
     await runPlan(plan, { baseDir: '/nonexistent', resume: interrupted, log });
     expect(lines.join('')).not.toMatch(/(train|block3) epoch/);
     expect(lines.join('')).toMatch(/block2 and after epoch 2\/2/);
+    expect(lines.join('')).toMatch(/learning rates: block2 at 0.00001; every other trained layer and the head at 0.0001/);
+    expect(lines.join('')).toMatch(/batch norm: \d+ layers train/);
     expect(metricsOf(interrupted)).toEqual(rows);
     expect(readFileSync(join(interrupted, 'model', 'weights.bin'))).toEqual(readFileSync(join(whole, 'model', 'weights.bin')));
   });
