@@ -98,7 +98,10 @@ describe('tlc run', () => {
     writeFileSync(path.join(copy('edited'), 'plan.json'), JSON.stringify({ ...plan, preprocess: { ...plan.preprocess, mean: [0.5] } }));
     writeFileSync(path.join(copy('three-labels'), 'labels.json'), JSON.stringify(['disc', 'stripes', 'dots']));
     rmSync(path.join(copy('no-plan'), 'plan.json'));
+    const shard = path.join(copy('cut-short'), 'weights.bin');
+    writeFileSync(shard, readFileSync(shard).subarray(0, 1000));
     const cases: [string, RegExp][] = [
+      ['cut-short', /^error\[TL4202\]: cut-short is not an exported tlc model that loads: the weights of .*model\.json are 1000 bytes where its manifest declares \d+: a shard was cut short/],
       ['edited', /^error\[TL3104\]: .*plan\.json: preprocessing constants that do not match their mode:\n {2}\/preprocess\/mean: is \[0\.5\] but "rescale" preprocessing uses \[0\]/],
       ['three-labels', /^error\[TL4202\]: three-labels's labels\.json names 3 classes but its plan's head outputs 2/],
       ['no-plan', /^error\[TL4202\]: no-plan is not an exported tlc model: it has no plan\.json/],

@@ -207,6 +207,7 @@ export const runtimeMessages = {
   modelFolderMissing: (given: string) => error('TL4202', `the model folder ${given} does not exist; ${MODEL_FOLDER}`),
   modelFolderIsAFile: (given: string) => error('TL4202', `${given} is a file, not a model folder; ${MODEL_FOLDER}`),
   modelFileUnreadable: (given: string, why: string, file: string) => error('TL4202', `${given} is not an exported tlc model: ${why} ${file}; ${MODEL_FOLDER}`),
+  modelWeightsDamaged: (given: string, detail: string) => error('TL4202', `${given} is not an exported tlc model that loads: ${detail}; ${MODEL_FOLDER}`),
   modelFileNotJson: (given: string, file: string, empty: boolean) =>
     error('TL4202', `${given} is not an exported tlc model: its ${file} is ${empty ? 'empty' : 'not valid JSON'}; ${MODEL_FOLDER}`),
   labelsNotAList: (given: string, file: string) => error('TL4202', `${given}'s ${file} is not a list of two or more class names; ${MODEL_FOLDER}`),

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { planMessages, validatePlan, type EvaluatePlan, type Plan } from '@tlc/plan';
 import { checkPlan, planProblemsMessage } from '@tlc/language';
-import { loadModelFromDir, modelDirToRead } from '@tlc/zoo';
+import { loadModelFromDir, modelDirToRead, WeightsError } from '@tlc/zoo';
 import { mirrorImages, ttaProbabilities } from '../evaluate/evaluate';
 import { argMax } from '../evaluate/metrics';
 import { preprocess } from '../model/preprocess';
@@ -183,7 +183,13 @@ export async function loadExportedModel(given: string): Promise<ExportedModel> {
   if (!existsSync(join(dir, 'model.json')) && existsSync(join(dir, MODEL_ONNX))) {
     return { model: await OnnxClassifier.open(join(dir, MODEL_ONNX)), plan, classNames: classNames as string[] };
   }
-  const model = await loadModelFromDir(dir);
+  let model: tf.LayersModel;
+  try {
+    model = await loadModelFromDir(dir);
+  } catch (error) {
+    if (error instanceof WeightsError) throw new RunError(runtimeMessages.modelWeightsDamaged(given, error.message));
+    throw error;
+  }
   const input = model.inputs[0].shape.slice(1).join('x');
   if (input !== plan.model.inputShape.join('x')) {
     model.dispose();

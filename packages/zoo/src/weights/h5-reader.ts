@@ -163,7 +163,7 @@ function datasetWeight(name: string, dataset: Dataset, path: string): FileWeight
       if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
         return Float32Array.from(value as unknown as ArrayLike<number | bigint>, (v) => Number(v));
       }
-      throw new WeightsError(`${path}: weight \`${name}\` has a data type tlc cannot read (${String(dataset.dtype)})`);
+      throw damagedWeightsFile(`${path}: weight \`${name}\` has a data type tlc cannot read (${String(dataset.dtype)})`);
     },
   };
 }

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { WeightsError } from './errors';
+import { damagedWeightsFile, WeightsError } from './errors';
 
 /** Reads and checks a layers-format model.json; throws a WeightsError for people otherwise. */
 export async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
@@ -14,13 +14,13 @@ export async function readModelJson(path: string): Promise<tf.io.ModelJSON> {
   try {
     json = JSON.parse(await readFile(absolute, 'utf8')) as tf.io.ModelJSON;
   } catch (error) {
-    throw new WeightsError(`${absolute} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw damagedWeightsFile(`${absolute} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
   if (json.format === 'graph-model') {
-    throw new WeightsError(`${absolute} is a TensorFlow.js graph model; tlc loads weights from layers models only`);
+    throw damagedWeightsFile(`${absolute} is a TensorFlow.js graph model; tlc loads weights from layers models only`);
   }
   if (typeof json !== 'object' || json === null || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new WeightsError(`${absolute} is not a TensorFlow.js layers model (no modelTopology or weightsManifest)`);
+    throw damagedWeightsFile(`${absolute} is not a TensorFlow.js layers model (no modelTopology or weightsManifest)`);
   }
   return json;
 }
@@ -38,12 +38,19 @@ export async function readWeightShards(
     for (const shard of group.paths) {
       const shardPath = join(dir, shard);
       if (!existsSync(shardPath)) {
-        throw new WeightsError(`${modelJsonPath} names the weights shard ${shard}, but ${shardPath} does not exist`);
+        throw damagedWeightsFile(`${modelJsonPath} names the weights shard ${shard}, but ${shardPath} does not exist`);
       }
       buffers.push(await readFile(shardPath));
     }
   }
   const all = Buffer.concat(buffers);
+  const expected = expectedBytes(specs);
+  // Bytes beyond the manifest's are left unread, as tfjs reads them; fewer are a shard cut short.
+  if (expected !== null && all.byteLength < expected) {
+    throw damagedWeightsFile(
+      `the weights of ${modelJsonPath} are ${all.byteLength} bytes where its manifest declares ${expected}: a shard was cut short (an interrupted copy or download?)`,
+    );
+  }
   return { specs, data: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer };
 }
 
@@ -57,4 +64,17 @@ export function topologyLayerNames(topology: unknown): string[] {
   return layers
     .map((layer: { name?: string; config?: { name?: string } }) => layer.config?.name ?? layer.name)
     .filter((name): name is string => typeof name === 'string');
+}
+
+const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2, int16: 2 };
+
+/** The bytes the manifest's weights take, or null where it cannot say (quantized or unusual weights). */
+function expectedBytes(specs: tf.io.WeightsManifestEntry[]): number | null {
+  let total = 0;
+  for (const spec of specs) {
+    const bytes = BYTES_PER_ELEMENT[spec.dtype];
+    if (spec.quantization !== undefined || bytes === undefined) return null;
+    total += spec.shape.reduce((n, d) => n * d, 1) * bytes;
+  }
+  return total;
 }

@@ -6,7 +6,7 @@
 // needs the former. A weight of no layer of the topology has no place in that order and is listed
 // in `unordered`.
 import * as tf from '@tensorflow/tfjs';
-import { WeightsError } from './errors';
+import { damagedWeightsFile } from './errors';
 import type { FileLayer, WeightsSource } from './source';
 import { readModelJson, readWeightShards, topologyLayerNames } from './tfjs-files';
 
@@ -17,7 +17,7 @@ export async function openTfjsModel(path: string): Promise<WeightsSource> {
   try {
     tensors = tf.io.decodeWeights(data, specs);
   } catch (error) {
-    throw new WeightsError(`cannot decode the weights of ${path} (${error instanceof Error ? error.message : String(error)})`);
+    throw damagedWeightsFile(`cannot decode the weights of ${path} (${error instanceof Error ? error.message : String(error)})`);
   }
   const topology = topologyLayerNames(json.modelTopology);
   const layerNames = [...topology].sort((a, b) => b.length - a.length);

@@ -119,3 +119,24 @@ describe('model folders are replaced whole', () => {
     expect(readFileSync(join(target, 'model.json'), 'utf8')).toBe('{}');
   });
 });
+
+describe('a damaged model.json as `weights "…/model.json"`', () => {
+  it('is TL4401 with what is wrong: a shard cut short, a shard missing, not JSON', async () => {
+    const { loadWeights } = await import('../../src/index');
+    const saved = join(dir, 'damaged');
+    await saveModelToDir(model(3, 1), saved);
+    const shard = join(saved, 'weights.bin');
+    const whole = readFileSync(shard);
+    const target = model(3, 0);
+    const load = () => loadWeights(target, { path: join(saved, 'model.json'), format: 'tfjs' });
+    await expect(load()).resolves.toBeDefined();
+
+    writeFileSync(shard, whole.subarray(0, 20));
+    await expect(load()).rejects.toMatchObject({ code: 'TL4401', message: expect.stringMatching(/are 20 bytes where its manifest declares 60: a shard was cut short/) });
+    rmSync(shard);
+    await expect(load()).rejects.toMatchObject({ code: 'TL4401', message: expect.stringMatching(/names the weights shard weights\.bin, but .* does not exist/) });
+    writeFileSync(join(saved, 'model.json'), '{"modelTopology": ');
+    await expect(load()).rejects.toBeInstanceOf(WeightsError);
+    await expect(load()).rejects.toMatchObject({ code: 'TL4401', message: expect.stringMatching(/is not valid JSON/) });
+  });
+});
