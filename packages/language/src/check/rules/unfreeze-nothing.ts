@@ -14,6 +14,9 @@ export const unfreezeNothingRule: Rule = (context) => {
     if (setting.kind !== 'Unfreeze' || !setting.from) return [];
     const order = comparePositions(pointPosition(context, setting.from, 'start'), frozenEnd);
     if (order === undefined || order <= 0) return [];
-    return [at(messages.unfreezeNothing(pointText(setting.from), pointText(freeze.until!)), setting.from.span)];
+    // `freeze until layer N` ends at layer N − 1, the last frozen layer: name that one.
+    const until = freeze.until!;
+    const last = until.kind === 'LayerIndex' && until.index ? `layer ${until.index.value - 1}` : pointText(until);
+    return [at(messages.unfreezeNothing(pointText(setting.from), last), setting.from.span)];
   });
 };
