@@ -55,6 +55,8 @@ export function denseTail(tail: tf.LayersModel, head: HeadPlan, stage: StagePlan
   if (stage.loss !== 'categorical_crossentropy' && stage.loss !== 'sparse_categorical_crossentropy') return `loss ${stage.loss}`;
   if (head.outputUnits < 2) return 'one output unit';
   if (stage.optimizer.name === 'rmsprop') return 'optimizer rmsprop';
+  const tailLayers = new Set(tail.layers.map((l) => l.name));
+  if ((stage.layerLearningRates ?? []).some((g) => g.layers.some((name) => tailLayers.has(name)))) return 'discriminative learning rates';
   const layers: DenseLayer[] = [];
   for (const layer of tail.layers.slice(1)) {
     const name = layer.getClassName();

@@ -171,6 +171,9 @@ describe('the fused dense step', () => {
     expect(stagePath({ tail: model, head: HEAD, stage: stage(), steps: 'tfjs' }).fused).toBe(false);
     expect(stagePath({ tail: model, head: HEAD, stage: stage({ optimizer: { ...stage().optimizer, name: 'rmsprop' } }) }).description).toBe('tfjs (optimizer rmsprop)');
     expect(stagePath({ tail: model, head: HEAD, stage: stage({ loss: 'binary_crossentropy' }) }).description).toBe('tfjs (loss binary_crossentropy)');
+    expect(stagePath({ tail: model, head: HEAD, stage: stage({ layerLearningRates: [{ blocks: [], layers: ['head_dense_1'], learningRate: 1e-4 }] }) }).description).toBe('tfjs (discriminative learning rates)');
+    // Groups of frozen backbone layers (not in the tail) change nothing here.
+    expect(stagePath({ tail: model, head: HEAD, stage: stage({ layerLearningRates: [{ blocks: ['block3'], layers: ['conv_3'], learningRate: 1e-4 }] }) }).fused).toBe(true);
     model.dispose();
   });
 
