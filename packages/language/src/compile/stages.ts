@@ -1,7 +1,8 @@
 // `train { }` and `fine tune { }` lowered to training stages with every hyperparameter filled in.
 // Stage 1 uses Keras's defaults (adam, lr 1e-3) and tlc's (10 epochs, batch 32). Each `fine tune`
 // (any number, in source order: gradual unfreezing) inherits every setting it does not give from
-// the stage before it, except the learning rate (that stage's divided by 100) and the frozen
+// the stage before it, except the learning rate (the first one's is stage 1's divided by 100; a
+// later one keeps the rate of the fine-tuning before it) and the frozen
 // layers (`unfreeze from B` trains B and everything after it, and what the stage before trained;
 // without `unfreeze`, the whole backbone trains). A pipeline without `train` still trains once,
 // with the defaults. A learning-rate schedule belongs to its stage: `fine tune` does not inherit
@@ -41,7 +42,7 @@ export function lowerStages(train: StageStatement | undefined, fineTunes: readon
   const names = stageNames([...(train ? [train] : []), ...fineTunes]).slice(train ? 1 : 0);
   const stages = [lowerStage('train', train?.settings ?? [], firstStageBase(context), context)];
   fineTunes.forEach((fineTune, i) => {
-    stages.push(lowerStage(names[i], fineTune.settings, fineTuneBase(stages[stages.length - 1], fineTune.settings, context), context));
+    stages.push(lowerStage(names[i], fineTune.settings, fineTuneBase(stages[stages.length - 1], i === 0, fineTune.settings, context), context));
   });
   return stages;
 }
@@ -66,8 +67,13 @@ function firstStageBase(context: StageContext): Base {
   };
 }
 
-/** What a `fine tune` starts from: the stage before it (`previous`). */
-function fineTuneBase(previous: StagePlan, settings: readonly StageSetting[], context: StageContext): Base {
+/**
+ * What a `fine tune` starts from: the stage before it (`previous`). Only the first `fine tune`
+ * divides the rate by 100 (from training a new head to touching pretrained layers); later ones,
+ * gradual unfreezing, keep the rate of the fine-tuning before them, which would otherwise shrink
+ * by 100 at every stage (1e-3, 1e-5, 1e-7, …).
+ */
+function fineTuneBase(previous: StagePlan, first: boolean, settings: readonly StageSetting[], context: StageContext): Base {
   const unfreeze = settingOf(settings, 'Unfreeze');
   let frozenLayers: string[] = [];
   if (unfreeze?.from) {
@@ -75,7 +81,7 @@ function fineTuneBase(previous: StagePlan, settings: readonly StageSetting[], co
     // Unfreezing never freezes: layers the stage before trained keep training.
     frozenLayers = previous.frozenLayers.filter((layer) => context.backbone.layers.indexOf(layer) < firstTrained);
   }
-  const learningRate = Number((previous.optimizer.learningRate / FINE_TUNE_LR_DIVISOR).toPrecision(12));
+  const learningRate = first ? Number((previous.optimizer.learningRate / FINE_TUNE_LR_DIVISOR).toPrecision(12)) : previous.optimizer.learningRate;
   return { ...previous, optimizer: { ...previous.optimizer, learningRate }, frozenLayers };
 }
 
@@ -115,7 +121,7 @@ function lowerStage(name: StagePlan['name'], settings: readonly StageSetting[], 
 
 /**
  * The stage's optimizer: a different optimizer starts from its own Keras defaults, except that
- * `fine tune` keeps its inherited learning rate (stage 1's / 100) unless it gives one.
+ * `fine tune` keeps its inherited learning rate (stage 1's / 100 for the first) unless it gives one.
  */
 function lowerOptimizer(settings: readonly StageSetting[], base: OptimizerPlan, keepLearningRate: boolean): OptimizerPlan {
   const setting = settingOf(settings, 'Optimizer');

@@ -95,7 +95,7 @@ describe('`fine tune` without `train`', () => {
 describe('several fine tune stages (gradual unfreezing)', () => {
   const layers = (n: number) => planOf('use VGG16 freeze all\nhead dense 2').model.freeze.layers.slice(0, n);
 
-  it('each starts from the stage before it: its frozen layers, its settings, its lr / 100', () => {
+  it('each starts from the stage before it: its frozen layers, its settings, its lr (/ 100 for the first fine tune only)', () => {
     const stages = stagesOf([
       'train { epochs 4; optimizer sgd lr 0.1 }',
       'fine tune "block5" {\n  unfreeze from block5\n  epochs 3\n}',
@@ -108,7 +108,8 @@ describe('several fine tune stages (gradual unfreezing)', () => {
     expect(stages[3].frozenLayers).toEqual(layers(7));
     expect(stages.map((s) => s.epochs)).toEqual([4, 3, 3, 3]);
     expect(stages.map((s) => s.optimizer.name)).toEqual(['sgd', 'sgd', 'sgd', 'sgd']);
-    expect(stages.map((s) => s.optimizer.learningRate)).toEqual([0.1, 0.001, 1e-4, 1e-6]);
+    // The first fine tune divides stage 1's rate by 100; the last keeps the one before it's.
+    expect(stages.map((s) => s.optimizer.learningRate)).toEqual([0.1, 0.001, 1e-4, 1e-4]);
   });
 
   it('unnamed stages are fine-tune, then fine-tune-K for the K-th fine tune; names must differ (TL2042)', () => {
