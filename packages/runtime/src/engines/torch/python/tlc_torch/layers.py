@@ -34,7 +34,7 @@ def activate(x, name):
     if name == "relu":
         return F.relu(x)
     if name == "relu6":
-        return torch.clamp(x, 0.0, 6.0)
+        return F.hardtanh(x, 0.0, 6.0)
     if name == "sigmoid":
         return torch.sigmoid(x)
     if name == "tanh":
@@ -86,10 +86,15 @@ class Conv2d(nn.Module):
         super().__init__()
         self.weight = nn.Parameter(torch.zeros(cout, cin // groups, *kernel))
         self.bias = nn.Parameter(torch.zeros(cout)) if bias else None
-        self.stride, self.dilation, self.pads, self.groups, self.activation = tuple(stride), tuple(dilation), tuple(pads), groups, activation
+        self.stride, self.dilation, self.groups, self.activation = tuple(stride), tuple(dilation), groups, activation
+        # The symmetric part of the padding goes to the convolution itself (no copy of the input);
+        # only TF's odd extra pixel at the bottom or right (stride 2, even input) is padded apart.
+        top, bottom, left, right = pads
+        self.padding = (min(top, bottom), min(left, right))
+        self.pads = (top - self.padding[0], bottom - self.padding[0], left - self.padding[1], right - self.padding[1])
 
     def forward(self, x):
-        y = F.conv2d(_pad(x, self.pads), self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+        y = F.conv2d(_pad(x, self.pads), self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
         return activate(y, self.activation)
 
 
@@ -156,11 +161,17 @@ class BatchNorm(nn.Module):
             return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps)
         # As tfjs: normalised by the biased batch variance, which the moving variance also follows
         # (PyTorch's own update uses the unbiased one, and refuses a batch of one).
+        if not BatchNormSync.on:
+            # torch's fused kernel (forward and backward), which returns the batch mean and
+            # 1 / sqrt(biased variance + eps): the moving statistics follow those, as Keras's do.
+            y, mean, invstd = torch.native_batch_norm(x, self.weight, self.bias, None, None, True, 0.0, self.eps)
+            with torch.no_grad():
+                variance = invstd.reciprocal().square_().sub_(self.eps)
+                self.running_mean.lerp_(mean, self.momentum)
+                self.running_var.lerp_(variance, self.momentum)
+            return y
         dims = [0, 2, 3] if x.dim() == 4 else [0]
-        if BatchNormSync.on:
-            mean, variance = synced_moments(x, dims)
-        else:
-            variance, mean = torch.var_mean(x, dim=dims, unbiased=False)
+        mean, variance = synced_moments(x, dims)
         with torch.no_grad():
             self.running_mean.sub_((self.running_mean - mean) * self.momentum)
             self.running_var.sub_((self.running_var - variance) * self.momentum)
@@ -210,7 +221,10 @@ class ReLU(nn.Module):
         self.max_value = max_value
 
     def forward(self, x):
-        return F.relu(x) if self.max_value is None else torch.clamp(x, 0.0, self.max_value)
+        if self.max_value is None:
+            return F.relu(x)
+        # hardtanh is clamp with a one-kernel backward (its gradient is 0 at the bounds themselves).
+        return F.hardtanh(x, 0.0, float(self.max_value))
 
 
 class LeakyReLU(nn.Module):
