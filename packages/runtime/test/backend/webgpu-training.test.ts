@@ -17,6 +17,7 @@ import { runStage, type FeatureSource } from '../../src/index';
 import { stage } from '../run/fixtures';
 import { applyFreeze } from '../../src/model/freeze';
 import { createRng } from '../../src/random';
+import { seedInitialWeights } from '../../src/model/seeded-init';
 import { webgpuTestsRun } from './webgpu-adapter';
 
 const TOLERANCE = 1e-3;
@@ -70,7 +71,10 @@ async function gradients(backend: Backend, spec: FineTune, initial?: Float32Arra
   const cut = names.indexOf(spec.until);
   expect(cut).toBeGreaterThan(0);
   applyFreeze(model, { frozen: new Set(names.slice(0, cut + 1)), backbone: new Set(names), batchNormInference: spec.batchNormInference });
-  if (initial !== undefined) model.setWeights(model.weights.map((w, i) => tf.tensor(initial[i]!, w.shape as number[])));
+  // Seeded initial weights, so every run checks the same case (unseeded, a rare draw put a gradient
+  // near cancellation, and its relative error over the tolerance).
+  if (initial === undefined) seedInitialWeights(model.layers, 2024);
+  else model.setWeights(model.weights.map((w, i) => tf.tensor(initial[i]!, w.shape as number[])));
   const start = model.getWeights().map((w) => w.dataSync() as Float32Array);
   const images = tf.tensor(randomValues(4 * size * size * 3, 77), [4, size, size, 3]);
   const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 1], 'int32'), 3);
