@@ -1,6 +1,6 @@
-// Runs a job folder's trainer under `python3 -m torch.distributed.run` on this machine and reads
-// its progress lines (`@tlc {json}` on stdout) back as the runtime's epoch records; the worker's
-// other output is kept for the error message when it fails.
+// Runs a job folder's trainer on this machine, under `python3 -m torch.distributed.run` (one
+// process: the trainer alone), and reads its progress lines (`@tlc {json}` on stdout) back as the
+// runtime's epoch records; the worker's other output is kept for the error message when it fails.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { BatchProgress, EpochRecord, StageState } from '../../engine/engine';
@@ -44,7 +44,10 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
   });
   // The job folder's own copy of tlc_torch comes first on the path.
   env.PYTHONPATH = `${dir}:${env.PYTHONPATH ?? ''}`;
-  const child = spawn(python, trainerArgs(options.nproc, ['--master_port', String(await freePort())]), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // One process needs no launcher: the trainer runs alone (no process group), which saves the
+  // launcher's own start (a second import of torch, the rendezvous), about 2 s of a short job.
+  const args = options.nproc === 1 ? ['-u', '-m', 'tlc_torch.trainer', '.'] : trainerArgs(options.nproc, ['--master_port', String(await freePort())]);
+  const child = spawn(python, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tail: string[] = [];
   const keep = (line: string) => {
     tail.push(line);
