@@ -45,9 +45,10 @@ export function torchHintOnce(say: (line: string) => void): (model: tf.LayersMod
   return (model, backboneLayers, stage) => {
     if (done) return;
     const hint = torchHint(tf.getBackend(), trainedConvolutionParams(model, backboneLayers, stage));
-    // Probing Python (a second or two) only when there is something to say.
-    if (hint === null || !torchAvailable()) return;
+    // Probing Python (a second or two) only when there is something to say, and once a run: a
+    // machine without torch stays without it for the run's later stages.
+    if (hint === null) return;
     done = true;
-    say(hint);
+    if (torchAvailable()) say(hint);
   };
 }
