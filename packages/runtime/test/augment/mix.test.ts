@@ -11,14 +11,13 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyMix, drawMix, sampleBeta } from '../../src/augment/mix';
 import { ImageDataset } from '../../src/data/dataset';
-import type { StageState } from '../../src/engine/engine';
 import type { FeatureSource } from '../../src/features/source';
 import { RunLog, runPlan, selectBackend } from '../../src/index';
 import { createRng } from '../../src/random';
 import { pixelSource } from '../../src/run/pixels';
 import { stageLoss } from '../../src/train/loss';
-import type { NamedTensor } from '../../src/train/optimizer';
 import { runStage } from '../../src/train/stage';
+import { trainThenResume } from '../train/resume-after';
 import { makePlan, stage, tempDir, writeImageFolder } from '../run/fixtures';
 
 const NONE: AugmentPlan = {
@@ -157,24 +156,10 @@ describe('training with mixup and cutmix', () => {
     const head: HeadPlan = { layers: [{ type: 'dense', units: 3, activation: 'softmax', name: 'out' }], outputUnits: 3, outputActivation: 'softmax' };
     const model = () => tf.sequential({ layers: [tf.layers.flatten({ inputShape: [4, 6, 3] }), tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: 'glorotUniform', biasInitializer: 'zeros' })] });
     const stagePlan = stage({ epochs: 4, optimizer: { name: 'adam', learningRate: 0.01, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null } });
-    const saved: { state?: StageState; optimizer?: NamedTensor[]; weights?: tf.Tensor[] } = {};
     const whole = model();
     const start = whole.getWeights().map((w) => w.clone());
-    const uninterrupted = await runStage({
-      model: whole, tail: whole, head, stage: stagePlan, train: source, validation: null, classWeights: null, batchSize: 4,
-      onEpoch: (record, _best, state, optimizer) => {
-        if (record.epoch !== 2) return;
-        saved.state = JSON.parse(JSON.stringify(state));
-        saved.optimizer = optimizer.map((w) => ({ name: w.name, tensor: tf.keep(w.tensor.clone()) }));
-        saved.weights = whole.getWeights().map((w) => tf.keep(w.clone()));
-      },
-    });
     const again = model();
-    again.setWeights(saved.weights!);
-    const resumed = await runStage({
-      model: again, tail: again, head, stage: stagePlan, train: source, validation: null, classWeights: null, batchSize: 4,
-      resume: { state: saved.state!, best: null, optimizer: saved.optimizer! },
-    });
+    const { uninterrupted, resumed } = await trainThenResume(whole, again, { head, stage: stagePlan, train: source, validation: null, classWeights: null, batchSize: 4 });
     expect(resumed.epochs.map((r) => r.loss)).toEqual(uninterrupted.epochs.slice(2).map((r) => r.loss));
     // And without mixing the same start trains to other losses: the mix reached the loss.
     const plain = model();
@@ -195,7 +180,7 @@ describe('training with mixup and cutmix', () => {
     const plainOnce = await runStage({ model: plain, tail: plain, head, stage: { ...stagePlan, epochs: 1 }, train: plainSource, validation: null, classWeights: null, batchSize: 4 });
     expect(mixedOnce.epochs[0]!.loss).toBe(uninterrupted.epochs[0]!.loss);
     expect(plainOnce.epochs[0]!.loss).not.toBe(mixedOnce.epochs[0]!.loss);
-    tf.dispose([...start, ...saved.weights!, ...saved.optimizer!.map((w) => w.tensor)]);
+    tf.dispose(start);
     [whole, again, plain, first].forEach((m) => m.dispose());
   });
 

@@ -8,10 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { HeadPlan, OptimizerPlan, SchedulePlan } from '@tlc/plan';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RunLog, runPlan, selectBackend, type EpochRecord } from '../../src/index';
-import type { StageState } from '../../src/engine/engine';
 import type { FeatureSource } from '../../src/features/source';
-import { makeOptimizer, type NamedTensor } from '../../src/train/optimizer';
-import { runStage } from '../../src/train/stage';
+import { makeOptimizer } from '../../src/train/optimizer';
+import { trainThenResume } from './resume-after';
 import { formatEpoch } from '../../src/run/progress';
 import { Plateau, scheduledRate } from '../../src/train/schedule';
 import { makePlan, stage, tempDir, writeImageFolder } from '../run/fixtures';
@@ -193,23 +192,9 @@ describe('a resumed stage trains at the rates of the uninterrupted one', () => {
   ] as SchedulePlan[]) {
     it(`${schedule.kind}: stopped after 2 of 5 epochs and resumed, the rates and losses of epochs 3-5 are the same`, async () => {
       const plan = stage({ epochs: 5, schedule, optimizer: { name: 'adam', learningRate: 0.02, momentum: null, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weightDecay: null } });
-      const saved: { state?: StageState; optimizer?: NamedTensor[]; weights?: tf.Tensor[] } = {};
       const whole = model();
-      const uninterrupted = await runStage({
-        model: whole, tail: whole, head, stage: plan, train: source, validation: null, classWeights: null, batchSize: 4,
-        onEpoch: (record, _best, state, optimizer) => {
-          if (record.epoch !== 2) return;
-          saved.state = JSON.parse(JSON.stringify(state));
-          saved.optimizer = optimizer.map((w) => ({ name: w.name, tensor: tf.keep(w.tensor.clone()) }));
-          saved.weights = whole.getWeights().map((w) => tf.keep(w.clone()));
-        },
-      });
       const again = model();
-      again.setWeights(saved.weights!);
-      const resumed = await runStage({
-        model: again, tail: again, head, stage: plan, train: source, validation: null, classWeights: null, batchSize: 4,
-        resume: { state: saved.state!, best: null, optimizer: saved.optimizer! },
-      });
+      const { uninterrupted, resumed } = await trainThenResume(whole, again, { head, stage: plan, train: source, validation: null, classWeights: null, batchSize: 4 });
       const tail = uninterrupted.epochs.slice(2);
       expect(resumed.epochs.map((r) => r.lr)).toEqual(tail.map((r) => r.lr));
       expect(resumed.epochs.map((r) => r.loss)).toEqual(tail.map((r) => r.loss));
