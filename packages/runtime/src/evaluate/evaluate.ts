@@ -75,6 +75,22 @@ export function ttaProbabilities(
   return { plain, averaged };
 }
 
+/**
+ * One evaluation batch's probabilities as rows: with TTA (`rows`) and without (`plainRows`, the
+ * same rows when there is none). Disposes the batch.
+ */
+async function batchProbabilities(
+  tail: tf.LayersModel, head: HeadPlan, batch: EvaluationBatch, tta: EvaluatePlan['tta'],
+): Promise<{ rows: number[][]; plainRows: number[][] }> {
+  const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta, batch.mirrored);
+  const rows = (await averaged.array()) as number[][];
+  const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
+  tf.dispose([plain, averaged]);
+  batch.x.dispose();
+  batch.mirrored?.dispose();
+  return { rows, plainRows };
+}
+
 export async function evaluateModel(
   tail: tf.LayersModel,
   head: HeadPlan,
@@ -92,12 +108,7 @@ export async function evaluateModel(
   let plainHits = 0;
   const misclassified: Misclassified[] = [];
   for await (const batch of source.batches(0)) {
-    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta, batch.mirrored);
-    const rows = (await averaged.array()) as number[][];
-    const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
-    tf.dispose([plain, averaged]);
-    batch.x.dispose();
-    batch.mirrored?.dispose();
+    const { rows, plainRows } = await batchProbabilities(tail, head, batch, tta);
     plainRows.forEach((row, i) => {
       if (argMax(row) === batch.labels[i]) plainHits++;
     });
@@ -143,12 +154,7 @@ async function evaluateMultiLabel(
   const misclassified: Misclassified[] = [];
   const n = classNames.length;
   for await (const batch of source.batches(0)) {
-    const { plain, averaged } = ttaProbabilities(tail, head, batch.x, tta, batch.mirrored);
-    const rows = (await averaged.array()) as number[][];
-    const plainRows = tta === 'none' ? rows : ((await plain.array()) as number[][]);
-    tf.dispose([plain, averaged]);
-    batch.x.dispose();
-    batch.mirrored?.dispose();
+    const { rows, plainRows } = await batchProbabilities(tail, head, batch, tta);
     const truthRows = targets(batch.indices);
     rows.forEach((row, i) => {
       const t = truthRows.subarray(i * n, (i + 1) * n);
