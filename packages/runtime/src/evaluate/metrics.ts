@@ -51,9 +51,6 @@ export function argMax(row: ArrayLike<number>): number {
   return best;
 }
 
-/** The k of the top-k accuracies evaluation.json reports when there are more than 5 classes. */
-export const TOP_K = [3, 5] as const;
-
 export interface RankingMetrics {
   /** With more than 5 classes: the share of images whose true class is among the 3 most probable; else null. */
   top3Accuracy: number | null;
