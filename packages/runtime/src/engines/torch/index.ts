@@ -1,8 +1,8 @@
-// The torch engine: trains a plan's stages in PyTorch, under torch.distributed.run on this machine
-// (data parallel over --nproc processes, gloo on cpu, nccl on cuda). Per stage it writes a job
-// folder under the run folder (the model generated from the zoo's Keras graph, its current
-// weights as safetensors, the file lists, the resolved stage), launches the trainer
-// (python/tlc_torch/trainer.py), and turns its progress back into the run's events: after each
+// The torch engine: trains a plan's stages in PyTorch on this machine (one process alone, or data
+// parallel over --nproc processes under torch.distributed.run, gloo on cpu, nccl on cuda). Per
+// stage it writes a job folder under the run folder (the model generated from the zoo's Keras
+// graph, its current weights as safetensors, the file lists, the resolved stage), launches the
+// trainer (python/tlc_torch/trainer.py), and turns its progress back into the run's events: after each
 // epoch the epoch's weights come back into the tfjs model, so the run writes its own checkpoints,
 // state.json and metrics.csv as for any engine (and --resume works), and at the end of the stage
 // the best weights. Evaluation, export, predict and the report stay the run's.

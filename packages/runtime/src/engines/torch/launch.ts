@@ -1,6 +1,7 @@
-// Runs a job folder's trainer on this machine, under `python3 -m torch.distributed.run` (one
-// process: the trainer alone), and reads its progress lines (`@tlc {json}` on stdout) back as the
-// runtime's epoch records; the worker's other output is kept for the error message when it fails.
+// Runs a job folder's trainer on this machine (one process: the trainer alone, `python3 -m
+// tlc_torch.trainer`; several: under `python3 -m torch.distributed.run`), and reads its progress
+// lines (`@tlc {json}` on stdout) back as the runtime's epoch records; the worker's other output
+// is kept for the error message when it fails.
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { BatchProgress, EpochRecord, StageState } from '../../engine/engine';
