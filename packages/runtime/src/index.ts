@@ -1,8 +1,8 @@
 // @tlc/runtime: executes a validated plan — backend selection, the data pipeline and
 // augmentation, model assembly, the run in phases (run/run-plan.ts), the training engines behind
 // one interface (engine/engine.ts; tfjs in engines/tfjs/: freezing and the trunk/tail split,
-// training stages, the feature cache; torch in engines/torch/: PyTorch under torchrun), evaluation,
-// export, predict, embed and run folders.
+// training stages, the feature cache; torch in engines/torch/: PyTorch, under torchrun for
+// several processes), evaluation, export, predict, embed and run folders.
 export * from './backend/index';
 export * from './onnx/index';
 export * from './random';

@@ -30,7 +30,7 @@ export interface RunOptions {
   memoryShare?: number;
   /** The pixel cache folder (default `$TLC_HOME/pixels`, else `~/.cache/tlc/pixels`). */
   pixelCacheDir?: string;
-  /** `--engine`: what trains the stages (default tfjs, the reference; torch: PyTorch under torchrun). */
+  /** `--engine`: what trains the stages (default tfjs, the reference; torch: PyTorch, under torchrun for several processes). */
   engine?: 'tfjs' | 'torch';
   /** `--nproc N`: the torch engine's processes on this machine (default 1). */
   nproc?: number;
