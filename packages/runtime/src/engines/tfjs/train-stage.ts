@@ -15,7 +15,7 @@ import { deriveSeed, STREAMS } from '../../random';
 import { RUN_FILES } from '../../run/run-folder';
 import { classWeights } from '../../train/class-weights';
 import { isMultiLabel } from '../../train/loss';
-import { installCpuTrainingKernels } from '../../train/cpu-kernels';
+import { installCpuTrainingKernels } from '../../backend/cpu-kernels';
 import type { NamedTensor } from '../../train/optimizer';
 import { decodeOptimizerState, encodeOptimizerState } from '../../train/optimizer-state';
 import { PRECISE_BN_IMAGES, trainedBatchNorms } from '../../train/precise-bn';

@@ -3,7 +3,7 @@
 // before and after installing them.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { installCpuTrainingKernels } from '../../src/train/cpu-kernels';
+import { installCpuTrainingKernels } from '../../src/backend/cpu-kernels';
 
 type Case = { kind: 'conv' | 'depthwise'; stride: number; pad: 'same' | 'valid'; filter: [number, number, number, number] };
 const CASES: Case[] = [
