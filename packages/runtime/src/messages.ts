@@ -47,7 +47,7 @@ export const RUNTIME_CODES = {
   TL4322: 'the torch trainer failed',
   TL4323: 'a learning-rate schedule the torch engine did not apply (no longer reported)',
   TL4324: 'a torch job folder (--emit) with `batch auto`',
-  TL4325: 'discriminative learning rates on the torch engine',
+  TL4325: 'discriminative learning rates the torch engine did not apply (no longer reported)',
   TL4326: 'a data setting the torch engine does not apply yet',
   TL4327: 'a multi-label head on the torch engine',
   TL4328: 'the tfjs engine trains `precision bf16` in float32',
@@ -256,12 +256,6 @@ export const runtimeMessages = {
     error(
       'TL4324',
       `a torch job folder (--emit) cannot use \`batch auto\` (stage ${stage}): the batch that fits depends on the machine that runs the job, which tlc does not see; give the batch size, e.g. \`batch 64\``,
-    ),
-  torchLayerLearningRates: (stage: string) =>
-    error(
-      'TL4325',
-      `the torch engine does not apply discriminative learning rates yet (stage ${stage}: \`lr … for\` or \`lr A .. B\`); it would train every layer at one rate`,
-      'run this plan with the tfjs engine (drop --engine torch), or give the stage one `lr`',
     ),
   torchCannotData: (what: string) =>
     error(

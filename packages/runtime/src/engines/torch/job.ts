@@ -82,9 +82,6 @@ function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan
   // another machine (`--emit`) cannot know that machine's memory.
   const auto = stages.find((stage) => stage.batchSize === 'auto');
   if (auto) throw new RunError(runtimeMessages.torchJobBatchAuto(auto.name));
-  // Every stage of the plan, not only this job's: refused before the first stage trains.
-  const grouped = plan.stages.find((stage) => (stage.layerLearningRates ?? []).length > 0);
-  if (grouped) throw new RunError(runtimeMessages.torchLayerLearningRates(grouped.name));
 }
 
 /** The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when none. */

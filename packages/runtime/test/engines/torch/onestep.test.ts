@@ -1,7 +1,8 @@
 // One training step from the same weights and batch gives the same loss and the same updated
 // weights in the tfjs engine (the runtime's own freeze, loss and optimizer) and in the torch
 // engine (tlc_torch's trainer functions on the generated module), within 1e-4: with
-// BatchNormalization training (batch statistics, moving averages updated) and with it frozen; and with label smoothing.
+// BatchNormalization training (batch statistics, moving averages updated) and with it frozen; with label smoothing;
+// and with discriminative learning rates (each group its own rate and weight decay: PyTorch parameter groups).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +38,9 @@ const HEAD: HeadPlan = {
   outputActivation: 'softmax',
 };
 
-function stagePlan(frozenLayers: string[], batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing: number): StagePlan {
+function stagePlan(frozenLayers: string[], batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing: number, layerLearningRates: StagePlan['layerLearningRates'] = []): StagePlan {
   return {
+    layerLearningRates,
     name: 'train', epochs: 1, batchSize: 4, optimizer,
     loss: 'categorical_crossentropy', metrics: ['accuracy'], labelSmoothing, earlyStopping: null,
     classWeights: { mode: 'none' }, schedule: { kind: 'constant' }, frozenLayers, batchNormInference,
@@ -59,7 +61,10 @@ function maxRelative(want: Float32Array, got: Float32Array): number {
   return scale === 0 ? worst : worst / scale;
 }
 
-function expectSameStep(freezeUntil: string | null, batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing = 0): void {
+/** Discriminative rates as layer ranges by name (first to last backbone layer, inclusive). */
+type Groups = { from: string; to: string; learningRate: number }[];
+
+function expectSameStep(freezeUntil: string | null, batchNormInference: boolean, optimizer: StagePlan['optimizer'], labelSmoothing = 0, groups: Groups = []): void {
   const backbone = buildBackbone('MobileNet', { inputShape: [33, 32, 1], alpha: 0.25 });
   const features = backbone.getLayer('conv_pw_3_relu').output as tf.SymbolicTensor;
   const model = tf.model({ inputs: backbone.inputs, outputs: applyHead(features, HEAD) });
@@ -73,7 +78,10 @@ function expectSameStep(freezeUntil: string | null, batchNormInference: boolean,
       if (name === freezeUntil) break;
     }
   }
-  const stage = stagePlan(frozen, batchNormInference, optimizer, labelSmoothing);
+  const layerLearningRates = groups.map((g) => ({
+    blocks: [], learningRate: g.learningRate, layers: backboneLayers.slice(backboneLayers.indexOf(g.from), backboneLayers.indexOf(g.to) + 1),
+  }));
+  const stage = stagePlan(frozen, batchNormInference, optimizer, labelSmoothing, layerLearningRates);
   const generated = generateTorchModule(model);
   const out = mkdtempSync(join(dir, 'case-'));
   writeFileSync(join(out, 'model.py'), generated.source);
@@ -85,7 +93,10 @@ function expectSameStep(freezeUntil: string | null, batchNormInference: boolean,
 
   // The tfjs engine's step.
   applyFreeze(model, { frozen: new Set(frozen), backbone: new Set(backboneLayers), batchNormInference });
-  const step = makeOptimizer(stage.optimizer);
+  const step = makeOptimizer(stage.optimizer, layerLearningRates.map((g) => ({
+    ratio: g.learningRate / stage.optimizer.learningRate,
+    variables: new Set(g.layers.flatMap((name) => model.getLayer(name).trainableWeights.map((w) => (w.read() as tf.Variable).name))),
+  })));
   const y = tf.tensor1d(labels, 'int32');
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const cost = step.step(() => stageLoss(model.apply(x, { training: true }) as tf.Tensor, y, HEAD, stage.loss, null, stage.labelSmoothing), variables);
@@ -129,5 +140,17 @@ describeTorch('one training step is the same in the tfjs and the torch engine', 
 
   it('with label smoothing 0.2 (Keras\'s smoothed targets in both engines\' loss), Adam', () => {
     expectSameStep(null, false, ADAM, 0.2);
+  });
+
+  it('with discriminative learning rates (two groups, the rest at the stage\'s rate), SGD with momentum and weight decay', () => {
+    const decayed = { ...SGD, weightDecay: 0.05 } as StagePlan['optimizer'];
+    expectSameStep(null, false, decayed, 0, [
+      { from: 'conv1', to: 'conv_pw_1_relu', learningRate: 5e-4 },
+      { from: 'conv_dw_2', to: 'conv_pw_2_relu', learningRate: 5e-3 },
+    ]);
+  });
+
+  it('with discriminative learning rates, Adam, part of the backbone frozen', () => {
+    expectSameStep('conv_pw_1_relu', false, ADAM, 0, [{ from: 'conv_dw_2', to: 'conv_pw_3_relu', learningRate: 1e-4 }]);
   });
 });

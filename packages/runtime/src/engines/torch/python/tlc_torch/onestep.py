@@ -11,7 +11,7 @@ from . import safetensors
 from .losses import stage_loss
 from .model import build
 from .optimizers import make_optimizer
-from .trainer import configure_stage, set_train_mode
+from .trainer import configure_stage, rate_groups, set_train_mode
 
 
 def main(argv):
@@ -22,7 +22,7 @@ def main(argv):
     model = build(module, weights)
     stage = job["stage"]
     eval_bn = configure_stage(model, stage, set(job["backboneLayers"]))
-    optimizer = make_optimizer(stage["optimizer"], [p for p in model.parameters() if p.requires_grad])
+    optimizer = make_optimizer(stage["optimizer"], [p for p in model.parameters() if p.requires_grad], rate_groups(model, stage))
     shape = [int(d) for d in shape.split(",")]
     with open(data, "rb") as f:
         x = torch.frombuffer(bytearray(f.read()), dtype=torch.float32).reshape(shape).permute(0, 3, 1, 2)

@@ -3,7 +3,13 @@ SGD with heavy-ball momentum, RMSprop as tfjs computes it (decay 0.9, epsilon in
 root, which torch.optim.RMSprop puts outside), and Keras 3's decoupled weight decay for every
 optimizer (0.004 by default for AdamW, none otherwise): the gradient is taken at the weights, then
 every trained weight shrinks by lr * decay * itself, then the optimizer's update runs. A schedule
-sets the rate before each step (set_lr); the decay scales with it, as Keras's."""
+sets the rate before each step (set_lr); the decay scales with it, as Keras's.
+
+Discriminative learning rates (the plan's layerLearningRates) are parameter groups, each with its
+rate's ratio to the stage's: group 0 holds every trained weight in no group, at the stage's rate;
+set_lr sets every group's rate to the stage's times its ratio, and each group decays at its own
+rate, as the tfjs runtime's one optimizer per group (train/optimizer.ts) does. The groups are
+always built in the same order, so a saved state_dict loads back into a resumed stage's."""
 import torch
 
 
@@ -28,27 +34,28 @@ class TfjsRMSprop(torch.optim.Optimizer):
 
 
 class DecoupledDecay:
-    """An optimizer whose step first applies Keras's decoupled weight decay."""
+    """An optimizer whose step first applies Keras's decoupled weight decay, group by group."""
 
-    def __init__(self, optimizer, params, weight_decay, lr):
-        self.optimizer, self.params, self.weight_decay = optimizer, list(params), weight_decay
+    def __init__(self, optimizer, weight_decay, lr):
+        self.optimizer, self.weight_decay = optimizer, weight_decay
         self.set_lr(lr)
 
     def set_lr(self, lr):
-        """The rate of the next steps; the decay scales with it."""
+        """The stage's rate of the next steps: every group's is it times the group's ratio; the decay scales with it."""
         self.lr = lr
-        self.decay = lr * self.weight_decay
         for group in self.optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr * group["ratio"]
 
     def zero_grad(self, set_to_none=True):
         self.optimizer.zero_grad(set_to_none=set_to_none)
 
     @torch.no_grad()
     def step(self):
-        if self.decay > 0:
-            for p in self.params:
-                p.mul_(1 - self.decay)
+        if self.weight_decay > 0:
+            for group in self.optimizer.param_groups:
+                decay = group["lr"] * self.weight_decay
+                for p in group["params"]:
+                    p.mul_(1 - decay)
         self.optimizer.step()
 
     def state_dict(self):
@@ -58,12 +65,19 @@ class DecoupledDecay:
         self.optimizer.load_state_dict(state)
 
 
-def make_optimizer(plan, params):
+def make_optimizer(plan, params, rate_groups=()):
+    """`params`: the trained weights; `rate_groups`: (ratio, weights) pairs, the plan's
+    discriminative rates in its order (a weight in several goes to the first, as tfjs's)."""
     params = list(params)
     decay = plan.get("weightDecay")
     if decay is None:
         decay = 0.004 if plan["name"] == "adamw" else 0.0
-    return DecoupledDecay(base_optimizer(plan, params), params, decay, plan["learningRate"])
+    groups = [{"params": [], "ratio": 1.0}] + [{"params": [], "ratio": float(ratio)} for ratio, _ in rate_groups]
+    member = [{id(p) for p in weights} for _, weights in rate_groups]
+    for p in params:
+        k = next((k for k, ids in enumerate(member) if id(p) in ids), -1)
+        groups[k + 1]["params"].append(p)
+    return DecoupledDecay(base_optimizer(plan, groups), decay, plan["learningRate"])
 
 
 def base_optimizer(plan, params):

@@ -6,7 +6,8 @@ python3 -m torch.distributed.run --nproc-per-node N -m tlc_torch.trainer JOB_DIR
 JOB_DIR holds job.json (the plan, the file lists, resolved stages), model.py (generated) and
 weights.safetensors (the starting weights). Per stage: the plan's frozen layers get no gradient and
 their BatchNormalization (or every backbone one, with batchNormInference) runs in eval mode; the
-optimizer has Keras's defaults and the plan's schedule sets its rate before every step (schedule.py,
+optimizer has Keras's defaults, a parameter group per discriminative learning rate, and the
+plan's schedule sets its rate (every group's in proportion) before every step (schedule.py,
 the tfjs runtime's rates); each epoch the shards of a seeded DistributedSampler are trained
 (DDP averages the gradients, so N processes with batch B/N each take the steps one process with
 batch B takes), trained BatchNormalization statistics are recomputed on 512 training images
@@ -155,6 +156,18 @@ def configure_stage(model, stage, backbone):
     return {n for n in batchnorm_layers(model) if n in frozen or (stage["batchNormInference"] and n in backbone)}
 
 
+def rate_groups(model, stage):
+    """The stage's discriminative learning rates as (ratio to the stage's rate, trained weights of
+    the group's layers), as the tfjs runtime's rateGroups (train/stage.ts)."""
+    base = stage["optimizer"]["learningRate"]
+    groups = []
+    for group in stage.get("layerLearningRates") or []:
+        keys = {module_key(n) for n in group["layers"]}
+        weights = [p for name, m in model.layers.items() if name in keys for p in m.parameters() if p.requires_grad]
+        groups.append((group["learningRate"] / base, weights))
+    return groups
+
+
 def set_train_mode(model, eval_bn):
     model.train()
     for name in eval_bn:
@@ -288,7 +301,7 @@ def run(job_dir, out_dir):
             continue
         eval_bn = configure_stage(model, stage, backbone)
         params = [p for p in model.parameters() if p.requires_grad]
-        optimizer = make_optimizer(stage["optimizer"], params)
+        optimizer = make_optimizer(stage["optimizer"], params, rate_groups(model, stage))
         if state and state.get("optimizer"):
             optimizer.load_state_dict(state["optimizer"])
         trained = model
