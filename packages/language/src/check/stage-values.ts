@@ -40,8 +40,10 @@ export function stageNames(stages: readonly StageStatement[]): string[] {
   });
 }
 
+/** The stage's own rate: `lr X`, the head's B of `lr A .. B` (as compile/stages.ts reads it), or the optimizer's `lr`. */
 function ownLearningRate(stage: StageStatement): number | undefined {
-  return settingOf(stage.settings, 'LearningRate')?.value?.value ?? settingOf(stage.settings, 'Optimizer')?.lr?.value;
+  const lr = settingOf(stage.settings, 'LearningRate');
+  return lr?.to?.value ?? lr?.value?.value ?? settingOf(stage.settings, 'Optimizer')?.lr?.value;
 }
 
 function trainLearningRate(train: StageStatement | undefined): number {
