@@ -52,6 +52,9 @@ import { labelsFileMissingRule } from './rules/labels-file-missing';
 import { labelsWithFolderRule } from './rules/labels-with-folder';
 import { multiLabelClassWeightsRule } from './rules/multi-label-class-weights';
 import { evaluateThresholdRule } from './rules/evaluate-threshold';
+import { patienceOutlastsStageRule } from './rules/patience-outlasts-stage';
+import { batchNormTrainChangesNothingRule } from './rules/batch-norm-train-changes-nothing';
+import { earlyStopBeforePlateauRule } from './rules/early-stop-before-plateau';
 
 /** A rule and the codes it reports: from a code to its rule at a glance. */
 export interface TaggedRule {
@@ -101,6 +104,9 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2040'], rule: unfreezeNothingNewRule },
   { codes: ['TL2041'], rule: batchNormWithoutPretrainedRule },
   { codes: ['TL2042'], rule: stageNamesRule },
+  { codes: ['TL2051'], rule: patienceOutlastsStageRule },
+  { codes: ['TL2052'], rule: batchNormTrainChangesNothingRule },
+  { codes: ['TL2053'], rule: earlyStopBeforePlateauRule },
   { codes: ['TL2054'], rule: labelsFileMissingRule },
   { codes: ['TL2055'], rule: labelsWithFolderRule },
   { codes: ['TL2056'], rule: multiLabelClassWeightsRule },

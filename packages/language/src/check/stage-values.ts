@@ -1,6 +1,6 @@
 // The epochs and learning rate a stage will run with, as the compiler lowers them
 // (compile/stages.ts): what rules about schedules compare against.
-import type { StageStatement } from '../ast/nodes';
+import type { EarlyStopSetting, StageStatement } from '../ast/nodes';
 import { DEFAULT_EPOCHS, DEFAULT_OPTIMIZER, FINE_TUNE_LR_DIVISOR, OPTIMIZER_DEFAULTS } from '../compile/defaults';
 import { settingOf } from '../compile/select';
 import { pointPosition, pointText, type CheckContext, type PointPosition } from './context';
@@ -61,6 +61,14 @@ export function stageLearningRate(stage: StageStatement, context: CheckContext):
   const previous = previousStage(stage, context);
   const inherited = previous ? stageLearningRate(previous, context) : trainLearningRate(undefined);
   return Number((inherited / FINE_TUNE_LR_DIVISOR).toPrecision(12));
+}
+
+/** The `early stop` a stage runs with: its own, else the one it inherits from the stage before it (compile/stages.ts). */
+export function stageEarlyStop(stage: StageStatement, context: CheckContext): EarlyStopSetting | undefined {
+  const own = settingOf(stage.settings, 'EarlyStop');
+  if (own) return own;
+  const previous = previousStage(stage, context);
+  return previous ? stageEarlyStop(previous, context) : undefined;
 }
 
 /** Every `train` and `fine tune` statement of the program. */

@@ -62,6 +62,9 @@ export const CODES = {
   TL2041: '`batch norm` with nothing pretrained',
   TL2042: 'stage name given twice or unusable',
   TL2050: '`tta flips` on a model trained with vertical flips only',
+  TL2051: '`reduce lr on plateau` or `early stop` whose patience outlasts the stage',
+  TL2052: '`batch norm train` where no backbone layer trains',
+  TL2053: '`early stop` that gives up before `reduce lr on plateau` acts',
   TL2054: 'labels file not found',
   TL2055: '`labels` file with a class-folder validation or evaluation set',
   TL2056: '`class weights` with a multi-label head',
@@ -435,6 +438,31 @@ export const messages = {
       'TL2042',
       `"${name}" cannot name a stage`,
       'use letters, digits, spaces, `-`, `_` and `.`, starting with a letter or digit (it names the stage in metrics.csv, the report and file names)',
+    ),
+  patienceOutlastsStage: (setting: 'reduce lr on plateau' | 'early stop', patience: number, epochs: number, stage: string) =>
+    warning(
+      'TL2051',
+      setting === 'reduce lr on plateau'
+        ? `\`reduce lr on plateau\` with patience ${patience} never lowers the rate in the ${epochs}-epoch \`${stage}\` stage: the first epoch sets the best value, so the earliest reduction comes after epoch ${patience + 1} and would apply from epoch ${patience + 2}`
+        : `\`early stop\` with patience ${patience} never stops the ${epochs}-epoch \`${stage}\` stage early: the first epoch sets the best value, so the earliest stop comes after epoch ${patience + 1}`,
+      epochs >= 3 ? `use \`patience ${epochs - 2}\` or less, or raise \`epochs\` above ${patience + 1}` : `raise \`epochs\` above ${patience + 1}`,
+      setting === 'reduce lr on plateau'
+        ? [`without \`patience\`, Keras's ReduceLROnPlateau waits 10 epochs`]
+        : ['the best epoch\'s weights are kept with or without `early stop`'],
+    ),
+  batchNormTrainChangesNothing: (stage: string) =>
+    warning(
+      'TL2052',
+      `\`batch norm train\` changes nothing: no stage from \`${stage}\` on trains a layer of the backbone, so none of its BatchNormalization layers trains`,
+      'unfreeze part of the backbone (`freeze until B` in `use`, or `unfreeze from B` in a `fine tune`), or remove `batch norm train`',
+      ['`batch norm` is about the backbone\'s BatchNormalization layers where they are unfrozen; a `batchnorm` layer in the head always trains'],
+    ),
+  earlyStopBeforePlateau: (earlyPatience: number, plateauPatience: number, monitor: string) =>
+    warning(
+      'TL2053',
+      `\`early stop\` (patience ${earlyPatience}) ends the stage before \`reduce lr on plateau\` (patience ${plateauPatience}) can lower the rate: both watch ${monitor}, and early stopping gives up first`,
+      `give \`early stop\` a longer patience than the plateau's (e.g. \`early stop patience ${plateauPatience + 2}\`), or \`reduce lr on plateau patience ${Math.max(1, earlyPatience - 1)}\``,
+      ['Keras users pair them so: ReduceLROnPlateau lowers the rate first, EarlyStopping stops once the lower rate has not helped either'],
     ),
   ttaFlipsUnseen: () =>
     warning(

@@ -17,7 +17,6 @@ interface RangeSpec {
 const RANGES = {
   positive: { test: (v) => v > 0, text: 'greater than 0' },
   nonNegative: { test: (v) => v >= 0, text: '0 or more' },
-  closedUnit: { test: (v) => v >= 0 && v <= 1, text: 'between 0 and 1' },
   unitInterval: { test: (v) => v >= 0 && v < 1, text: 'at least 0 and below 1' },
   degrees: { test: (v) => v >= 0 && v <= 180, text: 'between 0 and 180 degrees' },
   percent: { test: (v) => v > 0 && v < 1, text: 'between 0% and 100% (both excluded)' },
@@ -110,7 +109,8 @@ export const valueRangesRule: Rule = ({ program }) => {
             within('momentum', s.momentum, RANGES.unitInterval);
             within('decay', s.weightDecay, RANGES.nonNegative);
           }
-          if (s.kind === 'LabelSmoothing') within('label smoothing', s.value, RANGES.closedUnit);
+          // At 1 every target is uniform (1 / classes): the labels would teach nothing.
+          if (s.kind === 'LabelSmoothing') within('label smoothing', s.value, RANGES.unitInterval);
           if (s.kind === 'EarlyStop') wholeCount('patience', s.patience, true);
           if (s.kind === 'Schedule') {
             wholeCount('warmup', s.warmup, true);
