@@ -1,7 +1,6 @@
 // `embed`: the feature-extractor strategy for use outside tlc — each image through the plan's
 // backbone (with its weights and preprocessing, cut where the plan cuts it), globally average
 // pooled into one vector, at the plan's input size (the data's image size, else the model's).
-import { relative } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Plan } from '@tlc/plan';
 import { buildPlanBackbone } from '../model/assemble';

@@ -2,7 +2,7 @@
 // Activation, ReLU, LeakyReLU, ELU and Softmax layers, with tfjs's exact definitions (gelu with
 // erf, hard-sigmoid as clip(0.2x + 0.5), swish as x * sigmoid(x)).
 import { graphAxis, float, int, type OnnxGraph } from './graph';
-import { output, singleInput, type ConvertContext, type LayerConverter } from './converter';
+import { output, singleInput, type LayerConverter } from './converter';
 
 function scalar(graph: OnnxGraph, base: string, value: number): string {
   return graph.constant(base, [value], []);

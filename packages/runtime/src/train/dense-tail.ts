@@ -108,7 +108,6 @@ export class DenseTailTrainer {
   private accBeta2: number;
   private lr: number;
   private acts: Float32Array[] = [];
-  private grads: Float32Array[] = [];
 
   constructor(
     private readonly layers: DenseLayer[],
