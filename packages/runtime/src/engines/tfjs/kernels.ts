@@ -1,7 +1,8 @@
-// Training convolutions needs gradient kernels the WebAssembly backend of tfjs 4.22 does not
-// have (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input). When a stage's tail
-// trains through convolutions on such a backend, the run moves to the pure JavaScript 'cpu'
-// backend (tensors move with it) and says so, instead of failing mid-epoch.
+// Training convolutions needs gradient kernels (Conv2DBackpropFilter/Input,
+// DepthwiseConv2dNativeBackpropFilter/Input) that not every backend has: tfjs 4.22's WebAssembly
+// backend lacks three, which the runtime registers with it (backend/wasm-kernels/). When a stage's
+// tail trains through convolutions on a backend that still lacks one, the run moves to the pure
+// JavaScript 'cpu' backend (tensors move with it) and says so, instead of failing mid-epoch.
 import * as tf from '@tensorflow/tfjs';
 
 const CONV_GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
