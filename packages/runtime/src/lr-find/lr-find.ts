@@ -30,7 +30,7 @@ import { RunError, runtimeMessages } from '../messages';
 import { assertRunDirFree, RUN_FILES, safeName, timestamp } from '../run/run-folder';
 import { classWeights } from '../train/class-weights';
 import { isMultiLabel, stageLoss } from '../train/loss';
-import type { TargetLookup } from '../train/stage';
+import { rateGroups, type TargetLookup } from '../train/stage';
 import { makeOptimizer } from '../train/optimizer';
 import { isOutOfMemory, outOfMemory } from '../train/out-of-memory';
 import { rangeTestHtml, formatRate } from './plot';
@@ -159,6 +159,12 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
     log.line(`lr-find: ${endedText(result)}; lowest smoothed loss ${result.minLoss?.toFixed(4) ?? '-'}`);
     log.line(suggestion === null ? 'lr-find: no suggestion (no finite loss)' : `suggested learning rate: ${suggestion.toExponential(2)} (fastai's valley; steepest descent at ${result.steepest?.toExponential(2)})`);
     if (result.line) log.line(`paste into stage ${stage.name}:  ${result.line}`);
+    if (suggestion !== null && stage.layerLearningRates.length > 0) {
+      // The groups were swept at their ratios to the stage's rate: say what keeps those ratios.
+      const scale = suggestion / stage.optimizer.learningRate;
+      const groups = stage.layerLearningRates.map((g) => `${g.blocks.length > 0 ? g.blocks.join('+') : `${g.layers[0]}..${g.layers[g.layers.length - 1]}`} at ${formatRate(g.learningRate * scale)}`);
+      log.line(`lr-find: the stage's discriminative rates moved with the swept rate, each at its ratio to the stage's lr; to keep the ratios: ${groups.join(', ')}`);
+    }
     log.line(`lr-find folder: ${outDir} (${LR_FIND_FILES.plot}, ${LR_FIND_FILES.csv})`);
     return result;
   } catch (error) {
@@ -183,7 +189,9 @@ interface RangeTestRun {
 /** The steps themselves: one batch each (epochs of the training images, reshuffled, as many as needed). */
 async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages'][number], train: FeatureSource, run: RangeTestRun): Promise<RangeRecorder> {
   const { settings } = run;
-  const optimizer = makeOptimizer(stage.optimizer);
+  // Discriminative learning rates move with the swept rate, each group at its ratio to the
+  // stage's, as a schedule moves them: block4 at a tenth of the head stays at a tenth.
+  const optimizer = makeOptimizer(stage.optimizer, rateGroups(tail, stage));
   const variables = tail.trainableWeights.map((w) => w.read() as tf.Variable);
   const weights = run.classWeights ? tf.keep(tf.tensor1d(run.classWeights)) : null;
   const recorder = new RangeRecorder();

@@ -66,8 +66,8 @@ export interface StageRun {
 /** The weights of the tail (every weight a stage can change; the trunk's stay as they are). */
 type Snapshot = tf.Tensor[];
 
-/** The stage's discriminative learning rates as groups of the tail's variables, each with its rate's ratio to the stage's. */
-function rateGroups(tail: tf.LayersModel, stage: StagePlan): RateGroup[] {
+/** The stage's discriminative learning rates as groups of the tail's variables, each with its rate's ratio to the stage's (also what `tlc lr-find` sweeps). */
+export function rateGroups(tail: tf.LayersModel, stage: StagePlan): RateGroup[] {
   const groups = stage.layerLearningRates ?? [];
   if (groups.length === 0) return [];
   const variablesOf = new Map(tail.layers.map((layer) => [layer.name, layer.trainableWeights.map((w) => (w.read() as tf.Variable).name)]));

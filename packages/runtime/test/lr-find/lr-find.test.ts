@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, s
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lrFind, LR_FIND_FILES, RunError, RunLog, selectBackend } from '../../src/index';
+import { formatRate } from '../../src/lr-find/plot';
 import { BACKBONE, layersUntil, makePlan, pretrainBackbone, stage, tempDir, writeImageFolder } from '../run/fixtures';
 
 const quiet = new RunLog({ quiet: true });
@@ -121,5 +122,37 @@ describe('lrFind', () => {
     expect(failed).toBeInstanceOf(Error);
     expect(existsSync(join(base, 'lr-find', 'damaged'))).toBe(false);
     expect(existsSync(join(base, 'lr-find', 'fixture'))).toBe(true);
+  });
+});
+
+describe('lrFind with discriminative learning rates', () => {
+  it('sweeps each rate group at its ratio to the stage rate, as a schedule moves it: a group at 1e-9 of it trains as if frozen', async () => {
+    // The same losses from two plans: one freezes the whole backbone; the other trains its last
+    // pointwise convolution in a group at a billionth of the swept rate (batch norm in inference
+    // mode, as when frozen). Swept at the full rate instead, that group would change the loss.
+    const sgd = { name: 'sgd' as const, learningRate: 0.01, momentum: null, beta1: null, beta2: null, epsilon: null, weightDecay: null };
+    const allFrozen = layersUntil(BACKBONE.outputLayer);
+    const frozen = makePlan({
+      dataDir: 'noisy', weights: { source: 'file', path: weights, format: 'tfjs' }, frozen: allFrozen,
+      stages: [stage({ frozenLayers: allFrozen, optimizer: sgd })],
+    });
+    const groupLayers = ['conv_pw_5', 'conv_pw_5_bn', 'conv_pw_5_relu'];
+    const grouped = makePlan({
+      dataDir: 'noisy', weights: { source: 'file', path: weights, format: 'tfjs' }, frozen: layersUntil('conv_dw_5_relu'),
+      stages: [stage({
+        frozenLayers: layersUntil('conv_dw_5_relu'), optimizer: sgd, batchNormInference: true,
+        layerLearningRates: [{ blocks: [], layers: groupLayers, learningRate: sgd.learningRate * 1e-9 }],
+      })],
+    });
+    let printed = '';
+    const log = new RunLog({ out: { write: (text: string) => { printed += text; return true; } } as NodeJS.WritableStream });
+    const a = await lrFind(frozen, { baseDir: base, out: join(base, 'groups-frozen'), log: quiet, steps: 40, end: 10 });
+    const b = await lrFind(grouped, { baseDir: base, out: join(base, 'groups-swept'), log, steps: 40, end: 10 });
+    const losses = (dir: string) => readFileSync(join(dir, LR_FIND_FILES.csv), 'utf8').trim().split('\n').slice(1).map((r) => Number(r.split(',')[2]));
+    const [la, lb] = [losses(a.outDir), losses(b.outDir)];
+    expect(lb.length).toBe(la.length);
+    for (let i = 0; i < la.length; i++) expect(Math.abs(lb[i]! - la[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(la[i]!)));
+    // The line to keep the ratio: the group at a billionth of the suggestion.
+    expect(printed).toContain(`conv_pw_5..conv_pw_5_relu at ${formatRate(b.suggestion! * 1e-9)}`);
   });
 });
