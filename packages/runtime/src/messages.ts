@@ -98,10 +98,10 @@ const RUN_FOLDER = 'give the folder a run made (runs/<pipeline>/<time>/, printed
 
 export const runtimeMessages = {
   // TL40xx: the plan against the data.
-  headClassMismatch: (units: number, classes: number, classNames: string[]) =>
+  headClassMismatch: (units: number, classes: number, classNames: string[], labelsFile: string | null = null) =>
     error(
       'TL4001',
-      `the head's output layer has ${plural(units, 'unit')} but the data has ${plural(classes, 'class folder')} ` +
+      `the head's output layer has ${plural(units, 'unit')} but ${labelsFile ? `the labels file ${labelsFile} has ${plural(classes, 'label')}` : `the data has ${plural(classes, 'class folder')}`} ` +
         `(${classNames.join(', ')}); make the last dense layer ${classes === 2 ? '2 (or 1 with a sigmoid output)' : String(classes)} units`,
     ),
 

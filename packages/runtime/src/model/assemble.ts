@@ -30,12 +30,12 @@ export interface AssembleOptions {
   weights?: WeightsFileOnDisk;
 }
 
-/** TL4001 unless the head's output fits the number of classes. */
-export function checkHeadFitsClasses(plan: Plan, classNames: string[]): void {
+/** TL4001 unless the head's output fits the number of classes (the labels of `labelsFile` when the data has one). */
+export function checkHeadFitsClasses(plan: Plan, classNames: string[], labelsFile: string | null = null): void {
   const units = plan.head.outputUnits;
   const classes = classNames.length;
   const fits = units === classes || (units === 1 && classes === 2 && plan.head.outputActivation !== 'softmax');
-  if (!fits) throw new RunError(runtimeMessages.headClassMismatch(units, classes, classNames));
+  if (!fits) throw new RunError(runtimeMessages.headClassMismatch(units, classes, classNames, labelsFile));
 }
 
 /** Where the plan's backbone weights are on disk; null for `weights none`. */

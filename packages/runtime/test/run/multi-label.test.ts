@@ -113,6 +113,15 @@ describe('a multi-label run', () => {
     expect(error).toMatchObject({ code: 'TL4115', message: expect.stringContaining('img/0-0.png: no label') });
   });
 
+  it('TL4001: a head with the wrong number of units names the labels file and its labels, not class folders', async () => {
+    const plan = multiLabelPlan();
+    plan.head = { ...plan.head, layers: [plan.head.layers[0]!, { type: 'dense', units: 3, activation: 'sigmoid', name: 'head_output' }], outputUnits: 3 };
+    const error = await runPlan(plan, { baseDir: base, out: join(base, 'three'), log: new RunLog({ quiet: true }) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunError);
+    expect(error).toMatchObject({ code: 'TL4001', message: expect.stringContaining('the labels file tags.csv has 2 labels (disc, stripes)') });
+    expect((error as RunError).message).not.toContain('class folder');
+  });
+
   it('lr-find trains against the multi-hot targets: its first loss is the binary cross-entropy of the starting model on them', { timeout: 300_000 }, async () => {
     // One batch holds every training image, so the first step's loss (taken before any update)
     // is the mean over all of them, whatever their order.

@@ -24,7 +24,7 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
   const data = dataPlan(plan, options);
   // The head and the class weights against the class folders, before decoding a single image.
   const onClasses = (classes: string[], items: readonly ImageItem[]) => {
-    checkHeadFitsClasses(plan, classes);
+    checkHeadFitsClasses(plan, classes, data.labels?.path ?? null);
     checkClassWeightNames(plan.stages, classes);
     checkLabelsFitHead(plan, data, items);
   };
