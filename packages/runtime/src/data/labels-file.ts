@@ -133,7 +133,11 @@ export function readLabelRows(text: string, file: string, columns: LabelColumns 
   const [header, ...body] = rows;
   if (!header) throw new RunError(runtimeMessages.labelsFileNotCsv(file, 1, 'the file is empty: it needs a header row, then one row per image'));
   if (header.fields.length < 2) {
-    throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the header row has ${header.fields.length} column (${JSON.stringify(header.fields[0])}); it needs two, the image path and its labels, e.g. \`file,labels\``));
+    // A spreadsheet's "CSV" in a locale with decimal commas, or a TSV: say so, not just "1 column".
+    const only = header.fields[0] ?? '';
+    const other = only.includes(';') ? 'semicolons' : only.includes('\t') ? 'tabs' : null;
+    const hint = other ? `; its fields look separated by ${other}, and tlc reads commas: save the file as comma-separated CSV` : '';
+    throw new RunError(runtimeMessages.labelsFileNotCsv(file, header.line, `the header row has ${header.fields.length} column (${JSON.stringify(only)}); it needs two, the image path and its labels, e.g. \`file,labels\`${hint}`));
   }
   const fileAt = columnIndex(header, columns.fileColumn, 'image', file);
   const labelsAt = columnIndex(header, columns.labelColumn, 'label', file);

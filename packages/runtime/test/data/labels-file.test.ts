@@ -155,7 +155,9 @@ describe('a data folder read through its labels file', () => {
     const cases: [string, RegExp][] = [
       ['', /line 1: the file is empty/],
       ['file,labels\n', /the header row is the only row/],
-      ['file\nimages/red-0.png\n', /line 1: the header row has 1 column/],
+      ['file\nimages/red-0.png\n', /line 1: the header row has 1 column \("file"\); it needs two, the image path and its labels, e.g. `file,labels`$/],
+      ['file;labels\nimages/red-0.png;red\n', /1 column \("file;labels"\).*separated by semicolons, and tlc reads commas/],
+      ['file\tlabels\nimages/red-0.png\tred\n', /1 column \("file\\tlabels"\).*separated by tabs, and tlc reads commas/],
       ['file,labels\nimages/red-0.png,red\nimages/blue-0.png\n', /line 3: the row has one field/],
       ['file,labels\n ,red\n', /line 2: the image path \(first column\) is empty/],
       ['file,labels\nimages/red-0.png,"red\n', /line 2: a quoted field is not closed/],
