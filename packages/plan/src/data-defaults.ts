@@ -14,6 +14,15 @@ export const DATA_DEFAULTS = {
   maxPixels: 178_956_970,
 } as const;
 
+/**
+ * `random crop` without clauses: fastai's usual fine-tuning scale 0.35..1 (torchvision's
+ * ImageNet-from-scratch default is 0.08..1) and torchvision's ratio 3/4..4/3.
+ */
+export const RANDOM_CROP_DEFAULTS = {
+  scale: [0.35, 1] as [number, number],
+  ratio: [3 / 4, 4 / 3] as [number, number],
+};
+
 /** The data plan of a model spec given its image folder: what `data "DIRECTORY"` would compile to. */
 export function specDataPlan(plan: Plan, directory: string): DataPlan {
   const [height, width, channels] = plan.model.inputShape;

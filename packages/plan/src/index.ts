@@ -6,4 +6,4 @@ export { validatePlan, formatPlanError, type PlanError, type PlanValidation } fr
 export { PLAN_CODES, planMessages, type PlanCode, type PlanMessage } from './messages';
 export { rebasePlanPaths } from './paths';
 export { planToJson } from './json';
-export { DATA_DEFAULTS, specDataPlan } from './data-defaults';
+export { DATA_DEFAULTS, RANDOM_CROP_DEFAULTS, specDataPlan } from './data-defaults';

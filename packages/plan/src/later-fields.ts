@@ -15,8 +15,8 @@ const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
 const DATA_FIELDS: Json = { labels: null, resize: 'stretch' };
 /** data.labels: the first two columns. */
 const LABELS_FIELDS: Json = { fileColumn: 0, labelColumn: 1 };
-/** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing. */
-const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0 };
+/** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing, no random crop. */
+const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0, randomCrop: null };
 
 export function withLaterFields(plan: Json): Json {
   const filled = structuredClone(plan);

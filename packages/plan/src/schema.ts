@@ -105,6 +105,9 @@ const head = object({
   outputActivation: oneOfStrings('softmax', 'sigmoid', 'linear'),
 });
 
+/** A share of an image's area: (0, 1]. */
+const areaFraction = { type: 'number', exclusiveMinimum: 0, maximum: 1 } as const;
+
 const augment = object({
   rotation: nonNegative,
   zoom: { type: 'array', prefixItems: [positive, positive], items: false, minItems: 2 },
@@ -118,6 +121,10 @@ const augment = object({
   brightness: nullable({ type: 'array', prefixItems: [nonNegative, nonNegative], items: false, minItems: 2 }),
   mixup: nonNegative,
   cutmix: nonNegative,
+  randomCrop: nullable(object({
+    scale: { type: 'array', prefixItems: [areaFraction, areaFraction], items: false, minItems: 2 },
+    ratio: { type: 'array', prefixItems: [positive, positive], items: false, minItems: 2 },
+  })),
   seed,
 });
 

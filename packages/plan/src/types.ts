@@ -170,7 +170,22 @@ export interface AugmentPlan {
    */
   mixup: number;
   cutmix: number;
+  /**
+   * `random crop`: torchvision's RandomResizedCrop on each training image, before the other
+   * transforms: a window of `scale` [LO, HI] of the image's area with aspect ratio (width /
+   * height) log-uniform in `ratio` [LO, HI] (10 attempts, then the centred crop), resized to the
+   * model's size. The training images are decoded at a larger source size for it (the runtime's
+   * randomCropSourceSize). null: off.
+   */
+  randomCrop: RandomCropPlan | null;
   seed: number;
+}
+
+export interface RandomCropPlan {
+  /** Fraction of the image's area the window covers, drawn uniformly in [LO, HI], 0 < LO <= HI <= 1. */
+  scale: [number, number];
+  /** The window's width / height, log-uniform in [LO, HI], 0 < LO <= HI. */
+  ratio: [number, number];
 }
 
 export interface StagePlan {

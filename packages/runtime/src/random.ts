@@ -25,6 +25,7 @@ export const STREAMS = {
   augmentation: 3,
   dropout: 4,
   mixing: 5,
+  randomCrop: 6,
 } as const;
 
 /** murmur3's 32-bit finaliser: spreads every input bit over the output. */

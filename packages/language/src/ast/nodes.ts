@@ -164,6 +164,7 @@ export type AugmentSetting =
   | ChannelShiftSetting
   | FillSetting
   | MixSetting
+  | RandomCropSetting
   | FlipSetting
   | BrightnessSetting
   | AugmentSeedSetting;
@@ -202,6 +203,14 @@ export interface FillSetting extends Node<'Fill'> {
  */
 export interface MixSetting extends Node<'Mixup' | 'Cutmix'> {
   alpha?: NumberLiteral;
+}
+/**
+ * `random crop [scale LO..HI] [ratio LO..HI]`: torchvision's RandomResizedCrop, a random window
+ * of the image (a share of its area in `scale`, width / height in `ratio`) resized to the model's size.
+ */
+export interface RandomCropSetting extends Node<'RandomCrop'> {
+  scale?: RangeLiteral;
+  ratio?: RangeLiteral;
 }
 /** `flip horizontal` / `flip vertical` / `flip horizontal vertical` */
 export interface FlipSetting extends Node<'Flip'> {

@@ -1,10 +1,10 @@
 // `data "folder" { … }` and `augment { … }` lowered to the plan's data pipeline, with every
 // default visible (@tlc/plan's DATA_DEFAULTS): validation 20% (seed 42), batch 32, shuffling on,
 // bad images fail the run, a decompression-bomb pixel limit, no augmentation unless asked for.
-import type { AugmentStatement, DataStatement, MixSetting, ShiftSetting, ValidationSetting, ZoomSetting } from '../ast/nodes';
+import type { AugmentStatement, DataStatement, MixSetting, RandomCropSetting, RangeLiteral, ShiftSetting, ValidationSetting, ZoomSetting } from '../ast/nodes';
 import type { ModelEntry } from '@tlc/zoo/catalog';
 import type { AugmentPlan, DataPlan } from '@tlc/plan';
-import { DATA_DEFAULTS } from '@tlc/plan';
+import { DATA_DEFAULTS, RANDOM_CROP_DEFAULTS } from '@tlc/plan';
 import type { ImageShape } from './model';
 import { planPath } from './paths';
 import { batchSizeOf, settingOf } from './select';
@@ -62,6 +62,13 @@ function lowerValidation(setting: ValidationSetting | undefined, seed: number): 
   return { mode: 'split', fraction: setting?.fraction?.value ?? DATA_DEFAULTS.validationFraction, seed: setting?.seed?.value ?? seed };
 }
 
+/** `random crop [scale LO..HI] [ratio LO..HI]`, a clause left out taking its default. */
+function lowerRandomCrop(setting: RandomCropSetting | undefined): AugmentPlan['randomCrop'] {
+  if (!setting) return null;
+  const range = (r: RangeLiteral | undefined, fallback: [number, number]): [number, number] => (r ? [r.min.value, r.max.value] : [...fallback]);
+  return { scale: range(setting.scale, RANDOM_CROP_DEFAULTS.scale), ratio: range(setting.ratio, RANDOM_CROP_DEFAULTS.ratio) };
+}
+
 function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan {
   const { settings } = augment;
   const shifts = settings.filter((s): s is ShiftSetting => s.kind === 'Shift');
@@ -84,6 +91,7 @@ function lowerAugment(augment: AugmentStatement, dataSeed: number): AugmentPlan 
     brightness: brightness ? [brightness.min.value, brightness.max.value] : null,
     mixup: settings.find((s): s is MixSetting => s.kind === 'Mixup')?.alpha?.value ?? 0,
     cutmix: settings.find((s): s is MixSetting => s.kind === 'Cutmix')?.alpha?.value ?? 0,
+    randomCrop: lowerRandomCrop(settingOf(settings, 'RandomCrop')),
     seed: settingOf(settings, 'AugmentSeed')?.seed?.value ?? dataSeed,
   };
 }

@@ -76,6 +76,8 @@ function augmentSetting(s: Ast.AugmentSetting): string {
       return words('mixup', num(s.alpha));
     case 'Cutmix':
       return words('cutmix', num(s.alpha));
+    case 'RandomCrop':
+      return words('random crop', s.scale && `scale ${s.scale.min.raw}..${s.scale.max.raw}`, s.ratio && `ratio ${s.ratio.min.raw}..${s.ratio.max.raw}`);
     case 'Flip':
       return words('flip', ...s.directions.map((d) => d.name));
     case 'Brightness':

@@ -554,6 +554,7 @@ export class Parser {
    *                | "shift" ( "width" | "height" )? Number | "channel" "shift" Number
    *                | "fill" Identifier Number? | "flip" Identifier+ | "brightness" Range | "seed" Number
    *                | "mixup" Number | "cutmix" Number
+   *                | "random" "crop" ( "scale" Range )? ( "ratio" Range )?   (either clause order)
    */
   private augmentSetting(word: Token, settings: Ast.AugmentSetting[]): void {
     const span = { ...word.span };
@@ -597,6 +598,20 @@ export class Parser {
         return this.setting(settings, { kind: word.image === 'mixup' ? 'Mixup' : 'Cutmix', span } as Ast.MixSetting, (node) => {
           node.alpha = this.expectNumber(word.image, 'the alpha of its Beta distribution, like `0.2`');
           this.endOfItem(`\`${word.image}\``);
+        });
+      case 'random':
+        return this.setting(settings, { kind: 'RandomCrop', span } as Ast.RandomCropSetting, (node) => {
+          this.expectWord('crop', 'random');
+          for (;;) {
+            if (!node.scale && this.isWord('scale')) {
+              this.next();
+              node.scale = this.expectRange('random crop scale');
+            } else if (!node.ratio && this.isWord('ratio')) {
+              this.next();
+              node.ratio = this.expectRange('random crop ratio');
+            } else break;
+          }
+          this.endOfItem('`random crop`', [...(node.scale ? [] : ['scale']), ...(node.ratio ? [] : ['ratio'])]);
         });
       case 'flip':
         return this.setting(settings, { kind: 'Flip', directions: [], span } as Ast.FlipSetting, (node) => {

@@ -76,7 +76,7 @@ export const STATEMENT_KEYWORDS = [
 /** Settings each block accepts, by the statement that opens the block. */
 export const BLOCK_SETTINGS = {
   data: ['image', 'resize', 'validation', 'batch', 'on', 'shuffle', 'labels'],
-  augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'seed'],
+  augment: ['rotate', 'zoom', 'shear', 'shift', 'channel', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'random', 'seed'],
   head: ['pool', 'flatten', 'dropout', 'dense', 'batchnorm'],
   train: ['epochs', 'optimizer', 'lr', 'loss', 'label', 'early', 'class', 'unfreeze', 'batch', 'schedule', 'reduce', 'precision'],
 } as const;

@@ -1,12 +1,13 @@
 // A decoded image set (HWC pixels, 1 byte per value, held in memory or streamed from the pixel
 // cache on disk: images.ts), with its labels and files, and the batches an epoch feeds a model:
-// the order is shuffled by (seed, epoch), each image augmented by (augment seed, epoch, image
-// index), and every image appears exactly once per epoch (the last batch may be smaller); with
+// the order is shuffled by (seed, epoch), each image cropped (`random crop`, from the larger
+// stored source size) and augmented by (augment seed, epoch, image index), and every image appears exactly once per epoch (the last batch may be smaller); with
 // mixup or cutmix each batch is then mixed by (augment seed, epoch, batch number).
 // `batchesAhead` reads the pixels of the next batches while the consumer works on this one
 // (bounded prefetch), so a trainer fed from disk does not wait on reads that keep up.
 import type { AugmentPlan } from '@tlc/plan';
 import { augmentImage } from '../augment/augment';
+import { randomResizedCrop, resizeWindow, wholeImage } from '../augment/crop';
 import { applyMix, drawMix } from '../augment/mix';
 import type { ImageShape } from '../augment/warp';
 import { createRng, STREAMS } from '../random';
@@ -39,7 +40,14 @@ export interface BatchOptions {
 
 export interface DatasetContents {
   classes: readonly string[];
+  /** The images a batch holds: the model's input size. */
   shape: ImageShape;
+  /**
+   * The size the pixels are stored at when larger than `shape` (training images decoded for
+   * `random crop`): each batch crops (or, unaugmented, resizes the whole image) down to `shape`.
+   * Absent: `shape`.
+   */
+  stored?: ImageShape;
   /** The pixels: one array per image, or a store (the pixel cache on disk). */
   images: Uint8Array[] | ImageStore;
   labels: ArrayLike<number>;
@@ -51,6 +59,8 @@ export interface DatasetContents {
 export class ImageDataset {
   readonly classes: readonly string[];
   readonly shape: ImageShape;
+  /** The stored pixels' size: `shape`, or the larger source size for `random crop`. */
+  readonly storedShape: ImageShape;
   readonly files: readonly string[];
   readonly labels: Int32Array;
   /** Multi-hot targets, one row of `classes.length` 0/1 values per image: its labels. */
@@ -58,7 +68,9 @@ export class ImageDataset {
   private readonly images: ImageStore;
 
   constructor(contents: DatasetContents) {
-    const { height, width, channels } = contents.shape;
+    const stored = contents.stored ?? contents.shape;
+    if (stored.channels !== contents.shape.channels) throw new Error(`ImageDataset: stored with ${stored.channels} channels, shaped with ${contents.shape.channels}`);
+    const { height, width, channels } = stored;
     const valuesPerImage = height * width * channels;
     const count = Array.isArray(contents.images) ? contents.images.length : (contents.images as ImageStore).count;
     if (contents.labels.length !== count || contents.files.length !== count) {
@@ -71,6 +83,7 @@ export class ImageDataset {
     }
     this.classes = contents.classes;
     this.shape = contents.shape;
+    this.storedShape = stored;
     this.images = Array.isArray(contents.images) ? new MemoryImages(contents.images) : (contents.images as ImageStore);
     this.labels = Int32Array.from(contents.labels);
     this.files = contents.files;
@@ -113,7 +126,7 @@ export class ImageDataset {
     return this.images.bytesInMemory;
   }
 
-  /** Image i's pixels, HWC 0..255 (shared when in memory: do not modify). */
+  /** Image i's stored pixels (of `storedShape`), HWC 0..255 (shared when in memory: do not modify). */
   image(index: number): Uint8Array {
     return this.images.image(index);
   }
@@ -182,14 +195,29 @@ export class ImageDataset {
     return batches;
   }
 
-  /** Batch number `batch` (1-based) of `epoch`: its images augmented, then mixed when the plan mixes. */
+  /**
+   * Image `index`'s pixels at the model's size before the other transforms: its random crop
+   * (random crop on), else the whole stored image resized when stored larger, else as stored.
+   */
+  private sampled(index: number, stored: Uint8Array, epoch: number, augment: AugmentPlan | null): ArrayLike<number> {
+    const crop = augment?.randomCrop;
+    if (crop) return randomResizedCrop(crop, augment.seed, stored, this.storedShape, this.shape, { epoch, index });
+    const same = this.storedShape.height === this.shape.height && this.storedShape.width === this.shape.width;
+    return same ? stored : resizeWindow(stored, this.storedShape, wholeImage(this.storedShape), this.shape);
+  }
+
+  /**
+   * Batch number `batch` (1-based) of `epoch`: its images cropped (random crop), augmented, then
+   * mixed when the plan mixes.
+   */
   private makeBatch(epoch: number, batch: number, options: BatchOptions, indices: Int32Array, images: Uint8Array[]): Batch {
     const valuesPerImage = this.shape.height * this.shape.width * this.shape.channels;
     const x = new Float32Array(indices.length * valuesPerImage);
     indices.forEach((index, slot) => {
       const offset = slot * valuesPerImage;
-      if (options.augment) augmentImage(options.augment, images[slot]!, this.shape, { epoch, index }, x, offset);
-      else x.set(images[slot]!, offset);
+      const pixels = this.sampled(index, images[slot]!, epoch, options.augment);
+      if (options.augment) augmentImage(options.augment, pixels, this.shape, { epoch, index }, x, offset);
+      else x.set(pixels, offset);
     });
     const labels = Int32Array.from(indices, (index) => this.labels[index]!);
     const mix = options.augment ? drawMix(options.augment, epoch, batch, indices.length, this.shape) : null;

@@ -1,5 +1,5 @@
 // The data pipeline: class folders -> validation split -> decoded, checked images -> batches.
-export { loadData, loadLabelledFolder, decodeOptionsOf } from './load';
+export { loadData, loadLabelledFolder, decodeOptionsOf, trainingDecodeOptionsOf } from './load';
 export type { LoadedData, LoadOptions } from './load';
 export { scanImageFolder, assertSafeClassFolder } from './scan';
 export type { ImageItem, ScannedFolder, ScanOptions } from './scan';

@@ -3,11 +3,14 @@
 // image once (finding every bad file before any training), apply `on bad image`, and check no
 // class was left empty by skipped files. The decoded pixels are held in memory when they fit in
 // the memory share (memory.ts), else written to the pixel cache on disk (or found there, from an
-// earlier run on the same files) and streamed from it a batch at a time.
+// earlier run on the same files) and streamed from it a batch at a time. With `random crop` the
+// training images are decoded at a larger source size (the windows are cut from it) and the
+// validation images at the model's, each set held or streamed on its own.
 import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
 import { applyBadImagePolicy, checkImages, type BadImage } from './check';
 import { channelsOf, type DecodeOptions } from './decode';
+import { randomCropSourceSize } from '../augment/crop';
 import { RunError, runtimeMessages } from '../messages';
 import { ImageDataset } from './dataset';
 import { DiskImages } from './images';
@@ -83,14 +86,19 @@ async function decodeImages<T extends ImageItem>(items: readonly T[], decode: De
   return { good, bad: cached.bad, pixels: { file: cached.file, slotOf }, streamed };
 }
 
-function toDataset<T extends ImageItem>(classes: string[], decode: DecodeOptions, decoded: Decoded<T>, items: T[]): ImageDataset {
-  const shape = { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) };
+/**
+ * The dataset of `items` (decoded at `decode`'s size); `modelSize` [height, width] when the
+ * batches are smaller than that (training images decoded larger for `random crop`).
+ */
+function toDataset<T extends ImageItem>(classes: string[], decode: DecodeOptions, decoded: Decoded<T>, items: T[], modelSize?: readonly [number, number]): ImageDataset {
+  const stored = { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) };
+  const shape = modelSize ? { height: modelSize[0], width: modelSize[1], channels: stored.channels } : stored;
   const { pixels } = decoded;
   const images = 'inMemory' in pixels
     ? items.map((item) => pixels.inMemory.get(item)!)
-    : new DiskImages(pixels.file, shape.height * shape.width * shape.channels, Int32Array.from(items, (item) => pixels.slotOf.get(item)!));
+    : new DiskImages(pixels.file, stored.height * stored.width * stored.channels, Int32Array.from(items, (item) => pixels.slotOf.get(item)!));
   return new ImageDataset({
-    classes, shape, images,
+    classes, shape, ...(modelSize ? { stored } : {}), images,
     labels: items.map((item) => item.label),
     labelSets: items.map((item) => item.labels ?? [item.label]),
     files: items.map((item) => item.file),
@@ -136,16 +144,53 @@ export async function scanSets(plan: DataPlan, baseDir: string, options: Pick<Lo
   return { classes: scanned.classes, training, validation, warnings };
 }
 
+/**
+ * The decode settings of the training images: the model's size, or for `random crop` the larger
+ * source size the windows are cut from (randomCropSourceSize), by the same `resize` mode.
+ */
+export function trainingDecodeOptionsOf(plan: DataPlan): DecodeOptions {
+  const decode = decodeOptionsOf(plan);
+  const crop = plan.augment?.randomCrop;
+  if (!crop) return decode;
+  const [height, width] = randomCropSourceSize(plan.imageSize, crop);
+  return { ...decode, height, width };
+}
+
+/**
+ * Training and validation decoded: together at the model's size, or (training decoded larger for
+ * `random crop`) one after the other, validation's memory share reduced by what training holds.
+ */
+async function decodeSets(
+  training: ImageItem[], validation: ImageItem[], decode: DecodeOptions, trainingDecode: DecodeOptions, options: LoadOptions,
+): Promise<{ training: Decoded<ImageItem>; validation: Decoded<ImageItem>; bad: BadImage[]; streamed: string | null }> {
+  if (trainingDecode === decode) {
+    const decoded = await decodeImages([...training, ...validation], decode, options);
+    return { training: decoded, validation: decoded, bad: decoded.bad, streamed: decoded.streamed };
+  }
+  const total = training.length + validation.length;
+  const first = await decodeImages(training, trainingDecode, { ...options, onProgress: (done) => options.onProgress?.(done, total) });
+  const held = 'inMemory' in first.pixels ? pixelBytes(first.good.length, trainingDecode) : 0;
+  const second = await decodeImages(validation, decode, {
+    ...options,
+    memoryInUse: (options.memoryInUse ?? 0) + held,
+    onProgress: (done) => options.onProgress?.(training.length + done, total),
+  });
+  const streamed = [first.streamed, second.streamed].filter((line) => line !== null).join('\n');
+  return { training: first, validation: second, bad: [...first.bad, ...second.bad], streamed: streamed === '' ? null : streamed };
+}
+
 /** Scans, splits, decodes and checks the data a plan names; paths are relative to `baseDir`. */
 export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
   const { classes, training, validation, warnings } = await scanSets(plan, baseDir, options);
   const decode = decodeOptionsOf(plan);
+  const trainingDecode = trainingDecodeOptionsOf(plan);
   const all = [...training, ...validation];
-  const decoded = await decodeImages(all, decode, options);
+  const decoded = await decodeSets(training, validation, decode, trainingDecode, options);
   const skipped = applyBadImagePolicy(decoded.bad, all.length, plan.onBadImage);
   if (skipped !== null) warnings.push(skipped);
   const inTraining = new Set(training);
-  const trainingSet = toDataset(classes, decode, decoded, decoded.good.filter((item) => inTraining.has(item)));
+  const cropped = trainingDecode !== decode ? plan.imageSize : undefined;
+  const trainingSet = toDataset(classes, trainingDecode, decoded.training, decoded.training.good.filter((item) => inTraining.has(item)), cropped);
   if (trainingSet.multiLabel) {
     // Several labels per image: the split stratifies by each image's first label, so a rare
     // label can end up in validation only. The model still has its output; say so.
@@ -156,7 +201,7 @@ export async function loadData(plan: DataPlan, baseDir: string, options: LoadOpt
     assertEveryClassLeft(classes, trainingSet, 'training set');
   }
   const validationSet =
-    plan.validation.mode === 'none' ? null : toDataset(classes, decode, decoded, decoded.good.filter((item) => !inTraining.has(item)));
+    plan.validation.mode === 'none' ? null : toDataset(classes, decode, decoded.validation, decoded.validation.good.filter((item) => !inTraining.has(item)));
   return { classes: classes, training: trainingSet, validation: validationSet, warnings, streamed: decoded.streamed };
 }
 

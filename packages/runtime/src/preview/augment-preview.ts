@@ -1,5 +1,6 @@
 // `tlc augment FILE --preview N`: what the model will see, as Keras's save_to_dir shows it: the
-// first N training images of epoch 1, in the run's seeded order, augmented (and mixed) exactly as
+// first N training images of epoch 1, in the run's seeded order, cropped (`random crop`, from the
+// same larger decode), augmented (and mixed) exactly as
 // the run's first batches are, laid out as one contact sheet PNG. Only the images shown are
 // decoded; nothing is written but the sheet (atomically), and no run folder or cache is made.
 import { dirname, resolve } from 'node:path';
@@ -9,7 +10,7 @@ import sharp from 'sharp';
 import { ImageDataset } from '../data/dataset';
 import { BadImageError, channelsOf, decodeImage } from '../data/decode';
 import type { ImageStore } from '../data/images';
-import { decodeOptionsOf, scanSets } from '../data/load';
+import { decodeOptionsOf, scanSets, trainingDecodeOptionsOf } from '../data/load';
 import { writeFileAtomic } from '../run/atomic';
 import { CPU_AUTO_BATCH } from '../run/batch-size';
 import { dataPlan } from '../run/phases/data';
@@ -71,8 +72,11 @@ export function defaultPreviewPath(plan: Plan, baseDir: string): string {
 export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions): Promise<AugmentPreviewResult> {
   const data = dataPlan(plan, { baseDir: options.baseDir, ...(options.data ? { data: options.data } : {}) });
   const sets = await scanSets(data, options.baseDir);
-  const decode = decodeOptionsOf(data);
-  const shape = { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) };
+  const model = decodeOptionsOf(data);
+  const shape = { height: model.height, width: model.width, channels: channelsOf(model.colorMode) };
+  // The training images as the run decodes them: larger for `random crop`, cropped per batch.
+  const decode = trainingDecodeOptionsOf(data);
+  const stored = { height: decode.height, width: decode.width, channels: shape.channels };
   const count = Math.min(options.count, sets.training.length);
   // The first stage's batches (`batch auto` is resolved on a backend, which a preview does not
   // start: its CPU value then, 32).
@@ -82,6 +86,7 @@ export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions)
   const dataset = new ImageDataset({
     classes: sets.classes,
     shape,
+    stored,
     images: new ChosenImages(sets.training.length, chosen),
     labels: sets.training.map((item) => item.label),
     files: sets.training.map((item) => item.file),
@@ -91,6 +96,7 @@ export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions)
   const needed = order.slice(0, Math.min(order.length, Math.ceil(count / batchSize) * batchSize));
   const bad: string[] = [];
   const valuesPerImage = shape.height * shape.width * shape.channels;
+  const storedValues = stored.height * stored.width * stored.channels;
   for (const index of needed) {
     const file = sets.training[index]!.file;
     try {
@@ -98,7 +104,7 @@ export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions)
     } catch (error) {
       if (!(error instanceof BadImageError)) throw error;
       bad.push(`${file}: ${error.reason}`);
-      chosen.set(index, new Uint8Array(valuesPerImage));
+      chosen.set(index, new Uint8Array(storedValues));
     }
   }
   const pixels: Float32Array[] = [];

@@ -37,7 +37,7 @@ const PLAN: AugmentPlan = {
   fill: { mode: 'nearest', value: 0 },
   horizontalFlip: true,
   verticalFlip: true,
-  brightness: [0.8, 1.2], mixup: 0, cutmix: 0,
+  brightness: [0.8, 1.2], mixup: 0, cutmix: 0, randomCrop: null,
   seed: 7,
 };
 

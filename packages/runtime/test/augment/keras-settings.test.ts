@@ -28,7 +28,7 @@ const row = (out: ArrayLike<number>, r: number): number[][] => [0, 1, 2, 3].map(
 
 const PLAN: AugmentPlan = {
   rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0,
-  fill: { mode: 'nearest', value: 0 }, horizontalFlip: false, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 5,
+  fill: { mode: 'nearest', value: 0 }, horizontalFlip: false, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 5,
 };
 
 describe('fill modes (Keras fill_mode, cval)', () => {

@@ -22,7 +22,7 @@ import { makePlan, stage, tempDir, writeImageFolder } from '../run/fixtures';
 
 const NONE: AugmentPlan = {
   rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: false, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 9,
+  horizontalFlip: false, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 9,
 };
 const shape = { height: 4, width: 6, channels: 3 };
 

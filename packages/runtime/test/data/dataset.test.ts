@@ -15,7 +15,7 @@ const dataset = new ImageDataset({
   files: Array.from({ length: SIZE }, (_, i) => `/data/${i}.png`),
 });
 
-const AUGMENT: AugmentPlan = { rotation: 30, zoom: [0.8, 1.2], shear: 0, shiftWidth: 0.2, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: [0.5, 1.5], mixup: 0, cutmix: 0, seed: 3 };
+const AUGMENT: AugmentPlan = { rotation: 30, zoom: [0.8, 1.2], shear: 0, shiftWidth: 0.2, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: [0.5, 1.5], mixup: 0, cutmix: 0, randomCrop: null, seed: 3 };
 
 const epochOf = (epoch: number, options: Partial<Parameters<ImageDataset['batches']>[1]> = {}): Batch[] =>
   [...dataset.batches(epoch, { batchSize: 4, shuffle: true, seed: 1, augment: null, ...options })];

@@ -30,7 +30,7 @@ const PLAN: DataPlan = {
 };
 const AUGMENT: AugmentPlan = {
   rotation: 15, zoom: [0.9, 1.1], shear: 5, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 20, fill: { mode: 'reflect', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: [0.8, 1.2], mixup: 0.3, cutmix: 1, seed: 9,
+  horizontalFlip: true, verticalFlip: false, brightness: [0.8, 1.2], mixup: 0.3, cutmix: 1, randomCrop: null, seed: 9,
 };
 /** So small that no set fits: everything streams. */
 const TINY = 1e-12;

@@ -137,7 +137,7 @@ describe('a two-stage run with augmentation', () => {
         stage({ name: 'fine-tune', frozenLayers: untilBlock2, epochs: 1, batchNormInference: true, optimizer: { name: 'sgd', learningRate: 1e-3, momentum: 0.9, beta1: null, beta2: null, epsilon: null, weightDecay: null } }),
       ],
     });
-    plan.data!.augment = { rotation: 10, zoom: [0.9, 1.1], shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 0, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 3 };
+    plan.data!.augment = { rotation: 10, zoom: [0.9, 1.1], shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 0, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 3 };
     const summary = await runPlan(plan, { baseDir: base, out: join(base, 'run-two'), log });
     expect(lines.join('')).toMatch(/augmentation is on: the feature cache is off/);
     expect(summary.stages.map((s) => s.name)).toEqual(['train', 'fine-tune']);

@@ -61,7 +61,7 @@ describe('a run streamed from the pixel cache', () => {
 
   it('gives exactly the in-memory run with augmentation, and reuses the cache; an evaluation folder streams too', async () => {
     const plan = makePlan({ stages: [stage({ epochs: 2 })], evaluate: { on: 'directory', directory: 'holdout', tta: 'none', threshold: 0.5 } });
-    plan.data!.augment = { rotation: 10, zoom: [0.9, 1.1], shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 10, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 3 };
+    plan.data!.augment = { rotation: 10, zoom: [0.9, 1.1], shear: 0, shiftWidth: 0.1, shiftHeight: 0.1, channelShift: 10, fill: { mode: 'nearest', value: 0 }, horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 3 };
     const { memory, streamed, log } = await bothWays('augmented', plan);
     expect(log).toMatch(/pixels: 24 images .* streamed from the pixel cache .* \(reused from an earlier run\)/);
     expect(log).toMatch(/pixels: 8 images .* streamed from the pixel cache .* \(decoded into it now\)/);

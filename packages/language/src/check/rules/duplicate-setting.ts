@@ -22,6 +22,7 @@ const WORD: Record<string, string> = {
   Fill: 'fill',
   Mixup: 'mixup',
   Cutmix: 'cutmix',
+  RandomCrop: 'random crop',
   Flip: 'flip',
   Brightness: 'brightness',
   AugmentSeed: 'seed',

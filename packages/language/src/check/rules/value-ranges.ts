@@ -1,6 +1,7 @@
 // TL2014 / TL2015: numbers outside what their setting means: counts that must be positive
 // whole numbers (epochs, batch, units), rates and fractions with bounds (dropout [0, 1),
-// validation between 0% and 100%, label smoothing [0, 1], learning rate > 0, …).
+// validation between 0% and 100%, label smoothing [0, 1], learning rate > 0, a random crop's
+// scale in (0, 1] and its ratio above 0, ranges from low to high, …).
 import type { NumberLiteral, PercentLiteral, Span } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import type { Diagnostic } from '../../diagnostics/types';
@@ -21,6 +22,7 @@ const RANGES = {
   degrees: { test: (v) => v >= 0 && v <= 180, text: 'between 0 and 180 degrees' },
   percent: { test: (v) => v > 0 && v < 1, text: 'between 0% and 100% (both excluded)' },
   factor: { test: (v) => v > 0 && v < 1, text: 'between 0 and 1 (both excluded)' },
+  area: { test: (v) => v > 0 && v <= 1, text: 'a share of the image\'s area, above 0 and at most 1' },
   pixel: { test: (v) => v >= 0 && v <= 255, text: 'a pixel value between 0 and 255' },
 } satisfies Record<string, RangeSpec>;
 
@@ -73,6 +75,18 @@ export const valueRangesRule: Rule = ({ program }) => {
           if (s.kind === 'Mixup') within('mixup', s.alpha, RANGES.positive);
           if (s.kind === 'Cutmix') within('cutmix', s.alpha, RANGES.positive);
           if (s.kind === 'AugmentSeed') wholeCount('seed', s.seed, true);
+          if (s.kind === 'RandomCrop') {
+            if (s.scale) {
+              within('random crop scale', s.scale.min, RANGES.area);
+              within('random crop scale', s.scale.max, RANGES.area);
+            }
+            if (s.ratio) within('random crop ratio', s.ratio.min, RANGES.positive);
+            for (const [clause, range] of [['scale', s.scale], ['ratio', s.ratio]] as const) {
+              if (range && range.min.value > range.max.value) {
+                diagnostics.push(at(messages.outOfRange(`random crop ${clause}`, `${range.min.raw}..${range.max.raw}`, 'a range from low to high'), range.span));
+              }
+            }
+          }
           if (s.kind === 'Brightness' && s.range) {
             within('brightness', s.range.min, RANGES.nonNegative);
             if (s.range.min.value > s.range.max.value) {

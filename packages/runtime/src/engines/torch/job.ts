@@ -88,6 +88,7 @@ function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan
 export function torchUnsupportedData(data: DataPlan): string | null {
   if (data.resize !== 'stretch') return `\`resize ${data.resize}\``;
   const augment = data.augment;
+  if (augment?.randomCrop) return '`random crop`';
   if (augment && augment.mixup > 0) return `\`mixup ${augment.mixup}\``;
   if (augment && augment.cutmix > 0) return `\`cutmix ${augment.cutmix}\``;
   return null;

@@ -22,7 +22,7 @@ describeTorch('augmentation in the torch trainer', () => {
   ] as const)('equals the tfjs runtime pixel for pixel, and visits the same epoch order (fill %s, channel shift %s)', (mode, value, channelShift) => {
     const plan: AugmentPlan = {
       rotation: 30, zoom: [0.7, 1.25], shear: 10, shiftWidth: 0.1, shiftHeight: 0.15, channelShift, fill: { mode, value },
-      horizontalFlip: true, verticalFlip: true, brightness: [0.7, 1.3], mixup: 0, cutmix: 0, seed: 11,
+      horizontalFlip: true, verticalFlip: true, brightness: [0.7, 1.3], mixup: 0, cutmix: 0, randomCrop: null, seed: 11,
     };
     const shape = { height: 13, width: 17, channels: 3 };
     const rng = createRng(5);

@@ -9,7 +9,7 @@ import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 
 const AUGMENT: AugmentPlan = {
   rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 1,
+  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 1,
 };
 
 describe('the torch engine and data settings it does not apply', () => {
