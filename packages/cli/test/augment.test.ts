@@ -24,7 +24,7 @@ data "data" {
   shuffle on seed 5
 }
 
-augment { rotate 30; zoom 0.8..1.2; shift width 0.1; fill constant 200; channel shift 30; flip horizontal; mixup 0.4 }
+augment { random crop scale 0.5..1; rotate 30; zoom 0.8..1.2; shift width 0.1; fill constant 200; channel shift 30; flip horizontal; mixup 0.4 }
 
 use MobileNet alpha 0.25 weights none freeze none cut after block3
 preprocess rescale 1/255

@@ -13,7 +13,7 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm', 'scale', 'ratio'];
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -74,6 +74,10 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/\bchannel\s+\w*$/.test(before)) return words(['shift'], CompletionItemKind.Keyword);
   if (/\bshift\s+[a-z]*$/.test(before) && !/\bchannel\s+shift\s+[a-z]*$/.test(before)) return words(['width', 'height'], CompletionItemKind.Keyword, 'shift axis');
+  if (/\brandom\s+\w*$/.test(before)) return words(['crop'], CompletionItemKind.Keyword);
+  if (/\brandom\s+crop\b(?:\s+(?:scale|ratio)\s+\d*(?:\.\d+)?\.\.\d*(?:\.\d+)?)*\s+\w*$/.test(before)) {
+    return words(['scale', 'ratio'].filter((clause) => !new RegExp(`\\b${clause}\\b`).test(before)), CompletionItemKind.Keyword, 'random crop');
+  }
   if (/\bresize\s+\w*$/.test(before)) return words(['stretch', 'crop', 'pad'], CompletionItemKind.Value, 'resize mode');
   if (/\bfill\s+\w*$/.test(before)) return words(['nearest', 'constant', 'reflect', 'wrap'], CompletionItemKind.Value, 'fill mode');
   if (/^\s*\w*$/.test(before)) {

@@ -43,6 +43,12 @@ describe('complete', () => {
     expect(labels('data "d" {\n  resize ')).toEqual(['stretch', 'crop', 'pad']);
     expect(labels('augment { shift ')).toEqual(['width', 'height']);
     expect(labels('augment { channel ')).toEqual(['shift']);
+    expect(labels('augment { random ')).toEqual(['crop']);
+    expect(labels('augment { random crop ')).toEqual(['scale', 'ratio']);
+    expect(labels('augment { random crop scale 0.3..1 ')).toEqual(['ratio']);
+    expect(labels('augment { random crop ratio 0.5..2 scale 0.3..1 ')).toEqual([]);
+    expect(labels('augment {\n  ')).toContain('random');
+    expect(labels('augment {\n  ')).not.toContain('scale');
     expect(labels('augment { channel shift ')).toEqual([]);
     expect(labels('augment {\n  ')).toEqual(expect.arrayContaining(['channel', 'fill']));
     expect(labels('augment {\n  ')).not.toContain('width');

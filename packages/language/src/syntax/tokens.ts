@@ -116,6 +116,8 @@ export const CLAUSE_KEYWORDS = [
   'columns',
   'for',
   'norm',
+  'scale',
+  'ratio',
 ] as const;
 
 /** Every keyword of the language, sorted and without duplicates. */

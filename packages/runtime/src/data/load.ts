@@ -161,9 +161,9 @@ export function trainingDecodeOptionsOf(plan: DataPlan): DecodeOptions {
  * `random crop`) one after the other, validation's memory share reduced by what training holds.
  */
 async function decodeSets(
-  training: ImageItem[], validation: ImageItem[], decode: DecodeOptions, trainingDecode: DecodeOptions, options: LoadOptions,
+  training: ImageItem[], validation: ImageItem[], decode: DecodeOptions, trainingDecode: DecodeOptions | null, options: LoadOptions,
 ): Promise<{ training: Decoded<ImageItem>; validation: Decoded<ImageItem>; bad: BadImage[]; streamed: string | null }> {
-  if (trainingDecode === decode) {
+  if (trainingDecode === null) {
     const decoded = await decodeImages([...training, ...validation], decode, options);
     return { training: decoded, validation: decoded, bad: decoded.bad, streamed: decoded.streamed };
   }
@@ -183,13 +183,15 @@ async function decodeSets(
 export async function loadData(plan: DataPlan, baseDir: string, options: LoadOptions = {}): Promise<LoadedData> {
   const { classes, training, validation, warnings } = await scanSets(plan, baseDir, options);
   const decode = decodeOptionsOf(plan);
-  const trainingDecode = trainingDecodeOptionsOf(plan);
+  // Decoded apart (larger) only for `random crop`.
+  const larger = plan.augment?.randomCrop ? trainingDecodeOptionsOf(plan) : null;
+  const trainingDecode = larger ?? decode;
   const all = [...training, ...validation];
-  const decoded = await decodeSets(training, validation, decode, trainingDecode, options);
+  const decoded = await decodeSets(training, validation, decode, larger, options);
   const skipped = applyBadImagePolicy(decoded.bad, all.length, plan.onBadImage);
   if (skipped !== null) warnings.push(skipped);
   const inTraining = new Set(training);
-  const cropped = trainingDecode !== decode ? plan.imageSize : undefined;
+  const cropped = larger ? plan.imageSize : undefined;
   const trainingSet = toDataset(classes, trainingDecode, decoded.training, decoded.training.good.filter((item) => inTraining.has(item)), cropped);
   if (trainingSet.multiLabel) {
     // Several labels per image: the split stratifies by each image's first label, so a rare
