@@ -602,14 +602,11 @@ export class Parser {
       case 'random':
         return this.setting(settings, { kind: 'RandomCrop', span } as Ast.RandomCropSetting, (node) => {
           this.expectWord('crop', 'random');
-          for (;;) {
-            if (!node.scale && this.isWord('scale')) {
-              this.next();
-              node.scale = this.expectRange('random crop scale');
-            } else if (!node.ratio && this.isWord('ratio')) {
-              this.next();
-              node.ratio = this.expectRange('random crop ratio');
-            } else break;
+          while (this.isWord('scale') || this.isWord('ratio')) {
+            const clause = this.peek().image as 'scale' | 'ratio';
+            if (node[clause]) this.fail(messages.duplicateClause(clause, 'random crop'));
+            this.next();
+            node[clause] = this.expectRange(`random crop ${clause}`);
           }
           this.endOfItem('`random crop`', [...(node.scale ? [] : ['scale']), ...(node.ratio ? [] : ['ratio'])]);
         });

@@ -62,7 +62,7 @@ describe('data', () => {
       fill: { mode: 'nearest', value: 0 },
       horizontalFlip: true,
       verticalFlip: false,
-      brightness: [0.8, 1.2], mixup: 0, cutmix: 0,
+      brightness: [0.8, 1.2], mixup: 0, cutmix: 0, randomCrop: null,
       seed: 42,
     });
     const both = dataOf('data "d"', 'augment { flip horizontal vertical; seed 3 }').augment;
@@ -79,6 +79,13 @@ describe('data', () => {
     expect(dataOf('data "d" { resize pad }').resize).toBe('pad');
     expect(dataOf('data "d"').resize).toBe('stretch');
     expect(dataOf('data "d"', 'augment { flip horizontal }').augment).toMatchObject({ mixup: 0, cutmix: 0 });
+  });
+
+  it('random crop: fastai\'s scale 0.35..1 and torchvision\'s ratio 3/4..4/3 unless given, in either order', () => {
+    expect(dataOf('data "d"', 'augment { random crop }').augment?.randomCrop).toEqual({ scale: [0.35, 1], ratio: [3 / 4, 4 / 3] });
+    expect(dataOf('data "d"', 'augment { random crop scale 0.08..1 }').augment?.randomCrop).toEqual({ scale: [0.08, 1], ratio: [3 / 4, 4 / 3] });
+    expect(dataOf('data "d"', 'augment { random crop ratio 0.5..2 scale 0.5..0.9; flip horizontal }').augment?.randomCrop).toEqual({ scale: [0.5, 0.9], ratio: [0.5, 2] });
+    expect(dataOf('data "d"', 'augment { flip horizontal }').augment?.randomCrop).toBeNull();
   });
 });
 
