@@ -13,7 +13,7 @@ export type LoadedPlan =
   | { ok: false; exitCode: number };
 
 /** With `quiet`, only error diagnostics are printed (warnings and notes are not). */
-export function loadPlanFile(command: string, file: string, quiet = false): LoadedPlan {
+export function loadPlanFile(file: string, quiet = false): LoadedPlan {
   const text = readInputFile(file, 'a .tl file or a plan JSON');
   if (text === undefined) return { ok: false, exitCode: 1 };
   const baseDir = path.resolve(path.dirname(file));

@@ -48,7 +48,7 @@ export const augmentCommand: Command = {
     if (values.preview === undefined) return usageError(spec, '--preview N is required: how many augmented images to show');
     const count = Number(values.preview);
     if (!Number.isInteger(count) || count < 1 || count > 1000) return usageError(spec, `--preview must be a whole number from 1 to 1000 (got \`${values.preview}\`)`);
-    const loaded = loadPlanFile('augment', args.positionals[0]!, values.json);
+    const loaded = loadPlanFile(args.positionals[0]!, values.json);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand, as the other commands that read images.
     const { augmentPreview } = await import('@tlc/runtime');

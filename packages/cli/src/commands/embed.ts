@@ -51,7 +51,7 @@ export const embedCommand: Command = {
     const args = parseCommandArgs(argv, spec);
     if (!args.ok) return args.exitCode;
     const [file, ...images] = args.positionals;
-    const loaded = loadPlanFile('embed', file);
+    const loaded = loadPlanFile(file);
     if (!loaded.ok) return loaded.exitCode;
     const random = randomFeatures(loaded.plan);
     if (random) process.stderr.write(renderCodedPretty(random).replace(/^error\[/, 'warning['));

@@ -74,7 +74,7 @@ export const importRunCommand: Command = {
       }
     }
     if (!existsSync(path.join(dir, 'trained.safetensors'))) return reportRunError('import-run', runtimeMessages.torchJobNotTrained(dir, 'trained.safetensors'), json);
-    const loaded = loadPlanFile('import-run', path.join(dir, 'plan.json'), values.quiet);
+    const loaded = loadPlanFile(path.join(dir, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     const origin = JSON.parse(readFileSync(path.join(dir, 'origin.json'), 'utf8')) as Origin;
     const { RunLog, runPlan, releaseBackend } = await import('@tlc/runtime');

@@ -79,7 +79,7 @@ export const lrFindCommand: Command = {
       if (!Number.isFinite(value) || value <= 0) return usageError(spec, `--${name} must be a learning rate above 0 (got \`${given}\`)`);
     }
     if (end <= start) return usageError(spec, `--end (${end}) must be above --start (${start}): the rate grows from one to the other`);
-    const loaded = loadPlanFile('lr-find', args.positionals[0], values.quiet);
+    const loaded = loadPlanFile(args.positionals[0], values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
     const { RunLog, lrFind, releaseBackend } = await import('@tlc/runtime');

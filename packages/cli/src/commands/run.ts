@@ -129,7 +129,7 @@ export const runCommand: Command = {
       const problem = runFolderProblem(resume);
       if (problem !== undefined) return reportRunError('run', problem, { json: values.json });
     }
-    const loaded = loadPlanFile('run', resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
+    const loaded = loadPlanFile(resume === undefined ? args.positionals[0] : path.join(resume, 'plan.json'), values.quiet);
     if (!loaded.ok) return loaded.exitCode;
     // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
     const { RunLog, runPlan, releaseBackend, emitTorchJob } = await import('@tlc/runtime');
