@@ -1,6 +1,6 @@
 // Every diagnostic code has a `tlc explain` page titled as its catalog says, and every page
 // explains a catalog code. The catalogs are where codes are written: the language's (check and
-// compile), the plan's (TL3101), the plan check's (TL3102–TL3105), the runtime's (TL4xxx) and the
+// compile), the plan's (TL3101), the plan check's (TL3102 and up), the runtime's (TL4xxx) and the
 // zoo's weights errors (TL44xx).
 // The language's own codes are proved by their examples in packages/language/test/explain.test.ts;
 // the run-time codes are raised when a pipeline runs, so here their pages' examples must at least
