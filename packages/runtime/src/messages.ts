@@ -66,7 +66,7 @@ export interface RuntimeMessage {
 
 /**
  * What a RunError carries: a runtime message, or the plan's own (TL3101 from @tlc/plan's catalog,
- * TL3102–TL3105 from the language's plan check) when a plan read at run time is refused, or a
+ * TL3102 and up from the language's plan check) when a plan read at run time is refused, or a
  * language code the runtime reports when only the data can tell (TL2030).
  */
 export interface RunErrorMessage {
