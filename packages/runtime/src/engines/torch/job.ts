@@ -84,13 +84,12 @@ function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan
   if (auto) throw new RunError(runtimeMessages.torchJobBatchAuto(auto.name));
 }
 
-/** The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when none. */
+/**
+ * The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when
+ * none. (It reproduces every `resize` mode, the per-image augmentation, mixup and cutmix.)
+ */
 export function torchUnsupportedData(data: DataPlan): string | null {
-  if (data.resize !== 'stretch') return `\`resize ${data.resize}\``;
-  const augment = data.augment;
-  if (augment?.randomCrop) return '`random crop`';
-  if (augment && augment.mixup > 0) return `\`mixup ${augment.mixup}\``;
-  if (augment && augment.cutmix > 0) return `\`cutmix ${augment.cutmix}\``;
+  if (data.augment?.randomCrop) return '`random crop`';
   return null;
 }
 
@@ -115,6 +114,7 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     dataRoot,
     seed: options.dataPlan.seed,
     shuffle: options.dataPlan.shuffle,
+    resize: options.dataPlan.resize,
     augment: options.dataPlan.augment,
     handBack: options.handBack,
     resume: options.resume ?? null,

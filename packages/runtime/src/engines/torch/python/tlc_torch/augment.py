@@ -151,7 +151,6 @@ def warp(pixels, matrix, fill, channel_shift, brightness):
 
 
 def augment(plan, pixels, epoch, index):
-    # mixup / cutmix are refused before a job is written (TL4326): never silently left out.
     """Image `index` of epoch `epoch` augmented as the tfjs runtime augments it."""
     _, height, width = pixels.shape
     params = sample_transform(plan, Rng(plan["seed"], STREAM_AUGMENTATION, epoch, index), height, width)

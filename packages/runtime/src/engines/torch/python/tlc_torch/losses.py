@@ -2,7 +2,8 @@
 from the head's output (softmax/sigmoid when the head is linear; one sigmoid unit becomes two
 columns), clipped to [1e-7, 1 - 1e-7], targets smoothed as Keras's label_smoothing (y(1 - s) + s/classes,
 or + s/2 per unit for binary cross-entropy over several units), cross-entropy per sample, times its
-class weight, averaged."""
+class weight, averaged. mixup / cutmix: targets λ·onehot(label) + (1 − λ)·onehot(partner's label),
+then smoothed; class weights mixed alike."""
 import torch
 
 EPSILON = 1e-7
@@ -17,10 +18,12 @@ def probabilities(output, head):
     return p
 
 
-def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0.0):
+def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0.0, mix=None):
     p = torch.clamp(probabilities(output, head), EPSILON, 1 - EPSILON)
     per_unit = loss == "binary_crossentropy" and head["outputUnits"] != 1
     onehot = torch.nn.functional.one_hot(labels.long(), p.shape[1]).to(p.dtype)
+    if mix is not None:
+        onehot = onehot * mix["lambda"] + torch.nn.functional.one_hot(mix["labels"].long(), p.shape[1]).to(p.dtype) * (1 - mix["lambda"])
     if label_smoothing > 0:
         onehot = onehot * (1 - label_smoothing) + label_smoothing / (2 if per_unit else p.shape[1])
     if per_unit:
@@ -28,9 +31,14 @@ def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0
     else:
         per_sample = -(onehot * torch.log(p)).sum(dim=1)
     if class_weights is not None:
-        per_sample = per_sample * class_weights.to(p.device)[labels.long()]
+        weight = class_weights.to(p.device)[labels.long()]
+        if mix is not None:
+            weight = weight * mix["lambda"] + class_weights.to(p.device)[mix["labels"].long()] * (1 - mix["lambda"])
+        per_sample = per_sample * weight
     return per_sample.mean()
 
 
-def hits(output, labels, head):
-    return (probabilities(output, head).argmax(dim=1) == labels).sum()
+def hits(output, labels, head, mix=None):
+    """Right predictions; a mixed sample's truth is its larger share's label (λ < 0.5: the partner's)."""
+    truth = mix["labels"] if mix is not None and mix["lambda"] < 0.5 else labels
+    return (probabilities(output, head).argmax(dim=1) == truth).sum()

@@ -32,6 +32,7 @@ from .augment import augment, epoch_order
 from .data import ImageFiles, Preprocess
 from .layers import BatchNormSync, module_key
 from .losses import hits, stage_loss
+from .mix import apply_mix, draw_mix
 from .model import build
 from .optimizers import make_optimizer
 from .schedule import Plateau, scheduled_rate
@@ -127,18 +128,36 @@ def check_precision(ctx, stages):
 
 
 def epoch_batches(dataset, epoch, shuffle, seed, batch, ctx, augment_plan):
-    """The tfjs runtime's batches of `epoch` (its seeded order, its augmentation of each image),
-    each global batch split over the processes: rank r takes every world-th image of it. Yields
-    (pixels, labels, global batch size); a rank left without an image gets none (pixels None)."""
+    """The tfjs runtime's batches of `epoch` (its seeded order, its augmentation of each image,
+    its mixup / cutmix of each global batch), each global batch split over the processes: rank r
+    takes every world-th slot of it, mixed with its partner slot's image (augmented here too: an
+    image's augmentation depends on (epoch, image) alone). Yields (pixels, labels, mix, global
+    batch size), mix {lambda, labels (the partners')} or None; a rank left without an image gets
+    none (pixels None)."""
     order = epoch_order(len(dataset), epoch, shuffle, seed)
-    for start in range(0, len(order), batch):
+    for number, start in enumerate(range(0, len(order), batch), 1):
         chunk = order[start : start + batch]
-        local = chunk[ctx.rank :: ctx.world]
-        if not local:
-            yield None, None, len(chunk)
+        slots = list(range(ctx.rank, len(chunk), ctx.world))
+        if not slots:
+            yield None, None, None, len(chunk)
             continue
-        images = [augment(augment_plan, dataset.pixels(i), epoch, i) if augment_plan else dataset.pixels(i).to(torch.float32) for i in local]
-        yield torch.stack(images), torch.tensor([dataset.labels[i] for i in local]), len(chunk)
+        made = {}
+
+        def image(slot):
+            if slot not in made:
+                i = chunk[slot]
+                made[slot] = augment(augment_plan, dataset.pixels(i), epoch, i) if augment_plan else dataset.pixels(i).to(torch.float32)
+            return made[slot]
+
+        pixels = torch.stack([image(s) for s in slots])
+        labels = torch.tensor([dataset.labels[chunk[s]] for s in slots])
+        drawn = draw_mix(augment_plan, epoch, number, len(chunk), dataset.height, dataset.width) if augment_plan else None
+        mix = None
+        if drawn:
+            partners = [drawn["partners"][s] for s in slots]
+            pixels = apply_mix(pixels, torch.stack([image(p) for p in partners]), drawn)
+            mix = {"lambda": drawn["lambda"], "labels": torch.tensor([dataset.labels[chunk[p]] for p in partners])}
+        yield pixels, labels, mix, len(chunk)
 
 
 def batchnorm_layers(model):
@@ -200,7 +219,7 @@ def precise_batchnorm(model, ctx, batches, eval_bn, preprocess, limit, dummy):
     set_train_mode(model, eval_bn)
     seen = 0
     try:
-        for pixels, _labels, size in batches:
+        for pixels, _labels, _mix, size in batches:
             if pixels is not None:
                 counting[0], BatchNormSync.weight = True, 1.0
                 model(preprocess(pixels.to(ctx.device)))
@@ -269,8 +288,9 @@ def run(job_dir, out_dir):
     backbone = {module_key(n) for n in job["backboneLayers"]}
     root = os.environ.get("TLC_DATA_ROOT") or job["dataRoot"]
     files = lambda part: [os.path.join(root, f) for f in part["files"]]
-    train_set = ImageFiles(files(job["train"]), job["train"]["labels"], height, width, channels)
-    val_set = ImageFiles(files(job["validation"]), job["validation"]["labels"], height, width, channels) if job.get("validation") else None
+    resize = job.get("resize", "stretch")
+    train_set = ImageFiles(files(job["train"]), job["train"]["labels"], height, width, channels, resize)
+    val_set = ImageFiles(files(job["validation"]), job["validation"]["labels"], height, width, channels, resize) if job.get("validation") else None
     seed = int(job["seed"])
     check_precision(ctx, job["stages"])
 
@@ -331,7 +351,7 @@ def run(job_dir, out_dir):
             torch.manual_seed(seed * 1000003 + index * 1009 + epoch * 101 + ctx.rank)  # dropout masks
             set_train_mode(model, eval_bn)
             loss_sum = correct = seen = 0.0
-            for step, (pixels, labels, size) in enumerate(epoch_batches(train_set, epoch, shuffle, seed, batch, ctx, augment_plan), 1):
+            for step, (pixels, labels, mix, size) in enumerate(epoch_batches(train_set, epoch, shuffle, seed, batch, ctx, augment_plan), 1):
                 if pixels is None:
                     # No image for this rank in a last, small batch: a zero-weight pass keeps DDP's
                     # gradient exchange in step.
@@ -344,7 +364,9 @@ def run(job_dir, out_dir):
                 labels = labels.to(ctx.device)
                 with autocast(ctx, precision):
                     out = trained(x).float()
-                local_loss = stage_loss(out, labels, head, stage["loss"], weights, stage.get("labelSmoothing", 0.0))
+                if mix is not None:
+                    mix = {"lambda": mix["lambda"], "labels": mix["labels"].to(ctx.device)}
+                local_loss = stage_loss(out, labels, head, stage["loss"], weights, stage.get("labelSmoothing", 0.0), mix)
                 # DDP averages the ranks' gradients: weighted by its share, each rank's mean makes
                 # the global batch's mean, also when the batch does not split evenly.
                 loss = local_loss * share
@@ -356,7 +378,7 @@ def run(job_dir, out_dir):
                     raise SystemExit(f"training diverged in stage {stage['name']}, epoch {epoch}, batch {step}: the loss is {value}; lower the learning rate")
                 if share > 0:
                     loss_sum += value * labels.shape[0]
-                    correct += float(hits(out.detach(), labels, head))
+                    correct += float(hits(out.detach(), labels, head, mix))
                     seen += labels.shape[0]
                 if ctx.rank == 0:
                     emit("batch", stage=stage["name"], epoch=epoch, epochs=epochs, batch=step, batches=batches,
