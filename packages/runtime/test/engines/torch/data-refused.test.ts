@@ -1,4 +1,4 @@
-// What the torch trainer does not reproduce of the data pipeline yet (mixup, cutmix) is refused
+// What the torch trainer does not reproduce of the data pipeline yet (random crop) is refused
 // (TL4326) before any job file is written, never silently left out. Needs no PyTorch.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,16 +14,12 @@ const AUGMENT: AugmentPlan = {
 
 describe('the torch engine and data settings it does not apply', () => {
   it.each([
-    [{ mixup: 0.2 }, '`mixup 0.2`'],
-    [{ cutmix: 1 }, '`cutmix 1`'],
-    [{ resize: 'crop' }, '`resize crop`'],
-    [{ resize: 'pad' }, '`resize pad`'],
+    [{ randomCrop: { scale: [0.5, 1], ratio: [0.75, 4 / 3] } }, '`random crop`'],
   ] as const)('refuses %o, writing nothing', async (setting, named) => {
     const base = tempDir('torch-data-refused');
     await writeImageFolder(join(base, 'data'), 2);
     const plan = makePlan({ stages: [stage({ epochs: 1 })] });
-    if ('resize' in setting) plan.data!.resize = setting.resize;
-    else plan.data!.augment = { ...AUGMENT, ...setting };
+    plan.data!.augment = { ...AUGMENT, ...setting } as AugmentPlan;
     const dir = join(base, 'job');
     const error = await emitTorchJob(plan, { dir, baseDir: base, log: new RunLog({ quiet: true }), device: 'cpu', nproc: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);

@@ -20,7 +20,7 @@ const TIMEOUT = 300_000;
 
 const AUGMENT: AugmentPlan = {
   rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, seed: 3,
+  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 3,
 };
 
 beforeAll(async () => {
@@ -77,6 +77,17 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
       a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: torch ${v}, tfjs ${b[epoch][k]}`).toBeLessThanOrEqual(2e-3 * Math.max(1, Math.abs(b[epoch][k])))));
     }, TIMEOUT);
   }
+
+  it('2 gloo processes mix each global batch as 1 process does (mixup and cutmix, a batch split 3 + 2)', async () => {
+    const plan = mixPlan({ mixup: 0.4, cutmix: 1 });
+    plan.stages[0].batchSize = 5;
+    const log = () => new RunLog({ quiet: true });
+    const one = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-1'), engine: 'torch', nproc: 1, log: log() });
+    const two = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-2'), engine: 'torch', nproc: 2, log: log() });
+    const [a, b] = [metrics(two.runDir), metrics(one.runDir)];
+    expect(a).toHaveLength(2);
+    a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: 2 processes ${v}, 1 process ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
+  }, TIMEOUT);
 
   it('a torch run with mixup interrupted after an epoch (SIGINT) and resumed records the uninterrupted run\'s epochs', async () => {
     const plan = mixPlan({ mixup: 0.4 });
