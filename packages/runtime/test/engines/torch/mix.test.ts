@@ -51,13 +51,14 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
   it('draws the tfjs runtime\'s mix for every batch: the same kind, λ, partners and box', () => {
     const cases: [number, number, number, number, number][] = [];
     for (let epoch = 0; epoch <= 3; epoch++) for (let batch = 1; batch <= 6; batch++) cases.push([epoch, batch, 1 + ((epoch * 7 + batch) % 9), 13 + batch, 17 + epoch]);
-    for (const mix of [{ mixup: 0.2 }, { cutmix: 1 }, { mixup: 0.4, cutmix: 1.5 }, { mixup: 3 }]) {
-      const plan = { ...AUGMENT, ...mix };
-      const file = join(baseDir, 'draws.json');
-      writeFileSync(file, JSON.stringify({ plan, cases }));
-      const torch = JSON.parse(runPython('mix', [file])) as { kind: string; lambda: number; partners: number[]; box: number[] | null }[];
+    const mixes = [{ mixup: 0.2 }, { cutmix: 1 }, { mixup: 0.4, cutmix: 1.5 }, { mixup: 3 }];
+    const file = join(baseDir, 'draws.json');
+    writeFileSync(file, JSON.stringify(mixes.map((mix) => ({ plan: { ...AUGMENT, ...mix }, cases }))));
+    const draws = JSON.parse(runPython('mix', [file])) as { kind: string; lambda: number; partners: number[]; box: number[] | null }[][];
+    mixes.forEach((mix, m) => {
+      const torch = draws[m];
       cases.forEach(([epoch, batch, size, height, width], i) => {
-        const want = drawMix(plan, epoch, batch, size, { height, width, channels: 1 })!;
+        const want = drawMix({ ...AUGMENT, ...mix }, epoch, batch, size, { height, width, channels: 1 })!;
         const got = torch[i];
         expect(got.kind, `${JSON.stringify(mix)} case ${i}`).toBe(want.kind);
         expect(Math.abs(got.lambda - want.lambda), `${JSON.stringify(mix)} case ${i}`).toBeLessThan(1e-12);
@@ -65,7 +66,7 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
         expect(got.box).toEqual(want.box ? [want.box.top, want.box.bottom, want.box.left, want.box.right] : null);
       });
       if ('cutmix' in mix && 'mixup' in mix) expect(new Set(torch.map((d) => d.kind)).size).toBe(2);
-    }
+    });
   });
 
   for (const [name, mix] of [['mixup', { mixup: 0.4 }], ['cutmix', { cutmix: 1 }], ['mixup and cutmix', { mixup: 0.4, cutmix: 1 }]] as const) {

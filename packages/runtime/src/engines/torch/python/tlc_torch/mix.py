@@ -88,13 +88,13 @@ def apply_mix(own, partner, mix):
 
 
 def main(argv):
-    """python3 -m tlc_torch.mix INPUT.json: {plan, cases [[epoch, batch, size, height, width]]}
-    -> the draws, for the tests."""
+    """python3 -m tlc_torch.mix INPUT.json: [{plan, cases [[epoch, batch, size, height, width]]}]
+    -> the draws of each, for the tests."""
     import json
 
     with open(argv[0]) as f:
         given = json.load(f)
-    print(json.dumps([draw_mix(given["plan"], *case) for case in given["cases"]]))
+    print(json.dumps([[draw_mix(run["plan"], *case) for case in run["cases"]] for run in given]))
 
 
 if __name__ == "__main__":
