@@ -49,7 +49,7 @@ export const RUNTIME_CODES = {
   TL4324: 'a torch job folder (--emit) with `batch auto`',
   TL4325: 'discriminative learning rates the torch engine did not apply (no longer reported)',
   TL4326: 'a data setting the torch engine does not apply yet',
-  TL4327: 'a multi-label head on the torch engine',
+  TL4327: 'a multi-label head the torch engine did not train (no longer reported)',
   TL4328: 'the tfjs engine trains `precision bf16` in float32',
   TL4329: '`precision bf16` on a GPU without bfloat16',
 } as const;
@@ -176,12 +176,6 @@ export const runtimeMessages = {
       'TL4115',
       `${file} gives some images several labels or none (${examples.join('; ')}), but the head's ${units}-unit ${activation} output predicts exactly one class per image`,
       'for several labels per image end the head with a sigmoid over the classes (`dense N sigmoid`, binary cross-entropy); otherwise give each image exactly one label',
-    ),
-  torchMultiLabel: (units: number) =>
-    error(
-      'TL4327',
-      `the torch engine trains one label per image: it does not train a multi-label head (a sigmoid over ${units} classes, several labels per image) yet`,
-      'run this plan on the tfjs engine (drop --engine torch); a `labels` file with one label per image and a softmax head runs on both',
     ),
   notAnImage: (file: string, reason: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`),
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),

@@ -73,9 +73,6 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
 
 /** What the torch trainer does not do yet is refused, never ignored. */
 function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan): void {
-  // A labels file with one label per image reaches the trainer as the same file list and labels
-  // as class folders; several labels per image need the multi-hot targets it does not read yet.
-  if (isMultiLabel(plan.head)) throw new RunError(runtimeMessages.torchMultiLabel(plan.head.outputUnits));
   const unsupported = torchUnsupportedData(data);
   if (unsupported) throw new RunError(runtimeMessages.torchCannotData(unsupported));
   // `tlc run` resolves `batch auto` before the engine sees the plan; a job folder written for
@@ -93,6 +90,16 @@ export function torchUnsupportedData(data: DataPlan): string | null {
   return null;
 }
 
+/** Each image's labels, as the class indices of its multi-hot targets. */
+function labelSets(d: ImageDataset): number[][] {
+  const classes = d.classes.length;
+  return Array.from({ length: d.size }, (_, i) => {
+    const own: number[] = [];
+    for (let c = 0; c < classes; c++) if (d.targets[i * classes + c]) own.push(c);
+    return own;
+  });
+}
+
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
   const indices = options.stages ?? plan.stages.map((_, i) => i);
@@ -101,7 +108,14 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
   const dataRoot = options.dataPlan.directory;
-  const list = (d: ImageDataset) => ({ files: d.files.map((f) => relative(dataRoot, f)), labels: Array.from(d.labels) });
+  // A multi-label head (a sigmoid over several classes): every image's labels as class indices
+  // (a labels file's several, or none), the trainer's multi-hot targets.
+  const multiLabel = isMultiLabel(plan.head);
+  const list = (d: ImageDataset) => ({
+    files: d.files.map((f) => relative(dataRoot, f)),
+    labels: Array.from(d.labels),
+    ...(multiLabel ? { targets: labelSets(d) } : {}),
+  });
   const job = {
     version: 1,
     name: plan.name,

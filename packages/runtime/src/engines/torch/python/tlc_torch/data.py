@@ -16,11 +16,30 @@ from PIL import Image, ImageOps
 
 
 class ImageFiles(torch.utils.data.Dataset):
-    def __init__(self, files, labels, height, width, channels, resize="stretch"):
+    """`targets` (a multi-label head's data): each image's labels as class indices; the image's
+    target is then its multi-hot row over `classes` (float32), otherwise its integer label."""
+
+    def __init__(self, files, labels, height, width, channels, resize="stretch", targets=None, classes=0):
         self.files, self.labels = list(files), list(labels)
         self.height, self.width, self.channels = height, width, channels
         self.resize = resize
         self.cache = {}
+        self.targets = None
+        if targets is not None:
+            self.targets = torch.zeros(len(self.files), classes, dtype=torch.float32)
+            for i, own in enumerate(targets):
+                if own:
+                    self.targets[i, list(own)] = 1.0
+
+    def target(self, index):
+        """Image `index`'s training target: its multi-hot row, or its integer label."""
+        return self.targets[index] if self.targets is not None else self.labels[index]
+
+    def batch_targets(self, indices):
+        """The targets of the images at `indices`: [n, classes] float32 rows, or [n] labels."""
+        if self.targets is not None:
+            return self.targets[list(indices)]
+        return torch.tensor([self.labels[i] for i in indices])
 
     def __len__(self):
         return len(self.files)
@@ -37,7 +56,7 @@ class ImageFiles(torch.utils.data.Dataset):
         return pixels
 
     def __getitem__(self, index):
-        return self.pixels(index), self.labels[index]
+        return self.pixels(index), self.target(index)
 
 
 def enlarged(image, shrink, width, height):

@@ -3,7 +3,8 @@ from the head's output (softmax/sigmoid when the head is linear; one sigmoid uni
 columns), clipped to [1e-7, 1 - 1e-7], targets smoothed as Keras's label_smoothing (y(1 - s) + s/classes,
 or + s/2 per unit for binary cross-entropy over several units), cross-entropy per sample, times its
 class weight, averaged. mixup / cutmix: targets λ·onehot(label) + (1 − λ)·onehot(partner's label),
-then smoothed; class weights mixed alike."""
+then smoothed; class weights mixed alike. A multi-label head's multi-hot targets are taken as they
+are, unweighted."""
 import torch
 
 EPSILON = 1e-7
@@ -18,10 +19,21 @@ def probabilities(output, head):
     return p
 
 
+def is_targets(labels):
+    """Multi-hot rows (a multi-label head's targets, [n, classes]) rather than integer labels."""
+    return labels.dim() == 2
+
+
 def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0.0, mix=None):
+    """`labels`: integer labels, or a multi-label head's multi-hot targets (rows), which are the
+    targets as they are and take no class weights (the tfjs runtime's stageLoss with targets)."""
     p = torch.clamp(probabilities(output, head), EPSILON, 1 - EPSILON)
     per_unit = loss == "binary_crossentropy" and head["outputUnits"] != 1
-    onehot = torch.nn.functional.one_hot(labels.long(), p.shape[1]).to(p.dtype)
+    if is_targets(labels):
+        onehot = labels.to(p.dtype)
+        class_weights = mix = None
+    else:
+        onehot = torch.nn.functional.one_hot(labels.long(), p.shape[1]).to(p.dtype)
     if mix is not None:
         onehot = onehot * mix["lambda"] + torch.nn.functional.one_hot(mix["labels"].long(), p.shape[1]).to(p.dtype) * (1 - mix["lambda"])
     if label_smoothing > 0:
@@ -38,7 +50,12 @@ def stage_loss(output, labels, head, loss, class_weights=None, label_smoothing=0
     return per_sample.mean()
 
 
-def hits(output, labels, head, mix=None):
-    """Right predictions; a mixed sample's truth is its larger share's label (λ < 0.5: the partner's)."""
+def hits(output, labels, head, mix=None, threshold=0.5):
+    """Right predictions; a mixed sample's truth is its larger share's label (λ < 0.5: the
+    partner's). With multi-hot targets, per image the share of classes right at `threshold`
+    (Keras's binary_accuracy, fastai's accuracy_multi: the tfjs runtime's multiLabelHits), summed."""
+    p = probabilities(output, head)
+    if is_targets(labels):
+        return ((p >= threshold).to(labels.dtype) == labels).to(torch.float32).mean(dim=1).sum()
     truth = mix["labels"] if mix is not None and mix["lambda"] < 0.5 else labels
-    return (probabilities(output, head).argmax(dim=1) == truth).sum()
+    return (p.argmax(dim=1) == truth).sum()

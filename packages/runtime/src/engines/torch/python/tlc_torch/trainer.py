@@ -11,7 +11,7 @@ plan's schedule sets its rate (every group's in proportion) before every step (s
 the tfjs runtime's rates); each epoch the shards of a seeded DistributedSampler are trained
 (DDP averages the gradients, so N processes with batch B/N each take the steps one process with
 batch B takes), trained BatchNormalization statistics are recomputed on 512 training images
-(precise BN, as the tfjs runtime does), rank 0 validates, and the best weights (by the plan's
+(precise BN, as the tfjs runtime does; a multi-label head trains on the images' multi-hot targets), rank 0 validates, and the best weights (by the plan's
 checkpoint monitor) are restored at the end of the stage. Rank 0 alone writes: after every epoch
 an atomic checkpoint (model, optimizer, stage, epoch, trackers, best weights) that --resume
 continues from, and at the end trained.safetensors. Progress goes to stdout as lines
@@ -150,7 +150,7 @@ def epoch_batches(dataset, epoch, shuffle, seed, batch, ctx, augment_plan):
             return made[slot]
 
         pixels = torch.stack([image(s) for s in slots])
-        labels = torch.tensor([dataset.labels[chunk[s]] for s in slots])
+        labels = dataset.batch_targets([chunk[s] for s in slots])
         drawn = draw_mix(augment_plan, epoch, number, len(chunk), dataset.height, dataset.width) if augment_plan else None
         mix = None
         if drawn:
@@ -289,8 +289,10 @@ def run(job_dir, out_dir):
     root = os.environ.get("TLC_DATA_ROOT") or job["dataRoot"]
     files = lambda part: [os.path.join(root, f) for f in part["files"]]
     resize = job.get("resize", "stretch")
-    train_set = ImageFiles(files(job["train"]), job["train"]["labels"], height, width, channels, resize)
-    val_set = ImageFiles(files(job["validation"]), job["validation"]["labels"], height, width, channels, resize) if job.get("validation") else None
+    # A multi-label head's data: each image's labels (class indices), its multi-hot targets.
+    images = lambda part: ImageFiles(files(part), part["labels"], height, width, channels, resize, part.get("targets"), len(job["classes"]))
+    train_set = images(job["train"])
+    val_set = images(job["validation"]) if job.get("validation") else None
     seed = int(job["seed"])
     check_precision(ctx, job["stages"])
 
@@ -355,7 +357,7 @@ def run(job_dir, out_dir):
                 if pixels is None:
                     # No image for this rank in a last, small batch: a zero-weight pass keeps DDP's
                     # gradient exchange in step.
-                    pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), torch.tensor([train_set.labels[0]]), 0.0
+                    pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), train_set.batch_targets([0]), 0.0
                 else:
                     share = labels.shape[0] * ctx.world / size
                 BatchNormSync.weight = 1.0 if share > 0 else 0.0

@@ -1,0 +1,86 @@
+// A multi-label head on the torch engine: the shipped multi-label example data (examples/data/
+// fashion/test with tags.csv, what examples/multilabel.tl trains: 120 images, five tags, one or
+// two per image; here at 32x32, 3 epochs) through a sigmoid over the five tags trains with binary cross-entropy against
+// each image's multi-hot targets (the job folder carries every image's labels), and records, epoch
+// by epoch, the loss and the accuracy (the share of (image, tag) decisions right at 0.5, Keras's
+// binary_accuracy) the tfjs runtime records for the same plan; the run's evaluation.json has the
+// tfjs run's fields and values (per-tag precision and recall at the threshold, exact match).
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Plan } from '@tlc/plan';
+import { RunLog, runPlan } from '../../../src/index';
+import { JOB_FILES } from '../../../src/engines/torch/job';
+import { stageDir } from '../../../src/engines/torch/index';
+import { tempDir } from '../../run/fixtures';
+import { describeTorch } from './torch-env';
+
+const EXAMPLES = fileURLToPath(new URL('../../../../../examples', import.meta.url));
+const DATA = join(EXAMPLES, 'data', 'fashion', 'test');
+const TAGS = ['accessory', 'clothing', 'footwear', 'legwear', 'top'];
+/** Whole runs with Python starts, on 2 busy cores. */
+const TIMEOUT = 300_000;
+/** Per-epoch values of the two engines, as metrics.csv keeps them (6 significant digits). */
+const TOLERANCE = 1e-4;
+let baseDir: string;
+
+beforeAll(() => {
+  baseDir = tempDir('torch-multi-label');
+});
+afterAll(() => rmSync(baseDir, { recursive: true, force: true }));
+
+/** examples/multilabel.tl's plan, smaller: 32x32 images, 3 epochs, SGD with momentum (as ddp.test.ts explains), nothing exported. */
+function multiLabelPlan(): Plan {
+  const plan = JSON.parse(readFileSync(join(EXAMPLES, 'multilabel.plan.json'), 'utf8')) as Plan;
+  plan.model.inputShape = [32, 32, 1];
+  plan.data = { ...plan.data!, directory: DATA, imageSize: [32, 32] };
+  plan.stages[0] = { ...plan.stages[0]!, epochs: 3, optimizer: { name: 'sgd', learningRate: 0.05, momentum: 0.9, beta1: null, beta2: null, epsilon: null, weightDecay: null } };
+  plan.export = null;
+  return plan;
+}
+
+/** metrics.csv's rows: loss, accuracy, val_loss, val_accuracy and lr of each epoch. */
+function metrics(runDir: string): number[][] {
+  return readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').slice(2, 7).map(Number));
+}
+
+/** Every leaf of a JSON value by its path, numbers as numbers. */
+function leaves(value: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
+  if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) leaves(v, `${path}/${k}`, out);
+  } else out.set(path, value);
+  return out;
+}
+
+describeTorch('a multi-label head on the torch engine', () => {
+  it('trains on the multi-hot targets as the tfjs runtime does: the same epochs and evaluation.json', async () => {
+    const plan = multiLabelPlan();
+    const torch = await runPlan(plan, { baseDir, out: join(baseDir, 'torch'), engine: 'torch', nproc: 1, log: new RunLog({ quiet: true }) });
+    const tfjs = await runPlan(plan, { baseDir, out: join(baseDir, 'tfjs'), log: new RunLog({ quiet: true }) });
+
+    // The job folder carries each image's labels: a t-shirt is `clothing top`.
+    const job = JSON.parse(readFileSync(join(stageDir(torch.runDir, 0, 'train'), JOB_FILES.job), 'utf8'));
+    expect(job.classes).toEqual(TAGS);
+    const tshirt = job.train.files.findIndex((f: string) => f.startsWith('tshirt/'));
+    expect(job.train.targets[tshirt]).toEqual([1, 4]);
+    expect(job.train.targets.length).toBe(job.train.files.length);
+
+    const [a, b] = [metrics(torch.runDir), metrics(tfjs.runDir)];
+    expect(a).toHaveLength(3);
+    a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - b[i][j]), `epoch ${i + 1}, column ${j}`).toBeLessThanOrEqual(TOLERANCE * Math.max(1, Math.abs(b[i][j])))));
+    // binary_accuracy over five tags, not one-label accuracy: a share of the 5 decisions per image, not of the images.
+    const images = job.train.files.length;
+    for (const row of a) expect(Math.abs(row[1] * images * 5 - Math.round(row[1] * images * 5))).toBeLessThan(1e-3);
+    expect(a.some((row) => Math.abs(row[1] * images - Math.round(row[1] * images)) > 1e-3)).toBe(true);
+
+    const [ta, tb] = [JSON.parse(readFileSync(join(torch.runDir, 'evaluation.json'), 'utf8')), JSON.parse(readFileSync(join(tfjs.runDir, 'evaluation.json'), 'utf8'))];
+    expect(ta.multiLabel.threshold).toBe(0.5);
+    expect(ta.perClass.map((c: { class: string }) => c.class)).toEqual(TAGS);
+    const [la, lb] = [leaves(ta), leaves(tb)];
+    expect([...la.keys()].sort()).toEqual([...lb.keys()].sort());
+    for (const [key, v] of lb) {
+      if (typeof v === 'number' && !/seconds|Seconds|time/.test(key)) expect(Math.abs((la.get(key) as number) - v), key).toBeLessThanOrEqual(1e-3 * Math.max(1, Math.abs(v)));
+    }
+  }, TIMEOUT);
+});
