@@ -12,6 +12,7 @@ import { BatchNormalization, buildBackbone } from '@tlc/zoo';
 import { batchNormInTraining } from '../../../zoo/src/layers/batchNormTraining';
 import { selectBackend } from '../../src/backend/index';
 import { createRng } from '../../src/random';
+import { relativeError } from '../relative-error';
 
 const TOLERANCE = 1e-4;
 type Backend = 'cpu' | 'wasm';
@@ -19,18 +20,6 @@ type Backend = 'cpu' | 'wasm';
 function randomValues(length: number, seed: number, low = -1, high = 1): Float32Array {
   const rng = createRng(seed);
   return Float32Array.from({ length }, () => rng.uniform(low, high));
-}
-
-/** max |a - b| / max |b|. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  expect(scale).toBeGreaterThan(0);
-  return worst / scale;
 }
 
 interface Outcome {

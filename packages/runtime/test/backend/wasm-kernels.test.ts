@@ -16,25 +16,13 @@ import { registerWasmTrainingKernels } from '../../src/backend/wasm-kernels/inde
 import { clipByValueGradConfig } from '../../src/backend/wasm-kernels/clip-gradient';
 import { selectBackend } from '../../src/backend/index';
 import { createRng } from '../../src/random';
+import { relativeError } from '../relative-error';
 import { buildBackbone } from '@tlc/zoo';
 
 const require = createRequire(import.meta.url);
 const TOLERANCE = 1e-4;
 type Backend = 'cpu' | 'wasm';
 type Padding = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
-
-/** max |a - b| / max |b|: the error relative to the reference gradient's scale. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-    scale = Math.max(scale, Math.abs(expected[i]!));
-  }
-  expect(scale).toBeGreaterThan(0);
-  return worst / scale;
-}
 
 function randomValues(shape: number[], seed: number): Float32Array {
   const rng = createRng(seed);

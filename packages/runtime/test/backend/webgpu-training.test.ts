@@ -19,6 +19,7 @@ import { applyFreeze } from '../../src/model/freeze';
 import { createRng } from '../../src/random';
 import { seedInitialWeights } from '../../src/model/seeded-init';
 import { webgpuTestsRun } from './webgpu-adapter';
+import { relativeError } from '../relative-error';
 
 const TOLERANCE = 1e-3;
 type Backend = 'cpu' | 'webgpu';
@@ -26,15 +27,6 @@ type Backend = 'cpu' | 'webgpu';
 afterAll(() => releaseBackend());
 
 const maxAbs = (values: Float32Array): number => values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-
-/** max |a - b| / max |b|: the error relative to the reference gradient's scale. */
-function relativeError(actual: Float32Array, expected: Float32Array): number {
-  expect(actual.length).toBe(expected.length);
-  let worst = 0;
-  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
-  expect(maxAbs(expected)).toBeGreaterThan(0);
-  return worst / maxAbs(expected);
-}
 
 function randomValues(length: number, seed: number): Float32Array {
   const rng = createRng(seed);
