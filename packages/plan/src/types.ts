@@ -250,7 +250,7 @@ export interface LayerLearningRatePlan {
  */
 export type SchedulePlan =
   | { kind: 'constant' }
-  /** Linear warm-up over `warmupSteps` steps (or `warmupEpochs` epochs), then cosine decay to 0 by the stage's last step. */
+  /** Linear warm-up over `warmup.count` steps or epochs (`warmup.unit`), then cosine decay to 0 by the stage's last step. */
   | { kind: 'cosine'; warmup: { count: number; unit: 'epochs' | 'steps' } }
   /** fastai's one cycle: cosine up from `startLearningRate` to `maxLearningRate` over the first 25% of the steps, then cosine down to maxLearningRate / 1e5. */
   | { kind: 'one-cycle'; startLearningRate: number; maxLearningRate: number }

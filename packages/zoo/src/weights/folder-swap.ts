@@ -6,7 +6,7 @@
 //   - a `.tmp` sibling: an unfinished save; the folder itself is the previous one, whole;
 //   - a `.old` sibling with the folder present: the save finished; the old one is garbage;
 //   - a `.old` sibling and no folder: killed between the two renames; the `.old` one is the
-//     previous save, whole. Readers read it (modelFolderToRead); writers put it back first
+//     previous save, whole. Readers read it (folderToRead); writers put it back first
 //     (recoverFolder), so the folder is always one save or the other, never a mix, never lost.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
