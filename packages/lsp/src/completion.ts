@@ -13,7 +13,20 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
 }
 
 /** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm', 'scale', 'ratio'];
+const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'separator', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm', 'scale', 'ratio'];
+
+/** Where the line's last `;` outside a string is (-1: none): `separator ";"` does not end the statement. */
+function lastStatementEnd(line: string): number {
+  let end = -1;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString && c === '\\') i++;
+    else if (c === '"') inString = !inString;
+    else if (c === ';' && !inString) end = i;
+  }
+  return end;
+}
 
 /** The model named by the document's `use` statement, found textually so it works while the file has errors. */
 export function chosenModel(text: string): string | undefined {
@@ -25,7 +38,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
   // The statement's text before the cursor. (Not `.replace(/.*;/, '')`: unanchored, it retries
   // from every position of a line without `;`, quadratic: ~0.6 s on 25,000 characters.)
   const line = text.slice(lineStart, offset);
-  const before = line.slice(line.lastIndexOf(';') + 1);
+  const before = line.slice(lastStatementEnd(line) + 1);
   if (/\buse\s+\w*$/.test(before)) {
     return listModels().map((m) => ({
       label: m.name,
@@ -50,7 +63,8 @@ export function complete(text: string, offset: number): CompletionItem[] {
   if (/\bimage\s+\d+x\d+\s+\w*$/.test(before)) return words(['rgb', 'grayscale'], CompletionItemKind.Value);
   if (/\bexport\s+"[^"]*"\s+as\s+\w*$/.test(before)) return words(['tfjs', 'onnx'], CompletionItemKind.Value, 'export format');
   if (/\bexport\s+"[^"]*"\s+\w*$/.test(before)) return words(['as'], CompletionItemKind.Keyword);
-  if (/\blabels\s+"[^"]*"\s+\w*$/.test(before)) return words(['columns'], CompletionItemKind.Keyword);
+  const labelsClauses = /\blabels\s+"[^"]*"((?:\s+(?:columns\s+"[^"]*"\s+"[^"]*"|separator\s+"[^"]*"))*)\s+\w*$/.exec(before);
+  if (labelsClauses) return words(['columns', 'separator'].filter((c) => !new RegExp(`\\b${c}\\b`).test(labelsClauses[1]!)), CompletionItemKind.Keyword);
   if (/\btta\s+\w*$/.test(before)) return words(['flips'], CompletionItemKind.Value);
   if (/\bbatch\s+norm\s+\w*$/.test(before)) return words(['frozen', 'train'], CompletionItemKind.Value, 'batch norm');
   if (/\blr\s+\S+\s+for\s+\w*$/.test(before)) {

@@ -23,7 +23,9 @@ describe('complete', () => {
     expect(labels('train {\n  label ')).toEqual(['smoothing']);
     expect(labels('evaluate validation ')).toEqual(['tta', 'threshold']);
     expect(labels('evaluate validation tta flips ')).toEqual(['threshold']);
-    expect(labels('  labels "tags.csv" ')).toEqual(['columns']);
+    expect(labels('  labels "tags.csv" ')).toEqual(['columns', 'separator']);
+    expect(labels('  labels "tags.csv" columns "f" "t" ')).toEqual(['separator']);
+    expect(labels('  labels "tags.csv" separator ";" ')).toEqual(['columns']);
     expect(labels('evaluate "test" tta ')).toEqual(['flips']);
     expect(labels('train { batch ')).toEqual(['auto', 'norm']);
     expect(labels('data "d" { batch ')).toEqual(['auto']);

@@ -136,6 +136,39 @@ describe('tlc lsp --stdio', () => {
     expect((await diagnostics).diagnostics).toEqual([]);
   });
 
+  it('labels … separator: the diagnostic with its did-you-mean, completion of the clause, hover, and formatting', async () => {
+    const target = 'file:///work/tags.tl';
+    const text = 'data "photos" {\n  labels "tags.csv"   separator "semicolon"\n}\nuse MobileNetV2 alpha 0.35 weights imagenet freeze all\nhead {\n  pool avg\n  dense 4 sigmoid\n}\n';
+    let diagnostics: Promise<PublishedDiagnostics>;
+    const forTarget = async (): Promise<PublishedDiagnostics> => {
+      for (;;) {
+        const p = await nextDiagnostics();
+        if (p.uri === target) return p;
+      }
+    };
+    diagnostics = forTarget();
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: target, languageId: 'tl', version: 1, text } });
+    // (The data folder is not there either: TL2028, which this test does not look at.)
+    const warning = (await diagnostics).diagnostics.find((d) => d.code === 'TL2069');
+    expect(warning).toMatchObject({ code: 'TL2069', severity: 2, range: { start: { line: 1, character: 32 } } });
+    expect(warning!.relatedInformation?.some((r) => r.message.includes('did you mean `separator ";"`?'))).toBe(true);
+
+    const line = '  labels "tags.csv" ';
+    diagnostics = forTarget();
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri: target, version: 2 }, contentChanges: [{ text: text.replace('  labels "tags.csv"   separator "semicolon"', line) }] });
+    await diagnostics;
+    const items = (await connection.sendRequest('textDocument/completion', { textDocument: { uri: target }, position: { line: 1, character: line.length } })) as { label: string }[];
+    expect(items.map((i) => i.label)).toEqual(['columns', 'separator']);
+
+    diagnostics = forTarget();
+    await connection.sendNotification('textDocument/didChange', { textDocument: { uri: target, version: 3 }, contentChanges: [{ text }] });
+    await diagnostics;
+    const hover = (await connection.sendRequest('textDocument/hover', { textDocument: { uri: target }, position: { line: 1, character: 24 } })) as { contents: { value: string } } | null;
+    expect(hover?.contents.value).toContain('label_delim');
+    const edits = (await connection.sendRequest('textDocument/formatting', { textDocument: { uri: target }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
+    expect(edits[0]!.newText).toContain('  labels "tags.csv" separator "semicolon"\n');
+  });
+
   it('shuts down and exits cleanly', async () => {
     await connection.sendRequest('shutdown');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

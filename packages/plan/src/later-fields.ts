@@ -13,8 +13,8 @@ const STAGE_FIELDS: Json = { labelSmoothing: 0, schedule: { kind: 'constant' }, 
 const EVALUATE_FIELDS: Json = { tta: 'none', threshold: 0.5 };
 /** data: class folders, no labels file; images stretched to the model's size (the only way there was). */
 const DATA_FIELDS: Json = { labels: null, resize: 'stretch' };
-/** data.labels: the first two columns. */
-const LABELS_FIELDS: Json = { fileColumn: 0, labelColumn: 1 };
+/** data.labels: the first two columns, labels separated by spaces. */
+const LABELS_FIELDS: Json = { fileColumn: 0, labelColumn: 1, separator: ' ' };
 /** data.augment: no channel shift, edge pixels outside the image (the only fill there was), no mixing, no random crop. */
 const AUGMENT_FIELDS: Json = { channelShift: 0, fill: { mode: 'nearest', value: 0 }, mixup: 0, cutmix: 0, randomCrop: null };
 

@@ -133,6 +133,9 @@ const batchSize = { oneOf: [count, { const: 'auto' }] } as const;
 /** A labels file's column: its header name, or its position from 0. */
 const labelsColumn = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } as const;
 
+/** What separates labels: not empty, and none of the CSV's own comma, quote or line break. */
+const labelSeparator = { type: 'string', minLength: 1, pattern: '^[^,"\\r\\n]+$' } as const;
+
 const data = object({
   directory: path,
   imageSize: { type: 'array', prefixItems: [count, count], items: false, minItems: 2 },
@@ -149,7 +152,7 @@ const data = object({
   onBadImage: oneOfStrings('fail', 'skip'),
   maxPixels: count,
   augment: nullable(augment),
-  labels: nullable(object({ path, fileColumn: labelsColumn, labelColumn: labelsColumn })),
+  labels: nullable(object({ path, fileColumn: labelsColumn, labelColumn: labelsColumn, separator: labelSeparator })),
 });
 
 const optimizer = object({

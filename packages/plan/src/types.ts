@@ -132,6 +132,12 @@ export interface LabelsPlan {
   fileColumn: string | number;
   /** The labels' column: its header name, or its position from 0 (default 1, the second). */
   labelColumn: string | number;
+  /**
+   * What separates two labels in the label column (fastai's label_delim): `" "` (the default) splits
+   * at runs of spaces and tabs; any other text splits at exactly that text, each label trimmed of
+   * spaces, so labels may hold spaces (`golden retriever;tabby cat` with `";"`).
+   */
+  separator: string;
 }
 
 export interface AugmentPlan {

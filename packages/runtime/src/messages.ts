@@ -171,11 +171,12 @@ export const runtimeMessages = {
     ),
   labelledImageTwice: (file: string, path: string, lines: number[]) =>
     error('TL4114', `${file} lists ${path} on lines ${lines.join(' and ')}`, 'give each image one row, with all its labels separated by spaces in the label column'),
-  severalLabelsForSingleLabelHead: (file: string, examples: string[], activation: string, units: number) =>
+  severalLabelsForSingleLabelHead: (file: string, examples: string[], activation: string, units: number, spaceSeparated = false) =>
     error(
       'TL4115',
       `${file} gives some images several labels or none (${examples.join('; ')}), but the head's ${units}-unit ${activation} output predicts exactly one class per image`,
-      'for several labels per image end the head with a sigmoid over the classes (`dense N sigmoid`, binary cross-entropy); otherwise give each image exactly one label',
+      'for several labels per image end the head with a sigmoid over the classes (`dense N sigmoid`, binary cross-entropy); otherwise give each image exactly one label' +
+        (spaceSeparated ? '; a space separates labels, so a name with a space (`golden retriever`) is two labels: separate them with another character and say which, `labels "…" separator ";"`' : ''),
     ),
   notAnImage: (file: string, reason: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`),
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),

@@ -116,6 +116,8 @@ export interface LabelsSetting extends Node<'Labels'> {
   /** `columns "image" "tags"`: the header names of the file column and the label column (default: the first two columns). */
   fileColumn?: StringLiteral;
   labelColumn?: StringLiteral;
+  /** `separator ";"`: what separates two labels in the label column (default a space, fastai's label_delim). */
+  separator?: StringLiteral;
 }
 
 /** `image 224x224 rgb` / `image 96x96 grayscale adapt skip` */

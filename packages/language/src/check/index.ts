@@ -50,6 +50,7 @@ import { unknownValueRule } from './rules/unknown-value';
 import { valueRangesRule } from './rules/value-ranges';
 import { labelsFileMissingRule } from './rules/labels-file-missing';
 import { labelsWithFolderRule } from './rules/labels-with-folder';
+import { labelsSeparatorRule } from './rules/labels-separator';
 import { multiLabelClassWeightsRule } from './rules/multi-label-class-weights';
 import { evaluateThresholdRule } from './rules/evaluate-threshold';
 import { patienceOutlastsStageRule } from './rules/patience-outlasts-stage';
@@ -109,6 +110,7 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2053'], rule: earlyStopBeforePlateauRule },
   { codes: ['TL2054'], rule: labelsFileMissingRule },
   { codes: ['TL2055'], rule: labelsWithFolderRule },
+  { codes: ['TL2067', 'TL2068', 'TL2069'], rule: labelsSeparatorRule },
   { codes: ['TL2056'], rule: multiLabelClassWeightsRule },
   { codes: ['TL2057', 'TL2058'], rule: evaluateThresholdRule },
   { codes: ['TL2061'], rule: halfPrecisionRule },

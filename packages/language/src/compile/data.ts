@@ -47,14 +47,15 @@ export function lowerData(data: DataStatement, augment: AugmentStatement | undef
 }
 
 /**
- * `labels "FILE" [columns "IMAGE" "LABELS"]`: the path as written, relative to the data folder (as
- * fastai's `from_csv`); the columns by header name, else the first two (fastai's fn_col=0, label_col=1).
+ * `labels "FILE" [columns "IMAGE" "LABELS"] [separator ";"]`: the path as written, relative to the
+ * data folder (as fastai's `from_csv`); the columns by header name, else the first two (fastai's
+ * fn_col=0, label_col=1); what separates labels, else a space (fastai's label_delim=' ').
  */
 function lowerLabels(data: DataStatement): DataPlan['labels'] {
   const labels = settingOf(data.settings, 'Labels');
   const path = labels?.path?.value;
   if (path === undefined) return null;
-  return { path: planPath(path), fileColumn: labels?.fileColumn?.value ?? 0, labelColumn: labels?.labelColumn?.value ?? 1 };
+  return { path: planPath(path), fileColumn: labels?.fileColumn?.value ?? 0, labelColumn: labels?.labelColumn?.value ?? 1, separator: labels?.separator?.value ?? ' ' };
 }
 
 function lowerValidation(setting: ValidationSetting | undefined, seed: number): DataPlan['validation'] {

@@ -72,6 +72,9 @@ export const CODES = {
   TL2058: '`threshold` outside 0..1',
   TL2061: 'float16 precision, which needs loss scaling',
   TL2062: '`precision bf16` computes in bfloat16 only on the torch engine',
+  TL2067: 'empty `separator` in `labels`',
+  TL2068: '`separator` that the CSV itself uses (a comma, a quote, a line break)',
+  TL2069: '`separator` written as a name or with spaces around it',
 } as const;
 
 export type Code = keyof typeof CODES;
@@ -497,6 +500,27 @@ export const messages = {
       'TL2057',
       '`threshold` has no effect: the head is not a sigmoid over several classes (multi-label)',
       'a single-label head predicts the most probable class; remove `threshold`, or end the head with `dense N sigmoid`',
+    ),
+  emptySeparator: () =>
+    error(
+      'TL2067',
+      '`separator ""` is empty: nothing would separate two labels',
+      'leave `separator` out for labels separated by spaces (the default), or give the text between two labels, e.g. `separator ";"`',
+    ),
+  csvSeparator: (shown: string) =>
+    error(
+      'TL2068',
+      `\`separator ${shown}\` is part of the CSV's own syntax: the file's columns are separated by commas, its fields quoted with \`"\` and its rows end at line breaks`,
+      'separate labels with another character, e.g. `separator ";"` or `separator "|"`',
+      ['a comma between labels would have to be quoted in every row; a row written without quotes would put its later labels in other columns, which tlc ignores'],
+    ),
+  separatorLooksWrong: (shown: string, suggestion: string, why: 'name' | 'padded') =>
+    warning(
+      'TL2069',
+      why === 'name'
+        ? `\`separator ${shown}\` separates labels at the text ${shown}, not at the character it names`
+        : `\`separator ${shown}\` has spaces around it: labels are trimmed of spaces anyway, and a row without those spaces (\`cat${suggestion.slice(1, -1)}dog\`) would not be split`,
+      `did you mean \`separator ${suggestion}\`?`,
     ),
   thresholdRange: (value: number) =>
     error('TL2058', `threshold ${value} is outside 0..1 (exclusive)`, 'a class is predicted when its probability reaches the threshold: use e.g. `threshold 0.5`'),

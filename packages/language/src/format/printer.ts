@@ -54,7 +54,7 @@ function dataSetting(s: Ast.DataSetting): string {
     case 'Shuffle':
       return words('shuffle', s.enabled?.name, seed(s.seed));
     case 'Labels':
-      return words('labels', value(s.path), s.fileColumn && `columns ${value(s.fileColumn)} ${value(s.labelColumn) ?? ''}`.trimEnd());
+      return words('labels', value(s.path), s.fileColumn && `columns ${value(s.fileColumn)} ${value(s.labelColumn) ?? ''}`.trimEnd(), s.separator && `separator ${value(s.separator)}`);
   }
 }
 

@@ -470,7 +470,7 @@ export class Parser {
    *             | "resize" Identifier
    *             | "validation" ( Percent | String ) ( "seed" Number )?
    *             | "batch" ( Number | "auto" ) | "on" "bad" "image" Identifier | "shuffle" Identifier ( "seed" Number )?
-   *             | "labels" String ( "columns" String String )?
+   *             | "labels" String ( "columns" String String | "separator" String )*   (each at most once)
    */
   private dataSetting(word: Token, settings: Ast.DataSetting[]): void {
     const span = { ...word.span };
@@ -528,12 +528,20 @@ export class Parser {
       case 'labels':
         return this.setting(settings, { kind: 'Labels', span } as Ast.LabelsSetting, (node) => {
           node.path = this.expectString('a CSV file in quotes', 'labels');
-          if (this.isWord('columns')) {
-            this.next();
-            node.fileColumn = this.expectString('the image column\'s header name in quotes', 'columns');
-            node.labelColumn = this.expectString('the label column\'s header name in quotes', 'columns');
+          for (;;) {
+            if (this.isWord('columns')) {
+              if (node.fileColumn) this.fail(messages.duplicateClause('columns', 'labels'));
+              this.next();
+              node.fileColumn = this.expectString('the image column\'s header name in quotes', 'columns');
+              node.labelColumn = this.expectString('the label column\'s header name in quotes', 'columns');
+            } else if (this.isWord('separator')) {
+              if (node.separator) this.fail(messages.duplicateClause('separator', 'labels'));
+              this.next();
+              node.separator = this.expectString('the string between two labels in quotes, e.g. ";"', 'separator');
+            } else break;
           }
-          this.endOfItem('`labels`', node.fileColumn ? undefined : ['columns']);
+          const more = [...(node.fileColumn ? [] : ['columns']), ...(node.separator ? [] : ['separator'])];
+          this.endOfItem('`labels`', more.length > 0 ? more : undefined);
         });
       default: // shuffle
         return this.setting(settings, { kind: 'Shuffle', span } as Ast.ShuffleSetting, (node) => {

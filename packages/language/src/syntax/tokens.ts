@@ -114,6 +114,7 @@ export const CLAUSE_KEYWORDS = [
   'layer',
   'threshold',
   'columns',
+  'separator',
   'for',
   'norm',
   'scale',

@@ -24,8 +24,10 @@ describe('data', () => {
   });
 
   it('labels "FILE": images and labels from a CSV file, its path as written (relative to the data folder)', () => {
-    expect(dataOf('data "photos" { labels "./tags/all.csv" }').labels).toEqual({ path: 'tags/all.csv', fileColumn: 0, labelColumn: 1 });
-    expect(dataOf('data "photos" { labels "all.csv" columns "image" "tags" }').labels).toEqual({ path: 'all.csv', fileColumn: 'image', labelColumn: 'tags' });
+    expect(dataOf('data "photos" { labels "./tags/all.csv" }').labels).toEqual({ path: 'tags/all.csv', fileColumn: 0, labelColumn: 1, separator: ' ' });
+    expect(dataOf('data "photos" { labels "all.csv" columns "image" "tags" }').labels).toEqual({ path: 'all.csv', fileColumn: 'image', labelColumn: 'tags', separator: ' ' });
+    expect(dataOf('data "photos" { labels "all.csv" separator ";" columns "image" "tags" }').labels).toEqual({ path: 'all.csv', fileColumn: 'image', labelColumn: 'tags', separator: ';' });
+    expect(dataOf('data "photos" { labels "all.csv" separator "\\t" }').labels).toMatchObject({ separator: '\t' });
     expect(dataOf('data "photos"').labels).toBeNull();
   });
 

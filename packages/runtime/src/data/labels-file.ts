@@ -4,8 +4,9 @@
 //   - a header row, then one row per image;
 //   - the image's path relative to the data folder (`/` or `\` separators), in the first column
 //     or the one `columns "IMAGE" "LABELS"` names (Keras's x_col);
-//   - its labels, separated by spaces (one label: ordinary classification; several, or none:
-//     multi-label), in the second column or the named one (y_col); other columns are ignored;
+//   - its labels, separated by spaces or by `separator ";"` (fastai's label_delim; one label:
+//     ordinary classification; several, or none: multi-label), in the second column or the named
+//     one (y_col); other columns are ignored;
 //   - RFC 4180 quoting: a field in double quotes may hold commas, line breaks and `""` for a quote;
 //     a byte-order mark, CRLF line ends and blank lines are accepted.
 // Classes are the labels used, sorted (code point order, as class folders are). Everything that
@@ -88,9 +89,32 @@ export function parseCsv(text: string): CsvRow[] {
   return rows;
 }
 
-/** The labels of one cell: separated by spaces (or tabs), each once, in the order written. */
-export function splitLabels(cell: string): string[] {
-  return [...new Set(cell.split(/\s+/).filter((l) => l !== ''))];
+/**
+ * The labels of one cell, each once, in the order written. Separator `" "` (the default): runs of
+ * spaces and tabs separate labels. Any other: exactly that text does, and each label is trimmed, so
+ * a label may hold spaces (`golden retriever; tabby cat` with `";"`).
+ */
+export function splitLabels(cell: string, separator = ' '): string[] {
+  const parts = separator === ' ' ? cell.split(/\s+/) : cell.split(separator).map((l) => l.trim());
+  return [...new Set(parts.filter((l) => l !== ''))];
+}
+
+/** Characters that often separate labels when a space does not. */
+const LIKELY_SEPARATORS = [';', '|', ','];
+
+/**
+ * With the default separator, labels that hold `;`, `|` or `,` are most likely several labels
+ * written with that separator: one warning, with the `separator` clause that reads them so.
+ */
+function separatorHint(classes: string[], separator: string, file: string): string | undefined {
+  if (separator !== ' ') return undefined;
+  for (const candidate of LIKELY_SEPARATORS) {
+    const holding = classes.filter((c) => c.includes(candidate));
+    if (holding.length === 0) continue;
+    const shown = holding.slice(0, 3).map((c) => JSON.stringify(c)).join(', ');
+    return `${holding.length} label${holding.length === 1 ? '' : 's'} in ${path.basename(file)} hold${holding.length === 1 ? 's' : ''} ${JSON.stringify(candidate)} (${shown}${holding.length > 3 ? ', …' : ''}): labels are separated by spaces; if ${JSON.stringify(candidate)} separates them, write \`labels "${path.basename(file)}" separator ${JSON.stringify(candidate)}\``;
+  }
+  return undefined;
 }
 
 /** Images listed, by line; their labels as written. */
@@ -104,9 +128,11 @@ interface LabelledRow {
 export interface LabelColumns {
   fileColumn: string | number;
   labelColumn: string | number;
+  /** What separates two labels (default `" "`: spaces and tabs). */
+  separator?: string;
 }
 
-const FIRST_TWO: LabelColumns = { fileColumn: 0, labelColumn: 1 };
+const FIRST_TWO: LabelColumns = { fileColumn: 0, labelColumn: 1, separator: ' ' };
 
 /** A column's index in the header, or TL4112 naming the header's columns (with a "did you mean"). */
 function columnIndex(header: CsvRow, column: string | number, role: string, file: string): number {
@@ -157,7 +183,7 @@ export function readLabelRows(text: string, file: string, columns: LabelColumns 
     const before = seen.get(normalised);
     if (before !== undefined) throw new RunError(runtimeMessages.labelledImageTwice(file, written, [before, row.line]));
     seen.set(normalised, row.line);
-    return { line: row.line, path: normalised, labels: splitLabels(row.fields[labelsAt]!) };
+    return { line: row.line, path: normalised, labels: splitLabels(row.fields[labelsAt]!, columns.separator) };
   });
 }
 
@@ -184,7 +210,8 @@ export async function scanLabelsFile(root: string, labels: { path: string } & Pa
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new RunError(runtimeMessages.labelsFileUnreadable(file, why));
   }
-  const rows = readLabelRows(text, file, { fileColumn: labels.fileColumn ?? 0, labelColumn: labels.labelColumn ?? 1 });
+  const separator = labels.separator ?? ' ';
+  const rows = readLabelRows(text, file, { fileColumn: labels.fileColumn ?? 0, labelColumn: labels.labelColumn ?? 1, separator });
   const realRoot = await fs.realpath(root);
   const missing: { line: number; path: string; why: string }[] = [];
   for (const row of rows) {
@@ -212,6 +239,8 @@ export async function scanLabelsFile(root: string, labels: { path: string } & Pa
   });
 
   const warnings: string[] = [];
+  const hint = separatorHint(classes, separator, file);
+  if (hint !== undefined) warnings.push(hint);
   const listed = new Set(items.map((item) => item.file));
   const unlisted = (await listImageFiles(root, warnings)).filter((f) => !listed.has(f.file));
   if (unlisted.length > 0) {

@@ -45,6 +45,13 @@ describe('parseCsv', () => {
     expect(splitLabels(' cat  dog\tcat ')).toEqual(['cat', 'dog']);
     expect(splitLabels('')).toEqual([]);
   });
+
+  it('splits labels on another separator exactly, each label trimmed, so labels may hold spaces', () => {
+    expect(splitLabels('golden retriever; tabby cat;;golden retriever ', ';')).toEqual(['golden retriever', 'tabby cat']);
+    expect(splitLabels('a b|c', '|')).toEqual(['a b', 'c']);
+    expect(splitLabels('a\tb c', '\t')).toEqual(['a', 'b c']);
+    expect(splitLabels(' ', ';')).toEqual([]);
+  });
 });
 
 describe('a data folder read through its labels file', () => {
@@ -102,7 +109,7 @@ describe('a data folder read through its labels file', () => {
   it('loads multi-hot targets the training loop reads', async () => {
     const plan = {
       directory: root, imageSize: [8, 8] as [number, number], colorMode: 'rgb' as const, resize: 'stretch' as const, validation: { mode: 'split' as const, fraction: 0.34, seed: 9 },
-      batchSize: 4, shuffle: true, seed: 1, onBadImage: 'fail' as const, maxPixels: 1_000_000, augment: null, labels: { path: 'ok.csv', fileColumn: 0, labelColumn: 1 },
+      batchSize: 4, shuffle: true, seed: 1, onBadImage: 'fail' as const, maxPixels: 1_000_000, augment: null, labels: { path: 'ok.csv', fileColumn: 0, labelColumn: 1, separator: ' ' },
     };
     const data = await loadData(plan, root);
     expect(data.classes).toEqual(['blue', 'red', 'warm']);
@@ -128,6 +135,27 @@ describe('a data folder read through its labels file', () => {
     expect(scanned.classes).toEqual(['blue', 'red', 'warm']);
     expect(scanned.items[0]).toMatchObject({ relativePath: 'images/red-0.png', labels: [1, 2] });
     expect((await scanLabelsFile(root, { path: 'named.csv', fileColumn: 3, labelColumn: 1 })).items).toEqual(scanned.items);
+  });
+
+  it('separator ";": labels with spaces, and one spaced label per image reads as single-label', async () => {
+    const spaced = ['file,tags', ...rows().map((r) => r.replace('red warm', 'dark red; warm tone').replace(',red', ',dark red').replace(',blue', ',light blue'))].join('\n');
+    const scanned = await scanLabelsFile(root, { path: await labels('spaced.csv', spaced), fileColumn: 0, labelColumn: 1, separator: ';' });
+    expect(scanned.classes).toEqual(['dark red', 'light blue', 'warm tone']);
+    expect(scanned.items[0]).toMatchObject({ relativePath: 'images/red-0.png', className: 'dark red', labels: [0, 2] });
+    expect(scanned.warnings.filter((w) => w.includes('separat'))).toEqual([]);
+    const single = ['file,kind', ...rows().map((r) => r.replace(',red warm', ',red').replace(',red', ',dark red').replace(',blue', ',light blue'))].join('\n');
+    const one = await scanLabelsFile(root, { path: await labels('single.csv', single), fileColumn: 0, labelColumn: 1, separator: ';' });
+    expect(one.classes).toEqual(['dark red', 'light blue']);
+    expect(one.items.every((item) => item.labels!.length === 1)).toBe(true);
+  });
+
+  it('warns once, with the clause to write, when labels hold ";" under the default space separator', async () => {
+    const text = ['file,tags', ...rows().map((r) => r.replace('red warm', 'red;warm'))].join('\n');
+    const scanned = await scanLabelsFile(root, await named('semi.csv', text));
+    expect(scanned.classes).toEqual(['blue', 'red', 'red;warm']);
+    expect(scanned.warnings.filter((w) => w.includes('separat'))).toEqual([
+      '1 label in semi.csv holds ";" ("red;warm"): labels are separated by spaces; if ";" separates them, write `labels "semi.csv" separator ";"`',
+    ]);
   });
 
   it('TL4112: a column the header does not have (with "did you mean"), out of range, or both columns the same', async () => {

@@ -1,5 +1,5 @@
-// Multi-label end to end: a labels file gives real PNGs any subset of two labels (a dark disc, light
-// stripes: both, one, or none), a sigmoid head over the two trains with binary cross-entropy from
+// Multi-label end to end: a labels file gives real PNGs any subset of two labels, names with a
+// space separated by `separator ";"` ("dark disc", "light stripes": both, one, or none), a sigmoid head over the two trains with binary cross-entropy from
 // random weights and learns the task; evaluation.json has the multi-label metrics; the exported
 // model predicts every label at or above the threshold (the plan's, or the caller's); a softmax
 // head on the same file is refused before any image is decoded (TL4115).
@@ -51,8 +51,9 @@ beforeAll(async () => {
       const name = `img/${k}-${i}.png`;
       const data = pixels(kind.includes('disc' as never), kind.includes('stripes' as never), 1000 * k + i + 1);
       await sharp(Buffer.from(data), { raw: { width: SIZE, height: SIZE, channels: 1 } }).png().toFile(join(base, 'data', name));
-      // Quoted fields and an empty label cell (no label) on purpose.
-      rows.push(k === 3 ? `"${name}","stripes disc"` : `${name},${kind.join(' ')}`);
+      // Quoted fields, spaces around the separator and an empty label cell (no label) on purpose.
+      const names = kind.map((label) => (label === 'disc' ? 'dark disc' : 'light stripes'));
+      rows.push(k === 3 ? `"${name}","light stripes ; dark disc"` : `${name},${names.join(';')}`);
     }
   }
   writeFileSync(join(base, 'data', 'tags.csv'), `${rows.join('\r\n')}\r\n`);
@@ -66,7 +67,7 @@ function multiLabelPlan(): Plan {
     outputUnits: 2,
     outputActivation: 'sigmoid',
   };
-  plan.data = { ...plan.data!, labels: { path: 'tags.csv', fileColumn: 'image', labelColumn: 'tags' }, validation: { mode: 'split', fraction: 0.3, seed: 3 } };
+  plan.data = { ...plan.data!, labels: { path: 'tags.csv', fileColumn: 'image', labelColumn: 'tags', separator: ';' }, validation: { mode: 'split', fraction: 0.3, seed: 3 } };
   plan.evaluate = { on: 'validation', directory: null, tta: 'none', threshold: 0.5 };
   return plan;
 }
@@ -78,7 +79,7 @@ describe('a multi-label run', () => {
     const summary = await runPlan(plan, { baseDir: base, out, log: new RunLog({ quiet: true }) });
     const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'));
     expect(evaluation.images).toBe(12);
-    expect(evaluation.perClass.map((c: { class: string }) => c.class)).toEqual(['disc', 'stripes']);
+    expect(evaluation.perClass.map((c: { class: string }) => c.class)).toEqual(['dark disc', 'light stripes']);
     expect(evaluation.perClass.map((c: { support: number }) => c.support)).toEqual([6, 6]);
     expect(evaluation.confusion).toEqual([]);
     expect(evaluation.multiLabel.threshold).toBe(0.5);
@@ -90,13 +91,15 @@ describe('a multi-label run', () => {
     const report = readFileSync(join(out, 'report.html'), 'utf8');
     expect(report).toContain('accuracy_multi');
     expect(report).toContain('exact match');
+    expect(report).toContain('<td>dark disc</td>');
+    expect(JSON.parse(readFileSync(join(base, 'exported', 'labels.json'), 'utf8'))).toEqual(['dark disc', 'light stripes']);
 
     // The export predicts every label at or above the threshold.
     const exported = await loadExportedModel(join(base, 'exported'));
     const files = [join(base, 'data', 'img', '0-0.png'), join(base, 'data', 'img', '3-0.png')];
     const predicted = await predictFiles(exported.model, exported.plan, exported.classNames, files);
     expect(predicted[0]!.labels).toEqual([]);
-    expect([...predicted[1]!.labels!].sort()).toEqual(['disc', 'stripes']);
+    expect([...predicted[1]!.labels!].sort()).toEqual(['dark disc', 'light stripes']);
     // A threshold above every probability predicts nothing; the probabilities stay.
     const strict = await predictFiles(exported.model, exported.plan, exported.classNames, files, { threshold: 0.999999 });
     expect(strict.map((p) => p.labels)).toEqual([[], []]);

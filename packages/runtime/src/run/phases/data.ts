@@ -44,7 +44,8 @@ function checkLabelsFitHead(plan: Plan, data: DataPlan, items: readonly ImageIte
   const odd = items.filter((item) => item.labels !== undefined && item.labels.length !== 1);
   if (odd.length === 0) return;
   const examples = odd.slice(0, 3).map((item) => `${item.relativePath}: ${item.labels!.length === 0 ? 'no label' : `${item.labels!.length} labels`}`);
-  throw new RunError(runtimeMessages.severalLabelsForSingleLabelHead(data.labels.path, examples, plan.head.outputActivation, plan.head.outputUnits));
+  const spaced = data.labels.separator === ' ' && odd.some((item) => item.labels!.length > 1);
+  throw new RunError(runtimeMessages.severalLabelsForSingleLabelHead(data.labels.path, examples, plan.head.outputActivation, plan.head.outputUnits, spaced));
 }
 
 /** The plan's data statement, or one made from `--data` for a model spec without data. */
