@@ -121,7 +121,7 @@ describe('a multi-label run', () => {
     plan.head = { ...plan.head, layers: [plan.head.layers[0]!, { type: 'dense', units: 3, activation: 'sigmoid', name: 'head_output' }], outputUnits: 3 };
     const error = await runPlan(plan, { baseDir: base, out: join(base, 'three'), log: new RunLog({ quiet: true }) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
-    expect(error).toMatchObject({ code: 'TL4001', message: expect.stringContaining('the labels file tags.csv has 2 labels (disc, stripes)') });
+    expect(error).toMatchObject({ code: 'TL4001', message: expect.stringContaining('the labels file tags.csv has 2 labels (dark disc, light stripes)') });
     expect((error as RunError).message).not.toContain('class folder');
   });
 
