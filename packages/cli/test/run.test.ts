@@ -54,13 +54,20 @@ describe('tlc run', () => {
     expect(typeof summary.seconds).toBe('number');
   });
 
-  it('predict refuses a --threshold outside 0..1 with a usage error; a single-label model has no `labels` in its JSON', async () => {
+  it('predict refuses a --threshold outside 0..1 with a usage error, and any --threshold for a single-label model (TL4213); its JSON has no `labels`', async () => {
     for (const bad of ['2', '0', 'half']) {
       const result = await runTlc(['predict', 'model', 'data/disc', '--threshold', bad], dir);
       expect(result.status).toBe(2);
       expect(result.stderr).toContain('--threshold must be a number between 0 and 1');
     }
-    const result = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', '--threshold', '0.3', '--json'], dir);
+    // A softmax model predicts one class whatever the threshold: refused, not silently ignored.
+    const refused = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', '--threshold', '0.3', '--json'], dir);
+    expect(refused.status).toBe(1);
+    expect(JSON.parse(refused.stdout.trim().split('\n').pop()!).error).toMatchObject({ code: 'TL4213', message: expect.stringContaining('but model has a softmax over 2 classes') });
+    const plain = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png'], dir);
+    expect(plain.status).toBe(0);
+    expect((await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', '--threshold', '0.3'], dir)).stderr).toMatch(/^error\[TL4213\]: --threshold applies to a multi-label model/);
+    const result = await runTlc(['predict', 'model', 'data/stripes/stripes-0.png', '--json'], dir);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)[0]).not.toHaveProperty('labels');
   });

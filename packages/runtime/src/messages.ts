@@ -40,6 +40,7 @@ export const RUNTIME_CODES = {
   TL4210: 'features from random filters',
   TL4211: 'the learning-rate range test recorded no loss',
   TL4212: 'test-time flips on a model trained with vertical flips only',
+  TL4213: 'a threshold for a model that predicts one class per image',
   TL4301: 'the requested backend is not available',
   TL4302: 'no backend could start',
   TL4310: 'the frozen trunk cannot run on onnxruntime',
@@ -193,6 +194,12 @@ export const runtimeMessages = {
       'TL4212',
       `--tta averages each image with its left-right mirror image, but ${given} was trained with vertical flips only (\`flip vertical\`): it never saw a left-right mirror image`,
       'if mirror images are images of the same class, train with `flip horizontal vertical`; if left and right matter, predict without --tta',
+    ),
+  thresholdNotMultiLabel: (given: string, head: string) =>
+    error(
+      'TL4213',
+      `--threshold applies to a multi-label model (a sigmoid over several classes), but ${given} has ${head}: it predicts one class per image, the most probable, whatever the threshold`,
+      'predict without --threshold; to act on the probability, read it from `--json` (probabilities by class name)',
     ),
   randomFeatures: (why: string, fix: string) => error('TL4210', `${why}, and embed trains nothing: the features come from random filters and say little about the images`, fix),
   runFolderMissing: (dir: string) => error('TL4203', `nothing to resume: the run folder ${dir} does not exist`, RUN_FOLDER),

@@ -21,7 +21,8 @@ Options:
                   probabilities are the mean of the model's on the image and on its
                   left-right mirror image (twice the work)
   --threshold T   a multi-label model's threshold, between 0 and 1 (default: the
-                  plan's \`evaluate … threshold\`, else 0.5)
+                  plan's \`evaluate … threshold\`, else 0.5); refused for a model
+                  that predicts one class per image (TL4213)
   --json          print JSON instead of text
 
 Example:
@@ -51,7 +52,7 @@ export const predictCommand: Command = {
       const { model, plan, classNames } = await loadExportedModel(dir);
       const unseen = args.values.tta ? ttaFlipsUnseen(plan, dir) : undefined;
       if (unseen) process.stderr.write(renderCodedPretty(unseen).replace(/^error\[/, 'warning['));
-      const predictions = await predictFiles(model, plan, classNames, images, { tta: args.values.tta ? 'flips' : 'none', ...(threshold === undefined ? {} : { threshold }) });
+      const predictions = await predictFiles(model, plan, classNames, images, { tta: args.values.tta ? 'flips' : 'none', modelName: dir, ...(threshold === undefined ? {} : { threshold }) });
       if (args.values.json) {
         process.stdout.write(`${JSON.stringify(predictions)}\n`);
       } else {

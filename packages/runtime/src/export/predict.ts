@@ -47,8 +47,10 @@ export interface PredictOptions {
   engine?: 'auto' | 'tfjs';
   /** `--tta flips`: each image's probabilities averaged with its left-right mirror image's, as `evaluate … tta flips` does. */
   tta?: EvaluatePlan['tta'];
-  /** A multi-label head's threshold; default: the plan's (`evaluate … threshold T`), else 0.5. */
+  /** A multi-label head's threshold; default: the plan's (`evaluate … threshold T`), else 0.5. Refused (TL4213) for any other head. */
   threshold?: number;
+  /** The model as the user named it, for messages. */
+  modelName?: string;
 }
 
 /** The threshold a multi-label head's predictions use: the option, else the plan's, else 0.5. */
@@ -78,6 +80,11 @@ export function ttaFlipsUnseen(plan: Plan, given: string): RuntimeMessage | unde
 export async function predictFiles(model: Classifier, plan: Plan, classNames: string[], paths: string[], options: PredictOptions = {}): Promise<Prediction[]> {
   const threshold = predictThreshold(plan, options);
   const multiLabel = isMultiLabel(plan.head);
+  // A threshold given for a one-class-per-image model would change nothing: refused, not ignored.
+  if (options.threshold !== undefined && !multiLabel) {
+    const head = plan.head.outputUnits === 1 ? 'one sigmoid unit (two classes)' : `a ${plan.head.outputActivation} over ${plan.head.outputUnits} classes`;
+    throw new RunError(runtimeMessages.thresholdNotMultiLabel(options.modelName ?? 'this model', head));
+  }
   const files = await listInputImages(paths);
   const shape = planImageShape(plan);
   const { classifier, owned } = await fastestClassifier(model, plan, options.engine ?? 'auto');
