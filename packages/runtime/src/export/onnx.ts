@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { HeadPlan, Plan } from '@tlc/plan';
-import { assertModelFolderReplaceable, replaceFolder } from '@tlc/zoo';
+import { assertModelFolderReplaceable, MODEL_ONNX, replaceFolder } from '@tlc/zoo';
 import { prefetchForSyncReads } from '../backend/sync-reads';
 import { cachedGraph, defaultGraphCacheDir } from '../onnx/cache';
 import { exportToOnnx, ONNX_INPUT, ONNX_PROBABILITIES, type ExportOptions } from '../onnx/export';
@@ -17,7 +17,7 @@ import { defaultProviders, openOnnxSession } from '../onnx/session';
 import { inputTransformFor } from '../onnx/preprocess';
 import { LABELS_JSON, PLAN_JSON } from './export';
 
-export const MODEL_ONNX = 'model.onnx';
+export { MODEL_ONNX };
 
 /** How the head's raw output becomes probabilities, as train/loss.ts's `probabilities` reads it. */
 export function probabilitiesOption(head: HeadPlan): NonNullable<ExportOptions['probabilities']> {

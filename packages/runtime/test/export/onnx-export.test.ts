@@ -98,6 +98,26 @@ describe('export as onnx', () => {
     predicted.forEach((p, i) => classes.forEach((name) => expect(Math.abs(p.probabilities[name]! - want[i]!.probabilities[name]!)).toBeLessThanOrEqual(TOLERANCE)));
   });
 
+  it('replaces an earlier export in either format at the same path (a pipeline run twice, or switched to onnx and back), never a folder holding other files', { timeout: 300_000 }, async () => {
+    const run = (format: 'onnx' | 'tfjs-layers', name: string) =>
+      runPlan(makePlan({ stages: [stage({ epochs: 1 })], export: { path: 'switched', format } }), { baseDir: base, out: join(base, name), log: new RunLog({ quiet: true }) });
+    const folder = join(base, 'switched');
+    await run('onnx', 'switch-1');
+    // The same pipeline again: its preflight once refused model.onnx as a file "a model save did not write".
+    await run('onnx', 'switch-2');
+    expect(readdirSync(folder).sort()).toEqual(['labels.json', MODEL_ONNX, 'plan.json']);
+    await run('tfjs-layers', 'switch-3');
+    expect(readdirSync(folder).sort()).toEqual(['labels.json', 'model.json', 'plan.json', 'weights.bin']);
+    await run('onnx', 'switch-4');
+    expect(readdirSync(folder).sort()).toEqual(['labels.json', MODEL_ONNX, 'plan.json']);
+    // A file of the user's in it: refused before training, the folder as it was.
+    writeFileSync(join(folder, 'notes.txt'), 'mine');
+    const refused = await run('tfjs-layers', 'switch-5').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'TL4208', message: expect.stringContaining('(notes.txt)') });
+    expect(existsSync(join(base, 'switch-5'))).toBe(false);
+    expect(readdirSync(folder).sort()).toEqual(['labels.json', MODEL_ONNX, 'notes.txt', 'plan.json']);
+  });
+
   it('reads a linear one-unit head as the runtime does: two columns [1 - sigmoid, sigmoid]', async () => {
     const plan: Plan = makePlan();
     plan.head = { layers: [{ type: 'flatten', name: 'head_flatten_1' }, { type: 'dense', units: 1, activation: 'linear', name: 'head_dense_1' }], outputUnits: 1, outputActivation: 'linear' };

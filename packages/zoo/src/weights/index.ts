@@ -7,7 +7,7 @@ export { damagedWeightsFile, unknownWeightsFile, WEIGHTS_CODES, WeightsError, wr
 export { adaptKernelToGrayscale, type GrayscaleAdaptation } from './grayscale';
 export { loadWeights, type LoadWeightsOptions, type WeightsSourceSpec } from './load';
 export { recoverFolder, replaceFolder } from './folder-swap';
-export { assertModelFolderReplaceable, encodeShard, loadModelFromDir, modelDirToRead, saveModelToDir, type ExtraFiles, type SharedShard } from './model-dir';
+export { assertModelFolderReplaceable, MODEL_ONNX, encodeShard, loadModelFromDir, modelDirToRead, saveModelToDir, type ExtraFiles, type SharedShard } from './model-dir';
 export type { WeightsMatch } from './pairing';
 export { createProgressBar, type ProgressBar, type ProgressBarOptions } from './progress';
 export { formatWeightsReport, type WeightsReport } from './report';

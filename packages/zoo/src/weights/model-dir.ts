@@ -13,6 +13,8 @@ import { readModelJson, readWeightShards } from './tfjs-files';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
+/** What `export … as onnx` writes in place of model.json and weights.bin: a model save too, so one replaces the other. */
+export const MODEL_ONNX = 'model.onnx';
 
 /** Files saved with the model, by name: their text or bytes. */
 export type ExtraFiles = Record<string, string | Uint8Array>;
@@ -116,10 +118,12 @@ export async function loadModelFromDir(dirOrModelJson: string): Promise<tf.Layer
 
 /**
  * A WeightsError unless a model save (model.json, weights.bin and `extraNames`) may replace `dir`:
- * it is absent, or a folder holding nothing else.
+ * it is absent, or a folder holding nothing else. model.onnx counts as a model save's file too: an
+ * export in either format replaces an earlier one in either (a pipeline run twice, or switched to
+ * `as onnx` or back).
  */
 export function assertModelFolderReplaceable(dir: string, extraNames: string[] = []): void {
-  const names = [MODEL_JSON, WEIGHTS_BIN, ...extraNames];
+  const names = [MODEL_JSON, WEIGHTS_BIN, MODEL_ONNX, ...extraNames];
   if (!existsSync(dir)) return;
   let entries: string[];
   try {
