@@ -32,6 +32,11 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
   if (loaded.streamed) log.line(loaded.streamed);
   log.line(`data: ${loaded.training.size} training images, ${loaded.validation?.size ?? 0} validation images, classes ${loaded.classes.join(', ')}`);
+  const { storedShape: stored, shape } = loaded.training;
+  if (data.augment?.randomCrop) {
+    const [lo, hi] = data.augment.randomCrop.scale;
+    log.line(`random crop: training images decoded at ${stored.height}x${stored.width} (windows of ${lo}..${hi} of the area resized to ${shape.height}x${shape.width}), validation at ${shape.height}x${shape.width}`);
+  }
   return { plan: data, loaded };
 }
 
