@@ -11,6 +11,7 @@ import { onOutputClosed, sayToWhoeverListens } from '../closed-output';
 import { loadPlanFile } from '../plan-file';
 import { reportRunError } from '../report-error';
 import type { Command } from './registry';
+import { printSummaryJson } from './run';
 
 const spec = {
   name: 'import-run',
@@ -93,10 +94,7 @@ export const importRunCommand: Command = {
         stop: stop.signal,
         say: sayToWhoeverListens,
       });
-      if (values.json) {
-        const { exported: _exported, ...rest } = summary;
-        process.stdout.write(`${JSON.stringify(rest)}\n`);
-      }
+      if (values.json) printSummaryJson(summary);
       return 0;
     } catch (error) {
       return reportRunError('import-run', error, json);

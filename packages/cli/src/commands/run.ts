@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { highlightHtml } from '@tlc/language';
-import type { BackendPreference, TrunkRuntime } from '@tlc/runtime';
+import type { BackendPreference, RunSummary, TrunkRuntime } from '@tlc/runtime';
 import { runtimeMessages, type RuntimeMessage } from '@tlc/runtime/messages';
 import { checkChoice, parseCommandArgs, usageError } from '../args';
 import { onOutputClosed, sayToWhoeverListens } from '../closed-output';
@@ -161,10 +161,7 @@ export const runCommand: Command = {
         stop: stop.signal,
         say: sayToWhoeverListens,
       });
-      if (values.json) {
-        const { exported: _exported, ...rest } = summary;
-        process.stdout.write(`${JSON.stringify(rest)}\n`);
-      }
+      if (values.json) printSummaryJson(summary);
       return 0;
     } catch (error) {
       return reportRunError('run', error, { json: values.json });
@@ -174,3 +171,12 @@ export const runCommand: Command = {
     }
   },
 };
+
+/**
+ * `--json`: the run's summary as one JSON object, the last stdout line (`tlc run` and `tlc
+ * import-run`). `exported` is left out, as it always has been: scripts read this shape.
+ */
+export function printSummaryJson(summary: RunSummary): void {
+  const { exported: _exported, ...rest } = summary;
+  process.stdout.write(`${JSON.stringify(rest)}\n`);
+}
