@@ -96,7 +96,7 @@ describe('tlc lr-find on an example', () => {
   it('fine-tune.tl: a short range test prints the line to paste and writes its folder only', { timeout: 600_000 }, async () => {
     copyFileSync(path.join(examples, 'fine-tune.tl'), path.join(copies, 'lr-find-fine-tune.tl'));
     const out = path.join(work, 'lr-find-fine-tune');
-    const result = await runTlc(['lr-find', 'lr-find-fine-tune.tl', '--steps', '8', '--out', out, '--json', '--quiet'], copies);
+    const result = await runTlc(['lr-find', 'lr-find-fine-tune.tl', '--steps', '20', '--out', out, '--json', '--quiet'], copies);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const lines = result.stdout.trim().split('\n');

@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 describe('tlc lr-find', () => {
   it('prints the suggestion and the line to paste, and writes only its folder', async () => {
-    const result = await runTlc(['lr-find', 'finder.tl', '--steps', '12', '--json', '--backend', 'wasm'], dir);
+    const result = await runTlc(['lr-find', 'finder.tl', '--steps', '20', '--json', '--backend', 'wasm'], dir);
     expect(result.stderr).toMatch(/^backend: wasm/);
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/suggested learning rate: \d\.\d\de-\d+/);
@@ -54,11 +54,15 @@ describe('tlc lr-find', () => {
     expect(readdirSync(dir).sort()).toEqual(['data', 'finder.tl', 'lr-find']);
   });
 
-  it('refuses a range that does not grow, and a test of one step', async () => {
+  it('refuses a range that does not grow, and a test too short for a suggestion (under 20 steps)', async () => {
     const backwards = await runTlc(['lr-find', 'finder.tl', '--start', '1', '--end', '1e-3'], dir);
     expect(backwards.status).toBe(2);
     expect(backwards.stderr).toContain('--end (0.001) must be above --start (1)');
     expect((await runTlc(['lr-find', 'finder.tl', '--steps', '1'], dir)).status).toBe(2);
+    // 3 steps suggested the start rate itself (1e-7), whatever the data.
+    const short = await runTlc(['lr-find', 'finder.tl', '--steps', '19'], dir);
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain('--steps must be a whole number of at least 20 (got `19`)');
     expect((await runTlc(['lr-find', 'finder.tl', '--start', '0'], dir)).status).toBe(2);
     expect((await runTlc(['lr-find', '--help'], dir)).stdout).toContain('fastai');
   });

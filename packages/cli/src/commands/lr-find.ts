@@ -32,7 +32,8 @@ The weights it trains are thrown away; nothing else on disk changes. Ctrl-C
 stops it and removes its folder.
 
 Options:
-  --steps N         steps at most (default 100; a few hundred for a smoother curve)
+  --steps N         steps at most (default 100, at least 20; a few hundred for a
+                    smoother curve)
   --start LR        the first step's rate (default 1e-7)
   --end LR          the last step's rate (default 10)
   --data DIR        the image folder; required for a model spec without data
@@ -62,6 +63,9 @@ Example:
   maxPositionals: 1,
 } as const;
 
+/** The fewest steps `--steps` takes. */
+const MIN_STEPS = 20;
+
 export const lrFindCommand: Command = {
   name: 'lr-find',
   summary: 'find a learning rate for a pipeline (fastai\'s range test)',
@@ -72,7 +76,11 @@ export const lrFindCommand: Command = {
     const bad = checkChoice(spec, 'backend', values.backend, BACKENDS) ?? checkChoice(spec, 'trunk', values.trunk, TRUNKS);
     if (bad !== undefined) return bad;
     const steps = values.steps === undefined ? 100 : Number(values.steps);
-    if (!Number.isInteger(steps) || steps < 2) return usageError(spec, `--steps must be a whole number of at least 2 (got \`${values.steps}\`)`);
+    // Fewer leave the suggestion next to nothing to look at once the first tenth and the last 5
+    // steps are left out: with 3 steps it was the start rate itself (1e-7).
+    if (!Number.isInteger(steps) || steps < MIN_STEPS) {
+      return usageError(spec, `--steps must be a whole number of at least ${MIN_STEPS} (got \`${values.steps}\`): the suggestion leaves out the first tenth and the last 5 steps, and needs a curve between them`);
+    }
     const start = values.start === undefined ? 1e-7 : Number(values.start);
     const end = values.end === undefined ? 10 : Number(values.end);
     for (const [name, value, given] of [['start', start, values.start], ['end', end, values.end]] as const) {
