@@ -19,16 +19,16 @@ const DEVICES = ['cpu', 'cuda'] as const;
 const spec = {
   name: 'run',
   usage: 'tlc run FILE.tl|plan.json [--data DIR] [--out DIR] [--epochs N] [--backend auto|tensorflow|webgpu|wasm|cpu] [--trunk auto|onnx|tfjs] [--engine auto|tfjs|torch [--nproc N] [--device cpu|cuda] [--emit DIR] [--import DIR]] [--json] [--quiet] | tlc run --resume RUN_DIR',
-  help: `Runs a pipeline: loads the images, builds the model, trains each stage (train, then
-fine tune), evaluates, exports. A .tl file is compiled first; a plan JSON is validated.
-Paths in the plan are relative to the file's folder. Everything the run makes goes to
-a run folder, runs/<pipeline>/<time>/ next to the file: plan.json, metrics.csv,
-checkpoints/, model/ (the exported model), evaluation.json and report.html.
-A run never writes into a folder that holds files (see --out). Ctrl-C stops it
-within a batch, in any phase, keeping every completed epoch and saying how to
-resume; so does a closed output (\`tlc run … | head\`: exit 141).
-Decoded images that do not fit in 60% of memory (TLC_MEMORY_SHARE=0.25 or 25%
-changes the share) are streamed from the pixel cache, $TLC_HOME/pixels/ (by
+  help: `Runs a pipeline: loads the images, builds the model, trains each stage in order
+(train, then each fine tune), evaluates, exports. A .tl file is compiled first; a
+plan JSON is validated. Paths in the plan are relative to the file's folder.
+Everything the run makes goes to a run folder, runs/<pipeline>/<time>/ next to the
+file: plan.json, metrics.csv, checkpoints/, model/ (the exported model),
+evaluation.json and report.html. A run never writes into a folder that holds files
+(see --out). Ctrl-C stops it within a batch, in any phase, keeping every completed
+epoch and saying how to resume; so does a closed output (\`tlc run … | head\`:
+exit 141). Decoded images that do not fit in 60% of memory (TLC_MEMORY_SHARE=0.25
+or 25% changes the share) are streamed from the pixel cache, $TLC_HOME/pixels/ (by
 default ~/.cache/tlc/pixels/), which later runs on the same files reuse.
 
 Options:
@@ -44,8 +44,9 @@ Options:
   --trunk T         what runs the frozen trunk: auto (default: onnxruntime
                     when it loads, else the tfjs backend), onnx or tfjs
   --engine E        who trains: auto or tfjs (default: TensorFlow.js, the reference),
-                    or torch: PyTorch under torch.distributed.run (python3 with
-                    torch 1.13+); evaluation, export and the report stay the same
+                    or torch: PyTorch (python3 with torch 1.13+; several processes
+                    run under torch.distributed.run); evaluation, export and the
+                    report stay the same
   --nproc N         torch: training processes on this machine (default 1); the
                     stage's batch is split over them (data parallel)
   --device D        torch: cpu (default, gloo) or cuda (nccl)
