@@ -28,6 +28,10 @@ lr-find/<pipeline>/<time>/ next to the file (beside runs/):
   lr-find.html   the smoothed loss against the rate (log scale), the suggestion marked
   lr-find.csv    step, lr, loss, smoothed_loss: one row per step
   lr-find.json   the settings, why it stopped, the suggestion
+With discriminative learning rates (\`lr X for block4\`, \`lr a .. b\`) the
+swept rate is the stage's base lr and every group keeps its ratio to it, as in
+training: the suggestion is the base lr, and each group's rate that keeps its
+ratio is printed beside it.
 The weights it trains are thrown away; nothing else on disk changes. Ctrl-C
 stops it and removes its folder.
 

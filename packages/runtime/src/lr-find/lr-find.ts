@@ -76,6 +76,12 @@ export interface LrFindResult {
   /** fastai's steep: where the smoothed loss falls fastest (for comparison). */
   steepest: number | null;
   minLoss: number | null;
+  /**
+   * The stage's discriminative learning-rate groups (`lr … for`, `lr a .. b`), each with its rate's
+   * ratio to the stage's base rate: the sweep kept these ratios, so the suggestion is the base
+   * `lr` and a group's rate is the suggestion times its ratio. Empty without them.
+   */
+  rateGroups: { blocks: string[]; layers: string[]; ratio: number }[];
 }
 
 export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFindResult> {
@@ -149,6 +155,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
       line: suggestion === null ? null : `lr ${formatRate(suggestion)}`,
       steepest: steepest(points, settings.steps),
       minLoss: points.length === 0 ? null : recorder.bestLoss,
+      rateGroups: stage.layerLearningRates.map((g) => ({ blocks: g.blocks, layers: g.layers, ratio: g.learningRate / stage.optimizer.learningRate })),
     };
     const dir = outDir;
     await guard.whileWriting(() => {
@@ -163,7 +170,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
       // The groups were swept at their ratios to the stage's rate: say what keeps those ratios.
       const scale = suggestion / stage.optimizer.learningRate;
       const groups = stage.layerLearningRates.map((g) => `${g.blocks.length > 0 ? g.blocks.join('+') : `${g.layers[0]}..${g.layers[g.layers.length - 1]}`} at ${formatRate(g.learningRate * scale)}`);
-      log.line(`lr-find: the stage's discriminative rates moved with the swept rate, each at its ratio to the stage's lr; to keep the ratios: ${groups.join(', ')}`);
+      log.line(`lr-find: the suggestion is the stage's base lr; its discriminative rates moved with the swept rate, each at its ratio to the stage's lr; to keep the ratios: ${groups.join(', ')}`);
     }
     log.line(`lr-find folder: ${outDir} (${LR_FIND_FILES.plot}, ${LR_FIND_FILES.csv})`);
     return result;
@@ -176,7 +183,7 @@ export async function lrFind(plan: Plan, options: LrFindOptions): Promise<LrFind
   }
 }
 
-interface RangeTestRun {
+export interface RangeTestRun {
   settings: RangeTestSettings;
   batchSize: number;
   classWeights: number[] | null;
@@ -187,7 +194,7 @@ interface RangeTestRun {
 }
 
 /** The steps themselves: one batch each (epochs of the training images, reshuffled, as many as needed). */
-async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages'][number], train: FeatureSource, run: RangeTestRun): Promise<RangeRecorder> {
+export async function rangeTest(tail: tf.LayersModel, plan: Plan, stage: Plan['stages'][number], train: FeatureSource, run: RangeTestRun): Promise<RangeRecorder> {
   const { settings } = run;
   // Discriminative learning rates move with the swept rate, each group at its ratio to the
   // stage's, as a schedule moves them: block4 at a tenth of the head stays at a tenth.

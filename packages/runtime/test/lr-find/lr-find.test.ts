@@ -154,5 +154,10 @@ describe('lrFind with discriminative learning rates', () => {
     for (let i = 0; i < la.length; i++) expect(Math.abs(lb[i]! - la[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(la[i]!)));
     // The line to keep the ratio: the group at a billionth of the suggestion.
     expect(printed).toContain(`conv_pw_5..conv_pw_5_relu at ${formatRate(b.suggestion! * 1e-9)}`);
+    // The suggestion is the base lr, and lr-find.json says which groups follow it at which ratio.
+    expect(printed).toContain('the suggestion is the stage\'s base lr');
+    expect(b.rateGroups).toEqual([{ blocks: [], layers: groupLayers, ratio: expect.closeTo(1e-9, 20) }]);
+    expect(JSON.parse(readFileSync(join(b.outDir, LR_FIND_FILES.result), 'utf8')).rateGroups).toEqual(b.rateGroups.map((g) => ({ ...g, ratio: expect.closeTo(1e-9, 20) })));
+    expect(a.rateGroups).toEqual([]);
   });
 });
