@@ -171,7 +171,7 @@ export const runtimeMessages = {
       'image paths are relative to the data folder and must stay inside it; correct the paths or remove the rows',
     ),
   labelledImageTwice: (file: string, path: string, lines: number[]) =>
-    error('TL4114', `${file} lists ${path} on lines ${lines.join(' and ')}`, 'give each image one row, with all its labels separated by spaces in the label column'),
+    error('TL4114', `${file} lists ${path} on lines ${lines.join(' and ')}`, 'give each image one row, with all its labels in the label column (separated by spaces, or by the `separator` given)'),
   severalLabelsForSingleLabelHead: (file: string, examples: string[], activation: string, units: number, spaceSeparated = false) =>
     error(
       'TL4115',
