@@ -35,6 +35,7 @@ import { scheduleWithPlateauRule } from './rules/schedule-with-plateau';
 import { shiftAxesRule } from './rules/shift-axes';
 import { mixNeedsSingleLabelRule } from './rules/mix-needs-single-label';
 import { fillValueRule } from './rules/fill-value';
+import { randomCropPaddedRule } from './rules/random-crop-padded';
 import { stepNeverStepsRule } from './rules/step-never-steps';
 import { ttaFlipsUnseenRule } from './rules/tta-flips-unseen';
 import type { Rule } from './rules/types';
@@ -98,6 +99,7 @@ export const RULES: readonly TaggedRule[] = [
   { codes: ['TL2050'], rule: ttaFlipsUnseenRule },
   { codes: ['TL2044'], rule: shiftAxesRule },
   { codes: ['TL2045'], rule: fillValueRule },
+  { codes: ['TL2046'], rule: randomCropPaddedRule },
   { codes: ['TL2036'], rule: rateOnFrozenRule },
   { codes: ['TL2037'], rule: discriminativeRangesRule },
   { codes: ['TL2038'], rule: spreadReversedRule },

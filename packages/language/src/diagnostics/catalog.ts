@@ -54,6 +54,7 @@ export const CODES = {
   TL2043: '`mixup` or `cutmix` without a single-label head',
   TL2044: '`shift` for both axes and for one axis',
   TL2045: 'a fill value with a fill mode other than `constant`',
+  TL2046: '`random crop` of images padded by `resize pad`',
   TL2036: 'a discriminative learning rate on layers frozen in its stage',
   TL2037: 'a discriminative range reversed or overlapping another',
   TL2038: '`lr A .. B` with A above B',
@@ -370,6 +371,13 @@ export const messages = {
       'TL2045',
       `\`fill ${mode}\` takes no value: only \`fill constant\` fills with one`,
       `write \`fill constant V\` to fill with the value V (0..255), or remove the value`,
+    ),
+  randomCropPadded: () =>
+    warning(
+      'TL2046',
+      '`random crop` cuts its windows from the images as `resize pad` makes them: fitted on black, so many windows are mostly the black bars',
+      'use `resize stretch` (the default) or `resize crop` with `random crop`; `resize pad` still suits validation and predict when random crop is off',
+      ['the training images are decoded larger for the windows by the data\'s `resize` mode; validation and predict are never cropped'],
     ),
   halfPrecision: (word: string) =>
     error(
