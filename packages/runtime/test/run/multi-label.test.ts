@@ -2,7 +2,8 @@
 // space separated by `separator ";"` ("dark disc", "light stripes": both, one, or none), a sigmoid head over the two trains with binary cross-entropy from
 // random weights and learns the task; evaluation.json has the multi-label metrics; the exported
 // model predicts every label at or above the threshold (the plan's, or the caller's); a softmax
-// head on the same file is refused before any image is decoded (TL4115).
+// head on the same file is refused before any image is decoded (TL4115); a file with one spaced
+// label per image trains a softmax head, the names kept in its outputs.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -105,6 +106,26 @@ describe('a multi-label run', () => {
     expect(strict.map((p) => p.labels)).toEqual([[], []]);
     expect(strict[1]!.probabilities).toEqual(predicted[1]!.probabilities);
     exported.model.dispose();
+  });
+
+  it('a single-label labels file with spaced class names (one label per image, `separator ";"`) trains a softmax head; the names survive into evaluation.json, report.html and labels.json', { timeout: 300_000 }, async () => {
+    // Disc or no disc, one label each, named with spaces.
+    const rows = ['image,kind'];
+    for (const [k, kind] of KINDS.entries()) for (let i = 0; i < PER_KIND; i++) rows.push(`img/${k}-${i}.png,${kind.includes('disc' as never) ? 'dark disc' : 'no disc'}`);
+    writeFileSync(join(base, 'data', 'kind.csv'), `${rows.join('\n')}\n`);
+    const plan = multiLabelPlan();
+    plan.head = { ...plan.head, layers: [plan.head.layers[0]!, { type: 'dense', units: 2, activation: 'softmax', name: 'head_output' }], outputActivation: 'softmax' };
+    plan.stages[0] = { ...plan.stages[0]!, epochs: 1, loss: 'categorical_crossentropy' };
+    plan.data = { ...plan.data!, labels: { path: 'kind.csv', fileColumn: 'image', labelColumn: 'kind', separator: ';' } };
+    plan.export = { path: 'exported-single', format: 'tfjs-layers' };
+    const out = join(base, 'single');
+    await runPlan(plan, { baseDir: base, out, log: new RunLog({ quiet: true }) });
+    const evaluation = JSON.parse(readFileSync(join(out, 'evaluation.json'), 'utf8'));
+    expect(evaluation.multiLabel ?? null).toBeNull();
+    expect(evaluation.perClass.map((c: { class: string }) => c.class)).toEqual(['dark disc', 'no disc']);
+    expect(evaluation.confusion).toHaveLength(2);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('<td>no disc</td>');
+    expect(JSON.parse(readFileSync(join(base, 'exported-single', 'labels.json'), 'utf8'))).toEqual(['dark disc', 'no disc']);
   });
 
   it('TL4115: a softmax head on a file that gives images several labels or none, before any image is decoded', async () => {
