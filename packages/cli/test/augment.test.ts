@@ -1,7 +1,7 @@
 // `tlc augment FILE --preview N` end to end on a small real PNG folder: the contact sheet's size
 // and cells (each cell the run's own first-epoch image, augmented and mixed, read back from the
 // PNG), the default path next to the file, nothing else written, usage errors and --help.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { compile } from '@tlc/language';
@@ -82,6 +82,24 @@ describe('tlc augment --preview', () => {
     expect(json, again.stdout).toMatchObject({ out: file, images: 8, columns: 3, rows: 3, augmented: true, mixed: true, bad: [] });
     expect((await sharp(file).metadata()).width).toBe(3 * 96 + 4 * 4);
     expect(statSync(file).isFile()).toBe(true);
+  });
+
+  it('--out naming a folder writes the default name inside it (as Keras\'s save_to_dir); a name not ending in .png is TL4209, nothing written', async () => {
+    const folder = path.join(dir, 'previews');
+    mkdirSync(folder);
+    const into = await runTlc(['augment', 'seen.tl', '--preview', '2', '--out', folder], dir);
+    expect(into.status, into.stderr).toBe(0);
+    expect(into.stdout).toContain(`wrote ${path.join(folder, 'seen-augment-preview.png')}: 2 training images`);
+    expect(readdirSync(folder)).toEqual(['seen-augment-preview.png']);
+    // A folder not there yet, written with a trailing separator, is made.
+    const made = await runTlc(['augment', 'seen.tl', '--preview', '2', '--out', `new-previews${path.sep}`], dir);
+    expect(made.status, made.stderr).toBe(0);
+    expect(readdirSync(path.join(dir, 'new-previews'))).toEqual(['seen-augment-preview.png']);
+    const before = listing();
+    const jpeg = await runTlc(['augment', 'seen.tl', '--preview', '2', '--out', 'seen.jpg'], dir);
+    expect(jpeg.status).toBe(1);
+    expect(jpeg.stderr).toMatch(/^error\[TL4209\]: cannot write .*seen\.jpg: the contact sheet is a PNG image: give a file name ending in \.png, or a folder/);
+    expect(listing()).toEqual(before);
   });
 
   it('refuses a missing or bad --preview, and explains itself', async () => {

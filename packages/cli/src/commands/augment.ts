@@ -8,7 +8,7 @@ import type { Command } from './registry';
 
 const spec = {
   name: 'augment',
-  usage: 'tlc augment FILE.tl|plan.json --preview N [--out FILE.png] [--data DIR] [--json]',
+  usage: 'tlc augment FILE.tl|plan.json --preview N [--out FILE.png|DIR] [--data DIR] [--json]',
   help: `Shows what the model will see: writes one PNG, a contact sheet of the first N
 training images of epoch 1, in the run's seeded order, changed exactly as
 \`tlc run\` changes them (the pipeline's \`augment { … }\`: rotation, zoom,
@@ -21,7 +21,8 @@ on disk changes (no run folder, no cache). It prints where it wrote.
 Options:
   --preview N    how many images (1 to 1000; fewer when the training set has fewer)
   --out FILE     the PNG to write (default: <pipeline>-augment-preview.png next to
-                 the file); replaced if it exists
+                 the file); replaced if it exists. A folder (one that exists, or
+                 a path ending in /) gets <pipeline>-augment-preview.png inside
   --data DIR     the image folder; required for a model spec without data
   --json         print one JSON object {out, images, columns, rows, cell, augmented, mixed, bad}
 

@@ -3,8 +3,8 @@
 // same larger decode), augmented (and mixed) exactly as
 // the run's first batches are, laid out as one contact sheet PNG. Only the images shown are
 // decoded; nothing is written but the sheet (atomically), and no run folder or cache is made.
-import { dirname, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import type { Plan } from '@tlc/plan';
 import sharp from 'sharp';
 import { ImageDataset } from '../data/dataset';
@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../run/atomic';
 import { CPU_AUTO_BATCH } from '../run/batch-size';
 import { dataPlan } from '../run/phases/data';
 import { safeName } from '../run/run-folder';
+import { RunError, runtimeMessages } from '../messages';
 
 export interface AugmentPreviewOptions {
   /** The plan's folder: its paths are relative to it. */
@@ -69,7 +70,21 @@ export function defaultPreviewPath(plan: Plan, baseDir: string): string {
   return resolve(baseDir, `${safeName(plan.name)}-augment-preview.png`);
 }
 
+/**
+ * Where the sheet goes: `out`, or the default name inside `out` when it names a folder (as Keras's
+ * save_to_dir takes one), else the default path. TL4209 for a name that is not a .png.
+ */
+export function previewPath(plan: Plan, baseDir: string, out?: string): string {
+  if (out === undefined) return defaultPreviewPath(plan, baseDir);
+  const target = resolve(out);
+  if (/[\\/]$/.test(out) || (existsSync(target) && statSync(target).isDirectory())) return join(target, basename(defaultPreviewPath(plan, baseDir)));
+  if (extname(target).toLowerCase() !== '.png') throw new RunError(runtimeMessages.cannotWrite(target, `the contact sheet is a PNG image: give a file name ending in .png, or a folder`));
+  return target;
+}
+
 export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions): Promise<AugmentPreviewResult> {
+  // Checked before any image is decoded.
+  const out = previewPath(plan, options.baseDir, options.out);
   const data = dataPlan(plan, { baseDir: options.baseDir, ...(options.data ? { data: options.data } : {}) });
   const sets = await scanSets(data, options.baseDir);
   const model = decodeOptionsOf(data);
@@ -113,7 +128,6 @@ export async function augmentPreview(plan: Plan, options: AugmentPreviewOptions)
     if (pixels.length >= count) break;
   }
   const sheet = contactSheet(pixels, shape);
-  const out = resolve(options.out ?? defaultPreviewPath(plan, options.baseDir));
   const png = await sharp(sheet.rgb, { raw: { width: sheet.width, height: sheet.height, channels: 3 } }).png().toBuffer();
   mkdirSync(dirname(out), { recursive: true });
   writeFileAtomic(out, png);
