@@ -243,6 +243,8 @@ export const runtimeMessages = {
   folderUnderAFile: (what: string, path: string, file: string) => error('TL4208', `cannot make ${what} ${path}: ${file} is a file, not a folder`),
   folderNotWritable: (what: string, path: string, folder: string) =>
     error('TL4208', `cannot make ${what} ${path}: ${folder} is not writable`, 'Choose a folder you can write to.'),
+  runFolderWriteFailed: (target: string, why: string, runDir: string) =>
+    error('TL4208', `cannot write ${target} in the run folder: ${why}`, `the run folder keeps every completed epoch: once the disk or the folder is fixed, \`tlc run --resume ${runDir}\` continues from the last one`),
 
   // TL43xx: backends and the trunk runtime.
   backendNotInstalled: (backend: string, reasons: string, install: string) => error('TL4301', `the ${backend} backend is not available:\n${reasons}`, install),

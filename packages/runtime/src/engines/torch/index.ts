@@ -72,15 +72,23 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
 
   const records: EpochRecord[] = [];
   let outcome: { stoppedEarly: boolean; bestEpoch: number } | null = null;
-  // Epochs are handed to the run one after another, each with its own weights in the model.
+  // Epochs are handed to the run one after another, each with its own weights in the model. The
+  // first one the run fails to take (a checkpoint it cannot write) stops the trainer, and the
+  // stage fails with that error once the trainer has exited: the run folder keeps the epoch before.
   let chain: Promise<void> = Promise.resolve();
-  await launchTrainer(dir, {
+  let failure: { error: unknown } | null = null;
+  const stopTrainer = new AbortController();
+  const trainer = launchTrainer(dir, {
     failureNote: `the run folder keeps every completed epoch: \`tlc run --resume ${job.runDir}\` continues from the last one`,
     nproc: options.nproc,
     threads,
-    onBatch: (p) => events.batch(p),
+    signal: stopTrainer.signal,
+    onBatch: (p) => {
+      if (!failure) events.batch(p);
+    },
     onEpoch: (event) => {
       chain = chain.then(async () => {
+        if (failure) return;
         const weights = join(dir, event.weights);
         const optimizer = join(dir, event.optimizer);
         loadTorchWeights(model, written.weights, readFileSync(weights));
@@ -89,13 +97,20 @@ async function trainStage(options: TorchEngineOptions, job: StageJob, events: St
         await events.epoch({ record, best: event.best, state: event.state, optimizer: readFileSync(optimizer) });
         rmSync(weights, { force: true });
         rmSync(optimizer, { force: true });
+      }).catch((error: unknown) => {
+        failure ??= { error };
+        stopTrainer.abort();
       });
     },
     onStage: (_stage, stoppedEarly, bestEpoch) => {
       outcome = { stoppedEarly, bestEpoch };
     },
-  }).finally(() => chain);
+  });
+  // The trainer's end (even a failed one) waits for the epochs it handed over to be taken.
+  const ended = await trainer.then(() => null, (error: unknown) => ({ error }));
   await chain;
+  if (failure) throw (failure as { error: unknown }).error;
+  if (ended) throw ended.error;
   const trained = join(dir, JOB_FILES.trained);
   if (!existsSync(trained) || !outcome) throw new RunError(runtimeMessages.torchLeftNoWeights(trained));
   loadTorchWeights(model, written.weights, readFileSync(trained));

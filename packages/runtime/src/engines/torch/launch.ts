@@ -34,9 +34,16 @@ export interface LaunchOptions extends TrainerEvents {
   signal?: AbortSignal;
 }
 
+/** How long a stopped trainer has to exit (SIGINT: the launcher stops its workers) before SIGKILL. */
+const STOP_GRACE_MS = 10_000;
+
 const TAIL_LINES = 40;
 
-/** Runs the trainer in `dir` to the end; throws TL4322 with the workers' last output when it fails. */
+/**
+ * Runs the trainer in `dir` to the end; throws TL4322 with the workers' last output when it fails.
+ * An error thrown by one of the `on…` handlers stops the trainer and, once it has exited, is the
+ * error this throws (a handler's error never escapes as an uncaught exception).
+ */
 export async function launchTrainer(dir: string, options: LaunchOptions): Promise<void> {
   const { python } = findTorchPython();
   const env = pythonEnv({
@@ -54,27 +61,53 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
     tail.push(line);
     if (tail.length > TAIL_LINES) tail.shift();
   };
-  const onAbort = () => child.kill('SIGINT');
+  let exited = false;
+  const signalTrainer = (signal: NodeJS.Signals) => {
+    if (!exited) child.kill(signal);
+  };
+  let killer: NodeJS.Timeout | null = null;
+  const stop = () => {
+    signalTrainer('SIGINT');
+    killer ??= setTimeout(() => signalTrainer('SIGKILL'), STOP_GRACE_MS);
+  };
   // tlc exiting (an interrupted run exits at once between epochs) takes its trainer with it.
-  const onExit = () => child.kill('SIGTERM');
+  const onExit = () => signalTrainer('SIGTERM');
   process.on('exit', onExit);
-  options.signal?.addEventListener('abort', onAbort);
+  options.signal?.addEventListener('abort', stop);
+  if (options.signal?.aborted) stop();
+  // The first error a handler threw: the trainer is stopped, and this is what the run fails with.
+  let failure: { error: unknown } | null = null;
   createInterface({ input: child.stderr! }).on('line', keep);
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
     const at = line.indexOf('@tlc ');
     if (at < 0) return keep(line);
-    const event = JSON.parse(line.slice(at + 5)) as Record<string, unknown>;
-    if (event.event === 'batch') options.onBatch?.(event as unknown as BatchProgress);
-    else if (event.event === 'epoch') options.onEpoch?.(event as unknown as TrainerEpoch);
-    else if (event.event === 'stage') options.onStage?.(event.stage as string, event.stoppedEarly as boolean, event.bestEpoch as number);
+    if (failure) return;
+    let event: Record<string, unknown>;
+    try {
+      event = JSON.parse(line.slice(at + 5)) as Record<string, unknown>;
+    } catch {
+      return keep(line);
+    }
+    try {
+      if (event.event === 'batch') options.onBatch?.(event as unknown as BatchProgress);
+      else if (event.event === 'epoch') options.onEpoch?.(event as unknown as TrainerEpoch);
+      else if (event.event === 'stage') options.onStage?.(event.stage as string, event.stoppedEarly as boolean, event.bestEpoch as number);
+    } catch (error) {
+      failure = { error };
+      stop();
+    }
   });
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => resolve(status));
+  }).finally(() => {
+    exited = true;
+    if (killer) clearTimeout(killer);
+    options.signal?.removeEventListener('abort', stop);
+    process.off('exit', onExit);
   });
-  options.signal?.removeEventListener('abort', onAbort);
-  process.off('exit', onExit);
+  if (failure) throw (failure as { error: unknown }).error;
   if (code !== 0) {
     const why = tail.filter((l) => l.trim() !== '').slice(-15).join('\n');
     throw new RunError(runtimeMessages.torchTrainerFailed(code, options.failureNote ?? null, why));

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { saveModelToDir } from '@tlc/zoo';
 import type { EpochRecord, StageResume, StageState, TrainingEngine } from '../../engine/engine';
 import { writeFileAtomic } from '../atomic';
+import { writingRunFolder } from '../write-error';
 import { pruneFrozenShards, readOptimizerFile, weightsFromDir, writeFrozenShard } from '../checkpoints';
 import { memoryBudget, memoryShare } from '../../data/memory';
 import { MEMORY_CACHE_BYTES } from '../../engines/tfjs/features';
@@ -81,7 +82,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
         line: (text) => log.line(text),
         batch: (progress) => log.batch(progress),
         // The epoch's files are all written (state.json last) before its line is printed.
-        epoch: ({ record, best, state, optimizer }) => guard.whileWriting(async () => {
+        epoch: ({ record, best, state, optimizer }) => guard.whileWriting(() => writingRunFolder(runDir, async () => {
           records.push(record);
           writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
           if (best) await saveModelToDir(model, bestDir, {}, frozen);
@@ -90,18 +91,18 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
           saveState(index, state);
           guard.epochSaved(stage.name, record.epoch);
           log.epoch(record, epochs, stage.schedule.kind !== 'constant');
-        }),
+        })),
       },
     );
     trained.trunk = outcome.trunk;
     if (outcome.backend) trained.backend = outcome.backend;
     trunkImages[index] = (trunkImages[index] ?? 0) + outcome.trunkImages;
     // The stage ends with its best weights restored: the next stage (or a resume) starts there.
-    await guard.whileWriting(async () => {
+    await guard.whileWriting(() => writingRunFolder(runDir, async () => {
       await saveModelToDir(model, join(runDir, RUN_FILES.last), {}, frozen);
       pruneFrozenShards(runDir);
       saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
-    });
+    }));
     if (outcome.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${outcome.bestEpoch} restored`);
   }
   return trained;
