@@ -134,7 +134,12 @@ const batchSize = { oneOf: [count, { const: 'auto' }] } as const;
 const labelsColumn = { oneOf: [{ type: 'string', minLength: 1 }, { type: 'integer', minimum: 0 }] } as const;
 
 /** What separates labels: not empty, and none of the CSV's own comma, quote or line break. */
-const labelSeparator = { type: 'string', minLength: 1, pattern: '^[^,"\\r\\n]+$' } as const;
+const labelSeparator = {
+  type: 'string',
+  minLength: 1,
+  pattern: '^[^,"\\r\\n]*$',
+  description: 'text without a comma, a double quote or a line break (the labels file is a CSV, which uses them)',
+} as const;
 
 const data = object({
   directory: path,

@@ -84,6 +84,10 @@ function toPlanError(error: ErrorObject): PlanError {
     case 'oneOf':
       if (isValueChoice(error.parentSchema)) return { path, message: `must be ${(error.parentSchema!.oneOf as ValueSchema[]).map(describeValue).join(' or ')}` };
       return { path, message: error.message ?? 'must match exactly one schema in oneOf' };
+    case 'pattern':
+      // A pattern says little to a reader: the schema's description says what it allows.
+      if (typeof error.parentSchema?.description === 'string') return { path, message: `must be ${error.parentSchema.description}` };
+      return { path, message: error.message ?? 'does not match the pattern' };
     default:
       return { path, message: error.message ?? `fails the schema's ${error.keyword} rule` };
   }

@@ -24,6 +24,14 @@ describe('validatePlan', () => {
     expect(errorsOf(plan)).toEqual(['/stages/0/optimizer/learningRate: must be > 0']);
   });
 
+  it('says what a labels separator may be: not empty, none of the CSV\'s comma, quote or line break', () => {
+    const plan = fixture();
+    plan.data!.labels!.separator = ',';
+    expect(errorsOf(plan)).toEqual(['/data/labels/separator: must be text without a comma, a double quote or a line break (the labels file is a CSV, which uses them)']);
+    plan.data!.labels!.separator = '';
+    expect(errorsOf(plan)).toEqual(['/data/labels/separator: must NOT have fewer than 1 characters']);
+  });
+
   it('names the path of a value of the wrong type', () => {
     const plan = fixture() as unknown as { data: { batchSize: unknown }; stages: { epochs: unknown }[] };
     plan.data.batchSize = '32';
