@@ -96,6 +96,14 @@ describe('a data folder read through its labels file', () => {
     expect(scanned.warnings).toEqual(['1 image in the data folder is not listed in ok.csv and left out (extra/unlisted.png)']);
   });
 
+  it('reads only the listed images, as flow_from_dataframe and from_csv do: the unlisted ones are one warning line with their count and three examples', async () => {
+    // Half the images left out of the file: 6 unlisted here, plus extra/unlisted.png.
+    const listed = rows().filter((r) => !/-[024]\.png/.test(r));
+    const scanned = await scanLabelsFile(root, await named('half.csv', ['file,tags', ...listed].join('\n')));
+    expect(scanned.items.map((item) => item.relativePath)).toEqual(listed.map((r) => r.split(',')[0]!.replace('\\', '/')));
+    expect(scanned.warnings).toEqual(['7 images in the data folder are not listed in half.csv and left out (extra/unlisted.png, images/blue-0.png, images/blue-2.png, …)']);
+  });
+
   it('keeps the seeded, stratified validation split of class folders (by each image\'s first label)', async () => {
     const scanned = await scanLabelsFile(root, { path: 'ok.csv' });
     const a = splitValidation(scanned.items, 0.34, 9);
