@@ -1,6 +1,7 @@
 // Completion: what may come next where the cursor is, from the words before it on its line.
 import { CompletionItemKind, type CompletionItem } from 'vscode-languageserver/node';
 import { findModel, listModels } from '@tlc/zoo/catalog';
+import { BLOCK_SETTINGS, VALUES } from '@tlc/language';
 import { KEYWORD_DOCS } from './keyword-docs';
 
 export const ACTIVATIONS = ['relu', 'softmax', 'sigmoid', 'linear', 'tanh', 'gelu', 'swish', 'elu', 'selu'];
@@ -12,10 +13,64 @@ function words(list: string[], kind: CompletionItemKind, detail?: string): Compl
   return list.map((label) => ({ label, kind, detail }));
 }
 
-/** Keywords that only continue a setting (`label smoothing`): not offered at the start of a line. */
-const CONTINUATIONS = ['fine', 'tune', 'smoothing', 'tta', 'threshold', 'columns', 'separator', 'as', 'warmup', 'steps', 'cycle', 'max', 'every', 'times', 'plateau', 'factor', 'width', 'height', 'layer', 'for', 'norm', 'scale', 'ratio'];
+/** A setting whose first word is not the whole of it: offered as the phrase (`label smoothing`). */
+const SETTING_PHRASES: Record<string, string> = {
+  label: 'label smoothing',
+  early: 'early stop',
+  class: 'class weights',
+  reduce: 'reduce lr on plateau',
+  channel: 'channel shift',
+  random: 'random crop',
+  on: 'on bad image',
+};
 
-/** Where the line's last `;` outside a string is (-1: none): `separator ";"` does not end the statement. */
+/** The block the cursor is in, by the statement that opened it (`fine tune` for both words), or undefined at the top level. */
+export function enclosingBlock(text: string, offset: number): string | undefined {
+  const open: (string | undefined)[] = [];
+  let statementStart = 0;
+  for (let i = 0; i < offset; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < offset && text[i] !== '\n') i++;
+      statementStart = i + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < offset && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+    } else if (c === '{') {
+      const words = /^\s*([A-Za-z_]+)(?:\s+([A-Za-z_]+))?/.exec(text.slice(statementStart, i));
+      open.push(words ? (words[1] === 'fine' || words[1] === 'class' ? `${words[1]} ${words[2] ?? ''}`.trim() : words[1]) : undefined);
+      statementStart = i + 1;
+    } else if (c === '}') {
+      open.pop();
+      statementStart = i + 1;
+    } else if (c === ';' || c === '\n') {
+      statementStart = i + 1;
+    }
+  }
+  return open.at(-1);
+}
+
+/** What a line may start with in that block: statements at the top level, the block's settings inside one. */
+function lineStarts(block: string | undefined): CompletionItem[] {
+  if (block === undefined) return words(STATEMENTS, CompletionItemKind.Keyword, 'statement');
+  const key = block === 'fine tune' ? 'train' : block;
+  if (!(key in BLOCK_SETTINGS)) return [];
+  // `unfreeze` belongs in `fine tune` only (TL2017): stage 1 freezes with `use … freeze`.
+  const settings = BLOCK_SETTINGS[key as keyof typeof BLOCK_SETTINGS].filter((k) => block !== 'train' || k !== 'unfreeze');
+  return settings.map((k) => ({ label: SETTING_PHRASES[k] ?? k, kind: CompletionItemKind.Property, detail: `${block} setting`, documentation: KEYWORD_DOCS[k] }));
+}
+
+/** The clauses of `reduce lr on plateau` / `early stop` not yet given, once the one before is complete. */
+function remainingClauses(tail: string, clauses: string[]): string[] | undefined {
+  if (!/^(?:\s+(?:factor|patience)\s+\S+|\s+on\s+\w+)*\s+\w*$/.test(tail)) return undefined;
+  const given = new Set([...tail.matchAll(/\b(factor|patience|on)\s+\S+\s/g)].map((m) => m[1]));
+  return clauses.filter((c) => !given.has(c));
+}
+
+/**
+ * Where the line's last `;`, `{` or `}` outside a string is (-1: none): the setting or statement
+ * being written starts after it (`separator ";"` does not end the statement).
+ */
 function lastStatementEnd(line: string): number {
   let end = -1;
   let inString = false;
@@ -23,7 +78,7 @@ function lastStatementEnd(line: string): number {
     const c = line[i];
     if (inString && c === '\\') i++;
     else if (c === '"') inString = !inString;
-    else if (c === ';' && !inString) end = i;
+    else if ((c === ';' || c === '{' || c === '}') && !inString) end = i;
   }
   return end;
 }
@@ -55,6 +110,7 @@ export function complete(text: string, offset: number): CompletionItem[] {
     return [...blocks, { label: 'layer', kind: CompletionItemKind.Keyword, detail: 'layer N: by index in model.layers (`tlc models MODEL --layers`)' }];
   }
   if (/\bfreeze\s+\w*$/.test(before)) return words(['all', 'none', 'until'], CompletionItemKind.Keyword);
+  if (/\bclass\s+weights\s+\w*$/.test(before)) return words([...VALUES.classWeights], CompletionItemKind.Value);
   if (/\bweights\s+\w*$/.test(before)) return words(['imagenet', 'none'], CompletionItemKind.Value);
   if (/\bdense\s+\d+\s+\w*$/.test(before)) return words(ACTIVATIONS, CompletionItemKind.Function, 'activation');
   if (/\boptimizer\s+\w*$/.test(before)) return words(OPTIMIZERS, CompletionItemKind.Function, 'optimizer');
@@ -77,13 +133,34 @@ export function complete(text: string, offset: number): CompletionItem[] {
     const inStage = block === 'train' || block === 'tune';
     return [...words(['auto'], CompletionItemKind.Value), ...(inStage ? words(['norm'], CompletionItemKind.Keyword) : [])];
   }
+  if (/\bevaluate\s+\w*$/.test(before)) return [...words(['validation'], CompletionItemKind.Value), ...words(['tta', 'threshold'], CompletionItemKind.Keyword)];
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta', 'threshold'], CompletionItemKind.Keyword);
   if (/\bevaluate\b.*\btta\s+flips\s+\w*$/.test(before)) return words(['threshold'], CompletionItemKind.Keyword);
-  if (/\bschedule\s+\w*$/.test(before)) return words(['cosine', 'one cycle', 'step'], CompletionItemKind.Value, 'learning-rate schedule');
-  if (/\bwarmup\s+\d+\s+\w*$/.test(before)) return words(['epochs', 'steps'], CompletionItemKind.Value);
+  if (/\bschedule\s+\w*$/.test(before)) return words([...VALUES.schedule], CompletionItemKind.Value, 'learning-rate schedule');
+  if (/\bschedule\s+cosine\s+\w*$/.test(before)) return words(['warmup'], CompletionItemKind.Keyword, 'warmup N epochs|steps');
+  if (/\bschedule\s+one\s+\w*$/.test(before)) return words(['cycle'], CompletionItemKind.Keyword);
+  if (/\bschedule\s+one\s+cycle\s+\w*$/.test(before)) return words(['max lr'], CompletionItemKind.Keyword, 'the peak learning rate');
+  if (/\bschedule\s+step\s+\w*$/.test(before)) return words(['every'], CompletionItemKind.Keyword, 'every N epochs times F');
+  if (/\bschedule\s+step\s+every\s+\S+\s+\w*$/.test(before)) return words(['epochs'], CompletionItemKind.Keyword);
+  if (/\bschedule\s+step\s+every\s+\S+\s+epochs\s+\w*$/.test(before)) return words(['times'], CompletionItemKind.Keyword, 'the factor at each step');
+  if (/\bwarmup\s+\d+\s+\w*$/.test(before)) return words([...VALUES.warmupUnit], CompletionItemKind.Value);
   if (/\breduce\s+\w*$/.test(before)) return words(['lr on plateau'], CompletionItemKind.Keyword);
+  const plateau = /\breduce\s+lr\s+on\s+plateau((?:\s.*)?)$/.exec(before);
+  if (plateau && !/\bon\s+\w*$/.test(plateau[1])) return words(remainingClauses(plateau[1], ['factor', 'patience', 'on']) ?? [], CompletionItemKind.Keyword);
+  const earlyStop = /\bearly\s+stop((?:\s.*)?)$/.exec(before);
+  if (earlyStop && !/\bon\s+\w*$/.test(earlyStop[1])) return words(remainingClauses(earlyStop[1], ['patience', 'on']) ?? [], CompletionItemKind.Keyword);
+  if (/\bearly\s+\w*$/.test(before)) return words(['stop'], CompletionItemKind.Keyword);
   if (/\b(?:early\s+stop|plateau)\b.*\bon\s+\w*$/.test(before)) return words(['val_loss', 'val_accuracy', 'loss', 'accuracy'], CompletionItemKind.Value, 'metric');
   if (/\blabel\s+\w*$/.test(before)) return words(['smoothing'], CompletionItemKind.Keyword);
+  if (/\bclass\s+\w*$/.test(before)) return words(['weights'], CompletionItemKind.Keyword);
+  if (/\bunfreeze\s+\w*$/.test(before)) return words(['from', 'all'], CompletionItemKind.Keyword);
+  if (/\bloss\s+\w*$/.test(before)) return words([...VALUES.loss], CompletionItemKind.Value, 'loss');
+  if (/^\s*lr\s+[-+.\deE]+\s+\w*$/.test(before)) return words(['for'], CompletionItemKind.Keyword, 'lr X for B1..B2: a discriminative rate');
+  if (/\bshuffle\s+\w*$/.test(before)) return words([...VALUES.shuffle], CompletionItemKind.Value);
+  if (/^\s*on\s+\w*$/.test(before)) return words(['bad image'], CompletionItemKind.Keyword);
+  if (/\bon\s+bad\s+image\s+\w*$/.test(before)) return words([...VALUES.badImage], CompletionItemKind.Value);
+  if (/\bimage\s+\d+x\d+\s+grayscale\s+\w*$/.test(before)) return words(['adapt'], CompletionItemKind.Keyword);
+  if (/\badapt\s+\w*$/.test(before)) return words([...VALUES.adapt], CompletionItemKind.Value);
   if (/\bprecision\s+\w*$/.test(before)) return words(['float32', 'bf16'], CompletionItemKind.Value, 'precision');
   if (/\bflip\s+\w*$/.test(before)) return words(['horizontal', 'vertical'], CompletionItemKind.Value);
   if (/\bchannel\s+\w*$/.test(before)) return words(['shift'], CompletionItemKind.Keyword);
@@ -94,12 +171,6 @@ export function complete(text: string, offset: number): CompletionItem[] {
   }
   if (/\bresize\s+\w*$/.test(before)) return words(['stretch', 'crop', 'pad'], CompletionItemKind.Value, 'resize mode');
   if (/\bfill\s+\w*$/.test(before)) return words(['nearest', 'constant', 'reflect', 'wrap'], CompletionItemKind.Value, 'fill mode');
-  if (/^\s*\w*$/.test(before)) {
-    const statements = words(STATEMENTS, CompletionItemKind.Keyword, 'statement');
-    const settings = Object.keys(KEYWORD_DOCS)
-      .filter((k) => !STATEMENTS.includes(k) && !CONTINUATIONS.includes(k))
-      .map((label) => ({ label, kind: CompletionItemKind.Property, detail: 'setting' }));
-    return [...statements, ...settings];
-  }
+  if (/^\s*\w*$/.test(before)) return lineStarts(enclosingBlock(text, offset - before.length));
   return [];
 }

@@ -32,14 +32,14 @@ describe('complete', () => {
     expect(labels('train { precision ')).toEqual(['float32', 'bf16']);
     expect(labels('export "models/x" ')).toEqual(['as']);
     expect(labels('export "models/x" as ')).toEqual(['tfjs', 'onnx']);
-    expect(labels('train {\n  ')).toContain('label');
+    expect(labels('train {\n  ')).toContain('label smoothing');
     expect(labels('train {\n  ')).not.toContain('smoothing');
     expect(labels('train {\n  schedule ')).toEqual(['cosine', 'one cycle', 'step']);
     expect(labels('train {\n  schedule cosine warmup 2 ')).toEqual(['epochs', 'steps']);
     expect(labels('train {\n  reduce ')).toEqual(['lr on plateau']);
     expect(labels('train {\n  reduce lr on plateau patience 2 on ')).toEqual(['val_loss', 'val_accuracy', 'loss', 'accuracy']);
     expect(labels('train {\n  early stop on ')).toContain('val_accuracy');
-    expect(labels('train {\n  ')).toEqual(expect.arrayContaining(['schedule', 'reduce']));
+    expect(labels('train {\n  ')).toEqual(expect.arrayContaining(['schedule', 'reduce lr on plateau']));
     expect(labels('train {\n  ')).not.toContain('warmup');
     expect(labels('augment { fill ')).toEqual(['nearest', 'constant', 'reflect', 'wrap']);
     expect(labels('data "d" {\n  resize ')).toEqual(['stretch', 'crop', 'pad']);
@@ -52,8 +52,53 @@ describe('complete', () => {
     expect(labels('augment {\n  ')).toContain('random');
     expect(labels('augment {\n  ')).not.toContain('scale');
     expect(labels('augment { channel shift ')).toEqual([]);
-    expect(labels('augment {\n  ')).toEqual(expect.arrayContaining(['channel', 'fill']));
+    expect(labels('augment {\n  ')).toEqual(expect.arrayContaining(['channel shift', 'fill']));
     expect(labels('augment {\n  ')).not.toContain('width');
+  });
+
+  it('offers at the start of a line what the enclosing block takes', () => {
+    const stage = ['epochs', 'optimizer', 'lr', 'loss', 'label smoothing', 'early stop', 'class weights', 'batch', 'schedule', 'reduce lr on plateau', 'precision'];
+    expect(labels('use MobileNet\ntrain {\n  ')).toEqual(stage);
+    expect(labels('use MobileNet\nfine tune "b5" {\n  epochs 3\n  ')).toEqual([...stage.slice(0, 7), 'unfreeze', ...stage.slice(7)]);
+    expect(labels('fine tune {\n  ')).toContain('unfreeze');
+    expect(labels('augment {\n  ')).toEqual(['rotate', 'zoom', 'shear', 'shift', 'channel shift', 'fill', 'flip', 'brightness', 'mixup', 'cutmix', 'random crop', 'seed']);
+    expect(labels('data "photos" {\n  ')).toEqual(['image', 'resize', 'validation', 'batch', 'on bad image', 'shuffle', 'labels']);
+    expect(labels('head {\n  pool avg\n  ')).toEqual(['pool', 'flatten', 'dropout', 'dense', 'batchnorm']);
+    expect(labels('train { ')).toContain('schedule');
+    expect(labels('train { epochs 3; ')).toContain('schedule');
+    // Back at the top level after the block closes; a `{` in a comment or a string opens nothing.
+    expect(labels('train {\n  epochs 3\n}\n')).toEqual(['pipeline', 'data', 'augment', 'use', 'preprocess', 'head', 'train', 'fine tune', 'evaluate', 'export', 'predict']);
+    expect(labels('# train {\ndata "a{b" { batch 8 }\n')).toContain('fine tune');
+    expect(labels('train {\n  class weights {\n    ')).toEqual([]);
+    expect(labels('train {\n  class weights { cat 2 }\n  ')).toContain('schedule');
+  });
+
+  it('offers the clauses and values of the training statements', () => {
+    expect(labels('train {\n  schedule cosine ')).toEqual(['warmup']);
+    expect(labels('train {\n  schedule one ')).toEqual(['cycle']);
+    expect(labels('train {\n  schedule one cycle ')).toEqual(['max lr']);
+    expect(labels('train {\n  schedule step ')).toEqual(['every']);
+    expect(labels('train {\n  schedule step every 3 ')).toEqual(['epochs']);
+    expect(labels('train {\n  schedule step every 3 epochs ')).toEqual(['times']);
+    expect(labels('train {\n  reduce lr on plateau ')).toEqual(['factor', 'patience', 'on']);
+    expect(labels('train {\n  reduce lr on plateau factor 0.5 ')).toEqual(['patience', 'on']);
+    expect(labels('train {\n  reduce lr on plateau factor ')).toEqual([]);
+    expect(labels('train {\n  reduce lr on plateau on val_loss patience 2 ')).toEqual(['factor']);
+    expect(labels('train {\n  early ')).toEqual(['stop']);
+    expect(labels('train {\n  early stop ')).toEqual(['patience', 'on']);
+    expect(labels('train {\n  early stop patience 3 ')).toEqual(['on']);
+    expect(labels('train {\n  class ')).toEqual(['weights']);
+    expect(labels('train {\n  class weights ')).toEqual(['balanced']);
+    expect(labels('fine tune {\n  unfreeze ')).toEqual(['from', 'all']);
+    expect(labels('train {\n  loss ')).toEqual(['categorical_crossentropy', 'sparse_categorical_crossentropy', 'binary_crossentropy']);
+    expect(labels('fine tune {\n  lr 1e-5 ')).toEqual(['for']);
+    expect(labels('train {\n  optimizer adam lr 1e-3 ')).toEqual([]);
+    expect(labels('data "d" {\n  on ')).toEqual(['bad image']);
+    expect(labels('data "d" {\n  on bad image ')).toEqual(['skip', 'fail']);
+    expect(labels('data "d" {\n  shuffle ')).toEqual(['on', 'off']);
+    expect(labels('data "d" {\n  image 96x96 grayscale ')).toEqual(['adapt']);
+    expect(labels('data "d" {\n  image 96x96 grayscale adapt ')).toEqual(['sum', 'skip']);
+    expect(labels('evaluate ')).toEqual(['validation', 'tta', 'threshold']);
   });
 
   it('gives the same answers at the end of a very long line', () => {

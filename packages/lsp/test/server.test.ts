@@ -116,6 +116,28 @@ describe('tlc lsp --stdio', () => {
     expect(edits[0].newText).toContain('use ResNet50V2');
   });
 
+  it('completes and hovers the training statements in their blocks, and reports their misuse with codes', async () => {
+    const stages = 'file:///work/stages.tl';
+    const text = 'use MobileNet alpha 0.25 weights imagenet freeze all\nhead dense 2\ntrain {\n  \n  schedule \n  batch norm train\n  reduce lr on plateau \n}\n';
+    const diagnostics = nextDiagnostics();
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri: stages, languageId: 'tl', version: 1, text } });
+    const published = await diagnostics;
+    // The unfinished `schedule` is a syntax error; the checker still speaks about the rest.
+    expect(published.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([['TL1007', 4], ['TL2052', 5], ['TL2034', 6], ['TL2051', 6]]);
+    const complete = async (line: number, character: number) =>
+      ((await connection.sendRequest('textDocument/completion', { textDocument: { uri: stages }, position: { line, character } })) as { label: string }[]).map((i) => i.label);
+    const lineStart = await complete(3, 2);
+    expect(lineStart).toEqual(expect.arrayContaining(['schedule', 'reduce lr on plateau', 'label smoothing', 'early stop']));
+    expect(lineStart).not.toContain('unfreeze');
+    expect(lineStart).not.toContain('rotate');
+    expect(await complete(4, 11)).toEqual(['cosine', 'one cycle', 'step']);
+    expect(await complete(6, 23)).toEqual(['factor', 'patience', 'on']);
+    const hoverAt = async (line: number, character: number) =>
+      ((await connection.sendRequest('textDocument/hover', { textDocument: { uri: stages }, position: { line, character } })) as { contents: { value: string } } | null)?.contents.value;
+    expect(await hoverAt(5, 14)).toMatch(/^`batch norm train`/);
+    expect(await hoverAt(6, 17)).toMatch(/ReduceLROnPlateau/);
+  });
+
   it('reports a missing data folder relative to a saved document, and nothing for an unsaved one', async () => {
     /** The next diagnostics published for `target` (opening a document may publish twice). */
     const diagnosticsFor = async (target: string): Promise<PublishedDiagnostics> => {
