@@ -49,7 +49,7 @@ describe('complete', () => {
     expect(labels('augment { random crop ')).toEqual(['scale', 'ratio']);
     expect(labels('augment { random crop scale 0.3..1 ')).toEqual(['ratio']);
     expect(labels('augment { random crop ratio 0.5..2 scale 0.3..1 ')).toEqual([]);
-    expect(labels('augment {\n  ')).toContain('random');
+    expect(labels('augment {\n  ')).toContain('random crop');
     expect(labels('augment {\n  ')).not.toContain('scale');
     expect(labels('augment { channel shift ')).toEqual([]);
     expect(labels('augment {\n  ')).toEqual(expect.arrayContaining(['channel shift', 'fill']));
