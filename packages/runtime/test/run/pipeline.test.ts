@@ -179,6 +179,14 @@ describe('resume', () => {
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 2).join(' '))).toEqual(['train 1', 'train 2', 'train 3']);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
+
+    // Resumed once more, finished: nothing trains, and the line says so.
+    const again: string[] = [];
+    const againLog = new RunLog({ out: { write: (text: string) => again.push(text) > 0 } as unknown as NodeJS.WritableStream });
+    await runPlan(plan, { baseDir: '/nonexistent', resume: out, log: againLog });
+    expect(again.join('')).toMatch(/resuming .*: every stage is trained; nothing to train, evaluating and exporting again/);
+    expect(again.join('')).not.toMatch(/\(done\)|epoch \d\/3/);
+    expect(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n')).toEqual(csv);
   });
 });
 

@@ -24,7 +24,12 @@ export async function buildModel(run: RunContext, resumed: RunState | null, weig
     const last = await weightsFromDir(join(runDir, RUN_FILES.last), model);
     model.setWeights(last);
     last.forEach((t) => t.dispose());
-    log.line(`resuming ${runDir}: stage ${plan.stages[resumed.stageIndex]?.name ?? '(done)'} after epoch ${resumed.stage.completedEpochs}`);
+    const next = plan.stages[resumed.stageIndex];
+    // Past the last stage (a finished run, or one stopped while evaluating or exporting): no
+    // training is left, which "stage (done) after epoch 0" did not say.
+    log.line(next
+      ? `resuming ${runDir}: stage ${next.name} after epoch ${resumed.stage.completedEpochs}`
+      : `resuming ${runDir}: every stage is trained; nothing to train, evaluating and exporting again`);
   }
   return { model, backboneLayers };
 }
