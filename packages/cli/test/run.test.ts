@@ -96,6 +96,19 @@ describe('tlc run', () => {
     expect(warned.stdout.trim().split('\n')).toHaveLength(12);
   });
 
+  it('predict takes a run folder (as `run folder:` prints it) for its model/, and says so of one not finished', async () => {
+    const fromExport = JSON.parse((await runTlc(['predict', 'model', 'data/disc', '--json'], dir)).stdout);
+    const fromRun = await runTlc(['predict', 'out', 'data/disc', '--json'], dir);
+    expect(fromRun.status, fromRun.stderr).toBe(0);
+    expect(JSON.parse(fromRun.stdout)).toEqual(fromExport);
+    // A run stopped before it exported: no model/ yet.
+    cpSync(path.join(dir, 'out'), path.join(dir, 'unfinished'), { recursive: true });
+    rmSync(path.join(dir, 'unfinished', 'model'), { recursive: true });
+    const unfinished = await runTlc(['predict', 'unfinished', 'data/disc'], dir);
+    expect(unfinished.status).toBe(1);
+    expect(unfinished.stderr).toMatch(/^error\[TL4202\]: unfinished is a run folder without a model\/ yet: the run has not finished/);
+  });
+
   it('predict refuses a model folder whose plan.json was edited by hand or whose files disagree, saying what is wrong', async () => {
     const copy = (name: string) => {
       cpSync(path.join(dir, 'model'), path.join(dir, name), { recursive: true });

@@ -207,6 +207,8 @@ export const runtimeMessages = {
   notARunFolder: (dir: string) => error('TL4203', `nothing to resume: ${dir} holds no plan.json, so it is not a run folder`, RUN_FOLDER),
   noImageFiles: (paths: string[]) => error('TL4201', `no image files in ${paths.join(', ')}`),
   modelFolderMissing: (given: string) => error('TL4202', `the model folder ${given} does not exist; ${MODEL_FOLDER}`),
+  runFolderWithoutModel: (given: string) =>
+    error('TL4202', `${given} is a run folder without a model/ yet: the run has not finished`, 'finish it with `tlc run --resume` on that folder, then predict with it (or with its model/)'),
   modelFolderIsAFile: (given: string) => error('TL4202', `${given} is a file, not a model folder; ${MODEL_FOLDER}`),
   modelFileUnreadable: (given: string, why: string, file: string) => error('TL4202', `${given} is not an exported tlc model: ${why} ${file}; ${MODEL_FOLDER}`),
   modelWeightsDamaged: (given: string, detail: string) => error('TL4202', `${given} is not an exported tlc model that loads: ${detail}; ${MODEL_FOLDER}`),

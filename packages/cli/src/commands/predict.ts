@@ -9,7 +9,7 @@ const spec = {
   name: 'predict',
   usage: 'tlc predict MODEL_DIR IMAGE_OR_DIR… [--tta] [--threshold T] [--json]',
   help: `Classifies images with an exported model: the folder \`export\` wrote (tfjs, or
-ONNX: model.onnx), or a run folder's model/. Folders are searched for images
+ONNX: model.onnx), or a run folder (its model/). Folders are searched for images
 recursively. Prints one line per image (the label and its probability), or with
 --json an array of {file, label, probabilities} (probabilities by class name). A
 multi-label model (a sigmoid over several classes) prints every label whose

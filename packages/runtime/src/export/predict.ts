@@ -14,6 +14,7 @@ import { isMultiLabel } from '../train/loss';
 import { RunError, runtimeMessages, type RuntimeMessage } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { MODEL_ONNX, OnnxClassifier } from './onnx';
+import { RUN_FILES } from '../run/run-folder';
 import { decodeBatch, listInputImages, type ImageShape } from './images';
 
 export interface Prediction {
@@ -162,6 +163,11 @@ export async function loadExportedModel(given: string): Promise<ExportedModel> {
   const info = await stat(given).catch(() => null);
   if (!info) throw new RunError(runtimeMessages.modelFolderMissing(given));
   if (!info.isDirectory()) throw new RunError(runtimeMessages.modelFolderIsAFile(given));
+  // A run folder (what `tlc run` prints as `run folder:`) stands for the model/ it exported.
+  if (!existsSync(join(modelDirToRead(given), LABELS_JSON)) && existsSync(join(given, RUN_FILES.state))) {
+    if (existsSync(join(given, RUN_FILES.model))) return loadExportedModel(join(given, RUN_FILES.model));
+    throw new RunError(runtimeMessages.runFolderWithoutModel(given));
+  }
   const dir = modelDirToRead(given);
   const read = async (name: string) => {
     let text: string;
