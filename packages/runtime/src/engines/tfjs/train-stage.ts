@@ -79,7 +79,7 @@ export async function prepareStage(job: StageJob, events: Pick<StageEvents, 'lin
     const groups = stage.layerLearningRates.map((g) => `${g.blocks.length > 0 ? g.blocks.join('+') : `${g.layers[0]}..${g.layers[g.layers.length - 1]}`} at ${g.learningRate}`);
     events.line(`learning rates: ${groups.join(', ')}; every other trained layer and the head at ${stage.optimizer.learningRate}`);
   }
-  if (trainedBn > 0) events.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${PRECISE_BN_IMAGES} training images after each epoch`);
+  if (trainedBn > 0) events.line(`batch norm: ${trainedBn} layers train; their statistics are recomputed on ${Math.min(PRECISE_BN_IMAGES, data.training.size)} training images after each epoch`);
   if (split.trunk !== null && augmented) events.line('augmentation is on: the feature cache is off, the trunk runs on every batch');
   const train = await featureSource(data.training, runner, data.plan, stage, cached, true, cacheFile('train'));
   if (cached && split.trunk) {
