@@ -163,7 +163,7 @@ export const runtimeMessages = {
   labelsFileUnreadable: (file: string, why: string) =>
     error('TL4111', `cannot read the labels file ${file}: ${why}`, 'give a CSV file in the data folder: a header row, then one row per image (its path relative to the data folder, then its labels separated by spaces or by `separator`)'),
   labelsFileNotCsv: (file: string, line: number, why: string) =>
-    error('TL4112', `${file}, line ${line}: ${why}`, 'a header row, then one row per image: its path relative to the data folder, a comma, its labels separated by spaces (quote a field that holds a comma)'),
+    error('TL4112', `${file}, line ${line}: ${why}`, 'a header row, then one row per image: its path relative to the data folder, a comma, its labels separated by spaces or by `separator` (quote a field that holds a comma)'),
   labelledImagesMissing: (file: string, missing: { line: number; path: string; why: string }[]) =>
     error(
       'TL4113',

@@ -486,7 +486,7 @@ export const messages = {
     error(
       'TL2054',
       isFolder ? `labels file "${path}" is a folder` : `labels file "${path}" does not exist in the data folder "${dataFolder}"`,
-      'give a CSV file with a header row, the image path in the first column and its labels (separated by spaces) in the second',
+      'give a CSV file with a header row, the image path in the first column and its labels in the second (separated by spaces, or by the `separator` given)',
       ['the labels file\'s path is relative to the data folder, as the image paths inside it are'],
     ),
   labelsWithFolder: (role: string) =>
