@@ -49,7 +49,7 @@ export const RUNTIME_CODES = {
   TL4323: 'a learning-rate schedule the torch engine did not apply (no longer reported)',
   TL4324: 'a torch job folder (--emit) with `batch auto`',
   TL4325: 'discriminative learning rates the torch engine did not apply (no longer reported)',
-  TL4326: 'a data setting the torch engine does not apply yet',
+  TL4326: 'a data setting the torch engine did not apply (no longer reported)',
   TL4327: 'a multi-label head the torch engine did not train (no longer reported)',
   TL4328: 'the tfjs engine trains `precision bf16` in float32',
   TL4329: '`precision bf16` on a GPU without bfloat16',
@@ -262,11 +262,6 @@ export const runtimeMessages = {
     error(
       'TL4324',
       `a torch job folder (--emit) cannot use \`batch auto\` (stage ${stage}): the batch that fits depends on the machine that runs the job, which tlc does not see; give the batch size, e.g. \`batch 64\``,
-    ),
-  torchCannotData: (what: string) =>
-    error(
-      'TL4326',
-      `the torch engine does not apply ${what} yet: run this plan with the tfjs engine (drop --engine torch), or remove it`,
     ),
   bf16OnTfjs: (stages: string[]) =>
     error(

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { DataPlan, Plan, StagePlan } from '@tlc/plan';
 import type { ImageDataset } from '../../data/dataset';
+import { trainingDecodeOptionsOf } from '../../data/load';
 import type { StageState } from '../../engine/engine';
 import { classWeights } from '../../train/class-weights';
 import { isMultiLabel } from '../../train/loss';
@@ -71,23 +72,12 @@ export function trainerArgs(nproc: number, extra: string[] = []): string[] {
   return ['-m', 'torch.distributed.run', '--redirects', '2', '--tee', '2', '--nproc_per_node', String(nproc), ...extra, '-m', 'tlc_torch.trainer', '.'];
 }
 
-/** What the torch trainer does not do yet is refused, never ignored. */
-function checkSupported(plan: Plan, stages: readonly StagePlan[], data: DataPlan): void {
-  const unsupported = torchUnsupportedData(data);
-  if (unsupported) throw new RunError(runtimeMessages.torchCannotData(unsupported));
+/** What a job folder cannot hold is refused before any file is written. */
+function checkSupported(stages: readonly StagePlan[]): void {
   // `tlc run` resolves `batch auto` before the engine sees the plan; a job folder written for
   // another machine (`--emit`) cannot know that machine's memory.
   const auto = stages.find((stage) => stage.batchSize === 'auto');
   if (auto) throw new RunError(runtimeMessages.torchJobBatchAuto(auto.name));
-}
-
-/**
- * The data pipeline's settings tlc_torch does not reproduce yet, as the user wrote them; null when
- * none. (It reproduces every `resize` mode, the per-image augmentation, mixup and cutmix.)
- */
-export function torchUnsupportedData(data: DataPlan): string | null {
-  if (data.augment?.randomCrop) return '`random crop`';
-  return null;
 }
 
 /** Each image's labels, as the class indices of its multi-hot targets. */
@@ -103,11 +93,12 @@ function labelSets(d: ImageDataset): number[][] {
 export function writeJob(dir: string, options: JobOptions): WrittenJob {
   const { plan, model, data } = options;
   const indices = options.stages ?? plan.stages.map((_, i) => i);
-  checkSupported(plan, indices.map((i) => plan.stages[i]), options.dataPlan);
+  checkSupported(indices.map((i) => plan.stages[i]));
   mkdirSync(dir, { recursive: true });
   const generated = generateTorchModule(model, { title: `pipeline "${plan.name}"` });
   const [height, width, channels] = generated.inputShape;
   const dataRoot = options.dataPlan.directory;
+  const trainingDecode = trainingDecodeOptionsOf(options.dataPlan);
   // A multi-label head (a sigmoid over several classes): every image's labels as class indices
   // (a labels file's several, or none), the trainer's multi-hot targets.
   const multiLabel = isMultiLabel(plan.head);
@@ -130,6 +121,9 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     shuffle: options.dataPlan.shuffle,
     resize: options.dataPlan.resize,
     augment: options.dataPlan.augment,
+    // The training images' decode size: the model's, or for `random crop` the larger source size
+    // the windows are cut from (the tfjs runtime's, so both engines crop the same pixels).
+    trainingImage: [trainingDecode.height, trainingDecode.width],
     handBack: options.handBack,
     resume: options.resume ?? null,
     stages: indices.map((index) => {

@@ -1,7 +1,5 @@
 // The data settings the torch trainer reproduces reach it in the job: `resize crop|pad`, mixup and
-// cutmix are written into job.json (no TL4326, which stays for what it does not apply yet:
-// data-refused.test.ts).
-// Needs no PyTorch.
+// cutmix are written into job.json (random crop: random-crop-job.test.ts). Needs no PyTorch.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AugmentPlan } from '@tlc/plan';

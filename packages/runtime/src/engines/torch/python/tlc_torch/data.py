@@ -16,12 +16,15 @@ from PIL import Image, ImageOps
 
 
 class ImageFiles(torch.utils.data.Dataset):
-    """`targets` (a multi-label head's data): each image's labels as class indices; the image's
+    """Images of height x width (the model's size); `source` [height, width] when they are
+    decoded larger (training images for `random crop`: the windows are cut from those pixels).
+    `targets` (a multi-label head's data): each image's labels as class indices; the image's
     target is then its multi-hot row over `classes` (float32), otherwise its integer label."""
 
-    def __init__(self, files, labels, height, width, channels, resize="stretch", targets=None, classes=0):
+    def __init__(self, files, labels, height, width, channels, resize="stretch", targets=None, classes=0, source=None):
         self.files, self.labels = list(files), list(labels)
         self.height, self.width, self.channels = height, width, channels
+        self.source_height, self.source_width = source if source else (height, width)
         self.resize = resize
         self.cache = {}
         self.targets = None
@@ -45,15 +48,30 @@ class ImageFiles(torch.utils.data.Dataset):
         return len(self.files)
 
     def pixels(self, index):
-        """uint8 CHW pixels of image `index`."""
+        """uint8 CHW pixels of image `index`, at the source size."""
         cached = self.cache.get(index)
         if cached is not None:
             return cached
+        height, width = self.source_height, self.source_width
         with Image.open(self.files[index]) as image:
-            data = torch.frombuffer(bytearray(decode(image, self.width, self.height, self.channels, self.resize).tobytes()), dtype=torch.uint8)
-        pixels = data.reshape(self.height, self.width, self.channels).permute(2, 0, 1).contiguous()
+            data = torch.frombuffer(bytearray(decode(image, width, height, self.channels, self.resize).tobytes()), dtype=torch.uint8)
+        pixels = data.reshape(height, width, self.channels).permute(2, 0, 1).contiguous()
         self.cache[index] = pixels
         return pixels
+
+    def sampled(self, index, augment_plan=None, epoch=0):
+        """Float CHW pixels of image `index` at the model's size before the other transforms, as
+        ImageDataset.sampled: its random crop (random crop on), else the whole source image
+        resized when decoded larger, else as decoded."""
+        from .crop import random_resized_crop, resize_window
+
+        pixels = self.pixels(index)
+        crop = augment_plan.get("randomCrop") if augment_plan else None
+        if crop:
+            return random_resized_crop(crop, augment_plan["seed"], pixels, self.height, self.width, epoch, index)
+        if (self.source_height, self.source_width) != (self.height, self.width):
+            return resize_window(pixels, (0, 0, self.source_height, self.source_width), self.height, self.width)
+        return pixels.to(torch.float32)
 
     def __getitem__(self, index):
         return self.pixels(index), self.target(index)

@@ -146,7 +146,8 @@ def epoch_batches(dataset, epoch, shuffle, seed, batch, ctx, augment_plan):
         def image(slot):
             if slot not in made:
                 i = chunk[slot]
-                made[slot] = augment(augment_plan, dataset.pixels(i), epoch, i) if augment_plan else dataset.pixels(i).to(torch.float32)
+                pixels = dataset.sampled(i, augment_plan, epoch)
+                made[slot] = augment(augment_plan, pixels, epoch, i) if augment_plan else pixels
             return made[slot]
 
         pixels = torch.stack([image(s) for s in slots])
@@ -289,9 +290,11 @@ def run(job_dir, out_dir):
     root = os.environ.get("TLC_DATA_ROOT") or job["dataRoot"]
     files = lambda part: [os.path.join(root, f) for f in part["files"]]
     resize = job.get("resize", "stretch")
-    # A multi-label head's data: each image's labels (class indices), its multi-hot targets.
-    images = lambda part: ImageFiles(files(part), part["labels"], height, width, channels, resize, part.get("targets"), len(job["classes"]))
-    train_set = images(job["train"])
+    # A multi-label head's data: each image's labels (class indices), its multi-hot targets. With
+    # `random crop` the training images are decoded at the larger source size the windows are cut
+    # from (the tfjs runtime's randomCropSourceSize, written by job.ts).
+    images = lambda part, source=None: ImageFiles(files(part), part["labels"], height, width, channels, resize, part.get("targets"), len(job["classes"]), source)
+    train_set = images(job["train"], job.get("trainingImage"))
     val_set = images(job["validation"]) if job.get("validation") else None
     seed = int(job["seed"])
     check_precision(ctx, job["stages"])
@@ -357,7 +360,7 @@ def run(job_dir, out_dir):
                 if pixels is None:
                     # No image for this rank in a last, small batch: a zero-weight pass keeps DDP's
                     # gradient exchange in step.
-                    pixels, labels, share = train_set.pixels(0).unsqueeze(0).to(torch.float32), train_set.batch_targets([0]), 0.0
+                    pixels, labels, share = train_set.sampled(0).unsqueeze(0), train_set.batch_targets([0]), 0.0
                 else:
                     share = labels.shape[0] * ctx.world / size
                 BatchNormSync.weight = 1.0 if share > 0 else 0.0
@@ -387,7 +390,7 @@ def run(job_dir, out_dir):
                          loss=loss_sum / max(seen, 1), accuracy=correct / max(seen, 1), images=min(step * batch, len(train_set)), seconds=time.perf_counter() - started)
             loss_sum, correct, seen = ctx.all_sum([loss_sum, correct, seen])
             precise_batchnorm(model, ctx, epoch_batches(train_set, 0, shuffle, seed, batch, ctx, augment_plan), eval_bn, preprocess, PRECISE_BN_IMAGES,
-                              train_set.pixels(0).unsqueeze(0).to(torch.float32))
+                              train_set.sampled(0).unsqueeze(0))
             val = None
             if val_set is not None and len(val_set) > 0:
                 val = evaluate(model, ctx, val_set, batch, preprocess, head, stage["loss"], eval_bn, stage.get("labelSmoothing", 0.0), precision) if ctx.rank == 0 else None
