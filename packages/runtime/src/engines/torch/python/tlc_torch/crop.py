@@ -102,8 +102,8 @@ def random_resized_crop(crop, seed, pixels, height, width, epoch, index):
 def main(argv):
     """python3 -m tlc_torch.crop INPUT.json, for the tests:
     {draws: [{crop, seed, cases [[epoch, index, height, width]]}],
-     images: {files, size [height, width], source [height, width], channels, resize, crop, seed, cases [[epoch, index]]}}
-    -> {windows: per draw, per case [top, left, height, width]; images: per file, per case, the HWC floats}."""
+     images: [{files, size [height, width], source [height, width], channels, resize, crop, seed, cases [[epoch, index]]}]}
+    -> {windows: per draw, per case [top, left, height, width]; images: per spec, per file, per case, the HWC floats}."""
     import json
 
     from PIL import Image
@@ -114,17 +114,18 @@ def main(argv):
         given = json.load(f)
     windows = [[list(window_of(run["crop"], run["seed"], h, w, e, i)) for e, i, h, w in run["cases"]] for run in given.get("draws", [])]
     images = []
-    spec = given.get("images")
-    if spec:
+    for spec in given.get("images", []):
         (height, width), (source_h, source_w), channels = spec["size"], spec["source"], spec["channels"]
+        per_file = []
         for file in spec["files"]:
             with Image.open(file) as image:
                 decoded = decode(image, source_w, source_h, channels, spec["resize"])
             pixels = torch.frombuffer(bytearray(decoded.tobytes()), dtype=torch.uint8).reshape(source_h, source_w, channels).permute(2, 0, 1)
-            images.append([
+            per_file.append([
                 random_resized_crop(spec["crop"], spec["seed"], pixels, height, width, e, i).permute(1, 2, 0).reshape(-1).tolist()
                 for e, i in spec["cases"]
             ])
+        images.append(per_file)
     print(json.dumps({"windows": windows, "images": images}))
 
 
