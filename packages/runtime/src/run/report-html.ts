@@ -89,6 +89,8 @@ export function reportHtml(input: ReportInput): string {
     const count = (starts[k + 1] ?? e.length) - starts[k];
     return `${esc(name)} (${count} epoch${count === 1 ? '' : 's'})`;
   }).join(', ')}; dashed lines mark where each stage starts.</p>`;
+  // Each stage freezes its own trunk: with several, the one shown is the last stage's.
+  const trunkLabel = stageNames.length > 1 ? `Trunk of the last stage, ${esc(stageNames[stageNames.length - 1]!)}` : 'Trunk';
   const ev = input.evaluation;
   const evaluation = ev
     ? `<h2>Evaluation on ${esc(ev.on)} (${ev.images} images): ${ev.multiLabel ? 'accuracy_multi' : 'accuracy'} ${pct(ev.accuracy)}</h2>
@@ -108,7 +110,7 @@ ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</t
 <style>body{font-family:system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;text-align:left}svg{margin:8px 16px 8px 0}pre.shiki{padding:1em;border:1px solid #ddd;overflow-x:auto}</style>
 </head><body>
 <h1>${esc(input.pipeline)}</h1>
-<p>Backend: ${esc(input.backend)}. Trunk: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
+<p>Backend: ${esc(input.backend)}. ${trunkLabel}: ${esc(input.trunk)}. Time: ${input.seconds.toFixed(1)} s.</p>
 <h2>Training</h2>
 ${stagesList}
 ${lossChart}${accChart}${lrChart}

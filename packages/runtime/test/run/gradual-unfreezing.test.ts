@@ -53,6 +53,8 @@ describe('three stages', () => {
     expect(rows.slice(1).map((r) => r.split(',').slice(0, 2).join(' '))).toEqual(['train 1', 'block3 1', 'block2 and after 1', 'block2 and after 2']);
     const report = readFileSync(join(whole, 'report.html'), 'utf8');
     for (const name of ['block3', 'block2 and after']) expect(report).toContain(name);
+    // The trunk named at the top is the last stage's, and says so.
+    expect(report).toMatch(/Trunk of the last stage, block2 and after: input\.\./);
 
     // A crash while stage 3's first epoch is printed (its files are written), then --resume.
     const interrupted = join(base, 'run-interrupted');
