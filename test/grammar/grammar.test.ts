@@ -29,6 +29,15 @@ describe('grammar/tl.tmLanguage.json', () => {
     }
   });
 
+  it('colours every value word of every option (schedule kinds, fill modes, batch norm modes, …), never as a plain name', async () => {
+    for (const [option, values] of Object.entries(VALUES)) {
+      for (const value of values) {
+        const scopes = await scopesOf(value);
+        expect(scopes.filter((s) => s !== '(none)'), `${option} ${value}`).not.toContain('variable.other.tl');
+      }
+    }
+  });
+
   it('scopes values, activations, optimizers, numbers, strings, comments and operators', async () => {
     expect(await scopesOf('imagenet')).toEqual(['constant.language.tl']);
     for (const a of VALUES.activation) expect((await scopesOf(a))[0], a).toMatch(/^(support\.function\.activation|keyword)/);

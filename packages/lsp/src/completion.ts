@@ -135,7 +135,8 @@ export function complete(text: string, offset: number): CompletionItem[] {
   }
   if (/\bevaluate\s+\w*$/.test(before)) return [...words(['validation'], CompletionItemKind.Value), ...words(['tta', 'threshold'], CompletionItemKind.Keyword)];
   if (/\bevaluate(?:\s+(?:validation|"[^"]*"))?\s+\w*$/.test(before)) return words(['tta', 'threshold'], CompletionItemKind.Keyword);
-  if (/\bevaluate\b.*\btta\s+flips\s+\w*$/.test(before)) return words(['threshold'], CompletionItemKind.Keyword);
+  if (/\bevaluate\b.*\btta\s+flips\s+\w*$/.test(before)) return /\bthreshold\b/.test(before) ? [] : words(['threshold'], CompletionItemKind.Keyword);
+  if (/\bevaluate\b.*\bthreshold\s+\S+\s+\w*$/.test(before)) return /\btta\b/.test(before) ? [] : words(['tta'], CompletionItemKind.Keyword);
   if (/\bschedule\s+\w*$/.test(before)) return words([...VALUES.schedule], CompletionItemKind.Value, 'learning-rate schedule');
   if (/\bschedule\s+cosine\s+\w*$/.test(before)) return words(['warmup'], CompletionItemKind.Keyword, 'warmup N epochs|steps');
   if (/\bschedule\s+one\s+\w*$/.test(before)) return words(['cycle'], CompletionItemKind.Keyword);

@@ -99,6 +99,8 @@ describe('complete', () => {
     expect(labels('data "d" {\n  image 96x96 grayscale ')).toEqual(['adapt']);
     expect(labels('data "d" {\n  image 96x96 grayscale adapt ')).toEqual(['sum', 'skip']);
     expect(labels('evaluate ')).toEqual(['validation', 'tta', 'threshold']);
+    expect(labels('evaluate validation threshold 0.4 ')).toEqual(['tta']);
+    expect(labels('evaluate validation threshold 0.4 tta flips ')).toEqual([]);
   });
 
   it('gives the same answers at the end of a very long line', () => {

@@ -382,13 +382,15 @@ export class Parser {
       const token = this.peek();
       if (token.kind === 'Identifier' && token.image !== 'tta' && token.image !== 'threshold') node.target = this.identifier(this.next());
       else if (token.kind === 'String') node.target = this.string(this.next());
-      if (this.isWord('tta')) {
-        this.next();
-        node.tta = this.expectIdentifier('`flips`', 'tta');
-      }
-      if (this.isWord('threshold')) {
-        this.next();
-        node.threshold = this.expectNumber('threshold');
+      // `tta` and `threshold` in either order (the formatter writes tta first).
+      for (;;) {
+        if (!node.tta && this.isWord('tta')) {
+          this.next();
+          node.tta = this.expectIdentifier('`flips`', 'tta');
+        } else if (!node.threshold && this.isWord('threshold')) {
+          this.next();
+          node.threshold = this.expectNumber('threshold');
+        } else break;
       }
       const more = [...(node.tta || node.threshold ? [] : ['tta']), ...(node.threshold ? [] : ['threshold'])];
       this.endOfItem('`evaluate`', more.length > 0 ? more : undefined);
@@ -961,8 +963,11 @@ export class Parser {
   private scheduleBody(node: Ast.ScheduleSetting): void {
     node.type = this.expectIdentifier('`cosine`, `one cycle` or `step`', 'schedule');
     if (node.type.name === 'one') {
+      // Named `one cycle` before `cycle` is expected: a missing or misspelt `cycle` is TL1007
+      // alone, not also TL2016's "unknown schedule `one`".
+      node.type = { kind: 'Identifier', name: 'one cycle', span: node.type.span };
       const cycle = this.expectWord('cycle', 'schedule one');
-      node.type = { kind: 'Identifier', name: 'one cycle', span: { start: node.type.span.start, end: cycle.span.end } };
+      node.type = { ...node.type, span: { start: node.type.span.start, end: cycle.span.end } };
     }
     const clause = (field: 'warmup' | 'maxLr', start: Token) => {
       node.clauses = { ...node.clauses, [field]: { span: { start: start.span.start, end: this.lastEnd } } };
