@@ -51,8 +51,9 @@ class HookedLog extends RunLog {
 const plan = () => makePlan({ stages: [stage({ epochs: 4, batchSize: 4 })] });
 
 describeTorch('an error in the run while the torch trainer runs', () => {
-  it('a checkpoint write failing after epoch 1 fails the run with TL4208, stops the trainer, keeps epoch 1', async () => {
-    const out = join(baseDir, 'disk');
+  // With 2 processes the launcher (torch.distributed.run) is stopped and stops its workers.
+  it.each([1, 2])('a checkpoint write failing after epoch 1 fails the run with TL4208, stops the trainer (%i processes), keeps epoch 1', async (nproc) => {
+    const out = join(baseDir, `disk-${nproc}`);
     // After epoch 1 is saved, metrics.csv becomes a folder: epoch 2's save cannot replace it (EISDIR).
     const log = new HookedLog({
       onEpoch: (r) => {
@@ -61,7 +62,7 @@ describeTorch('an error in the run while the torch trainer runs', () => {
         mkdirSync(join(out, 'metrics.csv', 'in-the-way'), { recursive: true });
       },
     });
-    const error = await runPlan(plan(), { baseDir, out, engine: 'torch', nproc: 1, log }).then(() => null, (e: unknown) => e);
+    const error = await runPlan(plan(), { baseDir, out, engine: 'torch', nproc, log }).then(() => null, (e: unknown) => e);
     expect(error).toBeInstanceOf(RunError);
     expect((error as RunError).code).toBe('TL4208');
     expect((error as RunError).message).toContain(join(out, 'metrics.csv'));
