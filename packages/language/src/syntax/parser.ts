@@ -122,7 +122,12 @@ export class Parser {
   }
 
   private expectWord(word: string, after: string): Token {
-    if (!this.isWord(word)) this.failExpected(`\`${word}\``, after);
+    if (!this.isWord(word)) {
+      // `label smothing`, `early stpo`, `reduce lr on platau`: the one word that fits, if it is close.
+      const found = this.peek();
+      const close = found.kind === 'Identifier' && didYouMean(found.image, [word]) !== undefined;
+      this.failExpected(`\`${word}\``, after, close ? `did you mean \`${word}\`?` : undefined);
+    }
     return this.next();
   }
 
@@ -860,7 +865,7 @@ export class Parser {
               node.to = this.expectNumber('..', 'the head\'s learning rate, like `1e-3`');
             }
           }
-          this.endOfItem('`lr`');
+          this.endOfItem('`lr`', ['for']);
         });
       case 'loss':
         return this.setting(settings, { kind: 'Loss', span } as Ast.LossSetting, (node) => {
@@ -996,7 +1001,7 @@ export class Parser {
         this.next();
         node.times = this.expectNumber('times', 'a factor like `0.5`');
       } else {
-        this.endOfItem('`schedule`', ['warmup', 'max', 'every', 'times']);
+        this.endOfItem('`schedule`', ['warmup', 'max lr', 'every', 'times']);
       }
     }
     if (node.type.name === 'step') {

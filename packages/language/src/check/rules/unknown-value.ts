@@ -57,7 +57,8 @@ export const unknownValueRule: Rule = ({ program }) => {
             expect('warm-up unit', s.warmupUnit, VALUES.warmupUnit);
           }
           if (s.kind === 'ClassWeights') expect('class weighting', s.balanced, VALUES.classWeights);
-          if (s.kind === 'StageBatch') expect('batch size', s.auto, VALUES.batch);
+          // In a stage `batch` also starts `batch norm`: `batch nrom train` gets "did you mean `norm`".
+          if (s.kind === 'StageBatch') expect('batch size', s.auto, [...VALUES.batch, 'norm']);
           // float16's names get their own code (TL2061, half-precision.ts).
           if (s.kind === 'Precision' && !HALF_PRECISION.includes(s.value?.name ?? '')) expect('precision', s.value, VALUES.precision);
           if (s.kind === 'BatchNormMode') expect('`batch norm` mode', s.mode, VALUES.batchNorm);
