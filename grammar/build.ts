@@ -56,6 +56,16 @@ export function buildGrammar(): object {
       },
       word: {
         patterns: [
+          // Words whose colour depends on the word before: `batch norm train` (a mode, not the
+          // `train` statement) and `max lr` (a clause, not `pool max`).
+          {
+            match: '\\b(norm)\\s+(train|frozen)\\b',
+            captures: { 1: { name: 'keyword.other.tl' }, 2: { name: 'constant.language.tl' } },
+          },
+          {
+            match: '\\b(max)\\s+(lr)\\b',
+            captures: { 1: { name: 'keyword.other.tl' }, 2: { name: 'keyword.other.tl' } },
+          },
           { match: words(statements), name: 'keyword.control.tl' },
           { match: words(settings), name: 'keyword.other.tl' },
           { match: '\\bblock\\d+\\b', name: 'variable.other.constant.block.tl' },
@@ -70,6 +80,7 @@ export function buildGrammar(): object {
       punctuation: {
         patterns: [
           { match: '->', name: 'keyword.operator.arrow.tl' },
+          { match: '\\.\\.', name: 'keyword.operator.range.tl' },
           { match: ';', name: 'punctuation.terminator.statement.tl' },
           { match: '\\{', name: 'punctuation.section.block.begin.tl' },
           { match: '\\}', name: 'punctuation.section.block.end.tl' },

@@ -51,6 +51,12 @@ describe('grammar/tl.tmLanguage.json', () => {
     expect(await scopesOf('# a comment')).toEqual(['punctuation.definition.comment.tl', 'comment.line.number-sign.tl']);
     expect(await scopesOf('256 -> 2')).toEqual(['constant.numeric.tl', 'keyword.operator.arrow.tl', 'constant.numeric.tl']);
     expect(await scopesOf('ResNet50V2 block4')).toEqual(['entity.name.type.model.tl', 'variable.other.constant.block.tl']);
+    expect(await scopesOf('block4..block5')).toEqual(['variable.other.constant.block.tl', 'keyword.operator.range.tl', 'variable.other.constant.block.tl']);
+    expect((await scopesOf('lr 1e-6 .. 1e-4')).filter((s) => s !== '(none)')).toEqual(['keyword.other.tl', 'constant.numeric.tl', 'keyword.operator.range.tl', 'constant.numeric.tl']);
+    // `train` after `batch norm` is a mode, not the statement; `max` before `lr` a clause, not `pool max`.
+    expect((await scopesOf('batch norm train')).filter((s) => s !== '(none)')).toEqual(['keyword.other.tl', 'keyword.other.tl', 'constant.language.tl']);
+    expect((await scopesOf('max lr 1e-2')).filter((s) => s !== '(none)')).toEqual(['keyword.other.tl', 'keyword.other.tl', 'constant.numeric.tl']);
+    expect((await scopesOf('pool max')).filter((s) => s !== '(none)')).toEqual(['keyword.other.tl', 'constant.language.tl']);
   });
 
   const examples = readdirSync(join(root, 'examples'))
