@@ -25,29 +25,60 @@ interface Series {
   values: (number | null)[];
 }
 
-/** A line chart of per-epoch series (x: epochs across all stages). */
-export function lineChart(title: string, series: Series[], stageStarts: number[], tick: (v: number) => string = (v) => v.toFixed(2)): string {
+/** How a chart's y axis maps values: linear from 0, or log (decades; for learning rates). */
+export type YScale = 'linear' | 'log';
+
+/** The y range and ticks of a log axis: whole decades around the positive values (a constant value sits mid-chart). */
+function logRange(values: number[]): { lo: number; hi: number; ticks: number[] } {
+  const positive = values.filter((v) => v > 0);
+  const min = positive.length ? Math.min(...positive) : 1e-3;
+  const max = positive.length ? Math.max(...positive) : 1e-3;
+  let a = Math.floor(Math.log10(min) + 1e-9), b = Math.ceil(Math.log10(max) - 1e-9);
+  if (a === b) { a -= 1; b += 1; }
+  const step = Math.ceil((b - a) / 6); // at most about 7 labelled decades
+  const ticks: number[] = [];
+  for (let k = b; k >= a; k -= step) ticks.push(10 ** k);
+  return { lo: 10 ** a, hi: 10 ** b, ticks };
+}
+
+/** A decade as learning rates are written: 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10. */
+export const decadeLabel = (v: number): string => {
+  const k = Math.round(Math.log10(v));
+  return k < 0 ? `1e${k}` : String(10 ** k);
+};
+
+/**
+ * A line chart of per-epoch series (x: epochs across all stages). With `scale: 'log'` the y axis
+ * is logarithmic with a tick per decade (values ≤ 0, which a log axis cannot show, are drawn on
+ * its bottom edge as hollow dots).
+ */
+export function lineChart(title: string, series: Series[], stageStarts: number[], tick: (v: number) => string = (v) => v.toFixed(2), scale: YScale = 'linear'): string {
   const w = 460, h = 220, left = 44, right = 10, top = 24, bottom = 28;
   const all = series.flatMap((s) => s.values.filter((v): v is number => v !== null && Number.isFinite(v)));
   const n = Math.max(...series.map((s) => s.values.length), 1);
-  const lo = Math.min(0, ...all);
-  const hi = Math.max(...all, lo + 1e-9);
+  const log = scale === 'log' ? logRange(all) : null;
+  const lo = log ? log.lo : Math.min(0, ...all);
+  const hi = log ? log.hi : Math.max(...all, lo + 1e-9);
   const x = (i: number) => left + (n === 1 ? (w - left - right) / 2 : (i / (n - 1)) * (w - left - right));
-  const y = (v: number) => top + (1 - (v - lo) / (hi - lo)) * (h - top - bottom);
+  const share = (v: number) => (log ? (v <= 0 ? 0 : (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) : (v - lo) / (hi - lo));
+  const y = (v: number) => top + (1 - share(v)) * (h - top - bottom);
   const lines = series.map((s) => {
-    const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v) ? null : `${x(i).toFixed(1)},${y(v).toFixed(1)}`));
-    const path = pts.filter(Boolean).join(' ');
-    const dots = pts.filter(Boolean).map((p) => `<circle cx="${p!.split(',')[0]}" cy="${p!.split(',')[1]}" r="2.5" fill="${s.color}"/>`).join('');
+    const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v) ? null : { cx: x(i).toFixed(1), cy: y(v).toFixed(1), off: log !== null && v <= 0 }));
+    const path = pts.filter((p) => p !== null).map((p) => `${p.cx},${p.cy}`).join(' ');
+    const dots = pts.filter((p) => p !== null)
+      .map((p) => `<circle cx="${p.cx}" cy="${p.cy}" r="2.5" ${p.off ? `fill="none" stroke="${s.color}"` : `fill="${s.color}"`}/>`).join('');
     return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${path}"/>${dots}`;
   });
-  const legend = series.map((s, i) => `<text x="${left + 8 + i * 110}" y="16" fill="${s.color}" font-size="12">■ ${esc(s.name)}</text>`).join('');
+  const legend = series.map((s, i) => `<text x="${left + 8 + i * 110}" y="16" fill="${s.color}" font-size="12">■ ${esc(s.name)}${log ? ' (log scale)' : ''}</text>`).join('');
   const stages = stageStarts.slice(1).map((i) => `<line x1="${x(i - 0.5)}" x2="${x(i - 0.5)}" y1="${top}" y2="${h - bottom}" stroke="#bbb" stroke-dasharray="4"/>`).join('');
-  const ticks = [lo, (lo + hi) / 2, hi].map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${tick(v)}</text>`).join('');
+  const tickValues = log ? log.ticks : [lo, (lo + hi) / 2, hi];
+  const ticks = tickValues.map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${log ? decadeLabel(v) : tick(v)}</text>`).join('');
+  const grid = log ? log.ticks.map((v) => `<line x1="${left}" x2="${w - right}" y1="${y(v)}" y2="${y(v)}" stroke="#eee"/>`).join('') : '';
   const xticks = Array.from({ length: n }, (_, i) => i).filter((i) => n <= 12 || i % Math.ceil(n / 12) === 0)
     .map((i) => `<text x="${x(i)}" y="${h - 10}" font-size="10" text-anchor="middle">${i + 1}</text>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="${esc(title)}">` +
     `<rect x="${left}" y="${top}" width="${w - left - right}" height="${h - top - bottom}" fill="#fafafa" stroke="#ddd"/>` +
-    `${stages}${ticks}${xticks}${lines.join('')}${legend}</svg>`;
+    `${grid}${stages}${ticks}${xticks}${lines.join('')}${legend}</svg>`;
 }
 
 /** The confusion matrix as a shaded grid with counts (rows: true, columns: predicted). */
@@ -79,9 +110,10 @@ export function reportHtml(input: ReportInput): string {
     { name: 'accuracy', color: '#2ca02c', values: e.map((r) => r.accuracy) },
     { name: 'val_accuracy', color: '#d62728', values: e.map((r) => r.val_accuracy) },
   ], starts);
-  // The learning rate each epoch ended with (schedules move it; runs before them did not record it).
+  // The learning rate each epoch ended with (schedules move it; runs before them did not record it),
+  // on a log axis: a fine-tune stage at 1e-5 after one at 1e-3 would lie flat on a linear one.
   const lrChart = e.some((r) => r.lr !== undefined)
-    ? lineChart('learning rate', [{ name: 'lr', color: '#9467bd', values: e.map((r) => r.lr ?? null) }], starts, (v) => (v === 0 ? '0' : v.toExponential(1)))
+    ? lineChart('learning rate', [{ name: 'learning rate', color: '#9467bd', values: e.map((r) => r.lr ?? null) }], starts, undefined, 'log')
     : '';
   // Each stage by name with its epochs (several `fine tune` stages: gradual unfreezing).
   const stageNames = starts.map((i) => e[i].stage);

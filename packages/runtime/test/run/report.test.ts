@@ -34,3 +34,47 @@ describe('reportHtml', () => {
     expect(html).not.toContain('Pipeline:');
   });
 });
+
+describe('the learning-rate chart', () => {
+  const stage = (name: string, lrs: number[]): EpochRecord[] =>
+    lrs.map((lr, i) => ({ stage: name, epoch: i + 1, loss: 0.5, accuracy: 0.8, val_loss: 0.6, val_accuracy: 0.75, seconds: 1, imagesPerSecond: 10, lr }));
+  const lrSvg = (records: EpochRecord[]) => {
+    const html = reportHtml({ pipeline: 'p', backend: 'cpu', trunk: 'none', seconds: 1, epochs: records, evaluation: null });
+    const svg = html.match(/<svg[^>]*aria-label="learning rate"[\s\S]*?<\/svg>/)![0];
+    const ys = [...svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const [, top, , height] = svg.match(/<rect x="[\d.]+" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/)!.map(Number);
+    return { svg, ys, top: top!, height: height! };
+  };
+
+  it('draws the learning rate on a log axis: stages at 1e-3, 1e-4 and 1e-5 lie far apart, each decade labelled', () => {
+    // Gradual unfreezing: each stage ten times lower. On a linear axis 1e-4 and 1e-5 are 9% of the height apart.
+    const { svg, ys, height } = lrSvg([...stage('train', [1e-3, 1e-3]), ...stage('unfreeze block5', [1e-4, 1e-4]), ...stage('unfreeze block4', [1e-5, 1e-5])]);
+    expect(ys).toHaveLength(6);
+    expect(ys[2]! - ys[0]!).toBeGreaterThan(0.4 * height); // y grows downwards: lower rates lower
+    expect(ys[4]! - ys[2]!).toBeGreaterThan(0.4 * height);
+    expect(ys[4]! - ys[0]!).toBeGreaterThan(0.9 * height);
+    for (const label of ['1e-5', '1e-4', '1e-3']) expect(svg).toContain(`>${label}</text>`);
+    expect(svg).toContain('(log scale)');
+    // The two stage boundaries are still drawn (dashed).
+    expect(svg.match(/stroke-dasharray="4"/g)).toHaveLength(2);
+    expect(svg).not.toContain('NaN');
+  });
+
+  it('shows a cosine decay inside a fine-tune stage at 1e-5, which a linear axis beside 1e-3 flattens', () => {
+    const { ys, height } = lrSvg([...stage('train', [1e-3, 1e-3]), ...stage('fine tune', [1e-5, 5e-6, 1e-6])]);
+    expect(ys[4]! - ys[2]!).toBeGreaterThan(0.2 * height);
+  });
+
+  it('still renders a constant-rate run (one level mid-chart), and a rate of 0 on the bottom edge', () => {
+    const { svg, ys, top, height } = lrSvg(stage('train', [1e-3, 1e-3, 1e-3]));
+    expect(new Set(ys).size).toBe(1);
+    expect(ys[0]!).toBeGreaterThan(top + 0.2 * height);
+    expect(ys[0]!).toBeLessThan(top + 0.8 * height);
+    expect(svg).toContain('>1e-3</text>');
+    expect(svg).not.toContain('NaN');
+    const zero = lrSvg(stage('train', [1e-3, 0]));
+    expect(zero.ys[1]).toBeCloseTo(zero.top + zero.height, 0);
+    expect(zero.svg).toContain('fill="none" stroke="#9467bd"');
+    expect(zero.svg).not.toMatch(/NaN|Infinity/);
+  });
+});
