@@ -272,6 +272,8 @@ export interface HeadStatement extends Node<'Head'> {
   form: 'shorthand' | 'block';
   /** Shorthand: the sizes in order (`256 -> 2` gives [256, 2]). */
   sizes: NumberLiteral[];
+  /** Shorthand: the output layer's activation when written (`256 -> 5 sigmoid`); else by its size. */
+  activation?: Identifier;
   /** Block form: the layers in order. */
   layers: HeadLayer[];
 }

@@ -1,6 +1,6 @@
 // `head …` lowered to named layers. The shorthand `dense 256 -> 2` is global average pooling,
-// one relu dense layer per hidden size and an output layer whose activation follows from its
-// size (1: sigmoid, more: softmax). In the block form a dense layer without an activation is
+// one relu dense layer per hidden size and an output layer whose activation is the one written
+// after the last size (`256 -> 5 sigmoid`), else follows from its size (1: sigmoid, more: softmax). In the block form a dense layer without an activation is
 // relu, except the last one, which follows the same output rule. Layers are named
 // head_<type>_<n>, counting each type from 1, so they never clash with backbone layer names.
 // A block-form `dense` before any `pool` or `flatten` is an error (TL3007): it would apply to
@@ -38,7 +38,11 @@ function expandShorthand(statement: HeadStatement): Unnamed[] {
   const last = sizes.length - 1;
   return [
     { type: 'pool', pool: 'avg' },
-    ...sizes.map((units, i): Unnamed => ({ type: 'dense', units, activation: i === last ? outputActivationFor(units) : 'relu' })),
+    ...sizes.map((units, i): Unnamed => ({
+      type: 'dense',
+      units,
+      activation: i === last ? ((statement.activation?.name as Activation | undefined) ?? outputActivationFor(units)) : 'relu',
+    })),
   ];
 }
 

@@ -188,7 +188,7 @@ export class Printer {
       case 'Preprocess':
         return this.line(0, preprocess(s), s);
       case 'Head':
-        if (s.form === 'shorthand') return this.line(0, `head dense ${s.sizes.map((n) => n.raw).join(' -> ')}`, s);
+        if (s.form === 'shorthand') return this.line(0, `head dense ${s.sizes.map((n) => n.raw).join(' -> ')}${s.activation ? ` ${s.activation.name}` : ''}`, s);
         return this.block(0, 'head', s, s.layers, headLayer, false);
       case 'Stage':
         return this.block(0, s.stage === 'train' ? 'train' : words('fine tune', value(s.name)), s, s.settings, (x) => stageSettingText(x), false, (x, depth) =>

@@ -753,7 +753,7 @@ export class Parser {
     this.endOfItem('`preprocess`');
   }
 
-  /** head = "head" "dense" Number ( "->" Number )*  |  "head" "{" headLayer* "}" */
+  /** head = "head" "dense" Number ( "->" Number )* Identifier?  |  "head" "{" headLayer* "}" */
   private headStatement(statements: Ast.Statement[], span: Span): void {
     this.begin(statements, { kind: 'Head', form: 'shorthand', sizes: [], layers: [], span } as Ast.HeadStatement, (node) => this.headBody(node));
   }
@@ -770,6 +770,7 @@ export class Parser {
         this.next();
         node.sizes.push(this.expectNumber('->', 'a layer size'));
       }
+      if (this.atValueWord()) node.activation = this.identifier(this.next());
     }
     this.endOfItem('`head`');
   }

@@ -25,6 +25,25 @@ describe('head', () => {
     expect(head.outputActivation).toBe('sigmoid');
   });
 
+  it('an activation after the last size sets the output layer: `-> 5 sigmoid` is the short multi-label head', () => {
+    const head = headOf('head dense 128 -> 5 sigmoid');
+    expect(head.layers.map((l) => (l.type === 'dense' ? `${l.units} ${l.activation}` : l.type))).toEqual(['pool', '128 relu', '5 sigmoid']);
+    expect(head.outputActivation).toBe('sigmoid');
+    expect(headOf('head dense 3 linear').outputActivation).toBe('linear');
+  });
+
+  it('the short form with an activation is checked as the block form is', () => {
+    const codes = (source: string) => compile(source).diagnostics.map((d) => d.code);
+    // A sigmoid over classes without a labels file: TL2023, as `head { pool avg; dense 3 sigmoid }`.
+    expect(codes('use VGG16\nhead dense 3 sigmoid')).toEqual(codes('use VGG16\nhead { pool avg; dense 3 sigmoid }'));
+    expect(codes('use VGG16\nhead dense 3 sigmoid')).toContain('TL2023');
+    expect(codes('use VGG16\nhead dense 3 sigmod')).toContain('TL2016');
+    // With a labels file it is the multi-label head, which mixup does not apply to (TL2043).
+    const multiLabel = 'data "d" { labels "l.csv" }\naugment { mixup 0.2 }\nuse VGG16\nhead dense 64 -> 4 sigmoid';
+    expect(codes(multiLabel)).toContain('TL2043');
+    expect(codes(multiLabel)).not.toContain('TL2023');
+  });
+
   it('the block form keeps the layers as written and names them per type', () => {
     const head = headOf('head {\n pool max\n batchnorm\n dropout 0.3\n dense 64\n dropout 0.1\n dense 5\n}');
     expect(head.layers).toEqual([

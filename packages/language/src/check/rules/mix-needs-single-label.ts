@@ -4,14 +4,15 @@
 import type { MixSetting } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import type { Diagnostic } from '../../diagnostics/types';
+import { outputLayer } from '../output-layer';
 import type { Rule } from './types';
 
 export const mixNeedsSingleLabelRule: Rule = ({ augment, head, train, fineTune }) => {
   const mixes = augment?.settings.filter((s): s is MixSetting => s.kind === 'Mixup' || s.kind === 'Cutmix') ?? [];
   if (mixes.length === 0) return [];
-  const last = head?.form === 'block' ? head.layers[head.layers.length - 1] : undefined;
-  const units = last?.kind === 'Dense' ? last.units?.value : undefined;
-  const sigmoidOverClasses = last?.kind === 'Dense' && last.activation?.name === 'sigmoid' && units !== undefined && units > 1;
+  const last = outputLayer(head);
+  const units = last?.units?.value;
+  const sigmoidOverClasses = last?.activation?.name === 'sigmoid' && units !== undefined && units > 1;
   const binaryLoss = [train, fineTune].some((stage) =>
     stage?.settings.some((s) => s.kind === 'Loss' && s.name?.name === 'binary_crossentropy') ?? false,
   );

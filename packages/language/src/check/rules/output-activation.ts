@@ -3,11 +3,12 @@
 // `labels` file: a sigmoid over several classes is then the multi-label head.
 import { at, messages } from '../../diagnostics/catalog';
 import { labelsSetting } from '../multi-label';
+import { outputLayer } from '../output-layer';
 import type { Rule } from './types';
 
 export const outputActivationRule: Rule = ({ head, data }) => {
-  const last = head?.form === 'block' ? head.layers[head.layers.length - 1] : undefined;
-  if (last?.kind !== 'Dense' || !last.activation || !last.units) return [];
+  const last = outputLayer(head);
+  if (!last?.activation || !last.units) return [];
   const units = last.units.value;
   const activation = last.activation.name;
   if (activation === 'sigmoid' && units > 1 && !labelsSetting(data)) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];

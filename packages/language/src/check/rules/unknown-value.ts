@@ -41,6 +41,7 @@ export const unknownValueRule: Rule = ({ program }) => {
         expect('preprocessing', statement.mode, VALUES.preprocess);
         break;
       case 'Head':
+        expect('activation', statement.activation, VALUES.activation);
         for (const layer of statement.layers) {
           if (layer.kind === 'Pool') expect('pooling', layer.type, VALUES.pool);
           if (layer.kind === 'Dense') expect('activation', layer.activation, VALUES.activation);
