@@ -28,23 +28,37 @@ const SETTING_PHRASES: Record<string, string> = {
 export function enclosingBlock(text: string, offset: number): string | undefined {
   const open: (string | undefined)[] = [];
   let statementStart = 0;
+  // The start of the last line-ended words (`train` in `train\n{`): a `{` alone on its line opens their block.
+  let lineEnded: number | undefined;
+  const endLine = (end: number, next: number) => {
+    if (/\S/.test(text.slice(statementStart, end))) lineEnded = statementStart;
+    statementStart = next;
+  };
   for (let i = 0; i < offset; i++) {
     const c = text[i];
     if (c === '#') {
+      const commentStart = i;
       while (i < offset && text[i] !== '\n') i++;
-      statementStart = i + 1;
+      endLine(commentStart, i + 1);
     } else if (c === '"') {
       i++;
       while (i < offset && text[i] !== '"' && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
     } else if (c === '{') {
-      const words = /^\s*([A-Za-z_]+)(?:\s+([A-Za-z_]+))?/.exec(text.slice(statementStart, i));
+      const own = text.slice(statementStart, i);
+      const opener = /\S/.test(own) || lineEnded === undefined ? own : text.slice(lineEnded, i).replace(/#[^\n]*/g, ' ');
+      const words = /^\s*([A-Za-z_]+)(?:\s+([A-Za-z_]+))?/.exec(opener);
       open.push(words ? (words[1] === 'fine' || words[1] === 'class' ? `${words[1]} ${words[2] ?? ''}`.trim() : words[1]) : undefined);
       statementStart = i + 1;
+      lineEnded = undefined;
     } else if (c === '}') {
       open.pop();
       statementStart = i + 1;
-    } else if (c === ';' || c === '\n') {
+      lineEnded = undefined;
+    } else if (c === ';') {
       statementStart = i + 1;
+      lineEnded = undefined;
+    } else if (c === '\n') {
+      endLine(i, i + 1);
     }
   }
   return open.at(-1);

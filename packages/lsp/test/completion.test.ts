@@ -71,6 +71,11 @@ describe('complete', () => {
     expect(labels('# train {\ndata "a{b" { batch 8 }\n')).toContain('fine tune');
     expect(labels('train {\n  class weights {\n    ')).toEqual([]);
     expect(labels('train {\n  class weights { cat 2 }\n  ')).toContain('schedule');
+    // A `{` on its own line (Allman style) opens the block of the words on the line(s) before it.
+    expect(labels('use MobileNet\ntrain\n{\n  ')).toEqual(stage);
+    expect(labels('fine tune "b5"  # last blocks\n\n{\n  ')).toContain('unfreeze');
+    expect(labels('augment\n{\n  rotate 10\n  ')).toContain('mixup');
+    expect(labels('train\n{\n  epochs 3\n}\n')).toContain('fine tune');
   });
 
   it('offers the clauses and values of the training statements', () => {
