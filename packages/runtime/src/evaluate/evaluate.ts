@@ -15,6 +15,10 @@ export interface Misclassified {
   label: string;
   predicted: string;
   confidence: number;
+  /** Multi-label only: the most probable class and its probability (what the model leaned to, even when no class reaches the threshold). */
+  highest?: { class: string; probability: number };
+  /** Multi-label only: the decision furthest on the wrong side (the one `confidence` measures): its class, probability, and whether the class was predicted though not a label or missed. */
+  worst?: { class: string; probability: number; error: 'predicted' | 'missed' };
 }
 
 export interface Evaluation extends Metrics, RankingMetrics {
@@ -163,11 +167,18 @@ async function evaluateMultiLabel(
       plainScores.push(plainRows[i]!);
       // The decision furthest on the wrong side of the threshold: how sure the model was of its mistake.
       let confidence = -1;
+      let worst = -1;
       row.forEach((p, c) => {
-        if ((p >= threshold) !== (t[c] === 1)) confidence = Math.max(confidence, p >= threshold ? p : 1 - p);
+        const sure = p >= threshold ? p : 1 - p;
+        if ((p >= threshold) !== (t[c] === 1) && sure > confidence) [confidence, worst] = [sure, c];
       });
       if (confidence >= 0) {
-        misclassified.push({ file: files[batch.indices[i]!]!, label: labelSet(t, classNames, 0.5), predicted: labelSet(row, classNames, threshold), confidence });
+        const best = argMax(row);
+        misclassified.push({
+          file: files[batch.indices[i]!]!, label: labelSet(t, classNames, 0.5), predicted: labelSet(row, classNames, threshold), confidence,
+          highest: { class: classNames[best]!, probability: row[best]! },
+          worst: { class: classNames[worst]!, probability: row[worst]!, error: row[worst]! >= threshold ? 'predicted' : 'missed' },
+        });
       }
     });
   }

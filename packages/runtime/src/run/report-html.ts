@@ -1,7 +1,7 @@
 // report.html: a self-contained page (no scripts, no external files) with the training curves
 // and the confusion matrix drawn as inline SVG, the per-class table and the misclassified files,
 // and the pipeline's `.tl` source highlighted with the editor grammar (when the run came from one).
-import type { Evaluation } from '../evaluate/evaluate';
+import type { Evaluation, Misclassified } from '../evaluate/evaluate';
 import { extraMetricsText, multiLabelText } from '../evaluate/metrics';
 import type { EpochRecord } from '../engine/engine';
 
@@ -99,6 +99,25 @@ export function confusionSvg(confusion: number[][], classNames: string[]): strin
     `<text x="4" y="14" font-size="11" fill="#666">rows: true class; columns: predicted</text>${rows.join('')}${cols.join('')}${cells.join('')}</svg>`;
 }
 
+/**
+ * A multi-label model's wrong label sets, each row readable on its own: the sets (an empty one
+ * says no class reached the threshold), the most probable class with its probability, and the
+ * decision furthest on the wrong side in words.
+ */
+export function multiLabelMistakes(rows: Misclassified[], threshold: number): string {
+  const set = (labels: string, none: string) => (labels === '' ? `<i>${esc(none)}</i>` : esc(labels));
+  const worst = (m: Misclassified) => {
+    if (!m.worst) return pct(m.confidence);
+    const { class: name, probability: p, error } = m.worst;
+    return error === 'predicted'
+      ? `${esc(name)} predicted at ${pct(p)} (≥ ${threshold}) but not a label`
+      : `${esc(name)} missed: ${pct(p)}, under ${threshold}`;
+  };
+  return `<table><tr><th>file</th><th>true labels</th><th>predicted (probability ≥ ${threshold})</th><th>most probable class</th><th>worst mistake</th></tr>
+${rows.map((m) => `<tr><td>${esc(m.file)}</td><td>${set(m.label, '(no label)')}</td><td>${set(m.predicted, `(none reaches ${threshold})`)}</td><td>${m.highest ? `${esc(m.highest.class)} ${pct(m.highest.probability)}` : ''}</td><td>${worst(m)}</td></tr>`).join('\n')}
+</table>`;
+}
+
 export function reportHtml(input: ReportInput): string {
   const e = input.epochs;
   const starts = e.map((r, i) => (i === 0 || e[i - 1].stage !== r.stage ? i : -1)).filter((i) => i >= 0);
@@ -133,7 +152,7 @@ ${ev.confusion.length > 0 ? confusionSvg(ev.confusion, ev.perClass.map((c) => c.
 ${ev.perClass.map((c) => `<tr><td>${esc(c.class)}</td><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`).join('\n')}
 </table>
 <h2>${ev.multiLabel ? 'Images with a wrong label set' : 'Misclassified files'} (${ev.misclassified.length})</h2>
-${ev.misclassified.length === 0 ? '<p>None.</p>' : `<table><tr><th>file</th><th>true</th><th>predicted</th><th>confidence</th></tr>
+${ev.misclassified.length === 0 ? '<p>None.</p>' : ev.multiLabel ? multiLabelMistakes(ev.misclassified, ev.multiLabel.threshold) : `<table><tr><th>file</th><th>true</th><th>predicted</th><th>confidence</th></tr>
 ${ev.misclassified.map((m) => `<tr><td>${esc(m.file)}</td><td>${esc(m.label)}</td><td>${esc(m.predicted)}</td><td>${pct(m.confidence)}</td></tr>`).join('\n')}
 </table>`}`
     : '<p>No evaluation in this plan.</p>';

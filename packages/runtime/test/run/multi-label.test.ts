@@ -93,6 +93,11 @@ describe('a multi-label run', () => {
     expect(report).toContain('accuracy_multi');
     expect(report).toContain('exact match');
     expect(report).toContain('<td>dark disc</td>');
+    // Each wrong label set names its most probable class and its worst decision (report.html's rows).
+    for (const m of evaluation.misclassified) {
+      expect(['dark disc', 'light stripes']).toContain(m.highest.class);
+      expect(m.confidence).toBeCloseTo(m.worst.error === 'predicted' ? m.worst.probability : 1 - m.worst.probability, 6);
+    }
     expect(JSON.parse(readFileSync(join(base, 'exported', 'labels.json'), 'utf8'))).toEqual(['dark disc', 'light stripes']);
 
     // The export predicts every label at or above the threshold.

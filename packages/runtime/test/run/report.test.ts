@@ -3,6 +3,7 @@ import { highlightHtml } from '@tlc/language';
 import { describe, expect, it } from 'vitest';
 import { reportHtml } from '../../src/run/report-html';
 import type { EpochRecord } from '../../src/engine/engine';
+import type { Evaluation } from '../../src/evaluate/evaluate';
 
 const epochs: EpochRecord[] = [
   { stage: 'train', epoch: 1, loss: 0.9, accuracy: 0.6, val_loss: 0.8, val_accuracy: 0.7, seconds: 1, imagesPerSecond: 10 },
@@ -76,5 +77,26 @@ describe('the learning-rate chart', () => {
     expect(zero.ys[1]).toBeCloseTo(zero.top + zero.height, 0);
     expect(zero.svg).toContain('fill="none" stroke="#9467bd"');
     expect(zero.svg).not.toMatch(/NaN|Infinity/);
+  });
+});
+
+describe("a multi-label model's wrong label sets", () => {
+  it('reads on its own: an empty prediction says no class reached the threshold, with the most probable class and the worst mistake in words', () => {
+    const evaluation: Evaluation = {
+      on: 'validation', images: 2, tta: 'none', accuracyWithoutTta: null,
+      accuracy: 0.5, macroF1: 0.4, top3Accuracy: null, top5Accuracy: null, rocAuc: null, confusion: [],
+      perClass: [{ class: 'cat', precision: 0.5, recall: 0.5, f1: 0.5, support: 1 }, { class: 'dog', precision: 0.5, recall: 0.5, f1: 0.5, support: 1 }],
+      multiLabel: { threshold: 0.5, exactMatch: 0, accuracyMulti: 0.5, samplesF1: 0.3, microF1: 0.4 },
+      misclassified: [
+        { file: 'img/a.png', label: 'dog', predicted: '', confidence: 0.88, highest: { class: 'cat', probability: 0.42 }, worst: { class: 'dog', probability: 0.12, error: 'missed' } },
+        { file: 'img/b.png', label: '', predicted: 'cat', confidence: 0.93, highest: { class: 'cat', probability: 0.93 }, worst: { class: 'cat', probability: 0.93, error: 'predicted' } },
+      ],
+    } as Evaluation;
+    const html = reportHtml({ pipeline: 'p', backend: 'cpu', trunk: 'none', seconds: 1, epochs, evaluation });
+    expect(html).toContain('<th>predicted (probability ≥ 0.5)</th><th>most probable class</th><th>worst mistake</th>');
+    expect(html).toContain('<tr><td>img/a.png</td><td>dog</td><td><i>(none reaches 0.5)</i></td><td>cat 42.0%</td><td>dog missed: 12.0%, under 0.5</td></tr>');
+    expect(html).toContain('<tr><td>img/b.png</td><td><i>(no label)</i></td><td>cat</td><td>cat 93.0%</td><td>cat predicted at 93.0% (≥ 0.5) but not a label</td></tr>');
+    // The bare 88.0% "confidence" of the empty prediction is gone from the page.
+    expect(html).not.toContain('88.0%');
   });
 });
