@@ -110,7 +110,7 @@ export function checkRunFolder(folder: string): FolderCheck {
     else if (name.endsWith('.json')) problem = checkJson(text());
     else if (name.endsWith('.csv')) problem = checkCsv(text());
     else if (name.endsWith('.html')) problem = text().trimEnd().endsWith('</html>') ? undefined : 'is cut short (no closing </html>)';
-    else if (name === 'optimizer.bin') problem = readOptimizerHeader(readFileSync(file)) ? undefined : 'is not a whole optimizer state';
+    else if (name === 'optimizer.bin' || name === 'optimizer-next.bin') problem = readOptimizerHeader(readFileSync(file)) ? undefined : 'is not a whole optimizer state';
     else if (name.endsWith('.bin')) problem = coveredByManifest.has(file) || isWholeFrozenShard(file) ? undefined : 'is a weights file no model.json lists';
     else problem = 'is a file this check does not know how to verify';
     if (problem) result.problems.push(`${shown} ${problem}`);

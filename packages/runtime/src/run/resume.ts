@@ -1,11 +1,13 @@
-// state.json: where a run stands, written atomically after every epoch (after the model it
-// describes is saved to checkpoints/last), so `tlc run --resume RUN_DIR` continues from the last
-// completed epoch, with the optimizer's state kept beside it (checkpoints/optimizer.bin).
+// state.json: where a run stands, committed after every epoch with the files it describes
+// (run/epoch-commit.ts: checkpoints/last, best, the optimizer's state, metrics.csv), so
+// `tlc run --resume RUN_DIR` continues from the last completed epoch, with the optimizer's state
+// kept beside it (checkpoints/optimizer.bin).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recoverFolder } from '@tlc/zoo';
 import type { EpochRecord, StageState } from '../engine/engine';
 import { writeJsonAtomic } from './atomic';
+import { settleEpochSave } from './epoch-commit';
 import { RunError, runtimeMessages } from '../messages';
 import { RUN_FILES } from './run-folder';
 
@@ -27,15 +29,18 @@ export interface RunState {
   engine?: { name: 'torch'; nproc: number; device: 'cpu' | 'cuda' };
 }
 
+/** Writes state.json alone (an epoch's save commits it with its files: run/epoch-commit.ts). */
 export function writeRunState(runDir: string, state: RunState): void {
   writeJsonAtomic(join(runDir, RUN_FILES.state), state);
 }
 
 /**
- * The state of the run in `runDir`. Checkpoint folders a kill left mid-swap are put back first
- * (the previous save, whole), and each repair is handed to `onRepair` in words.
+ * The state of the run in `runDir`. An epoch save a kill cut short is completed (committed) or
+ * undone (not committed) first, checkpoint folders a kill left mid-swap are put back (the
+ * previous save, whole), and each repair is handed to `onRepair` in words.
  */
 export function readRunState(runDir: string, onRepair: (note: string) => void = () => {}): RunState {
+  if (existsSync(join(runDir, RUN_FILES.state)) || existsSync(join(runDir, RUN_FILES.pending.commit))) settleEpochSave(runDir, onRepair);
   for (const folder of [RUN_FILES.last, RUN_FILES.best, RUN_FILES.model]) {
     const note = recoverFolder(join(runDir, folder));
     if (note) onRepair(note);

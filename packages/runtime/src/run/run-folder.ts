@@ -23,6 +23,17 @@ export const RUN_FILES = {
   frozen: join('checkpoints', 'frozen'),
   /** The optimizer's state after the last completed epoch (see train/optimizer-state.ts). */
   optimizer: join('checkpoints', 'optimizer.bin'),
+  /**
+   * An epoch's save before it is committed (run/epoch-commit.ts): its files staged beside the
+   * committed ones, then commit.json (the next state.json), whose atomic write is the commit.
+   */
+  pending: {
+    last: join('checkpoints', 'last-next'),
+    best: join('checkpoints', 'best-next'),
+    optimizer: join('checkpoints', 'optimizer-next.bin'),
+    metrics: join('checkpoints', 'metrics-next.csv'),
+    commit: join('checkpoints', 'commit.json'),
+  },
 } as const;
 
 /** `2026-11-29T10-50-28` (local-time-free, sortable, safe in file names). */

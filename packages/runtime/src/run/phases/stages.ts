@@ -1,15 +1,18 @@
 // Phase 5, stages: each stage of the plan trained by the engine, from where a resumed run left
-// off. After every epoch the run folder is brought up to date before the epoch's line is printed:
-// metrics.csv, checkpoints/best (when the epoch is the best so far) and checkpoints/last, the
-// optimizer's state, and state.json last; a stage ends with its best weights restored and saved
-// as checkpoints/last, where the next stage (or a resume) starts. With an engine that leaves frozen
+// off. After every epoch the run folder is brought up to date before the epoch's line is printed,
+// as one commit (run/epoch-commit.ts): metrics.csv, checkpoints/best (when the epoch is the best
+// so far) and checkpoints/last and the optimizer's state are staged, then state.json committed; a
+// stage ends with its best weights restored and committed as checkpoints/last, where the next
+// stage (or a resume) starts. With an engine that leaves frozen
 // layers alone, the stage's frozen weights are written once (checkpoints/frozen/, run/checkpoints.ts)
 // and the epoch's saves write only the rest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveModelToDir } from '@tlc/zoo';
+import { saveModelToDir, type SharedShard } from '@tlc/zoo';
 import type { EpochRecord, StageResume, StageState, TrainingEngine } from '../../engine/engine';
 import { writeFileAtomic } from '../atomic';
+import { commitEpochSave } from '../epoch-commit';
+import { testExitPoint } from '../test-exit';
 import { writingRunFolder } from '../write-error';
 import { pruneFrozenShards, readOptimizerFile, weightsFromDir, writeFrozenShard } from '../checkpoints';
 import { memoryBudget, memoryShare } from '../../data/memory';
@@ -18,7 +21,7 @@ import { torchHintOnce } from '../../engines/torch/hint';
 import { runtimeMessages } from '../../messages';
 import type { RunContext } from '../context';
 import { writeMetricsCsv } from '../metrics-csv';
-import { writeRunState, type RunState } from '../resume';
+import type { RunState } from '../resume';
 import { RUN_FILES } from '../run-folder';
 import type { RunData } from './data';
 import type { RunModel } from './model';
@@ -43,13 +46,19 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
     backend: null,
   };
   const { records, trunkImages } = trained;
-  const saveState = (stageIndex: number, stage: StageState) =>
-    writeRunState(runDir, {
-      version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
-      stageIndex, stage, records, trunkImages,
-      ...(options.engine === 'torch' ? { engine: { name: 'torch' as const, nproc: options.nproc ?? 1, device: options.device ?? 'cpu' } } : {}),
-    });
+  const runState = (stageIndex: number, stage: StageState): RunState => ({
+    version: 1, baseDir: options.baseDir, data: options.data ?? null, epochs: options.epochs ?? null,
+    stageIndex, stage, records, trunkImages,
+    ...(options.engine === 'torch' ? { engine: { name: 'torch' as const, nproc: options.nproc ?? 1, device: options.device ?? 'cpu' } } : {}),
+  });
   const bestDir = join(runDir, RUN_FILES.best);
+  // A stage's end: the model (its best weights, restored) committed as checkpoints/last, and the
+  // state of the next stage.
+  const endStage = (index: number, name: string, frozen: SharedShard | null) => guard.whileWriting(() => writingRunFolder(runDir, async () => {
+    await saveModelToDir(model, join(runDir, RUN_FILES.pending.last), {}, frozen);
+    commitEpochSave(runDir, runState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false }), `end/${name}`);
+    pruneFrozenShards(runDir);
+  }));
   // A tfjs run that PyTorch would train much faster says so, once (engines/torch/hint.ts).
   const hint = torchHintOnce((text) => log.line(text));
   // `precision bf16` is the torch engine's; tfjs trains those stages in float32 and says so once.
@@ -62,7 +71,17 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
     if (resumed && index < resumed.stageIndex) continue;
     const resumeState = resumed && index === resumed.stageIndex ? resumed.stage : null;
     const epochs = options.epochs ?? stage.epochs;
-    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) continue;
+    if (resumeState && (resumeState.stopped || resumeState.completedEpochs >= epochs)) {
+      // Stopped between the stage's last epoch and its end: the end is done now (best weights restored).
+      if (existsSync(join(bestDir, 'model.json'))) {
+        const best = await weightsFromDir(bestDir, model);
+        model.setWeights(best);
+        best.forEach((t) => t.dispose());
+      }
+      const frozen = engine.frozenWeightsStay ? await guard.whileWriting(() => writeFrozenShard(runDir, model, new Set(stage.frozenLayers))) : null;
+      await endStage(index, stage.name, frozen);
+      continue;
+    }
     const resume: StageResume | null = resumeState && {
       state: resumeState,
       best: resumeState.completedEpochs > 0 && existsSync(join(bestDir, 'model.json')) ? () => weightsFromDir(bestDir, model) : null,
@@ -84,11 +103,13 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
         // The epoch's files are all written (state.json last) before its line is printed.
         epoch: ({ record, best, state, optimizer }) => guard.whileWriting(() => writingRunFolder(runDir, async () => {
           records.push(record);
-          writeMetricsCsv(join(runDir, RUN_FILES.metrics), records);
-          if (best) await saveModelToDir(model, bestDir, {}, frozen);
-          await saveModelToDir(model, join(runDir, RUN_FILES.last), {}, frozen);
-          writeFileAtomic(join(runDir, RUN_FILES.optimizer), optimizer);
-          saveState(index, state);
+          const epochName = `${stage.name}/${record.epoch}`;
+          writeMetricsCsv(join(runDir, RUN_FILES.pending.metrics), records);
+          if (best) await saveModelToDir(model, join(runDir, RUN_FILES.pending.best), {}, frozen);
+          await saveModelToDir(model, join(runDir, RUN_FILES.pending.last), {}, frozen);
+          testExitPoint('after-last-checkpoint', epochName);
+          writeFileAtomic(join(runDir, RUN_FILES.pending.optimizer), optimizer);
+          commitEpochSave(runDir, runState(index, state), epochName);
           guard.epochSaved(stage.name, record.epoch);
           log.epoch(record, epochs, stage.schedule.kind !== 'constant');
         })),
@@ -98,11 +119,7 @@ export async function trainStages(engine: TrainingEngine, run: RunContext, data:
     if (outcome.backend) trained.backend = outcome.backend;
     trunkImages[index] = (trunkImages[index] ?? 0) + outcome.trunkImages;
     // The stage ends with its best weights restored: the next stage (or a resume) starts there.
-    await guard.whileWriting(() => writingRunFolder(runDir, async () => {
-      await saveModelToDir(model, join(runDir, RUN_FILES.last), {}, frozen);
-      pruneFrozenShards(runDir);
-      saveState(index + 1, { completedEpochs: 0, checkpoint: { best: null, bestEpoch: -1, waited: 0 }, early: null, stopped: false });
-    }));
+    await endStage(index, stage.name, frozen);
     if (outcome.stoppedEarly) log.line(`stage ${stage.name}: early stop after epoch ${records[records.length - 1].epoch}; best epoch ${outcome.bestEpoch} restored`);
   }
   return trained;

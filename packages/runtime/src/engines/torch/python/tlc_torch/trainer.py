@@ -323,6 +323,9 @@ def run(job_dir, out_dir):
         state = resume if resume and index == resume["stage"] else None
         epochs = stage["epochs"]
         if state and (state["stopped"] or state["completedEpochs"] >= epochs):
+            # Killed between the stage's last epoch and its end: the end's best weights, as it would have.
+            if state.get("best") is not None:
+                model.load_state_dict(state["best"])
             continue
         eval_bn = configure_stage(model, stage, backbone)
         params = [p for p in model.parameters() if p.requires_grad]
