@@ -154,6 +154,51 @@ describe('tlc run', () => {
     }
   });
 
+  it('predict --on-bad-image: a corrupt PNG in a folder stops every image by default (TL4108, saying how to skip it); skip labels the others and lists it with its reason, in text and JSON; a broken file named directly stays an error', async () => {
+    const photos = path.join(dir, 'photos');
+    mkdirSync(photos);
+    for (const name of ['disc-0.png', 'disc-1.png']) cpSync(path.join(dir, 'data', 'disc', name), path.join(photos, name));
+    cpSync(path.join(dir, 'data', 'stripes', 'stripes-0.png'), path.join(photos, 'stripes-0.png'));
+    // A real PNG cut off halfway: its signature and header are intact, its image data is not.
+    const png = readFileSync(path.join(dir, 'data', 'stripes', 'stripes-1.png'));
+    writeFileSync(path.join(photos, 'cut.png'), png.subarray(0, Math.floor(png.length / 2)));
+    const cut = path.join('photos', 'cut.png');
+
+    const failed = await runTlc(['predict', 'model', 'photos'], dir);
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/^error\[TL4108\]: .*cut\.png is not an image tlc can read/);
+    expect(failed.stderr).toContain('add --on-bad-image skip');
+    expect((await runTlc(['predict', 'model', 'photos', '--on-bad-image', 'fail'], dir)).status).toBe(1);
+
+    const text = await runTlc(['predict', 'model', 'photos', '--on-bad-image', 'skip'], dir);
+    expect(text.status).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    for (const name of ['disc-0.png', 'disc-1.png', 'stripes-0.png']) expect(lines.find((l) => l.startsWith(path.join('photos', name)))).toMatch(/\s(disc|stripes)\s+\d+\.\d%$/);
+    expect(lines[3]).toMatch(new RegExp(`^${cut.replace(/[.\\/]/g, '\\$&')}\\s+skipped: \\S`));
+    expect(text.stderr).toMatch(/warning\[TL4108\]: skipped 1 of 4 images/);
+
+    const json = await runTlc(['predict', 'model', 'photos', '--on-bad-image', 'skip', '--json'], dir);
+    expect(json.status).toBe(0);
+    const answer = JSON.parse(json.stdout);
+    expect(answer.predictions.map((p: { file: string }) => p.file)).toEqual(['disc-0.png', 'disc-1.png', 'stripes-0.png'].map((n) => path.join('photos', n)));
+    expect(answer.skipped).toEqual([{ file: cut, reason: expect.any(String) }]);
+    expect(answer.skipped[0].reason.length).toBeGreaterThan(3);
+    // The same probabilities as without the broken file.
+    const alone = JSON.parse((await runTlc(['predict', 'model', path.join('photos', 'disc-0.png'), '--json'], dir)).stdout);
+    expect(answer.predictions[0].probabilities.disc).toBeCloseTo(alone[0].probabilities.disc, 5);
+
+    // Named directly, a broken file is the error it always was, skip or not.
+    const direct = await runTlc(['predict', 'model', cut, path.join('photos', 'disc-0.png'), '--on-bad-image', 'skip'], dir);
+    expect(direct.status).toBe(1);
+    expect(direct.stderr).toMatch(/^error\[TL4108\]: .*cut\.png/);
+    expect(direct.stderr).not.toContain('add --on-bad-image skip');
+    const usage = await runTlc(['predict', 'model', 'photos', '--on-bad-image', 'ignore'], dir);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain('--on-bad-image must be skip or fail');
+  });
+
   it('runs a model spec (no data statement) on the folder --data names', async () => {
     writeFileSync(path.join(dir, 'spec.tl'), 'use MobileNet alpha 0.25 weights none freeze none cut after block3\npreprocess rescale 1/255\nhead dense 2\ntrain { epochs 1 }\n');
     const result = await runTlc(['run', 'spec.tl', '--data', 'data', '--out', 'spec-out', '--json', '--quiet'], dir);

@@ -31,7 +31,8 @@ export { assembleModel, buildPlanBackbone, checkHeadFitsClasses } from './model/
 export { applyFreeze, isInferenceMode } from './model/freeze';
 export { splitAtFreezePoint, singleTensorCutPoints } from './model/split';
 export { preprocess } from './model/preprocess';
-export { predictFiles, loadExportedModel, ttaFlipsUnseen, type Prediction } from './export/predict';
+export { predictFiles, predictImages, loadExportedModel, ttaFlipsUnseen, type Prediction, type PredictReport } from './export/predict';
+export type { SkippedImage } from './export/images';
 export { embedFiles, type Embedding } from './export/embed';
 export { exportModel } from './export/export';
 export { classificationMetrics, type Metrics, type ClassReport } from './evaluate/metrics';

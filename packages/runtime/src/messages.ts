@@ -179,7 +179,7 @@ export const runtimeMessages = {
       'for several labels per image end the head with a sigmoid over the classes (`dense N sigmoid`, binary cross-entropy); otherwise give each image exactly one label' +
         (spaceSeparated ? '; a space separates labels, so a name with a space (`golden retriever`) is two labels: separate them with another character and say which, `labels "…" separator ";"`' : ''),
     ),
-  notAnImage: (file: string, reason: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`),
+  notAnImage: (file: string, reason: string, help?: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`, help),
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),
   inputIsAFolder: (file: string, wanted: string) => error('TL4209', `${file} is a folder, not a file`, `give ${wanted}`),
   cannotWrite: (target: string, why: string) => error('TL4209', `cannot write ${target}: ${why}`),

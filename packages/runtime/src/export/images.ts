@@ -15,8 +15,12 @@ export interface ImageShape {
   resize?: 'stretch' | 'crop' | 'pad';
 }
 
-/** Expands folders into their image files; a missing path is a clear error. */
-export async function listInputImages(paths: string[]): Promise<string[]> {
+/**
+ * Expands folders into their image files; a missing path is a clear error. `named`, when given,
+ * receives the files named directly (not found in a folder): `predict --on-bad-image skip` never
+ * skips those.
+ */
+export async function listInputImages(paths: string[], named?: Set<string>): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     const full = resolve(path);
@@ -24,7 +28,10 @@ export async function listInputImages(paths: string[]): Promise<string[]> {
     if (!info) throw new RunError(runtimeMessages.noSuchPath(path));
     // Not push(...list): a folder of a few hundred thousand images overflows the call stack.
     if (info.isDirectory()) for (const f of await listImageFiles(full)) files.push(f.file);
-    else files.push(full);
+    else {
+      files.push(full);
+      named?.add(full);
+    }
   }
   if (files.length === 0) throw new RunError(runtimeMessages.noImageFiles(paths));
   return files;
@@ -35,18 +42,45 @@ export async function listInputImages(paths: string[]): Promise<string[]> {
  * pool); a bad file is reported as before, the first in the given order.
  */
 export async function decodeBatch(files: string[], shape: ImageShape): Promise<tf.Tensor4D> {
+  return (await decodeBatchSkipping(files, shape, () => false)).pixels!;
+}
+
+/** A file `predict --on-bad-image skip` left out, and why. */
+export interface SkippedImage {
+  file: string;
+  reason: string;
+}
+
+/**
+ * decodeBatch that leaves out each bad image `canSkip` allows (reporting it in `skipped`) and
+ * throws TL4108 for the first other one (with `failHelp`'s advice for it, if any). `pixels` holds the `kept` files, in order; null when
+ * none is left.
+ */
+export async function decodeBatchSkipping(files: string[], shape: ImageShape, canSkip: (file: string) => boolean, failHelp?: (file: string) => string | undefined): Promise<{ pixels: tf.Tensor4D | null; kept: string[]; skipped: SkippedImage[] }> {
   const channels = shape.colorMode === 'rgb' ? 3 : 1;
   const size = shape.height * shape.width * channels;
-  const buffer = new Float32Array(files.length * size);
   const decoded = await Promise.allSettled(files.map((file) => decodeImage(file, { ...shape, maxPixels: 178_956_970 })));
+  const kept: string[] = [];
+  const skipped: SkippedImage[] = [];
+  const good: ArrayLike<number>[] = [];
   for (const [i, result] of decoded.entries()) {
     if (result.status === 'rejected') {
       const error: unknown = result.reason;
       // A file named on the command line that is no image: the data pipeline's code for bad images.
-      if (error instanceof BadImageError) throw new RunError(runtimeMessages.notAnImage(error.file, error.reason));
+      if (error instanceof BadImageError) {
+        if (canSkip(files[i]!)) {
+          skipped.push({ file: files[i]!, reason: error.reason });
+          continue;
+        }
+        throw new RunError(runtimeMessages.notAnImage(error.file, error.reason, failHelp?.(files[i]!)));
+      }
       throw error;
     }
-    buffer.set(result.value, i * size);
+    kept.push(files[i]!);
+    good.push(result.value);
   }
-  return tf.tensor4d(buffer, [files.length, shape.height, shape.width, channels]);
+  if (kept.length === 0) return { pixels: null, kept, skipped };
+  const buffer = new Float32Array(kept.length * size);
+  good.forEach((pixels, i) => buffer.set(pixels, i * size));
+  return { pixels: tf.tensor4d(buffer, [kept.length, shape.height, shape.width, channels]), kept, skipped };
 }

@@ -15,7 +15,7 @@ import { RunError, runtimeMessages, type RuntimeMessage } from '../messages';
 import { LABELS_JSON, PLAN_JSON } from './export';
 import { MODEL_ONNX, OnnxClassifier } from './onnx';
 import { RUN_FILES } from '../run/run-folder';
-import { decodeBatch, listInputImages, type ImageShape } from './images';
+import { decodeBatchSkipping, listInputImages, type ImageShape, type SkippedImage } from './images';
 
 export interface Prediction {
   file: string;
@@ -52,6 +52,18 @@ export interface PredictOptions {
   threshold?: number;
   /** The model as the user named it, for messages. */
   modelName?: string;
+  /**
+   * `--on-bad-image`: a bad image found in a folder stops everything with TL4108 (`fail`, the
+   * default: nothing is left out silently), or is left out and reported (`skip`). A file named
+   * directly is always an error.
+   */
+  onBadImage?: 'skip' | 'fail';
+}
+
+/** predictImages' answer: a prediction per readable image, and each image left out with why. */
+export interface PredictReport {
+  predictions: Prediction[];
+  skipped: SkippedImage[];
 }
 
 /** The threshold a multi-label head's predictions use: the option, else the plan's, else 0.5. */
@@ -78,7 +90,13 @@ export function ttaFlipsUnseen(plan: Plan, given: string): RuntimeMessage | unde
   return augment?.verticalFlip && !augment.horizontalFlip ? runtimeMessages.ttaFlipsUnseen(given) : undefined;
 }
 
+/** The predictions for the images `paths` name (files, or folders searched recursively). */
 export async function predictFiles(model: Classifier, plan: Plan, classNames: string[], paths: string[], options: PredictOptions = {}): Promise<Prediction[]> {
+  return (await predictImages(model, plan, classNames, paths, options)).predictions;
+}
+
+/** predictFiles with the images `onBadImage skip` left out (paths as given: relative to the working folder). */
+export async function predictImages(model: Classifier, plan: Plan, classNames: string[], paths: string[], options: PredictOptions = {}): Promise<PredictReport> {
   const threshold = predictThreshold(plan, options);
   const multiLabel = isMultiLabel(plan.head);
   // A threshold given for a one-class-per-image model would change nothing: refused, not ignored.
@@ -86,22 +104,30 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
     const head = plan.head.outputUnits === 1 ? 'one sigmoid unit (two classes)' : `a ${plan.head.outputActivation} over ${plan.head.outputUnits} classes`;
     throw new RunError(runtimeMessages.thresholdNotMultiLabel(options.modelName ?? 'this model', head));
   }
-  const files = await listInputImages(paths);
+  const named = new Set<string>();
+  const files = await listInputImages(paths, named);
   const shape = planImageShape(plan);
+  const canSkip = options.onBadImage === 'skip' ? (file: string) => !named.has(file) : () => false;
+  // Failing on an image found in a folder: say how to label the others instead.
+  const failHelp = (file: string) => (named.has(file) ? undefined : 'to label the other images and list each unreadable one with its reason, add --on-bad-image skip; or remove or repair the file');
   const { classifier, owned } = await fastestClassifier(model, plan, options.engine ?? 'auto');
   const results: Prediction[] = [];
+  const skipped: SkippedImage[] = [];
+  const shown = (file: string) => relative(process.cwd(), file) || file;
   // The next batch decodes (on sharp's threads) while this one is classified.
   const decode = (start: number) => {
-    const pending = decodeBatch(files.slice(start, start + BATCH), shape);
+    const pending = decodeBatchSkipping(files.slice(start, start + BATCH), shape, canSkip, failHelp);
     pending.catch(() => undefined); // awaited below; a bad image is reported there, in order
     return pending;
   };
   try {
     let next = decode(0);
     for (let start = 0; start < files.length; start += BATCH) {
-      const chunk = files.slice(start, start + BATCH);
-      const pixels = await next;
+      const batch = await next;
       if (start + BATCH < files.length) next = decode(start + BATCH);
+      for (const s of batch.skipped) skipped.push({ file: shown(s.file), reason: s.reason });
+      const { pixels, kept: chunk } = batch;
+      if (!pixels) continue;
       let rows: number[][];
       try {
         rows = await classify(classifier, plan, pixels, options.tta ?? 'none');
@@ -114,7 +140,7 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
           ? classNames.map((name, c) => ({ name, p: row[c]! })).filter((x) => x.p >= threshold).sort((a, b) => b.p - a.p).map((x) => x.name)
           : undefined;
         results.push({
-          file: relative(process.cwd(), chunk[i]) || chunk[i],
+          file: shown(chunk[i]!),
           label: classNames[best],
           ...(labels ? { labels } : {}),
           probabilities: Object.fromEntries(classNames.map((name, c) => [name, row[c]])),
@@ -124,7 +150,7 @@ export async function predictFiles(model: Classifier, plan: Plan, classNames: st
   } finally {
     if (owned) (classifier as OnnxClassifier).dispose();
   }
-  return results;
+  return { predictions: results, skipped };
 }
 
 /**
