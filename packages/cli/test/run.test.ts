@@ -194,6 +194,15 @@ describe('tlc run', () => {
     expect(direct.status).toBe(1);
     expect(direct.stderr).toMatch(/^error\[TL4108\]: .*cut\.png/);
     expect(direct.stderr).not.toContain('add --on-bad-image skip');
+    // A folder where nothing can be read labels nothing: an error, not an empty answer.
+    const broken = path.join(dir, 'broken');
+    mkdirSync(broken);
+    cpSync(path.join(photos, 'cut.png'), path.join(broken, 'cut.png'));
+    writeFileSync(path.join(broken, 'empty.png'), '');
+    const none = await runTlc(['predict', 'model', 'broken', '--on-bad-image', 'skip', '--json'], dir);
+    expect(none.status).toBe(1);
+    expect(JSON.parse(none.stdout.trim().split('\n').at(-1)!).error.code).toBe('TL4108');
+    expect(JSON.parse(none.stdout.trim().split('\n').at(-1)!).error.message).toMatch(/none of the 2 images could be read[\s\S]*cut\.png[\s\S]*empty\.png/);
     const usage = await runTlc(['predict', 'model', 'photos', '--on-bad-image', 'ignore'], dir);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain('--on-bad-image must be skip or fail');

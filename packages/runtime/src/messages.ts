@@ -180,6 +180,12 @@ export const runtimeMessages = {
         (spaceSeparated ? '; a space separates labels, so a name with a space (`golden retriever`) is two labels: separate them with another character and say which, `labels "…" separator ";"`' : ''),
     ),
   notAnImage: (file: string, reason: string, help?: string) => error('TL4108', `${file} is not an image tlc can read: ${reason}`, help),
+  noImageReadable: (skipped: { file: string; reason: string }[]) =>
+    error(
+      'TL4108',
+      `none of the ${skipped.length} image${skipped.length === 1 ? '' : 's'} could be read, so nothing was labelled:\n${skipped.slice(0, 5).map((s) => `  ${s.file}: ${s.reason}`).join('\n')}${skipped.length > 5 ? `\n  … and ${skipped.length - 5} more` : ''}`,
+      'check that these are the images you meant (a folder of other files?), or re-save them with an image editor',
+    ),
   cannotReadInput: (file: string, why: string, wanted: string) => error('TL4209', `cannot read ${file}: ${why}`, `give ${wanted}`),
   inputIsAFolder: (file: string, wanted: string) => error('TL4209', `${file} is a folder, not a file`, `give ${wanted}`),
   cannotWrite: (target: string, why: string) => error('TL4209', `cannot write ${target}: ${why}`),

@@ -32,7 +32,8 @@ Options:
                   labels the others and lists each one left out with its reason
                   (after them, a line \`FILE  skipped: REASON\`; with --json the
                   output is {predictions, skipped: [{file, reason}]}), exit
-                  status 0. A file named directly is always an error.
+                  status 0; when no image could be read, TL4108 (exit 1). A
+                  file named directly is always an error.
   --json          print JSON instead of text
 
 Example:
@@ -61,7 +62,7 @@ export const predictCommand: Command = {
     let release = (): void => {};
     try {
       // Loaded on demand: TensorFlow.js is heavy, and other commands should start fast.
-      const { loadExportedModel, predictImages, selectBackend, releaseBackend, ttaFlipsUnseen } = await import('@tlc/runtime');
+      const { loadExportedModel, predictImages, selectBackend, releaseBackend, ttaFlipsUnseen, RunError, runtimeMessages } = await import('@tlc/runtime');
       await selectBackend('auto');
       release = releaseBackend;
       const { model, plan, classNames } = await loadExportedModel(dir);
@@ -70,6 +71,8 @@ export const predictCommand: Command = {
       const { predictions, skipped } = await predictImages(model, plan, classNames, images, {
         tta: args.values.tta ? 'flips' : 'none', modelName: dir, onBadImage: onBadImage ?? 'fail', ...(threshold === undefined ? {} : { threshold }),
       });
+      // Skipping leaves the others to label; with none left the command did nothing: an error.
+      if (predictions.length === 0 && skipped.length > 0) throw new RunError(runtimeMessages.noImageReadable(skipped));
       if (args.values.json) {
         // With --on-bad-image skip the images left out are part of the answer: an object, whatever was skipped.
         process.stdout.write(`${JSON.stringify(onBadImage === 'skip' ? { predictions, skipped } : predictions)}\n`);
