@@ -13,6 +13,17 @@ export interface Span {
 interface Node<K extends string> {
   kind: K;
   span: Span;
+  /**
+   * Set on a statement or setting that a syntax error abandoned: it keeps what was parsed before
+   * the mistake, but the checker's value rules do not read it (the syntax error is its one
+   * diagnostic; see check/settled.ts).
+   */
+  recovered?: true;
+  /**
+   * Set on a statement (or `class weights` setting) whose block lost a setting to a syntax error
+   * (misspelt, abandoned): a rule that would read that setting's default stays silent instead.
+   */
+  incomplete?: true;
 }
 
 // ---------------------------------------------------------------- values

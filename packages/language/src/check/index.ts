@@ -4,6 +4,7 @@ import type { Program } from '../ast/nodes';
 import type { Code } from '../diagnostics/catalog';
 import type { Diagnostic } from '../diagnostics/types';
 import { createContext } from './context';
+import { settledProgram } from './settled';
 import type { FileSystemView } from './files';
 import { augmentWithFrozenBackboneRule } from './rules/augment-with-frozen-backbone';
 import { duplicateSettingRule } from './rules/duplicate-setting';
@@ -129,6 +130,16 @@ export interface CheckOptions {
 
 /** The meaning diagnostics (TL2xxx) of a parsed program, in source order. */
 export function check(program: Program, options: CheckOptions = {}): Diagnostic[] {
-  const context = createContext(program, options.files);
-  return RULES.flatMap(({ rule }) => rule(context)).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  const whole = createContext(program, options.files);
+  const settled = settledProgram(program);
+  const context = settled === program ? whole : createContext(settled, options.files);
+  return RULES.flatMap(({ rule }) => rule(PRESENCE_RULES.has(rule) ? whole : context)).sort(
+    (a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code),
+  );
 }
+
+/**
+ * The rules about whether a statement or setting is there at all: they also see the ones a syntax
+ * error abandoned (settled.ts), which every other rule skips.
+ */
+const PRESENCE_RULES: ReadonlySet<Rule> = new Set([missingStatementRule, duplicateStatementRule, duplicateSettingRule]);

@@ -5,8 +5,9 @@
 // mistake reported once, in the catalog's words, with the rest of the statement kept.)
 //
 // Error recovery is by statement: the first mistake in a statement (or in one setting of a
-// block) becomes one diagnostic from the catalog, the partial node stays in the tree, and
-// parsing resumes at the next newline, `;` or `}` (a block met on the way is skipped whole).
+// block) becomes one diagnostic from the catalog, the partial node stays in the tree (marked
+// `recovered`, its block's owner `incomplete`: the checker does not judge it), and parsing
+// resumes at the next newline, `;` or `}` (a block met on the way is skipped whole).
 // A block whose `}` is missing ends at the next top-level statement keyword, so a forgotten
 // brace does not turn the rest of the file into errors.
 //
@@ -73,6 +74,8 @@ export class Parser {
   private currentBlock: BlockName | undefined;
   /** End offset of the last token consumed. */
   private lastEnd = 0;
+  /** The statements and settings being parsed, outermost first: a mistake in a block marks its owner `incomplete`. */
+  private readonly openItems: { incomplete?: true }[] = [];
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(private readonly tokens: Token[]) {}
@@ -254,18 +257,29 @@ export class Parser {
 
   /**
    * Parses one statement or setting whose node is already in its list: the node keeps whatever
-   * was parsed when a mistake abandons it, and its span covers what it consumed.
+   * was parsed when a mistake abandons it (marked `recovered`), and its span covers what it consumed.
    */
-  private item(node: { span: Span }, body: () => void): void {
+  private item(node: { span: Span; recovered?: true; incomplete?: true }, body: () => void): void {
+    this.openItems.push(node);
     try {
       body();
       node.span.end = this.lastEnd;
     } catch (failure) {
       if (!(failure instanceof ParseFailure)) throw failure;
       this.diagnostics.push(failure.diagnostic);
+      node.recovered = true;
       node.span.end = Math.max(this.lastEnd, node.span.start);
       this.sync();
+    } finally {
+      this.openItems.pop();
     }
+    if (node.recovered) this.blockLostSetting();
+  }
+
+  /** A setting of the block being parsed was abandoned or not understood: its owner is `incomplete`. */
+  private blockLostSetting(): void {
+    const owner = this.openItems.at(-1);
+    if (owner && this.currentBlock !== undefined) owner.incomplete = true;
   }
 
   private skipSeparators(): void {
@@ -447,6 +461,7 @@ export class Parser {
       const classWeightName = name === 'class weights' && token.kind === 'String';
       if (token.kind !== 'Identifier' && !classWeightName) {
         this.diagnostics.push(at(messages.unexpected(describe(token), `\`${name}\``), token.span));
+        this.blockLostSetting();
         this.next();
         this.sync();
         continue;
@@ -456,6 +471,7 @@ export class Parser {
         this.diagnostics.push(
           at(messages.unknownSetting(token.image, name, suggestion, blockOwning(token.image, name)), token.span),
         );
+        this.blockLostSetting();
         this.sync();
         continue;
       }

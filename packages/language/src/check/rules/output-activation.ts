@@ -11,7 +11,8 @@ export const outputActivationRule: Rule = ({ head, data }) => {
   if (!last?.activation || !last.units) return [];
   const units = last.units.value;
   const activation = last.activation.name;
-  if (activation === 'sigmoid' && units > 1 && !labelsSetting(data)) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
+  // A `data` block with a syntax error may have meant its `labels` (settled.ts): no guess then.
+  if (activation === 'sigmoid' && units > 1 && !labelsSetting(data) && !data?.incomplete) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
   if (activation === 'softmax' && units === 1) return [at(messages.activationMismatch(activation, units, 'sigmoid'), last.activation.span)];
   return [];
 };

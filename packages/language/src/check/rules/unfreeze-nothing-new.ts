@@ -16,6 +16,8 @@ export const unfreezeNothingNewRule: Rule = (context) =>
     if (!unfreeze || (!unfreeze.all && !unfreeze.from)) return [];
     const previous: StageStatement = context.fineTunes[i];
     const previousFrom = settingOf(previous.settings, 'Unfreeze')?.from;
+    // A previous stage whose block has a syntax error may have meant an `unfreeze` there.
+    if (!settingOf(previous.settings, 'Unfreeze') && previous.incomplete) return [];
     const written = unfreeze.all ? 'unfreeze all' : `unfreeze from ${pointText(unfreeze.from!)}`;
     if (!previousFrom) return [at(messages.unfreezeNothingNew(written, stageWord(previous), null), unfreeze.span)];
     if (unfreeze.all) return [];
