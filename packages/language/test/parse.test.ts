@@ -120,6 +120,22 @@ export "unterminated
     expect(fine.help).toBe('did you mean `fine tune`?');
   });
 
+  it('suggests the keyword a split or joined word meant (`mix up`, `earlystop`)', () => {
+    const help = (source: string) => parse(source).diagnostics.map((d) => d.help);
+    expect(help('augment { mix up 0.2 }')).toEqual(['did you mean `mixup`?']);
+    expect(help('augment { cut mix 1.0 }')).toEqual(['did you mean `cutmix`?']);
+    expect(help('head { drop out 0.2 }')).toEqual(['did you mean `dropout`?']);
+    expect(help('head { batch norm }')).toEqual(['did you mean `batchnorm`?']);
+    expect(help('train { batchnorm frozen }')).toEqual(['did you mean `batch norm`?']);
+    expect(help('train { earlystop patience 2 }')).toEqual(['did you mean `early stop`?']);
+    expect(help('fine tune { un freeze all }')).toEqual(['did you mean `unfreeze`?']);
+    expect(help('data "a" { onbadimage skip }')).toEqual(['did you mean `on bad image`?']);
+    expect(help('augment { channelshift 20 }')).toEqual(['did you mean `channel shift`?']);
+    expect(help('pre process rescale')).toEqual(['did you mean `preprocess`?']);
+    // Only the next word on the same line joins: `mix` alone says where `mix…` might belong, no guess.
+    expect(help('augment {\n  mix\n  up 0.2\n}')[0]).not.toBe('did you mean `mixup`?');
+  });
+
   it('ends a block whose `}` is missing at the next statement', () => {
     const { program, diagnostics } = parse('train {\n  epochs 3\nhead dense 2\n');
     expect(diagnostics.map((d) => d.code)).toEqual(['TL1005']);

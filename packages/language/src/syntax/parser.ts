@@ -41,6 +41,29 @@ function settingsOf(block: BlockName): readonly string[] {
   return BLOCK_SETTINGS[block];
 }
 
+/** The settings of several words, by the block that takes them (`early stop`, not `early`). */
+const SETTING_PHRASES: Partial<Record<BlockName, readonly string[]>> = {
+  data: ['on bad image'],
+  augment: ['channel shift', 'random crop'],
+  train: ['label smoothing', 'early stop', 'class weights', 'reduce lr on plateau', 'batch norm'],
+  'fine tune': ['label smoothing', 'early stop', 'class weights', 'reduce lr on plateau', 'batch norm'],
+};
+
+/**
+ * The keyword a word-split or word-joined slip meant: `mix up` (the word and the next one on its
+ * line) for `mixup`, `earlystop` for `early stop`. Edit distance misses these: one space is
+ * a whole word apart.
+ */
+function splitOrJoined(word: string, next: Token | undefined, keywords: readonly string[], phrases: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  if (next?.kind === 'Identifier') {
+    const joined = lower + next.image.toLowerCase();
+    const keyword = keywords.find((k) => !k.includes(' ') && k === joined);
+    if (keyword !== undefined) return keyword;
+  }
+  return phrases.find((p) => p.replaceAll(' ', '') === lower && p !== word);
+}
+
 /** The block (other than `block`) that has this setting, as the user writes its header. */
 function blockOwning(word: string, except?: BlockName): string | undefined {
   if (word === 'unfreeze' && except !== 'fine tune') return 'fine tune { }';
@@ -313,8 +336,9 @@ export class Parser {
   private statement(statements: Ast.Statement[]): void {
     const keyword = this.peek();
     if (keyword.kind !== 'Identifier' || !STATEMENT_WORDS.includes(keyword.image)) {
+      const slip = keyword.kind === 'Identifier' ? splitOrJoined(keyword.image, this.peek(1), STATEMENT_SUGGESTIONS, ['fine tune']) : undefined;
       const failure = keyword.kind === 'Identifier'
-        ? messages.unknownStatement(keyword.image, didYouMean(keyword.image, STATEMENT_SUGGESTIONS), blockOwning(keyword.image))
+        ? messages.unknownStatement(keyword.image, slip ?? didYouMean(keyword.image, STATEMENT_SUGGESTIONS), blockOwning(keyword.image))
         : messages.unexpected(describe(keyword), 'place of a statement');
       this.diagnostics.push(at(failure, keyword.span));
       this.sync();
@@ -467,7 +491,7 @@ export class Parser {
         continue;
       }
       if (name !== 'class weights' && !settingsOf(name).includes(token.image)) {
-        const suggestion = didYouMean(token.image, settingsOf(name));
+        const suggestion = splitOrJoined(token.image, this.peek(1), settingsOf(name), SETTING_PHRASES[name] ?? []) ?? didYouMean(token.image, settingsOf(name));
         this.diagnostics.push(
           at(messages.unknownSetting(token.image, name, suggestion, blockOwning(token.image, name)), token.span),
         );
