@@ -49,6 +49,8 @@ export async function launchTrainer(dir: string, options: LaunchOptions): Promis
   const env = pythonEnv({
     ...(options.threads ? { OMP_NUM_THREADS: String(options.threads) } : {}),
     PYTHONUNBUFFERED: '1',
+    // The trainer (and each worker) exits when this process is gone, even SIGKILLed (tlc_torch/parent_watch.py).
+    TLC_PARENT_PID: String(process.pid),
   });
   // The job folder's own copy of tlc_torch comes first on the path.
   env.PYTHONPATH = `${dir}:${env.PYTHONPATH ?? ''}`;

@@ -2,7 +2,8 @@
 // no training processes; `tlc run --resume` continues it with the torch engine it started with
 // and ends with every epoch in metrics.csv (with the rates of its reduce-on-plateau schedule, whose
 // state comes back) and the exported model. A worker that dies mid-epoch
-// fails the run with TL4322 and the workers' own message.
+// fails the run with TL4322 and the workers' own message. A SIGKILLed tlc (no exit handler runs)
+// takes its trainer with it, one process or a launcher and its workers (tlc_torch/parent_watch.py).
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,4 +91,20 @@ describeTorch('interrupting a torch run', () => {
     expect(trainerProcesses(out)).toEqual([]);
     expect(readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
   }, TIMEOUT);
+
+  // The launcher and its workers (rank 0's next progress line to a closed pipe would end it too;
+  // parent-watch.test.ts covers a trainer that prints nothing for a while).
+  for (const nproc of [2]) {
+    it(`a SIGKILLed tlc takes its trainer with it (--nproc ${nproc})`, async () => {
+      const out = join(baseDir, `sigkill-${nproc}`);
+      const run = startRun(out, /train epoch 1\/200/, ['--epochs', '200', '--nproc', String(nproc)]);
+      await run.ready;
+      expect(trainerProcesses(out).length, run.output()).toBe(nproc === 1 ? 1 : 3);
+      run.child.kill('SIGKILL');
+      await run.exited;
+      // 200 epochs would keep an orphaned trainer busy for minutes; this waits for it to go.
+      for (let waited = 0; trainerProcesses(out).length > 0 && waited < 60_000; waited += 250) await new Promise((r) => setTimeout(r, 250));
+      expect(trainerProcesses(out)).toEqual([]);
+    }, TIMEOUT);
+  }
 });

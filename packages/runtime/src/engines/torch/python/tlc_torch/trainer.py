@@ -35,6 +35,7 @@ from .losses import hits, stage_loss
 from .mix import apply_mix, draw_mix
 from .model import build
 from .optimizers import make_optimizer
+from .parent_watch import watch_parent
 from .schedule import Plateau, scheduled_rate
 
 PRECISE_BN_IMAGES = 512
@@ -448,6 +449,7 @@ def run(job_dir, out_dir):
 
 
 def main(argv):
+    watch_parent()
     job_dir = argv[0]
     out_dir = argv[1] if len(argv) > 1 else job_dir
     run(job_dir, out_dir)
