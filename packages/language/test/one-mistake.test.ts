@@ -57,16 +57,40 @@ function misspellings(source: string): { source: string; word: string; line: num
   return result;
 }
 
+/** Each source with one number, range, size or percent left out: the setting is half-written. */
+function missingValues(source: string): { source: string; word: string; line: number }[] {
+  const result: { source: string; word: string; line: number }[] = [];
+  for (const match of source.matchAll(/(?<=[ ])[-\d.][\w.%/-]*(?=[ \n;}])/g)) {
+    const start = match.index;
+    const lineStart = source.lastIndexOf('\n', start) + 1;
+    if (source.slice(lineStart, start).includes('#')) continue;
+    const line = source.slice(0, start).split('\n').length;
+    result.push({ source: source.slice(0, start) + source.slice(start + match[0].length), word: `${match[0]} left out`, line });
+  }
+  return result;
+}
+
 const checkerFindings = (source: string) => analyze(source).diagnostics.filter((d) => d.code.startsWith('TL2')).map((d) => `${d.code} ${d.message}`);
 
 describe('one mistake, one diagnostic', () => {
+  it('gives `reduce lr on platau` its syntax error alone (no TL2051 patience, no TL2034 with a schedule)', () => {
+    const source = 'use MobileNetV2\nhead dense 3\ntrain {\n  epochs 3\n  schedule cosine\n  reduce lr on platau\n}\n';
+    expect(analyze(source).diagnostics.map((d) => [d.code, d.help])).toEqual([['TL1007', 'did you mean `plateau`?']]);
+  });
+
+  it('still says `head` is required only when no `head` is written, half-written or not', () => {
+    const codes = (source: string) => analyze(source).diagnostics.map((d) => d.code);
+    expect(codes('use MobileNetV2\nhead dense\n')).toEqual(['TL1007']);
+    expect(codes('use MobileNetV2\nhead dense\nhead dense 3\n')).toEqual(['TL1007', 'TL2004']);
+  });
+
   for (const [name, base] of [['every-construct.tl', everyConstruct], ['the stage settings', stages]] as const) {
     it(`holds for every misspelt keyword of ${name}`, () => {
       const known = new Set(checkerFindings(base));
       expect(analyze(base).diagnostics.filter((d) => d.code.startsWith('TL1'))).toEqual([]);
       const cascades: string[] = [];
       let syntaxErrors = 0;
-      for (const mistake of misspellings(base)) {
+      for (const mistake of [...misspellings(base), ...missingValues(base)]) {
         const { diagnostics } = analyze(mistake.source);
         if (!diagnostics.some((d) => d.code.startsWith('TL1'))) continue;
         syntaxErrors++;
