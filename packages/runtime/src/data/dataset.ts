@@ -11,7 +11,7 @@ import { randomResizedCrop, resizeWindow, wholeImage } from '../augment/crop';
 import { applyMix, drawMix } from '../augment/mix';
 import type { ImageShape } from '../augment/warp';
 import { createRng, STREAMS } from '../random';
-import { MemoryImages, type ImageStore } from './images';
+import { MemoryImages, UnstoredImages, type ImageStore } from './images';
 
 export interface Batch {
   /** N x H x W x C pixel values 0..255 (augmented when asked), before any model preprocessing. */
@@ -119,6 +119,11 @@ export class ImageDataset {
 
   get size(): number {
     return this.images.count;
+  }
+
+  /** False for a set whose pixels were checked and dropped (the torch engine's training set): only its files and labels are here. */
+  get holdsPixels(): boolean {
+    return !(this.images instanceof UnstoredImages);
   }
 
   /** Bytes of pixels held in memory (0 when they are streamed from disk). */

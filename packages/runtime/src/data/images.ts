@@ -108,6 +108,30 @@ export class DiskImages implements ImageStore {
   }
 }
 
+/**
+ * The images of a set whose pixels nobody on this side reads: the torch engine's training set,
+ * which its trainer decodes itself from the file list (checked for bad files, pixels dropped).
+ */
+export class UnstoredImages implements ImageStore {
+  constructor(readonly count: number) {}
+
+  get bytesInMemory(): number {
+    return 0;
+  }
+
+  image(index: number): Uint8Array {
+    throw new Error(`image ${index}: this set's pixels were not kept (the torch engine's trainer decodes them itself)`);
+  }
+
+  read(indices: ArrayLike<number>): Promise<Uint8Array[]> {
+    return Promise.reject(new Error(`images ${Array.from(indices).slice(0, 3).join(', ')}…: this set's pixels were not kept (the torch engine's trainer decodes them itself)`));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 /** fs.read at a position, on libuv's thread pool. */
 function readAt(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): Promise<number> {
   return new Promise((resolve, reject) => read(fd, buffer, offset, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));

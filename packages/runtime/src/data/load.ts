@@ -5,15 +5,18 @@
 // the memory share (memory.ts), else written to the pixel cache on disk (or found there, from an
 // earlier run on the same files) and streamed from it a batch at a time. With `random crop` the
 // training images are decoded at a larger source size (the windows are cut from it) and the
-// validation images at the model's, each set held or streamed on its own.
+// validation images at the model's, each set held or streamed on its own. Without training
+// pixels (the torch engine, whose trainer decodes the training images itself from the file list)
+// the training images are decoded once all the same, at the model's size, to find the bad files
+// exactly as before, and their pixels dropped as they come: only the files and labels are kept.
 import path from 'node:path';
 import type { DataPlan } from '@tlc/plan';
-import { applyBadImagePolicy, checkImages, type BadImage } from './check';
+import { applyBadImagePolicy, checkImages, decodeEach, type BadImage } from './check';
 import { channelsOf, type DecodeOptions } from './decode';
 import { randomCropSourceSize } from '../augment/crop';
 import { RunError, runtimeMessages } from '../messages';
 import { ImageDataset } from './dataset';
-import { DiskImages } from './images';
+import { DiskImages, UnstoredImages } from './images';
 import { formatBytes, formatShare, memoryBudget, memoryShare } from './memory';
 import { cachedPixels, defaultPixelCacheDir, pixelBytes } from './pixel-cache';
 import { scanImageFolder, type ImageItem } from './scan';
@@ -47,6 +50,12 @@ export interface LoadOptions {
   memoryInUse?: number;
   /** The pixel cache folder (default $TLC_HOME/pixels, else ~/.cache/tlc/pixels). */
   pixelCacheDir?: string;
+  /**
+   * False: the training images are checked for bad files but their pixels are not kept (the
+   * torch engine's trainer decodes them itself); the training dataset holds files and labels.
+   * Default true.
+   */
+  trainingPixels?: boolean;
 }
 
 export function decodeOptionsOf(plan: DataPlan): DecodeOptions {
@@ -62,7 +71,7 @@ interface Decoded<T> {
   good: T[];
   bad: BadImage[];
   /** The good items' pixels: in memory (by item), or their slots in the cache file. */
-  pixels: { inMemory: Map<T, Uint8Array> } | { file: string; slotOf: Map<T, number> };
+  pixels: { inMemory: Map<T, Uint8Array> } | { file: string; slotOf: Map<T, number> } | { dropped: true };
   /** For the log when streamed. */
   streamed: string | null;
 }
@@ -86,6 +95,13 @@ async function decodeImages<T extends ImageItem>(items: readonly T[], decode: De
   return { good, bad: cached.bad, pixels: { file: cached.file, slotOf }, streamed };
 }
 
+/** Decodes `items` to find the bad ones, keeping no pixels (each image's dropped as it is decoded). */
+async function checkWithoutPixels<T extends ImageItem>(items: readonly T[], decode: DecodeOptions, options: LoadOptions): Promise<Decoded<T>> {
+  const bad = await decodeEach(items, { ...decode, concurrency: options.concurrency, onProgress: options.onProgress }, () => {});
+  const badIndex = new Set(bad.map((b) => b.index));
+  return { good: items.filter((_, i) => !badIndex.has(i)), bad: bad.map(({ file, reason }) => ({ file, reason })), pixels: { dropped: true }, streamed: null };
+}
+
 /**
  * The dataset of `items` (decoded at `decode`'s size); `modelSize` [height, width] when the
  * batches are smaller than that (training images decoded larger for `random crop`).
@@ -94,8 +110,8 @@ function toDataset<T extends ImageItem>(classes: string[], decode: DecodeOptions
   const stored = { height: decode.height, width: decode.width, channels: channelsOf(decode.colorMode) };
   const shape = modelSize ? { height: modelSize[0], width: modelSize[1], channels: stored.channels } : stored;
   const { pixels } = decoded;
-  const images = 'inMemory' in pixels
-    ? items.map((item) => pixels.inMemory.get(item)!)
+  const images = 'dropped' in pixels ? new UnstoredImages(items.length)
+    : 'inMemory' in pixels ? items.map((item) => pixels.inMemory.get(item)!)
     : new DiskImages(pixels.file, stored.height * stored.width * stored.channels, Int32Array.from(items, (item) => pixels.slotOf.get(item)!));
   return new ImageDataset({
     classes, shape, ...(modelSize ? { stored } : {}), images,
@@ -163,11 +179,18 @@ export function trainingDecodeOptionsOf(plan: DataPlan): DecodeOptions {
 async function decodeSets(
   training: ImageItem[], validation: ImageItem[], decode: DecodeOptions, trainingDecode: DecodeOptions | null, options: LoadOptions,
 ): Promise<{ training: Decoded<ImageItem>; validation: Decoded<ImageItem>; bad: BadImage[]; streamed: string | null }> {
+  const total = training.length + validation.length;
+  if (options.trainingPixels === false) {
+    // Checked at the model's size (the bad files are the same at any size, and it is the cheaper
+    // one for `random crop`), then validation decoded and kept as usual.
+    const first = await checkWithoutPixels(training, decode, { ...options, onProgress: (done) => options.onProgress?.(done, total) });
+    const second = await decodeImages(validation, decode, { ...options, onProgress: (done) => options.onProgress?.(training.length + done, total) });
+    return { training: first, validation: second, bad: [...first.bad, ...second.bad], streamed: second.streamed };
+  }
   if (trainingDecode === null) {
     const decoded = await decodeImages([...training, ...validation], decode, options);
     return { training: decoded, validation: decoded, bad: decoded.bad, streamed: decoded.streamed };
   }
-  const total = training.length + validation.length;
   const first = await decodeImages(training, trainingDecode, { ...options, onProgress: (done) => options.onProgress?.(done, total) });
   const held = 'inMemory' in first.pixels ? pixelBytes(first.good.length, trainingDecode) : 0;
   const second = await decodeImages(validation, decode, {

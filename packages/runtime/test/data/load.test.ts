@@ -87,6 +87,45 @@ describe('loadData', () => {
     expect(data.warnings[0]).toMatch(/^skipped 2 of 10 image files/);
   });
 
+  it('without training pixels (the torch engine): the same files, labels and bad-image outcome, no training pixels kept', async () => {
+    const base = await tempFolder();
+    await classFolders(base, 'train', 4);
+    const empty = await writeFile(path.join(base, 'train', 'red', 'empty.png'), '');
+    const cut = await writeFile(path.join(base, 'train', 'blue', 'cut.jpg'), await truncatedJpeg());
+    const failed = await loadData(PLAN, base).catch((e: unknown) => e) as RunError;
+    const refused = await loadData(PLAN, base, { trainingPixels: false }).catch((e: unknown) => e) as RunError;
+    expect(refused).toBeInstanceOf(RunError);
+    expect(refused.code).toBe('TL4108');
+    // libvips's detail in parentheses may be lost when two decodes fail at once (decode.ts): the reasons are compared without it.
+    const reasons = (message: string) => message.replace(/ \(VipsJpeg[^)]*\)/g, '');
+    expect(reasons(refused.message)).toBe(reasons(failed.message));
+    expect(refused.message).toContain(`${empty}: empty file (0 bytes)`);
+    expect(refused.message).toContain(`${cut}: truncated or corrupt image data`);
+
+    // random crop: the tfjs side decodes training larger; without pixels the outcome is the same.
+    const crop = { ...PLAN, onBadImage: 'skip' as const, augment: { seed: 3, flipHorizontal: false, flipVertical: false, rotate: 0, zoom: 0, brightness: 0, contrast: 0, randomCrop: { scale: [0.5, 1] as [number, number], ratio: [0.75, 1.33] as [number, number] } } as unknown as DataPlan['augment'] };
+    for (const plan of [{ ...PLAN, onBadImage: 'skip' as const }, crop]) {
+      const kept = await loadData(plan, base);
+      const progress: number[] = [];
+      const listed = await loadData(plan, base, { trainingPixels: false, onProgress: (done) => progress.push(done) });
+      expect(listed.warnings.map(reasons)).toEqual(kept.warnings.map(reasons));
+      expect(listed.warnings[0]).toMatch(/^skipped 2 of 10 image files/);
+      expect(listed.training.files).toEqual(kept.training.files);
+      expect(Array.from(listed.training.labels)).toEqual(Array.from(kept.training.labels));
+      expect(Array.from(listed.training.targets)).toEqual(Array.from(kept.training.targets));
+      expect(listed.training.storedShape).toEqual(kept.training.storedShape);
+      expect(progress.at(-1)).toBe(10);
+      expect(kept.training.holdsPixels).toBe(true);
+      expect(listed.training.holdsPixels).toBe(false);
+      expect(listed.training.bytesInMemory).toBe(0);
+      expect(() => listed.training.image(0)).toThrow(/not kept/);
+      // Validation is decoded and kept as before (the tfjs evaluation after a torch run reads it).
+      expect(listed.validation!.files).toEqual(kept.validation!.files);
+      expect(listed.validation!.holdsPixels).toBe(true);
+      expect(Array.from(listed.validation!.image(0))).toEqual(Array.from(kept.validation!.image(0)));
+    }
+  });
+
   it('refuses, before decoding, a set whose pixels fit neither in memory nor on the pixel cache\'s disk', async () => {
     const base = await tempFolder();
     await classFolders(base, 'train', 2);

@@ -51,7 +51,7 @@ export function slurmScript(name: string, nodes: number, nproc: number, device: 
 
 export async function emitTorchJob(plan: Plan, options: EmitOptions): Promise<void> {
   await selectBackend('auto');
-  const { plan: data, loaded } = await loadRunData(plan, { baseDir: options.baseDir, data: options.data }, options.log);
+  const { plan: data, loaded } = await loadRunData(plan, { baseDir: options.baseDir, data: options.data, engine: 'torch' }, options.log);
   const { model, backboneLayers } = await assembleModel(plan, { baseDir: options.baseDir });
   try {
     writeJob(options.dir, { plan, model, backboneLayers, dataPlan: data, data: loaded, epochs: options.epochs, device: options.device, nproc: options.nproc, handBack: false });

@@ -28,14 +28,17 @@ export async function loadRunData(plan: Plan, options: RunOptions, log: RunLog):
     checkClassWeightNames(plan.stages, classes);
     checkLabelsFitHead(plan, data, items);
   };
-  const loaded = await loadData(data, options.baseDir, { onClasses, memoryShare: options.memoryShare, pixelCacheDir: options.pixelCacheDir });
+  // The torch engine's trainer decodes the training images itself from the file list: here they
+  // are only checked for bad files (`on bad image`), their pixels not kept.
+  const trainingPixels = options.engine !== 'torch';
+  const loaded = await loadData(data, options.baseDir, { onClasses, memoryShare: options.memoryShare, pixelCacheDir: options.pixelCacheDir, trainingPixels });
   loaded.warnings.forEach((w) => log.line(`warning: ${w}`));
   if (loaded.streamed) log.line(loaded.streamed);
   log.line(`data: ${loaded.training.size} training images, ${loaded.validation?.size ?? 0} validation images, classes ${loaded.classes.join(', ')}`);
   const { storedShape: stored, shape } = loaded.training;
   if (data.augment?.randomCrop) {
     const [lo, hi] = data.augment.randomCrop.scale;
-    log.line(`random crop: training images decoded at ${stored.height}x${stored.width} (windows of ${lo}..${hi} of the area resized to ${shape.height}x${shape.width}), validation at ${shape.height}x${shape.width}`);
+    log.line(`random crop: training images decoded${trainingPixels ? '' : ' by the trainer'} at ${stored.height}x${stored.width} (windows of ${lo}..${hi} of the area resized to ${shape.height}x${shape.width}), validation at ${shape.height}x${shape.width}`);
   }
   return { plan: data, loaded };
 }
