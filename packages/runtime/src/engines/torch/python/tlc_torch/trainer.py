@@ -273,6 +273,28 @@ def atomic_save(obj, path):
     os.replace(temp, path)
 
 
+def trim_epochs(path, stage_index, stage, completed):
+    """Keeps the rows of epochs.jsonl up to the checkpoint's epoch (stage index `stage`, `completed` epochs)."""
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        lines = f.read().splitlines(keepends=True)
+    kept = []
+    for line in lines:
+        try:
+            record = json.loads(line)["record"]
+        except (ValueError, KeyError, TypeError):
+            continue  # a row a kill cut short
+        index = stage_index.get(record["stage"], -1)
+        if index < stage or (index == stage and record["epoch"] <= completed):
+            kept.append(line if line.endswith("\n") else line + "\n")
+    if kept != lines:
+        temp = path + ".tmp"
+        with open(temp, "w") as f:
+            f.writelines(kept)
+        os.replace(temp, path)
+
+
 def run(job_dir, out_dir):
     with open(os.path.join(job_dir, "job.json")) as f:
         job = json.load(f)
@@ -316,6 +338,8 @@ def run(job_dir, out_dir):
     elif not hand_back and os.path.exists(checkpoint_path):
         resume = torch.load(checkpoint_path, map_location="cpu")
         model.load_state_dict(resume["model"])
+        if ctx.rank == 0:
+            trim_epochs(os.path.join(out_dir, METRICS), {s["name"]: s["index"] for s in job["stages"]}, resume["stage"], resume["completedEpochs"])
 
     for stage in job["stages"]:
         index = stage["index"]
@@ -417,6 +441,10 @@ def run(job_dir, out_dir):
             if ctx.rank == 0:
                 stage_state = {"completedEpochs": epoch, "checkpoint": checkpoint.state(), "early": early.state() if early else None,
                                "plateau": plateau.saved() if plateau else None, "stopped": stopped}
+                # The epoch's row goes first: a rerun after a kill before the checkpoint below
+                # drops it again (trim_epochs), so epochs.jsonl ends at the checkpoint's epoch.
+                with open(os.path.join(out_dir, METRICS), "a") as f:
+                    f.write(json.dumps({"record": record, "best": is_best}) + "\n")
                 files = {}
                 if hand_back:
                     # This epoch's weights and optimizer state, for the run's own checkpoints.
@@ -425,8 +453,6 @@ def run(job_dir, out_dir):
                     atomic_save(optimizer.state_dict(), os.path.join(out_dir, files["optimizer"]))
                 else:
                     atomic_save(dict(stage_state, stage=index, model=model.state_dict(), optimizer=optimizer.state_dict(), best=best), checkpoint_path)
-                with open(os.path.join(out_dir, METRICS), "a") as f:
-                    f.write(json.dumps({"record": record, "best": is_best}) + "\n")
                 emit("epoch", record=record, best=is_best, state=stage_state, **files)
             if stopped:
                 break
