@@ -52,6 +52,17 @@ describe('paths on the command line', () => {
     await refused(['run', '--resume', 'not-a-run'], /^error\[TL4203\]: nothing to resume: not-a-run holds no plan\.json, so it is not a run folder/);
   });
 
+  it('run --resume: a damaged state.json is TL4203 saying so, not a bare JSON error', async () => {
+    writeFileSync(path.join(dir, 'with-data.tl'), 'data "." { image 32x32 }\nuse MobileNet alpha 0.25 weights none freeze none\nhead dense 2\n');
+    mkdirSync(path.join(dir, 'damaged', 'checkpoints', 'last'), { recursive: true });
+    expect((await runTlc(['compile', 'with-data.tl', '-o', path.join('damaged', 'plan.json')], dir)).status).toBe(0);
+    writeFileSync(path.join(dir, 'damaged', 'checkpoints', 'last', 'model.json'), '{}');
+    writeFileSync(path.join(dir, 'damaged', 'state.json'), '{ "version": 1, "stage');
+    await refused(['run', '--resume', 'damaged'], /error\[TL4203\]: damaged\/state\.json is damaged \(not valid JSON\)/);
+    writeFileSync(path.join(dir, 'damaged', 'state.json'), '[1]');
+    await refused(['run', '--resume', 'damaged'], /error\[TL4203\]: damaged\/state\.json is damaged \(not a JSON object\)/);
+  });
+
   it('weights add: a file that does not exist, a folder', async () => {
     await refused(['weights', 'add', 'nope.h5', 'a-folder'], /^error\[TL4209\]: cannot read nope\.h5: it does not exist\nhelp: give a Keras `_notop\.h5` file you downloaded\nerror\[TL4209\]: a-folder is a folder, not a file\n/);
   });

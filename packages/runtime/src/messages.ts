@@ -228,6 +228,12 @@ export const runtimeMessages = {
   nothingToResume: (runDir: string, state: string, last: string) =>
     error('TL4203', `${runDir} has no completed epoch to resume from (no ${state} and ${last}/): start the run again`),
   stateOfAnotherVersion: (file: string) => error('TL4203', `${file} was written by another version of tlc`),
+  stateDamaged: (file: string, why: string) =>
+    error(
+      'TL4203',
+      `${file} is damaged (${why}): it no longer says which epoch the run's checkpoints hold`,
+      'tlc writes it atomically, so something else changed or truncated it: restore it from a copy, or start the run again',
+    ),
   checkpointOfAnotherModel: (dir: string, weight: string) => error('TL4203', `the checkpoint in ${dir} has no weight ${weight}: it belongs to another model`),
   specWithoutData: () => error('TL4204', 'the plan has no `data` statement (a model spec): give the image folder with --data DIR'),
   outOfMemory: (stage: string, batchSize: number, detail: string) =>

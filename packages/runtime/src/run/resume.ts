@@ -49,7 +49,13 @@ export function readRunState(runDir: string, onRepair: (note: string) => void = 
   if (!existsSync(file) || !existsSync(join(runDir, RUN_FILES.last, 'model.json'))) {
     throw new RunError(runtimeMessages.nothingToResume(runDir, RUN_FILES.state, RUN_FILES.last));
   }
-  const state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+  let state: RunState;
+  try {
+    state = JSON.parse(readFileSync(file, 'utf8')) as RunState;
+  } catch (error) {
+    throw new RunError(runtimeMessages.stateDamaged(file, error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message));
+  }
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new RunError(runtimeMessages.stateDamaged(file, 'not a JSON object'));
   if (state.version !== 1) throw new RunError(runtimeMessages.stateOfAnotherVersion(file));
   return state;
 }
