@@ -39,6 +39,22 @@ evaluate validation tta flips
 export "out" as tfjs
 `;
 
+/** Stages whose settings fit their epochs but not the default 10: a lost `epochs` must not make them wrong. */
+const longStages = `use MobileNetV2 weights imagenet freeze all
+head dense 64 -> 3
+train {
+  epochs 30
+  schedule cosine warmup 12 epochs
+  early stop patience 12
+}
+fine tune "steps" {
+  epochs 30
+  schedule step every 12 epochs times 0.5
+  reduce lr on plateau patience 12 on val_loss
+  early stop patience 20 on val_loss
+}
+`;
+
 const keywords = new Set(KEYWORDS);
 
 /** Each misspelling of a keyword of the source: its last letter doubled, or dropped where that leaves a word. */
@@ -84,7 +100,7 @@ describe('one mistake, one diagnostic', () => {
     expect(codes('use MobileNetV2\nhead dense\nhead dense 3\n')).toEqual(['TL1007', 'TL2004']);
   });
 
-  for (const [name, base] of [['every-construct.tl', everyConstruct], ['the stage settings', stages]] as const) {
+  for (const [name, base] of [['every-construct.tl', everyConstruct], ['the stage settings', stages], ['long stages', longStages]] as const) {
     it(`holds for every misspelt keyword of ${name}`, () => {
       const known = new Set(checkerFindings(base));
       expect(analyze(base).diagnostics.filter((d) => d.code.startsWith('TL1'))).toEqual([]);

@@ -17,9 +17,15 @@ export function previousStage(stage: StageStatement, context: CheckContext): Sta
   return index > 0 ? context.fineTunes[index - 1] : context.train;
 }
 
-export function stageEpochs(stage: StageStatement, context: CheckContext): number {
+/**
+ * The stage's epochs, or undefined when they are not known: the stage (or the one it inherits
+ * from) has no `epochs` but a syntax error in its block, which may be a misspelt `epochs`
+ * (settled.ts): rules then say nothing rather than judge the default.
+ */
+export function stageEpochs(stage: StageStatement, context: CheckContext): number | undefined {
   const own = settingOf(stage.settings, 'Epochs')?.count?.value;
   if (own !== undefined) return own;
+  if (stage.incomplete) return undefined;
   const previous = previousStage(stage, context);
   return previous ? stageEpochs(previous, context) : DEFAULT_EPOCHS;
 }
@@ -67,6 +73,8 @@ export function stageLearningRate(stage: StageStatement, context: CheckContext):
 export function stageEarlyStop(stage: StageStatement, context: CheckContext): EarlyStopSetting | undefined {
   const own = settingOf(stage.settings, 'EarlyStop');
   if (own) return own;
+  // A syntax error in the block may be this stage's own (misspelt) `early stop`: no inheriting then.
+  if (stage.incomplete) return undefined;
   const previous = previousStage(stage, context);
   return previous ? stageEarlyStop(previous, context) : undefined;
 }

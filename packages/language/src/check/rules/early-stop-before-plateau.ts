@@ -19,7 +19,8 @@ export const earlyStopBeforePlateauRule: Rule = (context) => {
     const earlyPatience = early.patience?.value ?? DEFAULT_PATIENCE;
     const plateauMonitor = plateau.monitor?.name ?? PLATEAU_DEFAULTS.monitor;
     const earlyMonitor = early.monitor?.name ?? DEFAULT_MONITOR;
-    if (plateauMonitor !== earlyMonitor || plateauPatience >= stageEpochs(stage, context) - 1) continue;
+    const epochs = stageEpochs(stage, context);
+    if (epochs === undefined || plateauMonitor !== earlyMonitor || plateauPatience >= epochs - 1) continue;
     if (earlyPatience <= plateauPatience) {
       const label = { span: early.span, message: settingOf(stage.settings, 'EarlyStop') ? 'stops here first' : 'inherited from the stage before' };
       diagnostics.push(at(messages.earlyStopBeforePlateau(earlyPatience, plateauPatience, plateauMonitor), plateau.span, [label]));

@@ -17,7 +17,7 @@ export const patienceOutlastsStageRule: Rule = (context) => {
       const patience = s.patience?.value ?? (s.kind === 'Plateau' ? PLATEAU_DEFAULTS.patience : DEFAULT_PATIENCE);
       if (!Number.isInteger(patience) || patience < 0) continue; // TL2015's
       const epochs = stageEpochs(stage, context);
-      if (!Number.isInteger(epochs) || epochs <= 0) continue; // TL2014's
+      if (epochs === undefined || !Number.isInteger(epochs) || epochs <= 0) continue; // unknown, or TL2014's
       if (patience >= epochs - 1) {
         const setting = s.kind === 'Plateau' ? 'reduce lr on plateau' : 'early stop';
         diagnostics.push(at(messages.patienceOutlastsStage(setting, patience, epochs, stageWord(stage)), s.patience?.span ?? s.span));

@@ -11,7 +11,7 @@ export const stepNeverStepsRule: Rule = (context) => {
     for (const s of stage.settings) {
       if (s.kind !== 'Schedule' || s.type?.name !== 'step' || !s.every || !(s.every.value > 0)) continue;
       const epochs = stageEpochs(stage, context);
-      if (s.every.value >= epochs) diagnostics.push(at(messages.stepNeverSteps(s.every.value, epochs, stageWord(stage)), s.every.span));
+      if (epochs !== undefined && s.every.value >= epochs) diagnostics.push(at(messages.stepNeverSteps(s.every.value, epochs, stageWord(stage)), s.every.span));
     }
   }
   return diagnostics;

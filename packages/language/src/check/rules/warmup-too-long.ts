@@ -11,7 +11,7 @@ export const warmupTooLongRule: Rule = (context) => {
     for (const s of stage.settings) {
       if (s.kind !== 'Schedule' || s.type?.name !== 'cosine' || !s.warmup || s.warmupUnit?.name !== 'epochs') continue;
       const epochs = stageEpochs(stage, context);
-      if (s.warmup.value >= epochs) diagnostics.push(at(messages.warmupTooLong(s.warmup.value, epochs, stageWord(stage)), s.clauses?.warmup?.span ?? s.warmup.span));
+      if (epochs !== undefined && s.warmup.value >= epochs) diagnostics.push(at(messages.warmupTooLong(s.warmup.value, epochs, stageWord(stage)), s.clauses?.warmup?.span ?? s.warmup.span));
     }
   }
   return diagnostics;
