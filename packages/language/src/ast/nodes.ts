@@ -20,8 +20,9 @@ interface Node<K extends string> {
    */
   recovered?: true;
   /**
-   * Set on a statement (or `class weights` setting) whose block lost a setting to a syntax error
-   * (misspelt, abandoned): a rule that would read that setting's default stays silent instead.
+   * Set on a statement (or `class weights` setting) whose block has a setting the parser did not
+   * understand (a misspelt keyword, a stray token): it may be any setting, so a rule that would
+   * read a missing setting's default stays silent instead (check/settled.ts, `mayHaveMeant`).
    */
   incomplete?: true;
 }

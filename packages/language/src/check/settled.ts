@@ -12,6 +12,18 @@ function isNode(value: unknown): value is AnyObject & { kind: string } {
   return typeof value === 'object' && value !== null && typeof (value as AnyObject).kind === 'string';
 }
 
+/** The kinds of the recovered settings left out of each settled copy. */
+const lostKinds = new WeakMap<object, Set<string>>();
+
+/**
+ * Whether the statement's block may have meant a setting of this kind that a syntax error took
+ * away: one of that kind was abandoned, or a setting was not understood at all (`incomplete`).
+ * A rule that would read the kind's default (or inherit it) says nothing then.
+ */
+export function mayHaveMeant(node: { incomplete?: true } | undefined, kind: string): boolean {
+  return node !== undefined && (node.incomplete === true || lostKinds.get(node)?.has(kind) === true);
+}
+
 /** The node, or a copy whose lists (settings, layers, class weight entries) leave out recovered nodes. */
 function settle<N extends object>(node: N): N {
   let copy: AnyObject | undefined;
@@ -21,6 +33,9 @@ function settle<N extends object>(node: N): N {
     if (kept.length === value.length && kept.every((item, i) => item === value[i])) continue;
     copy ??= { ...(node as AnyObject) };
     copy[key] = kept;
+    const lost = lostKinds.get(copy) ?? new Set<string>();
+    for (const item of value) if (isNode(item) && item.recovered) lost.add(item.kind);
+    lostKinds.set(copy, lost);
   }
   return (copy ?? node) as N;
 }

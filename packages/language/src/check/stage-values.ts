@@ -3,6 +3,7 @@
 import type { EarlyStopSetting, StageStatement } from '../ast/nodes';
 import { DEFAULT_EPOCHS, DEFAULT_OPTIMIZER, FINE_TUNE_LR_DIVISOR, OPTIMIZER_DEFAULTS } from '../compile/defaults';
 import { settingOf } from '../compile/select';
+import { mayHaveMeant } from './settled';
 import { pointPosition, pointText, type CheckContext, type PointPosition } from './context';
 
 /** The stage's name as the user writes it. */
@@ -25,7 +26,7 @@ export function previousStage(stage: StageStatement, context: CheckContext): Sta
 export function stageEpochs(stage: StageStatement, context: CheckContext): number | undefined {
   const own = settingOf(stage.settings, 'Epochs')?.count?.value;
   if (own !== undefined) return own;
-  if (stage.incomplete) return undefined;
+  if (mayHaveMeant(stage, 'Epochs')) return undefined;
   const previous = previousStage(stage, context);
   return previous ? stageEpochs(previous, context) : DEFAULT_EPOCHS;
 }
@@ -74,7 +75,7 @@ export function stageEarlyStop(stage: StageStatement, context: CheckContext): Ea
   const own = settingOf(stage.settings, 'EarlyStop');
   if (own) return own;
   // A syntax error in the block may be this stage's own (misspelt) `early stop`: no inheriting then.
-  if (stage.incomplete) return undefined;
+  if (mayHaveMeant(stage, 'EarlyStop')) return undefined;
   const previous = previousStage(stage, context);
   return previous ? stageEarlyStop(previous, context) : undefined;
 }

@@ -6,7 +6,8 @@
 //
 // Error recovery is by statement: the first mistake in a statement (or in one setting of a
 // block) becomes one diagnostic from the catalog, the partial node stays in the tree (marked
-// `recovered`, its block's owner `incomplete`: the checker does not judge it), and parsing
+// `recovered`: the checker does not judge it; a block with a setting not understood is
+// `incomplete`), and parsing
 // resumes at the next newline, `;` or `}` (a block met on the way is skipped whole).
 // A block whose `}` is missing ends at the next top-level statement keyword, so a forgotten
 // brace does not turn the rest of the file into errors.
@@ -296,10 +297,9 @@ export class Parser {
     } finally {
       this.openItems.pop();
     }
-    if (node.recovered) this.blockLostSetting();
   }
 
-  /** A setting of the block being parsed was abandoned or not understood: its owner is `incomplete`. */
+  /** A setting of the block being parsed was not understood (misspelt, a stray token): its owner is `incomplete`. */
   private blockLostSetting(): void {
     const owner = this.openItems.at(-1);
     if (owner && this.currentBlock !== undefined) owner.incomplete = true;

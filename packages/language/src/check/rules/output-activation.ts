@@ -4,6 +4,7 @@
 import { at, messages } from '../../diagnostics/catalog';
 import { labelsSetting } from '../multi-label';
 import { outputLayer } from '../output-layer';
+import { mayHaveMeant } from '../settled';
 import type { Rule } from './types';
 
 export const outputActivationRule: Rule = ({ head, data }) => {
@@ -12,7 +13,7 @@ export const outputActivationRule: Rule = ({ head, data }) => {
   const units = last.units.value;
   const activation = last.activation.name;
   // A `data` block with a syntax error may have meant its `labels` (settled.ts): no guess then.
-  if (activation === 'sigmoid' && units > 1 && !labelsSetting(data) && !data?.incomplete) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
+  if (activation === 'sigmoid' && units > 1 && !labelsSetting(data) && !mayHaveMeant(data, 'Labels')) return [at(messages.activationMismatch(activation, units, 'softmax'), last.activation.span)];
   if (activation === 'softmax' && units === 1) return [at(messages.activationMismatch(activation, units, 'sigmoid'), last.activation.span)];
   return [];
 };

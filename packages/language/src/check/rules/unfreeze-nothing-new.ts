@@ -7,6 +7,7 @@ import type { StageStatement } from '../../ast/nodes';
 import { at, messages } from '../../diagnostics/catalog';
 import { settingOf } from '../../compile/select';
 import { comparePositions, pointPosition, pointText } from '../context';
+import { mayHaveMeant } from '../settled';
 import { stageWord } from '../stage-values';
 import type { Rule } from './types';
 
@@ -17,7 +18,7 @@ export const unfreezeNothingNewRule: Rule = (context) =>
     const previous: StageStatement = context.fineTunes[i];
     const previousFrom = settingOf(previous.settings, 'Unfreeze')?.from;
     // A previous stage whose block has a syntax error may have meant an `unfreeze` there.
-    if (!settingOf(previous.settings, 'Unfreeze') && previous.incomplete) return [];
+    if (!settingOf(previous.settings, 'Unfreeze') && mayHaveMeant(previous, 'Unfreeze')) return [];
     const written = unfreeze.all ? 'unfreeze all' : `unfreeze from ${pointText(unfreeze.from!)}`;
     if (!previousFrom) return [at(messages.unfreezeNothingNew(written, stageWord(previous), null), unfreeze.span)];
     if (unfreeze.all) return [];
