@@ -34,8 +34,24 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command: Command | undefined = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    console.error(`tlc: unknown command \`${name}\`\n\n${usage()}`);
+    const suggestion = await suggestCommand(name, rest[0]);
+    console.error(`tlc: unknown command \`${name}\`${suggestion ? `: did you mean \`tlc ${suggestion}\`?` : ''}\n\n${usage()}`);
     return 2;
   }
   return command.run(rest);
+}
+
+/**
+ * The command a mistyped one meant: written without its hyphen (`lrfind`) or as two words
+ * (`lr find`), or a near miss (`chek`). Loaded only on this error path: startup stays lean.
+ */
+async function suggestCommand(name: string, next: string | undefined): Promise<string | undefined> {
+  const names = COMMANDS.map((c) => c.name);
+  const bare = (word: string) => word.toLowerCase().replaceAll('-', '');
+  const joined = next === undefined ? undefined : names.find((n) => n.includes('-') && bare(n) === bare(name + next));
+  if (joined !== undefined) return joined;
+  const unhyphenated = names.find((n) => bare(n) === bare(name));
+  if (unhyphenated !== undefined) return unhyphenated;
+  const { didYouMean } = await import('@tlc/language');
+  return didYouMean(name, names);
 }
