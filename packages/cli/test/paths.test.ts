@@ -3,7 +3,9 @@
 // folder where a file belongs (or a file where a folder does), an empty file, a folder to write
 // into that does not exist. Each is said in words with its code (TL4209 for files, TL4203 for a
 // run folder, TL3101 for a plan JSON that is empty), exit 1, never a bare errno such as EISDIR.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { folderWith, runTlc } from './tlc';
@@ -61,6 +63,26 @@ describe('paths on the command line', () => {
     await refused(['run', '--resume', 'damaged'], /error\[TL4203\]: damaged\/state\.json is damaged \(not valid JSON\)/);
     writeFileSync(path.join(dir, 'damaged', 'state.json'), '[1]');
     await refused(['run', '--resume', 'damaged'], /error\[TL4203\]: damaged\/state\.json is damaged \(not a JSON object\)/);
+  });
+
+  it('run --resume: a folder another live tlc process holds (lock.json) is TL4203 and left as it is; a stale lock is taken over and removed', async () => {
+    writeFileSync(path.join(dir, 'locked.tl'), 'data "." { image 32x32 }\nuse MobileNet alpha 0.25 weights none freeze none\nhead dense 2\n');
+    mkdirSync(path.join(dir, 'locked'));
+    expect((await runTlc(['compile', 'locked.tl', '-o', path.join('locked', 'plan.json')], dir)).status).toBe(0);
+    const lock = path.join(dir, 'locked', 'lock.json');
+    // A live process (this test's sleep) on this host holds it.
+    const sleeper = spawn('sleep', ['60']);
+    try {
+      writeFileSync(lock, JSON.stringify({ pid: sleeper.pid, host: hostname(), started: null }));
+      await refused(['run', '--resume', 'locked'], new RegExp(`error\\[TL4203\\]: locked is in use: tlc process ${sleeper.pid} on .* is running or resuming this run now`));
+      expect(JSON.parse(readFileSync(lock, 'utf8')).pid).toBe(sleeper.pid);
+    } finally {
+      sleeper.kill();
+    }
+    // Its process gone, the lock is stale: the resume goes on (to the next check: no epoch yet) and leaves no lock.
+    await new Promise((done) => sleeper.once('exit', done));
+    await refused(['run', '--resume', 'locked'], /error\[TL4203\]: locked has no completed epoch to resume from/);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('weights add: a file that does not exist, a folder', async () => {

@@ -228,6 +228,12 @@ export const runtimeMessages = {
   nothingToResume: (runDir: string, state: string, last: string) =>
     error('TL4203', `${runDir} has no completed epoch to resume from (no ${state} and ${last}/): start the run again`),
   stateOfAnotherVersion: (file: string) => error('TL4203', `${file} was written by another version of tlc`),
+  runFolderInUse: (dir: string, pid: number | null, host: string | null, lock: string) =>
+    error(
+      'TL4203',
+      `${dir} is in use: ${pid === null ? 'another tlc process' : `tlc process ${pid}${host ? ` on ${host}` : ''}`} is running or resuming this run now, and two processes would overwrite each other's checkpoints`,
+      `wait for it to finish, or stop it (Ctrl-C keeps every completed epoch), then resume; if no tlc runs on this folder any more (e.g. that machine restarted), delete ${lock}`,
+    ),
   stateDamaged: (file: string, why: string) =>
     error(
       'TL4203',

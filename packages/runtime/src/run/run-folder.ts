@@ -14,6 +14,8 @@ export const RUN_FILES = {
   report: 'report.html',
   predictions: 'predictions.json',
   state: 'state.json',
+  /** The process training in the folder now (run/run-lock.ts); gone once it stops. */
+  lock: 'lock.json',
   model: 'model',
   checkpoints: 'checkpoints',
   features: 'features',

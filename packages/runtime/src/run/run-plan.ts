@@ -34,6 +34,7 @@ import { exportRun } from './phases/export';
 import { buildModel } from './phases/model';
 import { reportRun, type RunSummary } from './phases/report';
 import { checkRunFolder, openRunFolder } from './phases/run-folder';
+import { lockRunFolder, type RunLock } from './run-lock';
 import { trainStages } from './phases/stages';
 import { RunLog } from './progress';
 import { RUN_FILES } from './run-folder';
@@ -48,7 +49,12 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
   if (runOptions.engine === 'torch' && !runOptions.importJob) findTorchPython();
   // Ctrl-C (or a closed output) stops the run in every phase from here on (run/interrupt.ts).
   const guard = new InterruptGuard({ stop: runOptions.stop, say: runOptions.say });
+  // One process at a time in a run folder (run/run-lock.ts): released however the run ends.
+  let lock: RunLock | undefined;
+  guard.onInterrupt(() => lock?.release());
   try {
+    // A resume locks its folder before reading (and repairing) it.
+    if (runOptions.resume) lock = lockRunFolder(runOptions.resume);
     // 1 backend
     const backend = await startBackend(runOptions.backend, log);
     // 2 data (the run folder checked first: a resumed run's options say which data; --out must be
@@ -62,6 +68,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     const data = await loadRunData(plan, options, log);
     // 3 run folder + resume
     const runDir = openRunFolder(written, options, resumed);
+    lock ??= lockRunFolder(runDir);
     if (batch.choice && !resumed) writeJsonAtomic(join(runDir, RUN_FILES.batch), batch.choice);
     guard.setRunDir(runDir, !resumed);
     const lastSaved = resumed?.records[resumed.records.length - 1];
@@ -84,6 +91,7 @@ export async function runPlan(plan: Plan, runOptions: RunOptions): Promise<RunSu
     await data.loaded.validation?.close();
     return summary;
   } finally {
+    lock?.release();
     guard.dispose();
   }
 }
