@@ -154,7 +154,9 @@ export function writeJob(dir: string, options: JobOptions): WrittenJob {
     'if [ -n "${NNODES:-}" ]; then',
     `  exec "$PYTHON" -m torch.distributed.run --redirects 2 --tee 2 --nnodes "$NNODES" --node_rank "$NODE_RANK" --rdzv_backend c10d --rdzv_endpoint "$MASTER" --nproc_per_node "$NPROC" -m tlc_torch.trainer .`,
     'fi',
-    `exec "$PYTHON" ${trainerArgs(0).join(' ').replace('--nproc_per_node 0', '--nproc_per_node "$NPROC"')}`,
+    '# One node: a free port unless MASTER_PORT gives one (torchrun\'s fixed 29500 would collide with a second job here).',
+    'PORT=${MASTER_PORT:-$("$PYTHON" -c \'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])\')}',
+    `exec "$PYTHON" ${trainerArgs(0, ['--master_port', '"$PORT"']).join(' ').replace('--nproc_per_node 0', '--nproc_per_node "$NPROC"')}`,
     '',
   ].join('\n');
   writeFileSync(join(dir, JOB_FILES.launch), launch);

@@ -5,6 +5,7 @@
 // uses. A job that has not trained yet, or a folder that is no job, is refused with its code.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ afterAll(() => rmSync(baseDir, { recursive: true, force: true }));
 const run = (args: string[], cwd = baseDir) => spawnSync(process.execPath, [tlc, ...args], { cwd, encoding: 'utf8' });
 
 describeTorch('tlc import-run', () => {
-  it('emit, launch.sh on 2 gloo processes, import-run, predict', () => {
+  it('emit, launch.sh on 2 gloo processes (torchrun\'s default port 29500 taken), import-run, predict', async () => {
     const emitted = run(['run', 'plan.json', '--engine', 'torch', '--emit', 'job', '--nproc', '2']);
     expect(emitted.status, emitted.stderr).toBe(0);
     expect(emitted.stdout).toContain('tlc import-run');
@@ -40,7 +41,11 @@ describeTorch('tlc import-run', () => {
     expect(early.stderr).toMatch(/error\[TL4322\]: the torch job in .* has not finished/);
     expect(existsSync(join(baseDir, 'too-early'))).toBe(false);
 
+    // Another job on this machine holds torchrun's default port: launch.sh picks a free one.
+    const other = createServer();
+    await new Promise<void>((done) => other.once('listening', done).once('error', () => done()).listen(29500, '127.0.0.1'));
     const launched = spawnSync(join(job, 'launch.sh'), ['2'], { encoding: 'utf8', env: { ...process.env, PYTHON: torchPython!.python, OMP_NUM_THREADS: '1' } });
+    other.close();
     expect(launched.status, launched.stderr).toBe(0);
 
     // From another folder: the plan and its base folder come from the job.
