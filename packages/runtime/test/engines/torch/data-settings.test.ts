@@ -7,11 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { emitTorchJob, RunLog } from '../../../src/index';
 import { JOB_FILES } from '../../../src/engines/torch/job';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
+import { flipsOnly } from './run-records';
 
-const AUGMENT: AugmentPlan = {
-  rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 1,
-};
+const AUGMENT: AugmentPlan = flipsOnly(1);
 
 describe('the torch engine and the data settings it applies', () => {
   it.each([

@@ -16,6 +16,7 @@ import { JOB_FILES } from '../../../src/engines/torch/job';
 import { stageDir } from '../../../src/engines/torch/index';
 import { layersUntil, makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch } from './torch-env';
+import { epochMetrics } from './run-records';
 
 const tlc = fileURLToPath(new URL('../../../../cli/bin/tlc.mjs', import.meta.url));
 let baseDir: string;
@@ -40,10 +41,6 @@ const BLOCKS = {
 };
 const group = (block: keyof typeof BLOCKS, learningRate: number): LayerLearningRatePlan => ({ blocks: [block], layers: BLOCKS[block], learningRate });
 
-/** metrics.csv's rows: loss, accuracy, val_loss, val_accuracy and lr of each epoch. */
-function metrics(runDir: string): number[][] {
-  return readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').slice(2, 7).map(Number));
-}
 
 function largestDifference(a: number[][], b: number[][]): number {
   expect(a.map((r) => r.length)).toEqual(b.map((r) => r.length));
@@ -55,7 +52,7 @@ async function bothEngines(name: string, stages: StagePlan[], nproc = 1) {
   const quiet = () => new RunLog({ quiet: true });
   const torch = await runPlan(plan, { baseDir, out: join(baseDir, `${name}-torch`), engine: 'torch', nproc, log: quiet() });
   const tfjs = await runPlan(plan, { baseDir, out: join(baseDir, `${name}-tfjs`), log: quiet() });
-  return { torch: metrics(torch.runDir), tfjs: metrics(tfjs.runDir), plan };
+  return { torch: epochMetrics(torch.runDir, 5), tfjs: epochMetrics(tfjs.runDir, 5), plan };
 }
 
 describeTorch('discriminative learning rates on the torch engine', () => {
@@ -66,7 +63,7 @@ describeTorch('discriminative learning rates on the torch engine', () => {
     expect(largestDifference(torch, tfjs)).toBeLessThan(TOLERANCE);
     // The same plan at one rate ends elsewhere, by far more than the tolerance.
     const single = await runPlan(makePlan({ stages: [{ ...stages[0], layerLearningRates: [] }] }), { baseDir, out: join(baseDir, 'one-rate'), log: new RunLog({ quiet: true }) });
-    expect(largestDifference(metrics(single.runDir), tfjs)).toBeGreaterThan(10 * TOLERANCE);
+    expect(largestDifference(epochMetrics(single.runDir, 5), tfjs)).toBeGreaterThan(10 * TOLERANCE);
   }, TIMEOUT);
 
   it('`lr X for block1` under DDP (2 gloo processes, each half of every batch): the same epochs', async () => {
@@ -120,6 +117,6 @@ describeTorch('discriminative learning rates on the torch engine', () => {
       t.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - other[i]) / Math.max(1, Math.abs(v)))));
       expect(worst, name).toBeLessThanOrEqual(1e-6);
     }
-    expect(metrics(out).map((r) => r.slice(0, 4))).toEqual(metrics(whole).map((r) => r.slice(0, 4)));
+    expect(epochMetrics(out, 5).map((r) => r.slice(0, 4))).toEqual(epochMetrics(whole, 5).map((r) => r.slice(0, 4)));
   }, TIMEOUT);
 });

@@ -5,7 +5,7 @@
 // share of the global batch), and a torch run with mixup interrupted and resumed equals an
 // uninterrupted one.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,16 +14,14 @@ import { RunLog, runPlan } from '../../../src/index';
 import { drawMix } from '../../../src/augment/mix';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch, runPython } from './torch-env';
+import { epochMetrics, flipsOnly } from './run-records';
 
 const tlc = fileURLToPath(new URL('../../../../cli/bin/tlc.mjs', import.meta.url));
 let baseDir: string;
 /** Whole runs with Python starts, on 2 busy cores. */
 const TIMEOUT = 300_000;
 
-const AUGMENT: AugmentPlan = {
-  rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: null, seed: 3,
-};
+const AUGMENT: AugmentPlan = flipsOnly(3);
 
 beforeAll(async () => {
   baseDir = tempDir('torch-mix');
@@ -42,10 +40,6 @@ function mixPlan(mix: Partial<AugmentPlan>): Plan {
   return plan;
 }
 
-/** metrics.csv's loss, accuracy, val_loss and val_accuracy by epoch. */
-function metrics(runDir: string): number[][] {
-  return readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2, 6).map(Number));
-}
 
 describeTorch('mixup and cutmix in the torch trainer', () => {
   it('draws the tfjs runtime\'s mix for every batch: the same kind, λ, partners and box', () => {
@@ -75,7 +69,7 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
       const log = () => new RunLog({ quiet: true });
       const torch = await runPlan(plan, { baseDir, out: join(baseDir, `torch-${name}`), engine: 'torch', nproc: 1, log: log() });
       const tfjs = await runPlan(plan, { baseDir, out: join(baseDir, `tfjs-${name}`), log: log() });
-      const [a, b] = [metrics(torch.runDir), metrics(tfjs.runDir)];
+      const [a, b] = [epochMetrics(torch.runDir), epochMetrics(tfjs.runDir)];
       expect(a).toHaveLength(2);
       a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: torch ${v}, tfjs ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
     }, TIMEOUT);
@@ -87,7 +81,7 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
     const log = () => new RunLog({ quiet: true });
     const one = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-1'), engine: 'torch', nproc: 1, log: log() });
     const two = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-2'), engine: 'torch', nproc: 2, log: log() });
-    const [a, b] = [metrics(two.runDir), metrics(one.runDir)];
+    const [a, b] = [epochMetrics(two.runDir), epochMetrics(one.runDir)];
     expect(a).toHaveLength(2);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: 2 processes ${v}, 1 process ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
   }, TIMEOUT);
@@ -108,12 +102,12 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     expect(await exited, output).toBe(130);
-    const done = metrics(out).length;
+    const done = epochMetrics(out).length;
     expect(done, output).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(3);
     const resumed = spawnSync(process.execPath, [tlc, 'run', '--resume', out], { cwd: baseDir, encoding: 'utf8' });
     expect(resumed.status, resumed.stdout + resumed.stderr).toBe(0);
-    const [a, b] = [metrics(out), metrics(whole.runDir)];
+    const [a, b] = [epochMetrics(out), epochMetrics(whole.runDir)];
     expect(a).toHaveLength(3);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(b[epoch][k])))));
   }, TIMEOUT);

@@ -29,6 +29,7 @@ import { JOB_FILES } from '../../../src/engines/torch/job';
 import { stageDir } from '../../../src/engines/torch/index';
 import { tempDir } from '../../run/fixtures';
 import { describeTorch } from './torch-env';
+import { epochMetrics } from './run-records';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../../examples', import.meta.url));
 const DATA = join(EXAMPLES, 'data', 'fashion', 'test');
@@ -54,10 +55,6 @@ function multiLabelPlan(): Plan {
   return plan;
 }
 
-/** metrics.csv's rows: loss, accuracy, val_loss, val_accuracy and lr of each epoch. */
-function metrics(runDir: string): number[][] {
-  return readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',').slice(2, 7).map(Number));
-}
 
 /** Every leaf of a JSON value by its path, numbers as numbers. */
 function leaves(value: unknown, path = '', out = new Map<string, unknown>()): Map<string, unknown> {
@@ -80,7 +77,7 @@ describeTorch('a multi-label head on the torch engine', () => {
     expect(job.train.targets[tshirt]).toEqual([1, 4]);
     expect(job.train.targets.length).toBe(job.train.files.length);
 
-    const [a, b] = [metrics(torch.runDir), metrics(tfjs.runDir)];
+    const [a, b] = [epochMetrics(torch.runDir, 5), epochMetrics(tfjs.runDir, 5)];
     expect(a).toHaveLength(3);
     a.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - b[i][j]), `epoch ${i + 1}, column ${j}`).toBeLessThanOrEqual(TOLERANCE * Math.max(1, Math.abs(b[i][j])))));
     // binary_accuracy over five tags, not one-label accuracy: a share of the 5 decisions per image, not of the images.

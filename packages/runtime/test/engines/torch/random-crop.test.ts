@@ -5,18 +5,18 @@
 // decode (crop, pad); a tiny MobileNet run trained by PyTorch with random crop (and a flip)
 // records the tfjs run's losses and accuracies epoch by epoch (within 1e-4, measured 1e-6), and 2
 // gloo processes record what 1 records. (The job's fields: random-crop-job.test.ts.)
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AugmentPlan, Plan, RandomCropPlan } from '@tlc/plan';
-import { emitTorchJob, RunLog, runPlan } from '../../../src/index';
+import { RunLog, runPlan } from '../../../src/index';
 import { cropWindowOf, drawCropWindow, randomCropSourceSize, randomResizedCrop } from '../../../src/augment/crop';
 import { createRng, STREAMS } from '../../../src/random';
 import { decodeImage } from '../../../src/data/decode';
-import { JOB_FILES } from '../../../src/engines/torch/job';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch, runPython } from './torch-env';
+import { epochMetrics, flipsOnly } from './run-records';
 
 const fashion = fileURLToPath(new URL('../../../../../examples/data/fashion/new', import.meta.url));
 let baseDir: string;
@@ -32,10 +32,7 @@ const MEAN_LEVELS = 0.05;
 const MAX_LEVELS = 1;
 
 const CROP: RandomCropPlan = { scale: [0.35, 1], ratio: [3 / 4, 4 / 3] };
-const AUGMENT: AugmentPlan = {
-  rotation: 0, zoom: [1, 1], shear: 0, shiftWidth: 0, shiftHeight: 0, channelShift: 0, fill: { mode: 'nearest', value: 0 },
-  horizontalFlip: true, verticalFlip: false, brightness: null, mixup: 0, cutmix: 0, randomCrop: CROP, seed: 3,
-};
+const AUGMENT: AugmentPlan = { ...flipsOnly(3), randomCrop: CROP };
 
 beforeAll(async () => {
   baseDir = tempDir('torch-random-crop');
@@ -60,10 +57,6 @@ function cropPlan(): Plan {
   return plan;
 }
 
-/** metrics.csv's loss, accuracy, val_loss and val_accuracy by epoch. */
-function metrics(runDir: string): number[][] {
-  return readFileSync(join(runDir, 'metrics.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(2, 6).map(Number));
-}
 
 describeTorch('random crop in the torch trainer', () => {
   it('draws the tfjs runtime\'s window for every (seed, epoch, image, source size), fallback included', () => {
@@ -130,13 +123,13 @@ describeTorch('a run with random crop in the torch trainer', () => {
     const log = () => new RunLog({ quiet: true });
     const torch = await runPlan(plan, { baseDir, out: join(baseDir, 'torch'), engine: 'torch', nproc: 1, log: log() });
     const tfjs = await runPlan(plan, { baseDir, out: join(baseDir, 'tfjs'), log: log() });
-    const [a, b] = [metrics(torch.runDir), metrics(tfjs.runDir)];
+    const [a, b] = [epochMetrics(torch.runDir), epochMetrics(tfjs.runDir)];
     expect(a).toHaveLength(2);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: torch ${v}, tfjs ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
     // Without the crop the same run trains on other pixels: the losses differ.
     const plain = cropPlan();
     plain.data!.augment!.randomCrop = null;
-    const uncropped = metrics((await runPlan(plain, { baseDir, out: join(baseDir, 'tfjs-plain'), log: log() })).runDir);
+    const uncropped = epochMetrics((await runPlan(plain, { baseDir, out: join(baseDir, 'tfjs-plain'), log: log() })).runDir);
     expect(Math.abs(uncropped[0][0] - b[0][0])).toBeGreaterThan(1e-3);
   }, TIMEOUT);
 
@@ -146,7 +139,7 @@ describeTorch('a run with random crop in the torch trainer', () => {
     const log = () => new RunLog({ quiet: true });
     const one = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-1'), engine: 'torch', nproc: 1, log: log() });
     const two = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-2'), engine: 'torch', nproc: 2, log: log() });
-    const [a, b] = [metrics(two.runDir), metrics(one.runDir)];
+    const [a, b] = [epochMetrics(two.runDir), epochMetrics(one.runDir)];
     expect(a).toHaveLength(2);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: 2 processes ${v}, 1 process ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
   }, TIMEOUT);
