@@ -305,7 +305,9 @@ describe('tlc run under faults', () => {
     });
   }
 
-  it.todo('out of memory on the device names the batch size and suggests a smaller one: the runtime has no out-of-memory handling yet (and provoking it needs a GPU backend)');
+  // Out of memory on the device (TL4205, naming the stage and batch and suggesting a smaller one)
+  // is tested where it can be provoked: packages/runtime/test/train/out-of-memory.test.ts and the
+  // webgpu tests (test/backend/webgpu*.test.ts).
 
   if (hasResume) {
     it('interrupted inside an epoch and resumed, a run ends with the same final weights as an uninterrupted run with the same seed', async () => {
