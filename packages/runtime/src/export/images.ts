@@ -53,8 +53,8 @@ export interface SkippedImage {
 
 /**
  * decodeBatch that leaves out each bad image `canSkip` allows (reporting it in `skipped`) and
- * throws TL4108 for the first other one (with `failHelp`'s advice for it, if any). `pixels` holds the `kept` files, in order; null when
- * none is left.
+ * throws TL4108 for the first other one (with `failHelp`'s advice for it, if any). `pixels` holds
+ * the `kept` files, in order; null when none is left.
  */
 export async function decodeBatchSkipping(files: string[], shape: ImageShape, canSkip: (file: string) => boolean, failHelp?: (file: string) => string | undefined): Promise<{ pixels: tf.Tensor4D | null; kept: string[]; skipped: SkippedImage[] }> {
   const channels = shape.colorMode === 'rgb' ? 3 : 1;

@@ -3,9 +3,9 @@
 // as one commit (run/epoch-commit.ts): metrics.csv, checkpoints/best (when the epoch is the best
 // so far) and checkpoints/last and the optimizer's state are staged, then state.json committed; a
 // stage ends with its best weights restored and committed as checkpoints/last, where the next
-// stage (or a resume) starts. With an engine that leaves frozen
-// layers alone, the stage's frozen weights are written once (checkpoints/frozen/, run/checkpoints.ts)
-// and the epoch's saves write only the rest.
+// stage (or a resume) starts. With an engine that leaves frozen layers alone, the stage's frozen
+// weights are written once (checkpoints/frozen/, run/checkpoints.ts) and the epoch's saves write
+// only the rest.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModelToDir, type SharedShard } from '@tlc/zoo';
