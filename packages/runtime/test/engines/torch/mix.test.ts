@@ -14,7 +14,7 @@ import { RunLog, runPlan } from '../../../src/index';
 import { drawMix } from '../../../src/augment/mix';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch, runPython } from './torch-env';
-import { epochMetrics, flipsOnly } from './run-records';
+import { epochMetrics, flipsOnly, trainedByOneAndTwo } from './run-records';
 
 const tlc = fileURLToPath(new URL('../../../../cli/bin/tlc.mjs', import.meta.url));
 let baseDir: string;
@@ -76,12 +76,7 @@ describeTorch('mixup and cutmix in the torch trainer', () => {
   }
 
   it('2 gloo processes mix each global batch as 1 process does (mixup and cutmix, a batch split 3 + 2)', async () => {
-    const plan = mixPlan({ mixup: 0.4, cutmix: 1 });
-    plan.stages[0].batchSize = 5;
-    const log = () => new RunLog({ quiet: true });
-    const one = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-1'), engine: 'torch', nproc: 1, log: log() });
-    const two = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-2'), engine: 'torch', nproc: 2, log: log() });
-    const [a, b] = [epochMetrics(two.runDir), epochMetrics(one.runDir)];
+    const { one: b, two: a } = await trainedByOneAndTwo(mixPlan({ mixup: 0.4, cutmix: 1 }), baseDir);
     expect(a).toHaveLength(2);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: 2 processes ${v}, 1 process ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
   }, TIMEOUT);

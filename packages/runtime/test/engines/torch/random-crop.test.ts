@@ -16,7 +16,7 @@ import { createRng, STREAMS } from '../../../src/random';
 import { decodeImage } from '../../../src/data/decode';
 import { makePlan, stage, tempDir, writeImageFolder } from '../../run/fixtures';
 import { describeTorch, runPython } from './torch-env';
-import { epochMetrics, flipsOnly } from './run-records';
+import { epochMetrics, flipsOnly, trainedByOneAndTwo } from './run-records';
 
 const fashion = fileURLToPath(new URL('../../../../../examples/data/fashion/new', import.meta.url));
 let baseDir: string;
@@ -134,12 +134,7 @@ describeTorch('a run with random crop in the torch trainer', () => {
   }, TIMEOUT);
 
   it('2 gloo processes crop their shares as 1 process crops the whole batch (a batch split 3 + 2)', async () => {
-    const plan = cropPlan();
-    plan.stages[0].batchSize = 5;
-    const log = () => new RunLog({ quiet: true });
-    const one = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-1'), engine: 'torch', nproc: 1, log: log() });
-    const two = await runPlan(plan, { baseDir, out: join(baseDir, 'ddp-2'), engine: 'torch', nproc: 2, log: log() });
-    const [a, b] = [epochMetrics(two.runDir), epochMetrics(one.runDir)];
+    const { one: b, two: a } = await trainedByOneAndTwo(cropPlan(), baseDir);
     expect(a).toHaveLength(2);
     a.forEach((row, epoch) => row.forEach((v, k) => expect(Math.abs(v - b[epoch][k]), `epoch ${epoch + 1} column ${k}: 2 processes ${v}, 1 process ${b[epoch][k]}`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(b[epoch][k])))));
   }, TIMEOUT);
